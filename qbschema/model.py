@@ -1,0 +1,263 @@
+"""Content models loaded from ``qbxml160.json``: order, check and read qbXML elements."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from lxml import etree
+
+ATTRS = "@"
+TEXT = "#"
+DATA_FILE = Path(__file__).with_name("qbxml160.json")
+
+_DATE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}")
+_INT = re.compile(r"[+-]?\d+")
+_FLOAT = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
+_BOOL = ("true", "false", "1", "0")
+
+
+class SchemaDataError(ValueError):
+    """Data that does not fit a qbXML content model.
+
+    ``path`` is the dotted element path (``CustomerAdd.BillAddress.Addr1``), ``field`` the
+    element or attribute at fault, ``value`` the offending value (None when missing) and
+    ``reason`` a sentence saying what is wrong.
+    """
+
+    def __init__(self, path: str, field: str, value: Any, reason: str) -> None:
+        self.path, self.field, self.value, self.reason = path, field, value, reason
+        shown = "" if value is None else f" value {str(value)[:60]!r}:"
+        super().__init__(f"{path}:{shown} {reason}")
+
+
+@dataclass(frozen=True)
+class Child:
+    name: str
+    node: str
+    repeatable: bool
+
+
+@dataclass
+class Node:
+    """One element's content model: its ordered particles, attributes and simple type."""
+
+    id: str
+    content: list | None
+    attrs: dict[str, dict]
+    simple: dict | None
+    children: dict[str, Child] = field(default_factory=dict)
+
+    @property
+    def is_leaf(self) -> bool:
+        return self.content is None
+
+
+def _collect(particle: list, repeat: bool, into: dict[str, Child]) -> None:
+    kind = particle[0]
+    if kind == "e":
+        _, name, node, _low, high = particle
+        many = repeat or high != 1
+        old = into.get(name)
+        into[name] = Child(name, node, many or (old.repeatable if old else False))
+        return
+    _, inner, _low, high = particle
+    for sub in inner:
+        _collect(sub, repeat or high != 1, into)
+
+
+def _names(particle: list) -> frozenset[str]:
+    if particle[0] == "e":
+        return frozenset([particle[1]])
+    out: set[str] = set()
+    for sub in particle[1]:
+        out |= _names(sub)
+    return frozenset(out)
+
+
+def format_value(value: Any) -> str:
+    """The wire text of a Python leaf value (bools as true/false, Decimals unscaled)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    return str(value)
+
+
+def simple_problem(simple: dict | None, text: str) -> str | None:
+    """Why ``text`` is not a valid value of ``simple``, or None when it is."""
+    if not simple:
+        return None
+    kind = simple.get("k", "STRTYPE")
+    if "enum" in simple and text not in simple["enum"]:
+        return f"must be one of {', '.join(simple['enum'])}"
+    if "len" in simple and len(text) > simple["len"]:
+        return f"is {len(text)} characters long; QuickBooks allows at most {simple['len']}"
+    if "pat" in simple and not re.fullmatch(simple["pat"], text):
+        return f"does not match the {kind} format"
+    if text == "":
+        return None
+    checks = {
+        "BOOLTYPE": lambda t: t in _BOOL,
+        "DATETYPE": lambda t: _DATE.fullmatch(t) is not None,
+        "INTTYPE": lambda t: _INT.fullmatch(t) is not None,
+        "FLOATTYPE": lambda t: _FLOAT.fullmatch(t) is not None,
+    }
+    check = checks.get(kind)
+    if check is not None and not check(text):
+        return f"is not a valid {kind}"
+    if kind == "INTTYPE":
+        number = int(text)
+        if "lo" in simple and number < simple["lo"] or "hi" in simple and number > simple["hi"]:
+            return f"must be between {simple.get('lo')} and {simple.get('hi')}"
+    return None
+
+
+class Schema:
+    """The compiled qbXML 16.0 content models."""
+
+    def __init__(self, data: dict) -> None:
+        self.version: str = data["version"]
+        self.messages: dict[str, dict] = data["messages"]
+        self.envelope: dict[str, dict] = data["envelope"]
+        self.elements: dict[str, str] = data["elements"]
+        self._raw_nodes: dict[str, dict] = data["nodes"]
+        self._nodes: dict[str, Node] = {}
+
+    # -- lookup -------------------------------------------------------------------
+    def node(self, node_id: str) -> Node:
+        found = self._nodes.get(node_id)
+        if found is None:
+            raw = self._raw_nodes[node_id]
+            found = Node(node_id, raw["c"], raw["a"], raw["s"])
+            if found.content is not None:
+                _collect(found.content, False, found.children)
+            self._nodes[node_id] = found
+        return found
+
+    def request_node(self, rq_name: str) -> Node:
+        """The node of a request element (``CustomerAddRq``); KeyError names the type."""
+        try:
+            return self.node(self.messages[rq_name]["node"])
+        except KeyError:
+            raise KeyError(f"{rq_name} is not a request type this product speaks") from None
+
+    def response_node(self, rq_or_rs_name: str) -> Node:
+        rq_name = rq_or_rs_name[:-2] + "Rq"
+        return self.node(self.messages[rq_name]["rs_node"])
+
+    def global_node(self, name: str) -> Node:
+        return self.node(self.elements[name])
+
+    def takes_iterator(self, rq_name: str) -> bool:
+        return bool(self.messages[rq_name]["iterator"])
+
+    # -- Python data -> ordered lxml elements -------------------------------------
+    def build(self, tag: str, node: Node, value: Any, path: str = "") -> etree._Element:
+        """Build element ``tag`` from plain data, children in schema order, values checked."""
+        here = f"{path}.{tag}" if path else tag
+        element = etree.Element(tag)
+        attrs = value.get(ATTRS, {}) if isinstance(value, dict) else {}
+        for name, attr_value in attrs.items():
+            if attr_value is None:
+                continue
+            spec = node.attrs.get(name)
+            if spec is None:
+                raise SchemaDataError(here, name, attr_value, f"{tag} has no attribute {name}")
+            text = format_value(attr_value)
+            problem = simple_problem(spec, text)
+            if problem:
+                raise SchemaDataError(here, name, text, f"attribute {name} {problem}")
+            element.set(name, text)
+        if node.is_leaf:
+            leaf = value.get(TEXT) if isinstance(value, dict) else value
+            text = format_value(leaf)
+            problem = simple_problem(node.simple, text)
+            if problem:
+                raise SchemaDataError(here, tag, text, f"{tag} {problem}")
+            element.text = text
+            return element
+        if not isinstance(value, dict):
+            raise SchemaDataError(here, tag, value, f"{tag} needs child elements, not a value")
+        data = {k: v for k, v in value.items() if k != ATTRS and v is not None}
+        unknown = [k for k in data if k not in node.children]
+        if unknown:
+            raise SchemaDataError(
+                here, unknown[0], None, f"{tag} has no child element {unknown[0]}"
+            )
+        self._emit(node.content, data, element, here, required=True)
+        return element
+
+    def _emit(self, particle: list, data: dict, parent, path: str, required: bool) -> None:
+        kind = particle[0]
+        if kind == "e":
+            _, name, node_id, low, high = particle
+            if name not in data:
+                if required and low >= 1:
+                    raise SchemaDataError(path, name, None, f"{name} is required")
+                return
+            values = data[name]
+            if not isinstance(values, list):
+                values = [values]
+            if high != -1 and len(values) > high and high != 1:
+                raise SchemaDataError(path, name, None, f"at most {high} {name} allowed")
+            for one in values:
+                parent.append(self.build(name, self.node(node_id), one, path))
+            return
+        _, inner, low, _high = particle
+        must = required and low >= 1
+        if kind == "s":
+            present = any(_names(sub) & data.keys() for sub in inner)
+            for sub in inner:
+                self._emit(sub, data, parent, path, required=must or present)
+            return
+        taken = [sub for sub in inner if _names(sub) & data.keys()]
+        if len(taken) > 1:
+            best = max(taken, key=lambda sub: len(_names(sub) & data.keys()))
+            others = [n for sub in taken if sub is not best for n in _names(sub) & data.keys()]
+            extra = [n for n in others if n not in _names(best)]
+            if extra:
+                mine = sorted(_names(best) & data.keys())[0]
+                raise SchemaDataError(
+                    path, extra[0], None, f"{extra[0]} cannot be given together with {mine}"
+                )
+            taken = [best]
+        if taken:
+            self._emit(taken[0], data, parent, path, required=True)
+        elif must:
+            options = sorted({sorted(_names(sub))[0] for sub in inner})
+            raise SchemaDataError(path, options[0], None, f"one of {', '.join(options)} is required")
+
+    # -- lxml element -> Python data ----------------------------------------------
+    def read(self, element: etree._Element, node: Node) -> Any:
+        """Plain data from an element: dicts for parents, lists for repeatable children."""
+        attrs = dict(element.attrib)
+        if node.is_leaf:
+            text = element.text or ""
+            return {ATTRS: attrs, TEXT: text} if attrs else text
+        out: dict[str, Any] = {ATTRS: attrs} if attrs else {}
+        for child in element:
+            if not isinstance(child.tag, str):
+                continue
+            info = node.children.get(child.tag)
+            if info is None:
+                raise SchemaDataError(
+                    element.tag, child.tag, None, f"{element.tag} has no child element {child.tag}"
+                )
+            value = self.read(child, self.node(info.node))
+            if info.repeatable:
+                out.setdefault(child.tag, []).append(value)
+            else:
+                out[child.tag] = value
+        return out
+
+
+@cache
+def schema() -> Schema:
+    """The qbXML 16.0 schema data shipped with the project (loaded once)."""
+    return Schema(json.loads(DATA_FILE.read_text()))

@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Set up everything (venv, install, Jupyter kernel) and run the whole test suite.
+source "$(dirname "${BASH_SOURCE[0]}")/_venv.sh"
+ruff check .
+ruff format --check .
+python tools/gen_coverage.py --check
+python -m pytest -n 2 -p no:cacheprovider "$@"

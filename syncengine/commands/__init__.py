@@ -1,0 +1,1 @@
+"""Command families of ``qbsync``; see ``syncengine.cli``."""
