@@ -34,3 +34,7 @@ __all__ = [
     "schema",
     "validate_xsd",
 ]
+
+from qbschema.check import Problem, check_element
+
+__all__ += ["Problem", "check_element"]

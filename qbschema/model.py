@@ -113,7 +113,7 @@ def simple_problem(simple: dict | None, text: str) -> str | None:
         return f"is not a valid {kind}"
     if kind == "INTTYPE":
         number = int(text)
-        if "lo" in simple and number < simple["lo"] or "hi" in simple and number > simple["hi"]:
+        if ("lo" in simple and number < simple["lo"]) or ("hi" in simple and number > simple["hi"]):
             return f"must be between {simple.get('lo')} and {simple.get('hi')}"
     return None
 
@@ -231,7 +231,9 @@ class Schema:
             self._emit(taken[0], data, parent, path, required=True)
         elif must:
             options = sorted({sorted(_names(sub))[0] for sub in inner})
-            raise SchemaDataError(path, options[0], None, f"one of {', '.join(options)} is required")
+            raise SchemaDataError(
+                path, options[0], None, f"one of {', '.join(options)} is required"
+            )
 
     # -- lxml element -> Python data ----------------------------------------------
     def read(self, element: etree._Element, node: Node) -> Any:

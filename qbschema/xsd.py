@@ -37,7 +37,7 @@ def _candidates() -> list[Path]:
         found.append(Path(env))
     relative = Path("shared") / "reference" / "qbxml-xsd"
     found += [PROJECT_ROOT.parent / relative, Path.cwd().parent / relative]
-    for base in (os.environ.get("ProgramFiles(x86)"), os.environ.get("ProgramFiles")):
+    for base in (os.environ.get("PROGRAMFILES(X86)"), os.environ.get("PROGRAMFILES")):
         if base:
             found += sorted(Path(base, "Intuit", "IDN").glob("*/tools/*"))
     return found

@@ -18,7 +18,7 @@ COMMAND_MODULES = ("qbxml", "demo")
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="qbsync",
-        description="QB Sync Lab: sync an app with QuickBooks Desktop, or rehearse it against qbsim.",
+        description="QB Sync Lab: sync an app with QuickBooks Desktop, or rehearse against qbsim.",
     )
     parser.add_argument("--db", help="workspace database file (SQLite)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)

@@ -69,9 +69,14 @@ OTHER_MESSAGES = (
     "CompanyQueryRq",
     "PreferencesQueryRq",
 )
-MESSAGE_TYPES = tuple(
-    f"{kind}{op}Rq" for kind in LIST_KINDS + TXN_KINDS for op in ("Add", "Mod", "Query")
-) + OTHER_MESSAGES
+MESSAGE_TYPES = (
+    tuple(f"{kind}{op}Rq" for kind in LIST_KINDS + TXN_KINDS for op in ("Add", "Mod", "Query"))
+    + OTHER_MESSAGES
+)
+
+
+def _particles(holder: etree._Element) -> list[etree._Element]:
+    return [c for c in holder if isinstance(c.tag, str) and c.tag != XS + "annotation"]
 
 
 class Compiler:
@@ -148,7 +153,8 @@ class Compiler:
         inline_complex = decl.find(XS + "complexType")
         if inline_complex is not None:
             return self._intern(inline_complex)
-        return self._store({"c": None, "a": {}, "s": self.simple(None, decl.find(XS + "simpleType"))})
+        inline_simple = decl.find(XS + "simpleType")
+        return self._store({"c": None, "a": {}, "s": self.simple(None, inline_simple)})
 
     def global_node(self, name: str) -> str:
         if name not in self.global_nodes:
@@ -199,12 +205,12 @@ class Compiler:
             return ["e", name, self.element_node(item), low, high]
         if tag == XS + "group":
             group = self.groups[item.get("ref")]
-            inner = [self.particle(c) for c in group if isinstance(c.tag, str) and c.tag != XS + "annotation"]
+            inner = [self.particle(c) for c in _particles(group)]
             if len(inner) == 1 and low == 1 and high == 1:
                 return inner[0]
             return ["s", inner, low, high]
         kind = "s" if tag == XS + "sequence" else "c"
-        inner = [self.particle(c) for c in item if isinstance(c.tag, str) and c.tag != XS + "annotation"]
+        inner = [self.particle(c) for c in _particles(item)]
         return [kind, inner, low, high]
 
     def _store(self, node: dict) -> str:
