@@ -102,7 +102,7 @@ class Compiler:
                     table[child.get("name")] = child
         self.nodes: dict[str, dict] = {}
         self.global_nodes: dict[str, str] = {}
-        self._by_definition: dict[int, str] = {}
+        self._by_definition: dict[tuple[str, str], str] = {}
 
     # -- simple types -------------------------------------------------------------
     def simple(self, type_name: str | None, inline: etree._Element | None) -> dict:
@@ -162,7 +162,9 @@ class Compiler:
         return self.global_nodes[name]
 
     def _intern(self, complex_type: etree._Element) -> str:
-        key = id(complex_type)
+        # lxml proxies are transient, so id() is no identity; the document path is.
+        tree = complex_type.getroottree()
+        key = (tree.docinfo.URL, tree.getpath(complex_type))
         if key in self._by_definition:
             found = self._by_definition[key]
             if found == "building":
