@@ -125,6 +125,7 @@ class Schema:
         self.version: str = data["version"]
         self.messages: dict[str, dict] = data["messages"]
         self.envelope: dict[str, dict] = data["envelope"]
+        self.all_requests: frozenset[str] = frozenset(data["all_requests"])
         self.elements: dict[str, str] = data["elements"]
         self._raw_nodes: dict[str, dict] = data["nodes"]
         self._nodes: dict[str, Node] = {}

@@ -251,6 +251,12 @@ def envelope(compiler: Compiler) -> dict:
     return out
 
 
+def all_requests(compiler: Compiler) -> list[str]:
+    """Every request type qbXML 16.0 defines (to tell 'not qbXML' from 'not simulated')."""
+    msgs_rq = compiler.elements["QBXMLMsgsRq"].find(f"{XS}complexType/{XS}choice")
+    return sorted(e.get("name") for e in msgs_rq.findall(XS + "element"))
+
+
 def compile_schema(xsd_dir: Path) -> dict:
     compiler = Compiler(xsd_dir)
     messages = message_table(compiler)
@@ -261,6 +267,7 @@ def compile_schema(xsd_dir: Path) -> dict:
         "generated_by": "tools/gen_qbschema.py",
         "messages": messages,
         "envelope": envelope(compiler),
+        "all_requests": all_requests(compiler),
         "elements": {k: v for k, v in sorted(compiler.global_nodes.items())},
         "nodes": {k: compiler.nodes[k] for k in sorted(compiler.nodes)},
     }

@@ -1,0 +1,48 @@
+"""``qbsim.Company``: one simulated QuickBooks company file that answers qbXML."""
+
+from __future__ import annotations
+
+import random
+from datetime import timezone
+
+from qbsim import wire
+from qbsim.model.base import DEFAULT_TZ, Clock, CompanyState, Record, fixed_clock
+
+
+class Company:
+    """A company file: ``process(request_xml)`` answers one qbXML document, untimed.
+
+    ``clock`` gives the time QuickBooks stamps on records (a fixed, ticking clock by default,
+    so runs repeat; pass simulated or wall time). ``seed`` drives everything random qbsim makes
+    (iterator IDs), so the same seed and requests give the same answers.
+    """
+
+    def __init__(
+        self,
+        *,
+        clock: Clock | None = None,
+        seed: int = 0,
+        name: str = "Rehearsal Company",
+        file_name: str = "rehearsal.qbw",
+        tz: timezone = DEFAULT_TZ,
+    ) -> None:
+        self.state = CompanyState(clock or fixed_clock(), tz, name, file_name)
+        self.rng = random.Random(seed)
+        self.iterators: dict[str, tuple[str, list[tuple[str, str]]]] = {}
+        self.message_sets: dict[str, wire.StoredSet] = {}
+
+    def process(self, request_xml: str | bytes) -> str:
+        """Answer one qbXML request document; raises ``QBXMLRPError`` as COM would."""
+        return wire.process(self, request_xml)
+
+    def end_session(self) -> None:
+        """What EndSession does to this company: iterators die with the session."""
+        self.iterators.clear()
+
+    def lookup(self, kind: str, record_id: str) -> Record | None:
+        """A record by kind (``Customer``, ``Invoice``) and ListID/TxnID, or None."""
+        return self.state.find(kind, record_id)
+
+    def count(self, kind: str) -> int:
+        """How many records of a kind the company holds now."""
+        return len(self.state.records.get(kind, {}))

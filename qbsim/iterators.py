@@ -1,0 +1,76 @@
+"""Query iterators and ``MaxReturned``: page a query's matches the way QuickBooks does.
+
+``iterator="Start"`` answers the first page with an ``iteratorID`` (a GUID in braces) and
+``iteratorRemainingCount``; ``Continue`` with that ID answers the next page, re-reading each
+record as it is now (a record deleted since is skipped); the iterator ends when nothing
+remains, with ``Stop``, or when the session ends. Without an iterator, ``MaxReturned`` cuts the
+answer to its first N matches.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import TYPE_CHECKING
+
+from qbsim import status
+from qbsim.errors import Outcome
+
+if TYPE_CHECKING:
+    from qbsim.company import Company
+
+
+def page(company: Company, tag: str, body: dict, attrs: dict, outcome: Outcome) -> Outcome:
+    """Apply ``MaxReturned`` and the iterator attributes to a query's full answer."""
+    mode = attrs.get("iterator")
+    limit = int(body["MaxReturned"]) if "MaxReturned" in body else None
+    if mode is None:
+        if limit is not None:
+            outcome.children = outcome.children[:limit]
+        return outcome
+    if mode == "Start":
+        return _start(company, tag, outcome, limit)
+    iterator_id = attrs.get("iteratorID", "")
+    iteration = company.iterators.get(iterator_id)
+    if iteration is None or iteration[0] != tag:
+        raise status.invalid_id(iterator_id, "iteratorID")
+    if mode == "Stop":
+        del company.iterators[iterator_id]
+        return _with_counts(Outcome([]), iterator_id, 0)
+    return _continue(company, iterator_id, limit)
+
+
+def _start(company: Company, tag: str, outcome: Outcome, limit: int | None) -> Outcome:
+    iterator_id = "{" + str(uuid.UUID(int=company.rng.getrandbits(128), version=4)) + "}"
+    keys = [(child_tag, _record_id(value)) for child_tag, value in outcome.children]
+    size = len(keys) if limit is None else limit
+    first, rest = outcome.children[:size], keys[size:]
+    if rest:
+        company.iterators[iterator_id] = (tag, rest)
+    result = Outcome(first, outcome.code, outcome.message, outcome.severity)
+    return _with_counts(result, iterator_id, len(rest))
+
+
+def _continue(company: Company, iterator_id: str, limit: int | None) -> Outcome:
+    tag, keys = company.iterators[iterator_id]
+    size = len(keys) if limit is None else limit
+    chunk, rest = keys[:size], keys[size:]
+    children = []
+    for child_tag, record_id in chunk:
+        record = company.lookup(child_tag.removesuffix("Ret"), record_id)
+        if record is not None:
+            children.append((child_tag, record.snapshot()))
+    if rest:
+        company.iterators[iterator_id] = (tag, rest)
+    else:
+        company.iterators.pop(iterator_id, None)
+    return _with_counts(Outcome(children), iterator_id, len(rest))
+
+
+def _record_id(value: dict) -> str:
+    return value.get("ListID") or value.get("TxnID") or ""
+
+
+def _with_counts(outcome: Outcome, iterator_id: str, remaining: int) -> Outcome:
+    outcome.rs_attrs["iteratorRemainingCount"] = str(remaining)
+    outcome.rs_attrs["iteratorID"] = iterator_id
+    return outcome

@@ -1,0 +1,1 @@
+"""qbsim's company model: state and rules, no XML (the wire layer owns that)."""

@@ -1,0 +1,196 @@
+"""The company file's state: records, IDs, EditSequences, names, the deleted history, time.
+
+Records are kept in the shape QuickBooks returns them (``CustomerRet`` data as a plain dict of
+qbXML field names), so a query answers with a copy. Nothing here knows XML.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta, timezone
+from decimal import Decimal
+from typing import Any
+
+Clock = Callable[[], datetime]
+
+FIRST_ID = 0x80000001
+DEFAULT_TZ = timezone(timedelta(hours=-5))
+DEFAULT_START = datetime(2026, 1, 5, 9, 0, 0, tzinfo=DEFAULT_TZ)
+
+
+def fixed_clock(start: datetime = DEFAULT_START, step: timedelta = timedelta(seconds=1)) -> Clock:
+    """A deterministic clock that advances ``step`` on every reading (for untimed use)."""
+    state = {"now": start - step}
+
+    def read() -> datetime:
+        state["now"] += step
+        return state["now"]
+
+    return read
+
+
+def wall_clock(tz: timezone = DEFAULT_TZ) -> Clock:
+    """Real time in the company's time zone."""
+    return lambda: datetime.now(tz)
+
+
+def qb_datetime(moment: datetime) -> str:
+    """QuickBooks' DATETIMETYPE text: local time with its offset, to the second."""
+    return moment.replace(microsecond=0).isoformat()
+
+
+def money(value: Decimal) -> str:
+    """AMTTYPE text: two decimals."""
+    return f"{value.quantize(Decimal('0.01')):f}"
+
+
+def to_decimal(text: Any, default: str = "0") -> Decimal:
+    if text in (None, ""):
+        return Decimal(default)
+    return Decimal(str(text))
+
+
+def parse_qb_date(text: str) -> date:
+    year, month, day = (int(part) for part in text.split("-"))
+    return date(year, month, day)
+
+
+def parse_moment(text: str, tz: timezone, end_of_day: bool) -> datetime:
+    """A DATETIMETYPE or DATETYPE filter value as an aware datetime (QuickBooks' rules).
+
+    A date alone means the start of that local day (or its end, for a To bound); a datetime
+    without an offset is the company's local time; an offset is honoured.
+    """
+    if "T" not in text:
+        day = parse_qb_date(text)
+        moment = datetime.combine(day, time.max if end_of_day else time.min)
+        return moment.replace(tzinfo=tz)
+    day_part, clock_part = text.split("T", 1)
+    offset = None
+    for sign in ("+", "-"):
+        if sign in clock_part:
+            clock_part, off = clock_part.split(sign, 1)
+            hours, minutes = (int(p) for p in off.split(":"))
+            delta = timedelta(hours=hours, minutes=minutes)
+            offset = timezone(delta if sign == "+" else -delta)
+    pieces = [int(p) for p in clock_part.split(":")] + [0, 0]
+    moment = datetime.combine(parse_qb_date(day_part), time(pieces[0], pieces[1], pieces[2]))
+    return moment.replace(tzinfo=offset or tz)
+
+
+def in_range(moment: datetime, bounds: dict, word: str, tz: timezone) -> bool:
+    """Whether ``moment`` lies within ``From{word}``/``To{word}`` of ``bounds`` (inclusive)."""
+    low, high = bounds.get(f"From{word}"), bounds.get(f"To{word}")
+    if low and moment < parse_moment(low, tz, end_of_day=False):
+        return False
+    return not (high and moment > parse_moment(high, tz, end_of_day=True))
+
+
+@dataclass
+class Record:
+    """One list element or transaction as QuickBooks holds it."""
+
+    kind: str
+    id: str
+    ret: dict[str, Any]
+    created: datetime
+    modified: datetime
+    sequence: int
+
+    def snapshot(self) -> dict[str, Any]:
+        return copy.deepcopy(self.ret)
+
+
+@dataclass
+class Deleted:
+    """One entry of the deleted-objects history (ListDeletedQuery / TxnDeletedQuery)."""
+
+    del_type: str
+    id: str
+    created: datetime
+    deleted: datetime
+    name: str  # FullName for lists, RefNumber for transactions ("" when none)
+    is_list: bool
+
+
+@dataclass
+class CompanyState:
+    """All data of one company file; the model's operations read and change it."""
+
+    clock: Clock
+    tz: timezone = DEFAULT_TZ
+    company_name: str = "Rehearsal Company"
+    file_name: str = "rehearsal.qbw"
+    next_id: int = FIRST_ID
+    records: dict[str, dict[str, Record]] = field(default_factory=dict)
+    names: dict[tuple[str, str], Record] = field(default_factory=dict)
+    deleted: list[Deleted] = field(default_factory=list)
+    next_ref_number: dict[str, int] = field(default_factory=dict)
+
+    # -- identity and time --------------------------------------------------------
+    def now(self) -> datetime:
+        moment = self.clock()
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=self.tz)
+        return moment.astimezone(self.tz)
+
+    def new_id(self, moment: datetime) -> str:
+        """A ListID/TxnID in QuickBooks' form: hex counter, dash, epoch seconds of creation."""
+        value = self.next_id
+        self.next_id += 1
+        return f"{value:X}-{int(moment.timestamp())}"
+
+    @staticmethod
+    def next_sequence(moment: datetime, previous: int = 0) -> int:
+        """EditSequence: epoch seconds of the change, strictly increasing per record."""
+        return max(int(moment.timestamp()), previous + 1)
+
+    # -- records ------------------------------------------------------------------
+    def table(self, kind: str) -> dict[str, Record]:
+        return self.records.setdefault(kind, {})
+
+    def find(self, kind: str, record_id: str) -> Record | None:
+        return self.records.get(kind, {}).get(record_id)
+
+    def find_any(self, kinds: tuple[str, ...], record_id: str) -> Record | None:
+        for kind in kinds:
+            found = self.find(kind, record_id)
+            if found is not None:
+                return found
+        return None
+
+    def all(self, kinds: tuple[str, ...]) -> Iterator[Record]:
+        for kind in kinds:
+            yield from self.records.get(kind, {}).values()
+
+    def insert(self, kind: str, ret: dict[str, Any], id_field: str) -> Record:
+        """Store a new record, stamping its ID, TimeCreated, TimeModified and EditSequence."""
+        moment = self.now()
+        record_id = self.new_id(moment)
+        sequence = self.next_sequence(moment)
+        stamped = {
+            id_field: record_id,
+            "TimeCreated": qb_datetime(moment),
+            "TimeModified": qb_datetime(moment),
+            "EditSequence": str(sequence),
+        }
+        stamped.update(ret)
+        record = Record(kind, record_id, stamped, moment, moment, sequence)
+        self.table(kind)[record_id] = record
+        return record
+
+    def touch(self, record: Record) -> None:
+        """Mark a record modified now: new TimeModified and a newer EditSequence."""
+        moment = self.now()
+        record.modified = moment
+        record.sequence = self.next_sequence(moment, record.sequence)
+        record.ret["TimeModified"] = qb_datetime(moment)
+        record.ret["EditSequence"] = str(record.sequence)
+
+    def remove(self, record: Record, del_type: str, name: str, is_list: bool) -> Deleted:
+        del self.table(record.kind)[record.id]
+        entry = Deleted(del_type, record.id, record.created, self.now(), name, is_list)
+        self.deleted.append(entry)
+        return entry

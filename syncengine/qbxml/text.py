@@ -1,0 +1,272 @@
+"""What text QuickBooks Desktop can store, and what we do with text it cannot.
+
+QuickBooks Desktop (US) keeps text in Windows-1252 and limits each field's length. Before a
+request is built, every string leaf goes through :func:`check_text`:
+
+* a control character XML cannot carry (or that no person typed on purpose) is rejected;
+* an identity field (a name, a reference number, an ID, anything used to find a record) that
+  holds a character outside Windows-1252 is rejected, never altered;
+* a free-text field (memo, notes, descriptions, address lines, person names) has such
+  characters replaced by their nearest Windows-1252 equivalents, and the replacement is
+  reported as a :class:`TextChange`; a character with no equivalent is rejected;
+* a value longer than the field allows is rejected in every field, never truncated.
+
+``docs/text-policy.md`` gives the reasoning. Rejections raise
+:class:`syncengine.errors.RecordError` naming the record, the field path and the value.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Any
+
+from qbschema import ATTRS, Node, Schema
+
+from syncengine.errors import RecordError
+
+# Elements whose text is prose or a postal/person detail: nearest-character replacement keeps
+# their meaning. Every other string field is treated as identity and only ever rejected.
+FREE_TEXT_FIELDS = frozenset(
+    {
+        "Addr1",
+        "Addr2",
+        "Addr3",
+        "Addr4",
+        "Addr5",
+        "City",
+        "State",
+        "Country",
+        "Note",
+        "Notes",
+        "Memo",
+        "Desc",
+        "JobDesc",
+        "SalesDesc",
+        "PurchaseDesc",
+        "DisabilityDesc",
+        "CompanyName",
+        "Contact",
+        "AltContact",
+        "Salutation",
+        "FirstName",
+        "MiddleName",
+        "LastName",
+        "Suffix",
+        "JobTitle",
+        "PrintAs",
+        "NameOnCheck",
+        "BankName",
+        "Department",
+        "FOB",
+        "Other",
+        "Other1",
+        "Other2",
+        "DataExtValue",
+    }
+)
+
+# Characters NFKD does not bring into Windows-1252 but that have an obvious stand-in.
+# An empty replacement is only used for invisible formatting characters.
+NEAREST = {
+    "ł": "l",
+    "Ł": "L",
+    "đ": "d",
+    "Đ": "D",
+    "ħ": "h",
+    "Ħ": "H",
+    "ı": "i",
+    "ŧ": "t",
+    "Ŧ": "T",
+    "ĸ": "k",
+    "ŀ": "l",
+    "Ŀ": "L",
+    "ŋ": "n",
+    "Ŋ": "N",
+    "ʼ": "'",
+    "‐": "-",
+    "‑": "-",
+    "‒": "-",
+    "―": "-",
+    "−": "-",
+    "‛": "'",
+    "‟": '"',
+    "′": "'",
+    "″": '"',
+    "\u2028": "\n",
+    "\u2029": "\n",
+    "\u200b": "",
+    "\u200c": "",
+    "\u200d": "",
+    "\u2060": "",
+    "\ufeff": "",
+}
+
+_CP1252_HIGH = bytes(range(0x80, 0xA0)).decode("cp1252", errors="ignore")
+_SAFE_CLASS = "\t\n\r\x20-\x7e\xa0-\xff" + re.escape(_CP1252_HIGH)
+# Anything QuickBooks cannot store as is: one search decides the common (clean) case.
+_UNSAFE = re.compile(f"[^{_SAFE_CLASS}]")
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+@dataclass(frozen=True)
+class TextChange:
+    """One free-text value stored differently from what the app holds (for the sync log)."""
+
+    record: str
+    field: str
+    before: str
+    after: str
+
+    def __str__(self) -> str:
+        return (
+            f"{self.record}: {self.field} {self.before!r} will be stored as {self.after!r} "
+            "(QuickBooks stores Windows-1252 only)"
+        )
+
+
+def _char_name(char: str) -> str:
+    name = unicodedata.name(char, "")
+    shown = repr(char) if not name else f"{char!r} ({name.title()})"
+    return f"{shown}, U+{ord(char):04X},"
+
+
+def nearest(char: str) -> str | None:
+    """The Windows-1252 stand-in for one character, or None when there is none."""
+    if char in NEAREST:
+        return NEAREST[char]
+    decomposed = unicodedata.normalize("NFKD", char)
+    for candidate in (
+        unicodedata.normalize("NFC", decomposed),
+        "".join(c for c in decomposed if not unicodedata.combining(c)),
+    ):
+        if candidate and _UNSAFE.search(candidate) is None:
+            return candidate
+    mapped = [NEAREST.get(c) for c in decomposed if not unicodedata.combining(c)]
+    if mapped and None not in mapped and any(mapped):
+        return "".join(m for m in mapped if m is not None)
+    return None
+
+
+def _reject_control(record: str, path: str, value: str) -> None:
+    found = _CONTROL.search(value)
+    if found is not None:
+        raise RecordError(
+            record,
+            path,
+            value,
+            f"contains the control character U+{ord(found.group()):04X}, which QuickBooks "
+            "cannot store; remove it from the value in the app and sync again",
+        )
+
+
+def _transliterate(record: str, path: str, value: str) -> str:
+    out = []
+    for char in value:
+        if _UNSAFE.search(char) is None:
+            out.append(char)
+            continue
+        stand_in = nearest(char)
+        if stand_in is None:
+            raise RecordError(
+                record,
+                path,
+                value,
+                f"contains {_char_name(char)} which has no Windows-1252 equivalent for "
+                "QuickBooks to store; replace or remove it in the app and sync again",
+            )
+        out.append(stand_in)
+    return "".join(out)
+
+
+def _reject_identity(record: str, path: str, value: str) -> None:
+    char = _UNSAFE.search(value).group()  # type: ignore[union-attr]
+    raise RecordError(
+        record,
+        path,
+        value,
+        f"contains {_char_name(char)} which QuickBooks (Windows-1252) cannot store; this "
+        "field identifies the record, so it is never changed for you: edit it in the app "
+        "using Windows-1252 characters only and sync again",
+    )
+
+
+def _reject_length(record: str, path: str, value: str, limit: int, original: str) -> None:
+    how = "" if value == original else " after replacing characters QuickBooks cannot store"
+    raise RecordError(
+        record,
+        path,
+        original,
+        f"is {len(value)} characters long{how}; QuickBooks allows at most {limit} here. "
+        "Shorten it in the app and sync again (nothing is cut off for you)",
+    )
+
+
+def check_text(
+    record: str, path: str, value: str, limit: int | None = None
+) -> tuple[str, TextChange | None]:
+    """The value QuickBooks will store for field ``path`` (dotted), and the change made if any.
+
+    Raises RecordError for control characters, for identity fields outside Windows-1252, for
+    free text without an equivalent and for values longer than ``limit``.
+    """
+    stored = value
+    if _UNSAFE.search(value) is not None:
+        _reject_control(record, path, value)
+        stored = unicodedata.normalize("NFC", value)
+        if _UNSAFE.search(stored) is not None:
+            if path.rpartition(".")[2] not in FREE_TEXT_FIELDS:
+                _reject_identity(record, path, stored)
+            stored = _transliterate(record, path, stored)
+    if limit is not None and len(stored) > limit:
+        _reject_length(record, path, stored, limit, value)
+    change = None if stored == value else TextChange(record, path, value, stored)
+    return stored, change
+
+
+def _leaf(record: str, path: str, node: Node, value: Any, changes: list[TextChange]) -> Any:
+    if isinstance(value, str):
+        limit = node.simple.get("len") if node.simple else None
+        stored, change = check_text(record, path, value, limit)
+        if change is not None:
+            changes.append(change)
+        return stored
+    if isinstance(value, dt.datetime):
+        return value.isoformat(timespec="seconds")
+    return value
+
+
+def apply_text_policy(
+    schema: Schema, record: str, path: str, node: Node, value: Any, changes: list[TextChange]
+) -> Any:
+    """``value`` (plain data for ``node``) with every string made storable; appends changes.
+
+    Dicts are copied only where something changed. Children the node does not know are left
+    for the builder to refuse.
+    """
+    if node.is_leaf:
+        return _leaf(record, path, node, value, changes)
+    if not isinstance(value, dict):
+        return value
+    out = value
+    for name, child_value in value.items():
+        if name == ATTRS or child_value is None:
+            continue
+        info = node.children.get(name)
+        if info is None:
+            continue
+        child = schema.node(info.node)
+        where = f"{path}.{name}"
+        if isinstance(child_value, list):
+            new = [apply_text_policy(schema, record, where, child, v, changes) for v in child_value]
+            same = all(a is b for a, b in zip(new, child_value))
+        else:
+            new = apply_text_policy(schema, record, where, child, child_value, changes)
+            same = new is child_value
+        if not same:
+            if out is value:
+                out = dict(value)
+            out[name] = new
+    return out

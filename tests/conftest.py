@@ -1,0 +1,41 @@
+"""Shared test set-up.
+
+Every response qbsim produces in any test is validated against Intuit's qbXML XSD (when the
+XSD is reachable, see ``qbschema.find_xsd_dir``): the autouse fixture below wraps
+``Company.process`` for the whole session, so a schema-invalid answer fails the test that
+caused it.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+import qbschema
+from qbsim.company import Company
+
+XSD_DIR = qbschema.find_xsd_dir()
+needs_xsd = pytest.mark.skipif(
+    XSD_DIR is None, reason="Intuit's qbXML XSD not found (set QBXML_SCHEMA_DIR)"
+)
+
+
+def assert_valid_qbxml(document: str) -> None:
+    """Fail with every schema problem of a qbXML document (no-op without the XSD)."""
+    if XSD_DIR is None:
+        return
+    problems = qbschema.validate_xsd(document.encode())
+    assert not problems, "qbXML not valid against the XSD:\n" + "\n".join(map(str, problems))
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _validate_every_qbsim_response():
+    original = Company.process
+
+    def process(self, request_xml):
+        response = original(self, request_xml)
+        assert_valid_qbxml(response)
+        return response
+
+    Company.process = process
+    yield
+    Company.process = original
