@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from datetime import timezone
 
+from lxml import etree
+
 from qbsim import wire
+from qbsim.errors import StatusError
 from qbsim.model.base import DEFAULT_TZ, Clock, CompanyState, Record, fixed_clock
 
 
@@ -30,6 +34,9 @@ class Company:
         self.rng = random.Random(seed)
         self.iterators: dict[str, tuple[str, list[tuple[str, str]]]] = {}
         self.message_sets: dict[str, wire.StoredSet] = {}
+        # Called before each request is applied: hook(request_type, element) returns a
+        # StatusError to answer that request with instead (faults such as "record in use").
+        self.request_hooks: list[Callable[[str, etree._Element], StatusError | None]] = []
 
     def process(self, request_xml: str | bytes) -> str:
         """Answer one qbXML request document; raises ``QBXMLRPError`` as COM would."""

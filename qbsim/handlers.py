@@ -11,7 +11,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from qbsim.errors import Outcome
-from qbsim.model import lists, refs
+from qbsim.model import lists, refs, special, txns
 
 if TYPE_CHECKING:
     from qbsim.company import Company
@@ -35,6 +35,11 @@ def register(request_type: str, handler: Handler) -> None:
     HANDLERS[request_type] = handler
 
 
+def on_state(operation: Callable[..., Outcome], *args: Any) -> Handler:
+    """A handler that calls ``operation(company.state, *args, body)``."""
+    return _on_state(operation, *args)
+
+
 for _kind in lists.KINDS:
     register(f"{_kind}AddRq", _on_state(partial(lists.list_add), _kind))
     if _kind != "StandardTerms":  # qbXML has no StandardTermsMod
@@ -43,3 +48,5 @@ for _kind in lists.KINDS:
 register("ItemQueryRq", _on_state(lists.list_query, refs.ITEM_KINDS))
 register("TermsQueryRq", _on_state(lists.list_query, ("StandardTerms",)))
 register("ListDelRq", _on_state(lists.list_del))
+txns.register_all(register)
+special.register_all(register)

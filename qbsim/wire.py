@@ -234,6 +234,10 @@ def _answer(company: Company, request: etree._Element) -> tuple[bytes, str]:
     try:
         if request_id is not None and len(request_id) > MAX_REQUEST_ID:
             raise status.request_id_too_long()
+        for hook in company.request_hooks:
+            refusal = hook(tag, request)
+            if refusal is not None:
+                raise refusal
         body = schema().read(request, schema().request_node(tag))
         attrs = body.pop(ATTRS, {}) if isinstance(body, dict) else {}
         outcome = HANDLERS[tag](company, body, attrs)

@@ -1,0 +1,7 @@
+"""Transactions (Invoice, Bill, ReceivePayment, …): to be written."""
+
+from __future__ import annotations
+
+
+def register_all(register) -> None:
+    """Add this module's request types to the handler table."""
