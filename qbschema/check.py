@@ -7,7 +7,6 @@ enough for qbXML's models (sequences, choices and groups with occurrence bounds)
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from lxml import etree
@@ -26,27 +25,6 @@ class Problem:
     def __str__(self) -> str:
         where = f"line {self.line}: " if self.line else ""
         return f"{where}{self.path}: {self.message}"
-
-
-def _regex(particle: list) -> str:
-    kind, low, high = particle[0], particle[-2], particle[-1]
-    if kind == "e":
-        body = f"<{particle[1]}>"
-    else:
-        glue = "" if kind == "s" else "|"
-        body = glue.join(_regex(sub) for sub in particle[1])
-    if (low, high) == (1, 1):
-        return f"(?:{body})"
-    upper = "" if high == -1 else str(high)
-    return f"(?:{body}){{{low},{upper}}}"
-
-
-def _fits(node: Node, tags: list[str]) -> bool:
-    pattern = node.__dict__.get("_pattern")
-    if pattern is None:
-        pattern = re.compile(_regex(node.content))
-        node.__dict__["_pattern"] = pattern
-    return pattern.fullmatch("".join(f"<{t}>" for t in tags)) is not None
 
 
 def _ends(particle: list, tags: list[str], starts: set[int], seen: list[int]) -> set[int]:
@@ -128,7 +106,7 @@ def check_element(
             )
             return problems
     seen = [0]
-    if not _fits(node, tags) and len(tags) not in _ends(node.content, tags, {0}, seen):
+    if not node.fits(tags) and len(tags) not in _ends(node.content, tags, {0}, seen):
         problems.append(_order_problem(seen[0], children, element, here))
         return problems
     for child in children:

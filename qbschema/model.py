@@ -6,7 +6,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +20,7 @@ _DATE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}")
 _INT = re.compile(r"[+-]?\d+")
 _FLOAT = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
 _BOOL = ("true", "false", "1", "0")
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 class SchemaDataError(ValueError):
@@ -57,6 +58,23 @@ class Node:
     def is_leaf(self) -> bool:
         return self.content is None
 
+    @cached_property
+    def pattern(self) -> re.Pattern:
+        """The content model compiled to a regex over ``<Tag>`` tokens (C-speed matching)."""
+        return re.compile(_regex(self.content)) if self.content else re.compile("")
+
+    @cached_property
+    def order(self) -> dict[str, int]:
+        """Each child's first position in the content model, to sort given fields by."""
+        positions: dict[str, int] = {}
+        if self.content:
+            _first_positions(self.content, positions)
+        return positions
+
+    def fits(self, tags: list[str]) -> bool:
+        """Whether this sequence of child tags satisfies the content model."""
+        return self.pattern.fullmatch("".join(f"<{t}>" for t in tags)) is not None
+
 
 def _collect(particle: list, repeat: bool, into: dict[str, Child]) -> None:
     kind = particle[0]
@@ -89,6 +107,19 @@ def format_value(value: Any) -> str:
     return str(value)
 
 
+@cache
+def _pattern(text: str) -> re.Pattern:
+    return re.compile(text)
+
+
+_KIND_CHECKS = {
+    "BOOLTYPE": lambda t: t in _BOOL,
+    "DATETYPE": lambda t: _DATE.fullmatch(t) is not None,
+    "INTTYPE": lambda t: _INT.fullmatch(t) is not None,
+    "FLOATTYPE": lambda t: _FLOAT.fullmatch(t) is not None,
+}
+
+
 def simple_problem(simple: dict | None, text: str) -> str | None:
     """Why ``text`` is not a valid value of ``simple``, or None when it is."""
     if not simple:
@@ -98,17 +129,11 @@ def simple_problem(simple: dict | None, text: str) -> str | None:
         return f"must be one of {', '.join(simple['enum'])}"
     if "len" in simple and len(text) > simple["len"]:
         return f"is {len(text)} characters long; QuickBooks allows at most {simple['len']}"
-    if "pat" in simple and not re.fullmatch(simple["pat"], text):
+    if "pat" in simple and not _pattern(simple["pat"]).fullmatch(text):
         return f"does not match the {kind} format"
     if text == "":
         return None
-    checks = {
-        "BOOLTYPE": lambda t: t in _BOOL,
-        "DATETYPE": lambda t: _DATE.fullmatch(t) is not None,
-        "INTTYPE": lambda t: _INT.fullmatch(t) is not None,
-        "FLOATTYPE": lambda t: _FLOAT.fullmatch(t) is not None,
-    }
-    check = checks.get(kind)
+    check = _KIND_CHECKS.get(kind)
     if check is not None and not check(text):
         return f"is not a valid {kind}"
     if kind == "INTTYPE":
@@ -116,6 +141,38 @@ def simple_problem(simple: dict | None, text: str) -> str | None:
         if ("lo" in simple and number < simple["lo"]) or ("hi" in simple and number > simple["hi"]):
             return f"must be between {simple.get('lo')} and {simple.get('hi')}"
     return None
+
+
+def _regex(particle: list) -> str:
+    """The content model as a regular expression over ``<Tag>`` tokens."""
+    kind, low, high = particle[0], particle[-2], particle[-1]
+    if kind == "e":
+        body = f"<{particle[1]}>"
+    else:
+        glue = "" if kind == "s" else "|"
+        body = glue.join(_regex(sub) for sub in particle[1])
+    if (low, high) == (1, 1):
+        return f"(?:{body})"
+    upper = "" if high == -1 else str(high)
+    return f"(?:{body}){{{low},{upper}}}"
+
+
+def _first_positions(particle: list, into: dict[str, int]) -> None:
+    if particle[0] == "e":
+        into.setdefault(particle[1], len(into))
+        return
+    for sub in particle[1]:
+        _first_positions(sub, into)
+
+
+def _escape(text: str) -> str:
+    if "&" in text or "<" in text or ">" in text:
+        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return text
+
+
+def _escape_attr(text: str) -> str:
+    return _escape(text).replace('"', "&quot;")
 
 
 class Schema:
@@ -161,38 +218,68 @@ class Schema:
     # -- Python data -> ordered lxml elements -------------------------------------
     def build(self, tag: str, node: Node, value: Any, path: str = "") -> etree._Element:
         """Build element ``tag`` from plain data, children in schema order, values checked."""
-        here = f"{path}.{tag}" if path else tag
-        element = etree.Element(tag)
-        attrs = value.get(ATTRS, {}) if isinstance(value, dict) else {}
+        return etree.fromstring(self.render(tag, node, value, path))
+
+    def render(self, tag: str, node: Node, value: Any, path: str = "") -> str:
+        """Like ``build``, but straight to XML text (the fast path for whole messages)."""
+        out: list[str] = []
+        self._render(out, tag, node, value, f"{path}.{tag}" if path else tag)
+        return "".join(out)
+
+    def _render(self, out: list[str], tag: str, node: Node, value: Any, here: str) -> None:
+        attrs = ""
+        if isinstance(value, dict) and ATTRS in value:
+            holder = etree.Element(tag)
+            self._set_attrs(holder, node, value[ATTRS], here)
+            attrs = "".join(f' {k}="{_escape_attr(v)}"' for k, v in holder.attrib.items())
+        if node.is_leaf:
+            leaf = value.get(TEXT) if isinstance(value, dict) else value
+            text = format_value(leaf)
+            problem = simple_problem(node.simple, text)
+            if problem is None and _NOT_XML.search(text):
+                problem = "holds a control character XML cannot carry"
+            if problem:
+                raise SchemaDataError(here, tag, text, f"{tag} {problem}")
+            out.append(f"<{tag}{attrs}>{_escape(text)}</{tag}>")
+            return
+        if not isinstance(value, dict):
+            raise SchemaDataError(here, tag, value, f"{tag} needs child elements, not a value")
+        order = node.order
+        keys = [k for k, v in value.items() if k != ATTRS and v is not None]
+        for key in keys:
+            if key not in order:
+                raise SchemaDataError(here, key, None, f"{tag} has no child element {key}")
+        keys.sort(key=order.__getitem__)
+        out.append(f"<{tag}{attrs}>")
+        start = len(out)
+        tags: list[str] = []
+        for key in keys:
+            child_node = self.node(node.children[key].node)
+            values = value[key]
+            for one in values if isinstance(values, list) else (values,):
+                self._render(out, key, child_node, one, f"{here}.{key}")
+                tags.append(key)
+        if not node.fits(tags):
+            del out[start:]
+            holder = etree.Element(tag)
+            self._emit(node.content, {k: value[k] for k in keys}, holder, here, required=True)
+            out.extend(etree.tostring(child, encoding="unicode") for child in holder)
+        out.append(f"</{tag}>")
+
+    def _set_attrs(self, element, node: Node, attrs: dict, here: str) -> None:
         for name, attr_value in attrs.items():
             if attr_value is None:
                 continue
             spec = node.attrs.get(name)
             if spec is None:
-                raise SchemaDataError(here, name, attr_value, f"{tag} has no attribute {name}")
+                raise SchemaDataError(
+                    here, name, attr_value, f"{element.tag} has no attribute {name}"
+                )
             text = format_value(attr_value)
             problem = simple_problem(spec, text)
             if problem:
                 raise SchemaDataError(here, name, text, f"attribute {name} {problem}")
             element.set(name, text)
-        if node.is_leaf:
-            leaf = value.get(TEXT) if isinstance(value, dict) else value
-            text = format_value(leaf)
-            problem = simple_problem(node.simple, text)
-            if problem:
-                raise SchemaDataError(here, tag, text, f"{tag} {problem}")
-            element.text = text
-            return element
-        if not isinstance(value, dict):
-            raise SchemaDataError(here, tag, value, f"{tag} needs child elements, not a value")
-        data = {k: v for k, v in value.items() if k != ATTRS and v is not None}
-        unknown = [k for k in data if k not in node.children]
-        if unknown:
-            raise SchemaDataError(
-                here, unknown[0], None, f"{tag} has no child element {unknown[0]}"
-            )
-        self._emit(node.content, data, element, here, required=True)
-        return element
 
     def _emit(self, particle: list, data: dict, parent, path: str, required: bool) -> None:
         kind = particle[0]
@@ -218,6 +305,10 @@ class Schema:
                 self._emit(sub, data, parent, path, required=must or present)
             return
         taken = [sub for sub in inner if _names(sub) & data.keys()]
+        if len(taken) > 1 and _high != 1:
+            for sub in taken:  # a repeatable choice may use several branches
+                self._emit(sub, data, parent, path, required=True)
+            return
         if len(taken) > 1:
             best = max(taken, key=lambda sub: len(_names(sub) & data.keys()))
             others = [n for sub in taken if sub is not best for n in _names(sub) & data.keys()]

@@ -54,15 +54,19 @@ def find_xsd_dir() -> Path | None:
     return None
 
 
-@cache
 def load_xsd(folder: Path | None = None) -> etree.XMLSchema:
-    """Load the XSD (about 0.2 s); FileNotFoundError says where it was looked for."""
+    """Load the XSD (about 0.2 s, once per folder); FileNotFoundError says where it looked."""
     folder = folder or find_xsd_dir()
     if folder is None:
         looked = ", ".join(str(p) for p in _candidates())
         raise FileNotFoundError(
             f"qbXML XSD ({ENTRY}) not found; set QBXML_SCHEMA_DIR. Looked in: {looked}"
         )
+    return _load(folder.resolve())
+
+
+@cache
+def _load(folder: Path) -> etree.XMLSchema:
     return etree.XMLSchema(etree.parse(str(folder / ENTRY)))
 
 

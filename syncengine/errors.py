@@ -6,10 +6,14 @@
     ├── TransportError             could not talk to QuickBooks (not running, file closed,
     │   │                          SOAP timeout, response lost); carries ``hresult`` if known
     │   └── ...                    one subclass per transport family, mapped at the edge
+    │   └── ResponseParseError     (syncengine.qbxml) an answer that cannot be read: treated
+    │                              like a lost response
     ├── QBStatusError              QuickBooks answered and said no: ``code``, ``severity``,
     │                              ``message``, ``request_type``, ``request_id``
-    └── RecordError                app data QuickBooks cannot take: names the record, the
-                                   field and the value (too long, not Latin-1, missing)
+    ├── RecordError                app data QuickBooks cannot take: names the record, the
+    │                              field and the value (too long, not Latin-1, missing)
+    └── BuildError                 (syncengine.qbxml) a request the engine must not send
+                                   (rollbackOnError, an over-long requestID)
 
 "Could not talk" and "the server said no" are different branches on purpose: the first may be
 retried as a whole, the second belongs to one record and needs a person or a rule.
@@ -60,4 +64,5 @@ class RecordError(SyncError, ValueError):
         self.field = field
         self.value = value
         self.reason = reason
-        super().__init__(f"{record}: field {field} = {str(value)[:60]!r}: {reason}")
+        shown = "is missing" if value is None else f"= {str(value)[:60]!r}"
+        super().__init__(f"{record}: field {field} {shown}: {reason}")

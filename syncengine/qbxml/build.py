@@ -8,13 +8,15 @@ QuickBooks applies beyond the XSD.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterable, Mapping, Sequence
 from functools import cache
 from typing import Any
+from xml.sax.saxutils import escape
 
 from lxml import etree
-from qbschema import ATTRS, Node, Schema, SchemaDataError, schema
 
+from qbschema import ATTRS, Node, Schema, SchemaDataError, schema
 from syncengine.errors import RecordError, SyncError
 from syncengine.qbxml.text import TextChange, apply_text_policy, check_text
 
@@ -26,6 +28,9 @@ ON_ERROR = ("stopOnError", "continueOnError")
 RESPONSE_DATA = ("includeAll", "includeNone")
 ITERATOR_STEPS = ("Start", "Continue", "Stop")
 CLEAR_ALL = "ClearAllMessageSets"
+
+
+QUOTE = {'"': "&quot;"}
 
 
 class BuildError(SyncError, ValueError):
@@ -62,7 +67,7 @@ class Request:
     used in errors. The lxml ``element`` is built once, when the request is made.
     """
 
-    __slots__ = ("attrs", "body", "changes", "element", "record", "type")
+    __slots__ = ("attrs", "body", "changes", "record", "text", "type")
 
     def __init__(
         self,
@@ -88,16 +93,16 @@ class Request:
         if include:
             data["IncludeRetElement"] = list(include)
         self.body = apply_text_policy(sch, self.record, rq_type, node, data, self.changes)
-        self.element = self._build(sch, node)
+        self.text = self._render(sch, node)
 
-    def _build(self, sch: Schema, node: Node) -> etree._Element:
+    def _render(self, sch: Schema, node: Node) -> str:
         data = dict(self.body)
         data[ATTRS] = self.attrs
         try:
-            return sch.build(self.type, node, data)
+            return sch.render(self.type, node, data)
         except SchemaDataError as exc:
             raise RecordError(
-                self.record, exc.path, exc.value, f"{exc.reason}; correct it and sync again"
+                self.record, _field_path(exc), exc.value, f"{exc.reason}; correct it and sync again"
             ) from None
 
     @property
@@ -108,23 +113,35 @@ class Request:
     def iterator_id(self) -> str | None:
         return self.attrs.get("iteratorID")
 
+    @property
+    def element(self) -> etree._Element:
+        """This request as a fresh lxml element."""
+        return etree.fromstring(self.text)
+
     def to_xml(self) -> str:
         """This request's element as text (no envelope), for logs."""
-        return etree.tostring(self.element, encoding="unicode")
+        return self.text
 
     def __repr__(self) -> str:
         rid = f" requestID={self.request_id!r}" if self.request_id is not None else ""
         return f"<Request {self.type}{rid} record={self.record!r}>"
 
 
+def _field_path(exc: SchemaDataError) -> str:
+    if exc.path == exc.field or exc.path.endswith(f".{exc.field}"):
+        return exc.path
+    return f"{exc.path}.{exc.field}"
+
+
 def _request_node(rq_type: str) -> Node:
     try:
         return _schema().request_node(rq_type)
     except KeyError:
-        known = sorted(_schema().messages)
+        close = difflib.get_close_matches(rq_type, _schema().messages, n=3)
+        hint = f"did you mean {' or '.join(close)}? " if close else ""
         raise BuildError(
-            f"{rq_type} is not a request type this product speaks; known types: "
-            f"{', '.join(known)}"
+            f"{rq_type} is not a request type this product speaks; {hint}the full list is "
+            "qbschema.schema().messages"
         ) from None
 
 
@@ -170,7 +187,13 @@ def _check_iterator(sch: Schema, rq_type: str, step: str | None, iterator_id: st
 class MessageSet:
     """A ``QBXMLMsgsRq``: requests sent together, with onError and error-recovery IDs."""
 
-    __slots__ = ("new_message_set_id", "old_message_set_id", "on_error", "requests", "response_data")
+    __slots__ = (
+        "new_message_set_id",
+        "old_message_set_id",
+        "on_error",
+        "requests",
+        "response_data",
+    )
 
     def __init__(
         self,
@@ -212,19 +235,17 @@ class MessageSet:
         return attrs
 
     def to_element(self) -> etree._Element:
-        """The ``QBXML`` element; each request's element is moved (or copied) into it."""
-        root = etree.Element("QBXML")
-        msgs = etree.SubElement(root, "QBXMLMsgsRq", self._envelope_attrs())
-        for request in self.requests:
-            element = request.element
-            if element.getparent() is msgs:  # the same request twice in one set
-                element = etree.fromstring(etree.tostring(element))
-            msgs.append(element)
-        return root
+        """The ``QBXML`` element of this set."""
+        return etree.fromstring(self._body())
+
+    def _body(self) -> str:
+        attrs = "".join(f' {k}="{escape(v, QUOTE)}"' for k, v in self._envelope_attrs().items())
+        requests = "".join(request.text for request in self.requests)
+        return f"<QBXML><QBXMLMsgsRq{attrs}>{requests}</QBXMLMsgsRq></QBXML>"
 
     def to_xml(self) -> str:
         """The request document as QuickBooks takes it: XML and qbXML prolog, then QBXML."""
-        return PROLOG + etree.tostring(self.to_element(), encoding="unicode")
+        return PROLOG + self._body()
 
     def to_bytes(self) -> bytes:
         """The request document encoded as UTF-8 (what the XML declaration implies)."""
@@ -258,7 +279,7 @@ def add(
     request_id: str | None = None,
     include: Sequence[str] = (),
 ) -> Request:
-    """An ``{kind}AddRq`` (``add("Customer", {"Name": ...})``); a job is a Customer with ParentRef."""
+    """An ``{kind}AddRq`` from plain fields; a job is a ``Customer`` with a ``ParentRef``."""
     return Request(
         f"{kind}AddRq",
         {f"{kind}Add": dict(fields)},
@@ -283,9 +304,7 @@ def mod(
     inner = f"{kind}Mod"
     mod_node = _schema().node(_request_node(rq_type).children[inner].node)
     body = {_id_field(mod_node): object_id, "EditSequence": edit_sequence, **fields}
-    return Request(
-        rq_type, {inner: body}, record=record, request_id=request_id, include=include
-    )
+    return Request(rq_type, {inner: body}, record=record, request_id=request_id, include=include)
 
 
 def query(
@@ -343,9 +362,7 @@ def txn_delete(txn_type: str, txn_id: str, *, request_id: str | None = None) -> 
 
 def txn_void(txn_type: str, txn_id: str, *, request_id: str | None = None) -> Request:
     """A ``TxnVoidRq``: the transaction stays in QuickBooks with its amounts zeroed."""
-    return Request(
-        "TxnVoidRq", {"TxnVoidType": txn_type, "TxnID": txn_id}, request_id=request_id
-    )
+    return Request("TxnVoidRq", {"TxnVoidType": txn_type, "TxnID": txn_id}, request_id=request_id)
 
 
 def _deleted_query(

@@ -23,8 +23,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
-from qbschema import ATTRS, Node, Schema
-
+from qbschema import Node, Schema
 from syncengine.errors import RecordError
 
 # Elements whose text is prose or a postal/person detail: nearest-character replacement keeps
@@ -226,6 +225,22 @@ def check_text(
     return stored, change
 
 
+_PLANS: dict[str, dict[str, tuple[Node, bool, int | None]]] = {}
+
+
+def _plan(schema: Schema, node: Node) -> dict[str, tuple[Node, bool, int | None]]:
+    """Per child name: its node, whether it is a leaf, and its length limit (cached)."""
+    plan = _PLANS.get(node.id)
+    if plan is None:
+        plan = {}
+        for name, info in node.children.items():
+            child = schema.node(info.node)
+            limit = child.simple.get("len") if child.simple else None
+            plan[name] = (child, child.is_leaf, limit)
+        _PLANS[node.id] = plan
+    return plan
+
+
 def _leaf(record: str, path: str, node: Node, value: Any, changes: list[TextChange]) -> Any:
     if isinstance(value, str):
         limit = node.simple.get("len") if node.simple else None
@@ -250,23 +265,32 @@ def apply_text_policy(
         return _leaf(record, path, node, value, changes)
     if not isinstance(value, dict):
         return value
+    plan = _plan(schema, node)
     out = value
     for name, child_value in value.items():
-        if name == ATTRS or child_value is None:
+        entry = plan.get(name)
+        if entry is None or child_value is None:
             continue
-        info = node.children.get(name)
-        if info is None:
-            continue
-        child = schema.node(info.node)
-        where = f"{path}.{name}"
-        if isinstance(child_value, list):
-            new = [apply_text_policy(schema, record, where, child, v, changes) for v in child_value]
-            same = all(a is b for a, b in zip(new, child_value))
-        else:
-            new = apply_text_policy(schema, record, where, child, child_value, changes)
-            same = new is child_value
-        if not same:
+        child, leaf, limit = entry
+        if (
+            leaf
+            and type(child_value) is str
+            and (limit is None or len(child_value) <= limit)
+            and _UNSAFE.search(child_value) is None
+        ):
+            continue  # the common case: clean text, nothing to do
+        new = _child(schema, record, f"{path}.{name}", child, child_value, changes)
+        if new is not child_value:
             if out is value:
                 out = dict(value)
             out[name] = new
     return out
+
+
+def _child(
+    schema: Schema, record: str, path: str, node: Node, value: Any, changes: list[TextChange]
+) -> Any:
+    if not isinstance(value, list):
+        return apply_text_policy(schema, record, path, node, value, changes)
+    new = [apply_text_policy(schema, record, path, node, v, changes) for v in value]
+    return value if all(a is b for a, b in zip(new, value, strict=True)) else new

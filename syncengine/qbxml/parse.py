@@ -1,0 +1,354 @@
+"""Response documents into :class:`ResponseSet` / :class:`Response`; request documents back.
+
+Records come out as plain dicts read through ``qbschema`` (repeatable children are lists, leaf
+values are the wire strings). Response types outside the product's schema data (a
+``SalesOrderAddRs`` in a customer's log, say) are read generically: a tag seen twice becomes a
+list. Nothing here validates against the XSD; that is the CLI's job.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+from lxml import etree
+
+from qbschema import ATTRS, TEXT, Node
+from syncengine.errors import QBStatusError, TransportError
+from syncengine.qbxml import status
+from syncengine.qbxml.build import MessageSet, Request, _schema
+
+_PARSER_OPTIONS = {
+    "remove_blank_text": True,
+    "remove_comments": True,
+    "remove_pis": True,
+    "resolve_entities": False,
+    "no_network": True,
+}
+_BYTES_PARSER = etree.XMLParser(**_PARSER_OPTIONS)
+_TEXT_PARSER = etree.XMLParser(encoding="utf-8", **_PARSER_OPTIONS)
+
+
+class ResponseParseError(TransportError, ValueError):
+    """The answer is not a readable qbXML response; treat it as lost (error-recovery check)."""
+
+
+@dataclass(slots=True)
+class Response:
+    """One ``xxxRs``: its status, iterator state and Ret records as plain dicts.
+
+    ``record_types`` holds each record's element name (``CustomerRet``; for Del/Void responses,
+    whose fields sit directly in the ``xxxRs``, the response type itself).
+    """
+
+    type: str
+    status_code: int
+    status_severity: str
+    status_message: str = ""
+    request_id: str | None = None
+    ret_count: int | None = None
+    iterator_id: str | None = None
+    iterator_remaining_count: int | None = None
+    records: list[dict[str, Any]] = field(default_factory=list)
+    record_types: list[str] = field(default_factory=list)
+    error_recovery: dict[str, Any] | None = None
+
+    @property
+    def request_type(self) -> str:
+        """The request this answers (``CustomerAddRq`` for ``CustomerAddRs``)."""
+        return self.type[:-2] + "Rq"
+
+    @property
+    def record(self) -> dict[str, Any] | None:
+        """The first record, or None (Add and Mod responses carry at most one)."""
+        return self.records[0] if self.records else None
+
+    @property
+    def is_error(self) -> bool:
+        """True when QuickBooks reports severity Error (warnings and "nothing found" are not)."""
+        return self.status_severity.lower() == "error"
+
+    @property
+    def is_nothing_found(self) -> bool:
+        """True for "no matching object": code 1, or 500 on a query."""
+        return status.is_nothing_found(self.status_code, self.type)
+
+    @property
+    def is_retryable_lock(self) -> bool:
+        """True for 3170/3175/3176/3180: the list was busy; sending again usually works."""
+        return status.is_retryable_lock(self.status_code)
+
+    @property
+    def is_stale(self) -> bool:
+        """True for 3200: the EditSequence was out of date; re-query before resending."""
+        return status.is_stale(self.status_code)
+
+    @property
+    def is_not_processed(self) -> bool:
+        """True for 3231: an earlier request in a stopOnError set failed; this one never ran."""
+        return self.status_code == status.NOT_PROCESSED
+
+    def error(self) -> QBStatusError | None:
+        """The QBStatusError this response stands for, or None when it is not an error."""
+        if not self.is_error:
+            return None
+        return QBStatusError(
+            self.status_code,
+            self.status_severity,
+            self.status_message,
+            self.request_type,
+            self.request_id,
+        )
+
+    def raise_for_status(self) -> Response:
+        """Raise QBStatusError when severity is Error; otherwise return self."""
+        error = self.error()
+        if error is not None:
+            raise error
+        return self
+
+
+@dataclass(slots=True)
+class ResponseSet:
+    """A ``QBXMLMsgsRs``: the responses in request order plus the message-set status."""
+
+    responses: list[Response]
+    message_set_status_code: int | None = None
+    new_message_set_id: str | None = None
+
+    def __iter__(self):
+        return iter(self.responses)
+
+    def __len__(self) -> int:
+        return len(self.responses)
+
+    def __getitem__(self, index: int) -> Response:
+        return self.responses[index]
+
+    def by_request_id(self, request_id: str) -> Response | None:
+        """The response echoing ``request_id``, or None."""
+        return next((r for r in self.responses if r.request_id == request_id), None)
+
+    def errors(self) -> list[Response]:
+        """The responses with severity Error, in order."""
+        return [r for r in self.responses if r.is_error]
+
+    def raise_for_status(self) -> ResponseSet:
+        """Raise the first response's QBStatusError, if any; otherwise return self."""
+        for response in self.responses:
+            response.raise_for_status()
+        return self
+
+
+# -- reading ---------------------------------------------------------------------------------
+
+
+def _root(document: str | bytes | etree._Element) -> etree._Element:
+    if isinstance(document, etree._Element):
+        return document
+    try:
+        if isinstance(document, str):
+            return etree.fromstring(document.encode("utf-8"), _TEXT_PARSER)
+        return etree.fromstring(document, _BYTES_PARSER)
+    except etree.XMLSyntaxError as exc:
+        raise ResponseParseError(f"the qbXML document is not well-formed: {exc}") from None
+
+
+def _messages(root: etree._Element, tag: str) -> etree._Element:
+    if root.tag != "QBXML":
+        raise ResponseParseError(f"expected a QBXML document, got root element <{root.tag}>")
+    found = root.find(tag)
+    if found is None:
+        present = ", ".join(str(c.tag) for c in root) or "nothing"
+        raise ResponseParseError(f"QBXML holds no {tag} (it holds {present})")
+    return found
+
+
+@cache
+def _rs_nodes() -> dict[str, Node]:
+    sch = _schema()
+    return {info["rs"]: sch.node(info["rs_node"]) for info in sch.messages.values()}
+
+
+def read_generic(element: etree._Element) -> Any:
+    """Plain data from any element: text for leaves, dicts otherwise, lists for repeated tags."""
+    children = [c for c in element if isinstance(c.tag, str)]
+    if not children:
+        return element.text or ""
+    out: dict[str, Any] = {}
+    for child in children:
+        value = read_generic(child)
+        if child.tag in out:
+            prior = out[child.tag]
+            if isinstance(prior, list):
+                prior.append(value)
+            else:
+                out[child.tag] = [prior, value]
+        else:
+            out[child.tag] = value
+    return out
+
+
+_TABLES: dict[str, dict[str, tuple[Node, bool, bool]]] = {}
+
+
+def _table(node: Node) -> dict[str, tuple[Node, bool, bool]]:
+    """Per child tag: its node, whether it repeats, whether it is a leaf (cached)."""
+    table = _TABLES.get(node.id)
+    if table is None:
+        sch = _schema()
+        table = {}
+        for name, info in node.children.items():
+            child = sch.node(info.node)
+            table[name] = (child, info.repeatable, child.is_leaf)
+        _TABLES[node.id] = table
+    return table
+
+
+def read_element(element: etree._Element, node: Node) -> dict[str, Any]:
+    """Plain data from a parent element, as ``Schema.read`` gives it (lists where repeatable).
+
+    The same reading as qbschema's, with the per-node lookups cached for the response path.
+    """
+    table = _table(node)
+    out: dict[str, Any] = {ATTRS: dict(element.attrib)} if element.attrib else {}
+    for child in element:
+        entry = table.get(child.tag)
+        if entry is None:
+            if not isinstance(child.tag, str):
+                continue
+            raise ResponseParseError(
+                f"line {child.sourceline}: {element.tag} has no child element {child.tag} in "
+                f"qbXML {_schema().version} (is QuickBooks answering another version?)"
+            )
+        child_node, many, leaf = entry
+        if leaf:
+            value: Any = child.text or ""
+            if child.attrib:
+                value = {ATTRS: dict(child.attrib), TEXT: value}
+        else:
+            value = read_element(child, child_node)
+        if many:
+            out.setdefault(child.tag, []).append(value)
+        else:
+            out[child.tag] = value
+    return out
+
+
+def _read(element: etree._Element, node: Node | None) -> Any:
+    if node is None:
+        return read_generic(element)
+    if node.is_leaf:
+        return _schema().read(element, node)
+    return read_element(element, node)
+
+
+def _int(element: etree._Element, name: str, required: bool = False) -> int | None:
+    text = element.get(name)
+    if text is None:
+        if required:
+            raise ResponseParseError(f"line {element.sourceline}: {element.tag} has no {name}")
+        return None
+    try:
+        return int(text)
+    except ValueError:
+        raise ResponseParseError(
+            f"line {element.sourceline}: {element.tag} {name}={text!r} is not a number"
+        ) from None
+
+
+def _response(element: etree._Element) -> Response:
+    tag = element.tag
+    code = _int(element, "statusCode", required=True)
+    attrs = element.attrib
+    response = Response(
+        tag,
+        code,  # type: ignore[arg-type]
+        attrs.get("statusSeverity") or status.severity_of(code),  # type: ignore[arg-type]
+        attrs.get("statusMessage", ""),
+        attrs.get("requestID"),
+        _int(element, "retCount"),
+        attrs.get("iteratorID"),
+        _int(element, "iteratorRemainingCount"),
+    )
+    rs_node = _rs_nodes().get(tag)
+    direct: dict[str, Any] = {}
+    for child in element:
+        if not isinstance(child.tag, str):
+            continue
+        child_node = _child_node(rs_node, element, child)
+        value = _read(child, child_node)
+        if child.tag == "ErrorRecovery":
+            response.error_recovery = value
+        elif child.tag.endswith("Ret"):
+            response.records.append(value)
+            response.record_types.append(child.tag)
+        else:
+            direct[child.tag] = value
+    if direct:
+        response.records.append(direct)
+        response.record_types.append(tag)
+    return response
+
+
+def _child_node(rs_node: Node | None, parent: etree._Element, child: etree._Element):
+    if rs_node is None:
+        return None
+    info = rs_node.children.get(child.tag)
+    if info is None:
+        raise ResponseParseError(
+            f"line {child.sourceline}: {parent.tag} has no child element {child.tag} in qbXML "
+            f"{_schema().version}"
+        )
+    return _schema().node(info.node)
+
+
+def parse_response(document: str | bytes | etree._Element) -> ResponseSet:
+    """Read a qbXML response document; ResponseParseError when it is not one."""
+    msgs = _messages(_root(document), "QBXMLMsgsRs")
+    responses = [_response(child) for child in msgs if isinstance(child.tag, str)]
+    return ResponseSet(
+        responses,
+        _int(msgs, "messageSetStatusCode"),
+        msgs.get("newMessageSetID"),
+    )
+
+
+def parse_request(document: str | bytes | etree._Element) -> MessageSet:
+    """Read a qbXML request document back into a MessageSet (checked as when built).
+
+    Only the request types this product speaks are accepted; others raise BuildError.
+    """
+    msgs = _messages(_root(document), "QBXMLMsgsRq")
+    sch = _schema()
+    requests = []
+    for child in msgs:
+        if not isinstance(child.tag, str):
+            continue
+        node = sch.request_node(child.tag) if child.tag in sch.messages else None
+        requests.append(_request(child, node))
+    return MessageSet(
+        requests,
+        on_error=msgs.get("onError", ""),
+        new_message_set_id=msgs.get("newMessageSetID"),
+        old_message_set_id=msgs.get("oldMessageSetID"),
+        response_data=msgs.get("responseData"),
+    )
+
+
+def _request(element: etree._Element, node: Node | None) -> Request:
+    if node is None:
+        return Request(element.tag)  # raises BuildError naming the unknown type
+    data = _read(element, node)
+    attrs = data.pop(ATTRS, {})
+    include = data.pop("IncludeRetElement", ())
+    return Request(
+        element.tag,
+        data,
+        request_id=attrs.get("requestID"),
+        iterator=attrs.get("iterator"),
+        iterator_id=attrs.get("iteratorID"),
+        meta_data=attrs.get("metaData"),
+        include=include,
+    )
