@@ -112,7 +112,14 @@ def _pattern(text: str) -> re.Pattern:
     return re.compile(text)
 
 
+_DATETIME = re.compile(
+    r"\d{4}-\d{1,2}-\d{1,2}(T\d{1,2}(:\d{1,2}(:\d{1,2}([+-]\d{1,2}:\d{1,2})?)?)?)?"
+)
+_INTERVAL = re.compile(r"[+-]?PT(\d+H)?(\d+M)?(\d+S)?")
+
 _KIND_CHECKS = {
+    "DATETIMETYPE": lambda t: _DATETIME.fullmatch(t) is not None,
+    "TIMEINTERVALTYPE": lambda t: _INTERVAL.fullmatch(t) is not None and t[-1] != "T",
     "BOOLTYPE": lambda t: t in _BOOL,
     "DATETYPE": lambda t: _DATE.fullmatch(t) is not None,
     "INTTYPE": lambda t: _INT.fullmatch(t) is not None,
