@@ -1,0 +1,170 @@
+"""App records as rows: one table for every entity type, type-specific fields kept as JSON.
+
+The store does not validate fields; :mod:`syncengine.app` does, then writes here. Records are
+never removed: a deletion sets ``deleted_at`` so PSRs, links and the sync log keep their subject.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from syncengine.store.errors import NotFound
+
+if TYPE_CHECKING:
+    from syncengine.store import Store
+
+CHUNK = 500  # ids per IN (...) query; well under SQLite's bound-parameter limit
+
+
+@dataclass(frozen=True)
+class Entity:
+    """One stored app record: its type, name (or reference number), status and fields."""
+
+    id: int
+    entity_type: str
+    name: str
+    status: str | None
+    data: dict[str, Any]
+    created_at: str
+    modified_at: str
+    deleted_at: str | None
+
+    @property
+    def deleted(self) -> bool:
+        """True once the record has been deleted in the app."""
+        return self.deleted_at is not None
+
+
+@dataclass(frozen=True)
+class EntityRow:
+    """What the app hands the store to write: the row without its timestamps."""
+
+    id: int
+    entity_type: str
+    name: str
+    status: str | None
+    data: dict[str, Any]
+
+
+def chunks(ids: Sequence[int], size: int = CHUNK) -> Iterable[Sequence[int]]:
+    """``ids`` in slices small enough for one ``IN (...)`` query."""
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]
+
+
+def _entity(row: Any) -> Entity:
+    return Entity(
+        row["id"],
+        row["entity_type"],
+        row["name"],
+        row["status"],
+        json.loads(row["data"]),
+        row["created_at"],
+        row["modified_at"],
+        row["deleted_at"],
+    )
+
+
+class EntityStore:
+    """Rows of the ``entities`` table."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+
+    def next_id(self) -> int:
+        """The ID the next inserted record gets; stable only inside a write transaction."""
+        row = self._store.conn.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM entities").fetchone()
+        return int(row[0])
+
+    def insert_many(self, rows: Sequence[EntityRow]) -> None:
+        """Insert records with the IDs they carry, all stamped created and modified now."""
+        now = self._store.now()
+        params = [
+            (r.id, r.entity_type, r.name, r.status, json.dumps(r.data), now, now) for r in rows
+        ]
+        with self._store.write() as conn:
+            conn.executemany(
+                "INSERT INTO entities (id, entity_type, name, status, data, created_at,"
+                " modified_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                params,
+            )
+
+    def update_many(self, rows: Sequence[EntityRow]) -> None:
+        """Replace name, status and fields of existing records; stamps them modified now."""
+        now = self._store.now()
+        params = [(r.name, r.status, json.dumps(r.data), now, r.id) for r in rows]
+        with self._store.write() as conn:
+            conn.executemany(
+                "UPDATE entities SET name = ?, status = ?, data = ?, modified_at = ? WHERE id = ?",
+                params,
+            )
+
+    def mark_deleted(self, ids: Sequence[int]) -> None:
+        """Stamp records deleted now (they stay readable)."""
+        now = self._store.now()
+        with self._store.write() as conn:
+            conn.executemany(
+                "UPDATE entities SET deleted_at = ?, modified_at = ? WHERE id = ?",
+                [(now, now, i) for i in ids],
+            )
+
+    def get(self, entity_id: int) -> Entity:
+        """The record with this ID, deleted or not; :class:`NotFound` if there is none."""
+        found = self.get_many([entity_id])
+        if entity_id not in found:
+            raise NotFound(f"no app record with id {entity_id}")
+        return found[entity_id]
+
+    def get_many(self, ids: Sequence[int]) -> dict[int, Entity]:
+        """The records among ``ids`` that exist, keyed by ID."""
+        out: dict[int, Entity] = {}
+        for part in chunks(list(ids)):
+            marks = ",".join("?" * len(part))
+            for row in self._store.conn.execute(
+                f"SELECT * FROM entities WHERE id IN ({marks})", tuple(part)
+            ):
+                out[row["id"]] = _entity(row)
+        return out
+
+    def find(self, entity_type: str, name: str) -> list[Entity]:
+        """Live (not deleted) records of a type whose name matches, ignoring case."""
+        rows = self._store.conn.execute(
+            "SELECT * FROM entities WHERE entity_type = ? AND name = ? COLLATE NOCASE"
+            " AND deleted_at IS NULL ORDER BY id",
+            (entity_type, name),
+        )
+        return [_entity(row) for row in rows]
+
+    def names(self, entity_type: str) -> dict[str, list[int]]:
+        """Live records of a type by case-folded name (names may repeat in the app)."""
+        out: dict[str, list[int]] = {}
+        for rid, name in self._store.conn.execute(
+            "SELECT id, name FROM entities WHERE entity_type = ? AND deleted_at IS NULL",
+            (entity_type,),
+        ):
+            out.setdefault(name.casefold(), []).append(rid)
+        return out
+
+    def all(self, entity_type: str, include_deleted: bool = False) -> list[Entity]:
+        """Every record of a type, oldest first."""
+        sql = "SELECT * FROM entities WHERE entity_type = ?"
+        if not include_deleted:
+            sql += " AND deleted_at IS NULL"
+        rows = self._store.conn.execute(sql + " ORDER BY id", (entity_type,))
+        return [_entity(row) for row in rows]
+
+    def frame(self, entity_type: str | None = None, include_deleted: bool = False) -> pd.DataFrame:
+        """Records as a DataFrame, fields still as JSON text in ``data``."""
+        where, params = [], []
+        if entity_type is not None:
+            where.append("entity_type = ?")
+            params.append(entity_type)
+        if not include_deleted:
+            where.append("deleted_at IS NULL")
+        sql = "SELECT * FROM entities" + (" WHERE " + " AND ".join(where) if where else "")
+        return self._store.read_frame(sql + " ORDER BY id", params)

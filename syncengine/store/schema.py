@@ -1,0 +1,191 @@
+"""The workspace schema as an ordered list of migrations; ``PRAGMA user_version`` = how many ran.
+
+Append a new migration to :data:`MIGRATIONS` to change the schema; never edit one that has
+shipped. Timestamps are ISO 8601 text from the injected clock (``syncengine.clock.stamp``).
+"""
+
+from __future__ import annotations
+
+CORE = (
+    # App system of record: one row per customer, vendor, item, invoice, ...; the
+    # type-specific fields are a JSON object whose keys map to QuickBooks fields.
+    """CREATE TABLE entities (
+        id INTEGER PRIMARY KEY,
+        entity_type TEXT NOT NULL,
+        name TEXT NOT NULL DEFAULT '',
+        status TEXT,
+        data TEXT NOT NULL DEFAULT '{}',
+        created_at TEXT NOT NULL,
+        modified_at TEXT NOT NULL,
+        deleted_at TEXT
+    )""",
+    "CREATE INDEX entities_type_name ON entities(entity_type, name COLLATE NOCASE)",
+    # App record <-> QuickBooks object (ListID or TxnID) with its EditSequence.
+    """CREATE TABLE links (
+        entity_id INTEGER PRIMARY KEY REFERENCES entities(id),
+        entity_type TEXT NOT NULL,
+        qb_type TEXT NOT NULL DEFAULT '',
+        qb_id TEXT NOT NULL,
+        edit_sequence TEXT,
+        qb_active INTEGER NOT NULL DEFAULT 1,
+        synced_at TEXT NOT NULL,
+        qb_modified_at TEXT,
+        qb_deleted_at TEXT
+    )""",
+    "CREATE UNIQUE INDEX links_qb_id ON links(entity_type, qb_id)",
+    """CREATE TABLE jobs (
+        id INTEGER PRIMARY KEY,
+        finished INTEGER NOT NULL DEFAULT 0 CHECK (finished IN (0, 1)),
+        outcome TEXT NOT NULL DEFAULT 'running'
+            CHECK (outcome IN ('running', 'finished', 'cancelled')),
+        phase TEXT NOT NULL DEFAULT 'export',
+        item_count INTEGER NOT NULL DEFAULT 0,
+        error_count INTEGER NOT NULL DEFAULT 0,
+        created_at TEXT NOT NULL,
+        request_sent_at TEXT,
+        response_received_at TEXT,
+        completed_at TEXT,
+        note TEXT NOT NULL DEFAULT ''
+    )""",
+    # The database itself refuses a second unfinished sync job, whoever tries.
+    "CREATE UNIQUE INDEX jobs_one_unfinished ON jobs(finished) WHERE finished = 0",
+    # Pending sync requests: one change of one app record waiting for (or done by) QuickBooks.
+    """CREATE TABLE psrs (
+        id INTEGER PRIMARY KEY,
+        entity_id INTEGER NOT NULL REFERENCES entities(id),
+        entity_type TEXT NOT NULL,
+        action TEXT NOT NULL
+            CHECK (action IN ('add', 'modify', 'delete', 'inactivate', 'void')),
+        state TEXT NOT NULL DEFAULT 'queued'
+            CHECK (state IN ('queued', 'locked', 'failed', 'done', 'removed', 'cancelled')),
+        dep_order INTEGER NOT NULL,
+        job_id INTEGER REFERENCES jobs(id),
+        attempts INTEGER NOT NULL DEFAULT 0,
+        error_code INTEGER,
+        error_message TEXT,
+        error_hint TEXT,
+        note TEXT NOT NULL DEFAULT '',
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        closed_at TEXT
+    )""",
+    # At most one open (queued or failed) PSR per record: edits collapse into it.
+    "CREATE UNIQUE INDEX psrs_one_open ON psrs(entity_id) WHERE state IN ('queued', 'failed')",
+    "CREATE INDEX psrs_state_order ON psrs(state, dep_order, id)",
+    "CREATE INDEX psrs_entity ON psrs(entity_id, state)",
+    "CREATE INDEX psrs_job ON psrs(job_id) WHERE job_id IS NOT NULL",
+    """CREATE TABLE job_items (
+        job_id INTEGER NOT NULL REFERENCES jobs(id),
+        psr_id INTEGER NOT NULL REFERENCES psrs(id),
+        seq INTEGER NOT NULL,
+        action TEXT NOT NULL,
+        state TEXT NOT NULL DEFAULT 'pending'
+            CHECK (state IN ('pending', 'sent', 'done', 'failed', 'released')),
+        PRIMARY KEY (job_id, psr_id)
+    ) WITHOUT ROWID""",
+    "CREATE INDEX job_items_seq ON job_items(job_id, state, seq)",
+    # newMessageSetID is saved with its request before the request leaves (error recovery).
+    """CREATE TABLE message_sets (
+        id TEXT PRIMARY KEY,
+        job_id INTEGER NOT NULL REFERENCES jobs(id),
+        seq INTEGER NOT NULL,
+        request_xml TEXT NOT NULL,
+        state TEXT NOT NULL DEFAULT 'saved'
+            CHECK (state IN ('saved', 'sent', 'answered', 'recovered', 'abandoned')),
+        status_code INTEGER,
+        response_xml TEXT,
+        saved_at TEXT NOT NULL,
+        sent_at TEXT,
+        answered_at TEXT
+    )""",
+    "CREATE INDEX message_sets_job ON message_sets(job_id, seq)",
+    """CREATE TABLE message_requests (
+        message_set_id TEXT NOT NULL REFERENCES message_sets(id),
+        request_id TEXT NOT NULL,
+        request_type TEXT NOT NULL DEFAULT '',
+        psr_id INTEGER REFERENCES psrs(id),
+        UNIQUE (message_set_id, request_id)
+    )""",
+    "CREATE INDEX message_requests_psr ON message_requests(psr_id)",
+    """CREATE TABLE errors (
+        id INTEGER PRIMARY KEY,
+        job_id INTEGER REFERENCES jobs(id),
+        psr_id INTEGER REFERENCES psrs(id),
+        entity_id INTEGER REFERENCES entities(id),
+        message_set_id TEXT,
+        request_id TEXT,
+        request_type TEXT NOT NULL DEFAULT '',
+        status_code INTEGER,
+        severity TEXT NOT NULL DEFAULT 'Error',
+        message TEXT NOT NULL,
+        hint TEXT NOT NULL DEFAULT '',
+        created_at TEXT NOT NULL
+    )""",
+    "CREATE INDEX errors_job ON errors(job_id)",
+    "CREATE INDEX errors_psr ON errors(psr_id)",
+    """CREATE TABLE sync_log (
+        id INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,
+        direction TEXT NOT NULL CHECK (direction IN ('export', 'import')),
+        outcome TEXT NOT NULL CHECK (outcome IN ('pending', 'success', 'failed', 'skipped')),
+        job_id INTEGER,
+        psr_id INTEGER,
+        entity_id INTEGER,
+        entity_type TEXT NOT NULL DEFAULT '',
+        action TEXT NOT NULL DEFAULT '',
+        qb_id TEXT,
+        message TEXT NOT NULL DEFAULT ''
+    )""",
+    "CREATE INDEX sync_log_job ON sync_log(job_id)",
+    """CREATE TABLE settings (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    )""",
+)
+
+FLAGS_AND_WIZARD = (
+    # Per-record flags that keep a record out of syncing (proxy, prevent sync).
+    """CREATE TABLE entity_flags (
+        entity_id INTEGER NOT NULL REFERENCES entities(id),
+        flag TEXT NOT NULL CHECK (flag IN ('proxy', 'prevent_sync')),
+        note TEXT NOT NULL DEFAULT '',
+        set_at TEXT NOT NULL,
+        PRIMARY KEY (entity_id, flag)
+    ) WITHOUT ROWID""",
+    # What waits for approval in each direction, checked by default.
+    """CREATE TABLE wizard_candidates (
+        id INTEGER PRIMARY KEY,
+        direction TEXT NOT NULL CHECK (direction IN ('export', 'import')),
+        entity_type TEXT NOT NULL,
+        entity_id INTEGER REFERENCES entities(id),
+        qb_id TEXT,
+        name TEXT NOT NULL DEFAULT '',
+        summary TEXT NOT NULL DEFAULT '',
+        checked INTEGER NOT NULL DEFAULT 1 CHECK (checked IN (0, 1)),
+        state TEXT NOT NULL DEFAULT 'waiting'
+            CHECK (state IN ('waiting', 'approved', 'cleared', 'synced', 'failed')),
+        created_at TEXT NOT NULL,
+        decided_at TEXT
+    )""",
+    "CREATE INDEX wizard_state ON wizard_candidates(direction, state)",
+)
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (CORE, FLAGS_AND_WIZARD)
+"""Migration N (1-based) is ``MIGRATIONS[N - 1]``: statements run in one transaction."""
+
+TABLES = (
+    "entities",
+    "links",
+    "psrs",
+    "jobs",
+    "job_items",
+    "message_sets",
+    "message_requests",
+    "errors",
+    "sync_log",
+    "settings",
+    "entity_flags",
+    "wizard_candidates",
+)
+"""Every table :meth:`Store.frame` can read."""
