@@ -9,3 +9,9 @@ from qbsim.company import Company
 from qbsim.errors import NotImplementedInQbsim, QBXMLRPError, StatusError
 
 __all__ = ["Company", "NotImplementedInQbsim", "QBXMLRPError", "StatusError"]
+
+# The simulated QuickBooks host in simpy time, and fault plans (qbsim.host, qbsim.faults).
+from qbsim.faults import FaultPlan
+from qbsim.host import QuickBooksHost
+
+__all__ += ["FaultPlan", "QuickBooksHost"]

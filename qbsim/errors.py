@@ -24,8 +24,13 @@ class QBXMLRPError(Exception):
         self.hresult = hresult
         self.message = hresults.message(hresult)
         self.detail = detail
-        extra = f" ({detail})" if detail else ""
-        super().__init__(f"0x{hresult:08X}: {self.message}{extra}")
+        # args are the constructor's arguments: simpy re-creates a failure as
+        # ``type(exc)(*exc.args)`` for each process that waits on it.
+        super().__init__(hresult, detail)
+
+    def __str__(self) -> str:
+        extra = f" ({self.detail})" if self.detail else ""
+        return f"0x{self.hresult:08X}: {self.message}{extra}"
 
 
 class NotImplementedInQbsim(NotImplementedError):
@@ -33,9 +38,11 @@ class NotImplementedInQbsim(NotImplementedError):
 
     def __init__(self, request_type: str) -> None:
         self.request_type = request_type
-        super().__init__(
-            f"{request_type} is not implemented in qbsim (see qbsim/COVERAGE.md for what is)"
-        )
+        super().__init__(request_type)  # the constructor's argument, so copies rebuild alike
+
+    def __str__(self) -> str:
+        coverage = "see qbsim/COVERAGE.md for what is"
+        return f"{self.request_type} is not implemented in qbsim ({coverage})"
 
 
 class StatusError(Exception):
@@ -55,3 +62,27 @@ class Outcome:
     message: str = "Status OK"
     severity: str = "Info"
     rs_attrs: dict[str, str] = field(default_factory=dict)  # iteratorID, counts
+    # For queries that shape their Rets: how an iterator's later pages show a record
+    # (Record -> Ret data). None: a plain copy of the stored Ret.
+    view: Any = None
+
+
+# -- Added for the simulated host (qbsim.host, qbsim.faults, qbsim.profile) ----------------
+class ResponseLost(QBXMLRPError):
+    """QuickBooks applied the request but its answer never reached the caller.
+
+    A real client sees only the transport failure (``hresult`` 0x80010108, RPC_E_DISCONNECTED);
+    the subclass lets tests tell this case apart. The change IS in the company file.
+    """
+
+    def __init__(self, detail: str = "") -> None:
+        super().__init__(hresults.RPC_DISCONNECTED, detail)
+        self.args = (detail,)  # what the constructor takes (simpy copies failures by args)
+
+
+class FaultPlanError(ValueError):
+    """A fault plan (YAML or dict) that cannot be read; the message names the fault and key."""
+
+
+class ProfileError(ValueError):
+    """A latency profile that cannot be read or fitted; the message says which and why."""

@@ -70,3 +70,20 @@ def message(hresult: int) -> str:
 def known() -> dict[int, str]:
     """Every HRESULT qbsim can raise, with its text."""
     return dict(_MESSAGES)
+
+
+# -- Added for the simulated host (qbsim.host): session and transport failures -------------
+NO_APP_NAME = 0x80040415
+INVALID_PARAMETER = 0x80040425
+# Not a QBXMLRP2 code: the Windows RPC_E_DISCONNECTED HRESULT (winerror.h), what a COM call
+# raises when the server side went away mid-call. qbsim raises it when a response is lost.
+RPC_DISCONNECTED = 0x80010108
+
+_MESSAGES.update(
+    {
+        NO_APP_NAME: 'A call to the "OpenConnection" method must include the name of your '
+        "application.",
+        INVALID_PARAMETER: "Invalid parameter.",
+        RPC_DISCONNECTED: "The object invoked has disconnected from its clients.",
+    }
+)

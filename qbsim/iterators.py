@@ -3,24 +3,46 @@
 ``iterator="Start"`` answers the first page with an ``iteratorID`` (a GUID in braces) and
 ``iteratorRemainingCount``; ``Continue`` with that ID answers the next page, re-reading each
 record as it is now (a record deleted since is skipped); the iterator ends when nothing
-remains, with ``Stop``, or when the session ends. Without an iterator, ``MaxReturned`` cuts the
-answer to its first N matches.
+remains, with ``Stop``, or when the session ends (``Company.end_session``). A query whose Rets
+are shaped (a transaction query without lines) passes ``Outcome.view`` so later pages are
+shaped alike. Only the query
+types whose schema has the attribute take it (the wire layer refuses it elsewhere). An
+unknown or finished ``iteratorID`` is answered 3000 (inferred: the real code is not on
+record). Without an iterator, ``MaxReturned`` cuts the answer to its first N matches.
 """
 
 from __future__ import annotations
 
 import uuid
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from qbsim import status
 from qbsim.errors import Outcome
 
 if TYPE_CHECKING:
     from qbsim.company import Company
+    from qbsim.model.base import Record
+
+
+@dataclass
+class Iteration:
+    """A live iterator: which query started it and the records it has still to hand out."""
+
+    request_type: str
+    remaining: list[tuple[str, str]]  # (Ret tag, ListID or TxnID)
+    view: Callable[[Record], Any] | None = None  # how later pages show a record
+
+
+def continues(attrs: dict) -> bool:
+    """Whether a query request continues or stops an iterator (and so runs no query)."""
+    return attrs.get("iterator") in ("Continue", "Stop")
 
 
 def page(company: Company, tag: str, body: dict, attrs: dict, outcome: Outcome) -> Outcome:
-    """Apply ``MaxReturned`` and the iterator attributes to a query's full answer."""
+    """Apply ``MaxReturned`` and the iterator attributes to a query's full answer (for
+    ``Continue``/``Stop`` the answer is ignored: the iterator knows its records)."""
     mode = attrs.get("iterator")
     limit = int(body["MaxReturned"]) if "MaxReturned" in body else None
     if mode is None:
@@ -31,7 +53,7 @@ def page(company: Company, tag: str, body: dict, attrs: dict, outcome: Outcome) 
         return _start(company, tag, outcome, limit)
     iterator_id = attrs.get("iteratorID", "")
     iteration = company.iterators.get(iterator_id)
-    if iteration is None or iteration[0] != tag:
+    if iteration is None or iteration.request_type != tag:
         raise status.invalid_id(iterator_id, "iteratorID")
     if mode == "Stop":
         del company.iterators[iterator_id]
@@ -39,28 +61,35 @@ def page(company: Company, tag: str, body: dict, attrs: dict, outcome: Outcome) 
     return _continue(company, iterator_id, limit)
 
 
+def new_iterator_id(company: Company) -> str:
+    """A GUID in braces, drawn from the company's seeded random source."""
+    return "{" + str(uuid.UUID(int=company.rng.getrandbits(128), version=4)) + "}"
+
+
 def _start(company: Company, tag: str, outcome: Outcome, limit: int | None) -> Outcome:
-    iterator_id = "{" + str(uuid.UUID(int=company.rng.getrandbits(128), version=4)) + "}"
+    iterator_id = new_iterator_id(company)
     keys = [(child_tag, _record_id(value)) for child_tag, value in outcome.children]
     size = len(keys) if limit is None else limit
     first, rest = outcome.children[:size], keys[size:]
     if rest:
-        company.iterators[iterator_id] = (tag, rest)
+        company.iterators[iterator_id] = Iteration(tag, rest, outcome.view)
     result = Outcome(first, outcome.code, outcome.message, outcome.severity)
     return _with_counts(result, iterator_id, len(rest))
 
 
 def _continue(company: Company, iterator_id: str, limit: int | None) -> Outcome:
-    tag, keys = company.iterators[iterator_id]
+    iteration = company.iterators[iterator_id]
+    keys = iteration.remaining
     size = len(keys) if limit is None else limit
     chunk, rest = keys[:size], keys[size:]
+    show = iteration.view or (lambda record: record.snapshot())
     children = []
     for child_tag, record_id in chunk:
         record = company.lookup(child_tag.removesuffix("Ret"), record_id)
         if record is not None:
-            children.append((child_tag, record.snapshot()))
+            children.append((child_tag, show(record)))
     if rest:
-        company.iterators[iterator_id] = (tag, rest)
+        iteration.remaining = rest
     else:
         company.iterators.pop(iterator_id, None)
     return _with_counts(Outcome(children), iterator_id, len(rest))

@@ -16,7 +16,7 @@ _NOT_IN_LIST = (
 )
 
 # Codes whose message text we wrote ourselves because no capture of the real text was found.
-INFERRED = frozenset({1060, 3000, 3130, 3170, 3175, 3210})
+INFERRED = frozenset({1060, 3000, 3070, 3130, 3170, 3175, 3210})
 
 SEVERITY_BY_CODE = {0: "Info", 1: "Info", 500: "Warn", 530: "Warn"}
 
@@ -59,11 +59,13 @@ def missing_element(element: str) -> StatusError:
     return StatusError(3150, f'There is a missing element: "{element}".')
 
 
-def in_use(list_name: str, name: str) -> StatusError:
+def in_use(
+    list_name: str, name: str, detail: str = "This list element is in use and cannot be deleted."
+) -> StatusError:
     return StatusError(
         3170,
         f'There was an error when deleting a {list_name} list, element "{name}".  '
-        "QuickBooks error message: This list element is in use and cannot be deleted.",
+        f"QuickBooks error message: {detail}",
     )
 
 
@@ -105,3 +107,38 @@ def partial(value: str) -> StatusError:
 
 def request_id_too_long() -> StatusError:
     return StatusError(1060, "The requestID is too long: QuickBooks allows 50 characters.")
+
+
+def string_too_long(value: str, field: str) -> StatusError:
+    """3070: a text longer than QuickBooks stores for that field."""
+    return StatusError(3070, f'The string "{value}" in the field "{field}" is too long.')
+
+
+# -- Transactions (qbsim/model/txn*.py) -------------------------------------------------------
+# 3180 for a transaction QuickBooks will not save is our choice (the captured 3180 texts are
+# about lists); 3170 for a linked transaction that cannot be deleted likewise.
+INFERRED = INFERRED | frozenset({3180})
+
+
+def bad_date(value: str, field: str) -> StatusError:
+    return StatusError(
+        3020, f'There was an error when converting the date value "{value}" in the field "{field}"'
+    )
+
+
+def bad_date_range() -> StatusError:
+    return StatusError(3030, "Invalid date range: From date is greater than To date.")
+
+
+def txn_not_saved(txn_word: str, detail: str) -> StatusError:
+    return StatusError(
+        3180, f"There was an error when saving a {txn_word}.  QuickBooks error message: {detail}"
+    )
+
+
+def txn_in_use(txn_word: str, txn_id: str, detail: str) -> StatusError:
+    return StatusError(
+        3170,
+        f'There was an error when deleting the {txn_word} "{txn_id}".  '
+        f"QuickBooks error message: {detail}",
+    )

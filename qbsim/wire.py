@@ -1,34 +1,44 @@
 """The wire layer: one qbXML request document in, one response document out.
 
-It parses and checks the document as QuickBooks' request processor does (a document that is
-not well-formed or breaks the schema is refused whole with HRESULT 0x80040400), runs each
-request through the handler table, applies ``onError``, iterators, ``IncludeRetElement``,
-``responseData`` and message-set error recovery, and serialises the answer in schema order.
+It checks the document as QuickBooks' request processor does and refuses a bad one whole,
+nothing applied: not well-formed, schema-invalid (unknown or misplaced elements, text where
+only elements belong, unknown attributes, bad values), a qbXML version the host does not
+speak → ``QBXMLRPError`` (0x80040400, 0x80040423), ``rollbackOnError`` → 0x80040413. Unlike
+QuickBooks, the error names the element at fault and its line. A text longer than its field
+allows is not a parse error: QuickBooks answers that one request with status 3070.
+
+A good document's requests are answered one by one through the handler table; the wire
+layer adds ``onError`` (stopOnError answers the rest 3231, earlier changes stay),
+``requestID`` (over 50 characters: 1060), iterators and ``MaxReturned``, ``metaData``,
+``IncludeRetElement``, ``responseData="includeNone"`` and message-set error recovery
+(``newMessageSetID``/``oldMessageSetID``, ``messageSetStatusCode`` 9001/9002/9004/600).
+Answers are serialised in schema order.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from lxml import etree
 
-from qbschema import ATTRS, check_element, schema
+from qbschema import ATTRS, Node, check_element, schema
 from qbsim import hresults, status
 from qbsim.errors import NotImplementedInQbsim, Outcome, QBXMLRPError, StatusError
 from qbsim.handlers import HANDLERS
-from qbsim.iterators import page
+from qbsim.iterators import continues, page
+from qbsim.model.special import QBXML_VERSIONS
 
 if TYPE_CHECKING:
     from qbsim.company import Company
 
-SUPPORTED_VERSIONS = frozenset(
-    f"{major}.{minor}" for major in range(1, 17) for minor in range(0, 2)
-) | {"2.1", "3.0", "4.1", "5.0", "6.0", "7.0"}
 MAX_REQUEST_ID = 50
+# Intuit's QBFC sample: a message set ID over 24 characters is refused with 9004.
 MAX_MESSAGE_SET_ID = 24
+CLEAR_ALL = "ClearAllMessageSets"
 _DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 _VERSION = re.compile(r'version\s*=\s*"([^"]*)"')
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
@@ -37,22 +47,29 @@ _STOP = "stopOnError"
 
 @dataclass
 class StoredSet:
-    """What error recovery keeps of a message set sent with ``newMessageSetID``."""
+    """What error recovery keeps of a message set sent with ``newMessageSetID``.
+
+    ``checksum`` fingerprints the stored answers; a mismatch (a damaged store, as a fault
+    can make) is what QuickBooks reports as 9001.
+    """
 
     checksum: str
     responses: list[bytes]
 
 
 @dataclass
-class Iteration:
-    """A query iterator: the IDs still to hand out, page by page, this session."""
+class Request:
+    """One request element of a checked document, and the status it must be answered with
+    instead of running it (a field too long: 3070), if any."""
 
-    request_type: str
-    remaining: list[tuple[str, str]]  # (kind, record id)
-    extra: dict[str, Any] = field(default_factory=dict)
+    element: etree._Element
+    refusal: StatusError | None = None
 
 
-def parse_document(request_xml: str | bytes) -> etree._Element:
+# -- reading and checking the document ----------------------------------------------------
+def parse_document(
+    request_xml: str | bytes, versions: Iterable[str] = QBXML_VERSIONS
+) -> etree._Element:
     """Parse the request text; refuse it as QuickBooks does when it is not qbXML."""
     if isinstance(request_xml, str):
         request_xml = _DECLARATION.sub("", request_xml, count=1)
@@ -63,7 +80,7 @@ def parse_document(request_xml: str | bytes) -> etree._Element:
     version = _qbxml_version(root)
     if version is None:
         raise QBXMLRPError(hresults.PARSE_ERROR, 'no <?qbxml version="..."?> instruction')
-    if version not in SUPPORTED_VERSIONS:
+    if version not in set(versions):
         raise QBXMLRPError(hresults.VERSION_UNSUPPORTED, f"qbXML version {version!r}")
     if root.tag != "QBXML":
         raise QBXMLRPError(hresults.PARSE_ERROR, f"line {root.sourceline}: root is {root.tag}")
@@ -80,77 +97,127 @@ def _qbxml_version(root: etree._Element) -> str | None:
     return None
 
 
+def _refuse(element: etree._Element, what: str) -> QBXMLRPError:
+    return QBXMLRPError(hresults.PARSE_ERROR, f"line {element.sourceline}: {what}")
+
+
 def message_set(root: etree._Element) -> etree._Element:
-    """The ``QBXMLMsgsRq`` element, checked: attributes, request types, schema."""
+    """The ``QBXMLMsgsRq`` element, its envelope checked (attributes, stray text)."""
+    if root.attrib:
+        raise _refuse(root, f"QBXML has no attribute {next(iter(root.attrib))}")
+    _no_stray_text(root)
     children = [c for c in root if isinstance(c.tag, str)]
     for child in children:
         if child.tag in ("SignonMsgsRq", "QBXMLSubscriptionMsgsRq"):
             raise NotImplementedInQbsim(child.tag)
     if len(children) != 1 or children[0].tag != "QBXMLMsgsRq":
-        where = children[0].sourceline if children else root.sourceline
-        raise QBXMLRPError(hresults.PARSE_ERROR, f"line {where}: expected one QBXMLMsgsRq")
+        raise _refuse(children[0] if children else root, "expected one QBXMLMsgsRq in QBXML")
     msgs = children[0]
     _check_envelope(msgs)
-    for request in msgs:
-        if isinstance(request.tag, str):
-            _check_request(request)
+    _no_stray_text(msgs)
     return msgs
+
+
+def _no_stray_text(element: etree._Element) -> None:
+    if (element.text or "").strip():
+        raise _refuse(element, f"{element.tag} takes elements, not text")
+    for child in element:
+        if (child.tail or "").strip():
+            raise _refuse(child, f"{element.tag} takes elements, not text (after {child.tag})")
 
 
 def _check_envelope(msgs: etree._Element) -> None:
     spec = schema().envelope["QBXMLMsgsRq"]
     for name, value in msgs.attrib.items():
         allowed = spec.get(name)
-        if allowed is None or ("enum" in allowed and value not in allowed["enum"]):
-            raise QBXMLRPError(
-                hresults.PARSE_ERROR, f"line {msgs.sourceline}: QBXMLMsgsRq {name}={value!r}"
-            )
+        if allowed is None:
+            raise _refuse(msgs, f"QBXMLMsgsRq has no attribute {name}")
+        if "enum" in allowed and value not in allowed["enum"]:
+            raise _refuse(msgs, f"QBXMLMsgsRq {name}={value!r} is not one of {allowed['enum']}")
     if "onError" not in msgs.attrib:
-        raise QBXMLRPError(hresults.PARSE_ERROR, "QBXMLMsgsRq: attribute onError is required")
-    if msgs.get("onError") == "rollbackOnError":
-        raise QBXMLRPError(hresults.ROLLBACK_NOT_SUPPORTED)
+        raise _refuse(msgs, "QBXMLMsgsRq: attribute onError is required")
 
 
-def _check_request(request: etree._Element) -> None:
-    tag = request.tag
+def check_request(element: etree._Element) -> Request:
+    """Check one request element against its content model (see the module docstring)."""
+    tag = element.tag
     if tag not in schema().all_requests:
-        raise QBXMLRPError(
-            hresults.PARSE_ERROR, f"line {request.sourceline}: {tag} is not a qbXML request"
-        )
+        raise _refuse(element, f"{tag} is not a qbXML request")
     if tag not in HANDLERS:
         raise NotImplementedInQbsim(tag)
-    problems = check_element(schema(), request, schema().request_node(tag))
-    if problems:
-        raise QBXMLRPError(hresults.PARSE_ERROR, str(problems[0]))
+    node = schema().request_node(tag)
+    too_long = _too_long(element, node, [])
+    problem = _first_problem(element, node, too_long)
+    if problem:
+        raise QBXMLRPError(hresults.PARSE_ERROR, problem)
+    for sub in element.iter():
+        if isinstance(sub.tag, str) and len(sub):
+            _no_stray_text(sub)
+    if too_long:
+        leaf, field, _limit = too_long[0]
+        return Request(element, status.string_too_long(leaf.text, field))
+    return Request(element)
 
 
-def checksum(msgs: etree._Element) -> str:
-    """A fingerprint of a message set's requests, to tell a resend from a different set."""
-    digest = hashlib.sha1()
-    for request in msgs:
-        if isinstance(request.tag, str):
-            digest.update(etree.tostring(request, method="c14n"))
-    return digest.hexdigest()
+def _first_problem(element: etree._Element, node: Node, too_long: list) -> str | None:
+    """The first way ``element`` breaks its content model, texts too long aside (QuickBooks
+    answers those 3070, so they are cut to size while the rest is checked)."""
+    originals = [(leaf, leaf.text) for leaf, _field, _limit in too_long]
+    for leaf, _field, limit in too_long:
+        leaf.text = leaf.text[:limit]
+    try:
+        problems = check_element(schema(), element, node)
+    finally:
+        for leaf, text in originals:
+            leaf.text = text
+    return str(problems[0]) if problems else None
 
 
+def _too_long(element: etree._Element, node: Node, found: list) -> list:
+    """Leaves whose text is longer than their field allows: (element, field, limit)."""
+    for child in element:
+        info = node.children.get(child.tag) if isinstance(child.tag, str) else None
+        if info is None:
+            continue
+        sub = schema().node(info.node)
+        if sub.is_leaf:
+            limit = (sub.simple or {}).get("len")
+            if limit is not None and len(child.text or "") > limit:
+                found.append((child, child.tag, limit))
+        else:
+            _too_long(child, sub, found)
+    return found
+
+
+# -- answering ------------------------------------------------------------------------------
 def process(company: Company, request_xml: str | bytes) -> str:
     """Answer one request document as QuickBooks would (see module docstring)."""
-    msgs = message_set(parse_document(request_xml))
+    root = parse_document(request_xml, company.host.supported_versions)
+    msgs = message_set(root)
+    requests = [check_request(r) for r in msgs if isinstance(r.tag, str)]
+    if msgs.get("onError") == "rollbackOnError":
+        raise QBXMLRPError(hresults.ROLLBACK_NOT_SUPPORTED)
     response = etree.Element("QBXMLMsgsRs")
-    old_id, new_id = msgs.get("oldMessageSetID"), msgs.get("newMessageSetID")
-    if old_id is not None or new_id is not None:
-        recovered = _recover(company, msgs, response, old_id, new_id)
-        if recovered:
-            return _serialise(response)
-    answers = _run(company, msgs)
+    if _recovered(company, msgs, bool(requests), response):
+        return _serialise(response)
+    answers = _run(company, requests, msgs.get("onError") == _STOP)
+    new_id = msgs.get("newMessageSetID")
     if new_id is not None:
-        company.message_sets[new_id] = StoredSet(checksum(msgs), answers)
+        company.message_sets[new_id] = StoredSet(digest(answers), answers)
         response.set("newMessageSetID", new_id)
     if msgs.get("responseData") == "includeNone":
         answers = [_strip(a) for a in answers]
     for answer in answers:
         response.append(etree.fromstring(answer))
     return _serialise(response)
+
+
+def digest(answers: list[bytes]) -> str:
+    """The checksum error recovery keeps beside stored answers."""
+    sha = hashlib.sha1()
+    for answer in answers:
+        sha.update(answer)
+    return sha.hexdigest()
 
 
 def _strip(answer: bytes) -> bytes:
@@ -166,51 +233,55 @@ def _serialise(response: etree._Element) -> str:
     return '<?xml version="1.0" ?>\n' + etree.tostring(root, encoding="unicode")
 
 
-def _recover(company, msgs, response, old_id, new_id) -> bool:
-    """Error recovery; True when the answer is complete without running the requests."""
-    for given in (old_id, new_id):
-        if given is not None and len(given) > MAX_MESSAGE_SET_ID:
-            response.set("messageSetStatusCode", "9004")
-            return True
-    if old_id is None:
+def _recovered(company: Company, msgs, has_requests: bool, response) -> bool:
+    """Message-set error recovery; True when the answer is complete without running requests.
+
+    A set with requests runs (its answers are stored under ``newMessageSetID``). An empty set
+    with ``oldMessageSetID`` = ``newMessageSetID`` asks for the stored answers (9002 when none
+    are stored, 9001 when they fail their checksum); with only ``oldMessageSetID`` it clears
+    them (600 when none were stored; ``ClearAllMessageSets`` clears every one). Inferred: a
+    found set is answered with ``messageSetStatusCode="0"``, and ``oldMessageSetID`` on a set
+    that carries requests is ignored (QBFC never sends that combination).
+    """
+    old_id, new_id = msgs.get("oldMessageSetID"), msgs.get("newMessageSetID")
+    if any(i is not None and len(i) > MAX_MESSAGE_SET_ID for i in (old_id, new_id)):
+        response.set("messageSetStatusCode", "9004")
+        return True
+    if has_requests or old_id is None:
         return False
-    has_requests = any(isinstance(r.tag, str) for r in msgs)
-    if new_id is None and not has_requests:
+    if new_id is None:
         return _clear(company, response, old_id)
     stored = company.message_sets.get(old_id)
     if stored is None:
-        response.set("messageSetStatusCode", "9002" if new_id is not None else "600")
-        return not has_requests
-    if has_requests and stored.checksum != checksum(msgs):
+        response.set("messageSetStatusCode", "9002")
+    elif stored.checksum != digest(stored.responses):
         response.set("messageSetStatusCode", "9001")
-        return True
-    response.set("newMessageSetID", old_id)
-    for answer in stored.responses:
-        response.append(etree.fromstring(answer))
+    else:
+        response.set("newMessageSetID", old_id)
+        response.set("messageSetStatusCode", "0")
+        for answer in stored.responses:
+            response.append(etree.fromstring(answer))
     return True
 
 
-def _clear(company, response, old_id: str) -> bool:
-    if old_id == "ClearAllMessageSets":
+def _clear(company: Company, response, old_id: str) -> bool:
+    if old_id == CLEAR_ALL:
         company.message_sets.clear()
     elif company.message_sets.pop(old_id, None) is None:
         response.set("messageSetStatusCode", "600")
     return True
 
 
-def _run(company: Company, msgs: etree._Element) -> list[bytes]:
-    stop = msgs.get("onError") == _STOP
+def _run(company: Company, requests: list[Request], stop: bool) -> list[bytes]:
     answers: list[bytes] = []
     failed = False
-    for request in msgs:
-        if not isinstance(request.tag, str):
-            continue
+    for request in requests:
         if failed:
-            answers.append(_status_only(request, 3231, status.NOT_PROCESSED, "Error"))
+            answers.append(_status_only(request.element, 3231, status.NOT_PROCESSED, "Error"))
             continue
-        answer, code_severity = _answer(company, request)
+        answer, severity = _answer(company, request)
         answers.append(answer)
-        failed = stop and code_severity == "Error"
+        failed = stop and severity == "Error"
     return answers
 
 
@@ -228,55 +299,56 @@ def _status_attrs(rs, request_id, code: int, severity: str, message: str) -> Non
     rs.set("statusMessage", message)
 
 
-def _answer(company: Company, request: etree._Element) -> tuple[bytes, str]:
-    tag = request.tag
-    request_id = request.get("requestID")
+def _answer(company: Company, request: Request) -> tuple[bytes, str]:
+    element = request.element
+    tag, request_id = element.tag, element.get("requestID")
     try:
         if request_id is not None and len(request_id) > MAX_REQUEST_ID:
             raise status.request_id_too_long()
+        if request.refusal is not None:
+            raise request.refusal
         for hook in company.request_hooks:
-            refusal = hook(tag, request)
+            refusal = hook(tag, element)
             if refusal is not None:
                 raise refusal
-        body = schema().read(request, schema().request_node(tag))
+        body = schema().read(element, schema().request_node(tag))
         attrs = body.pop(ATTRS, {}) if isinstance(body, dict) else {}
-        outcome = HANDLERS[tag](company, body, attrs)
-        outcome = _finish_query(company, tag, body, attrs, outcome)
+        # An iterator's Continue/Stop pages from what Start found; the query is not re-run.
+        outcome = Outcome() if continues(attrs) else HANDLERS[tag](company, body, attrs)
+        outcome = _finish(company, tag, body, attrs, outcome)
     except StatusError as exc:
-        return _status_only(request, exc.code, exc.message, exc.severity), exc.severity
+        return _status_only(element, exc.code, exc.message, exc.severity), exc.severity
     return _build_rs(tag, request_id, attrs, outcome), outcome.severity
 
 
-def _finish_query(company, tag: str, body: dict, attrs: dict, outcome: Outcome) -> Outcome:
-    if not tag.endswith("QueryRq"):
-        return outcome
-    outcome = page(company, tag, body, attrs, outcome)
+def _finish(company: Company, tag: str, body: dict, attrs: dict, outcome: Outcome) -> Outcome:
+    if tag.endswith("QueryRq"):
+        outcome = page(company, tag, body, attrs, outcome)
+        if not outcome.children and outcome.code == 0 and attrs.get("iterator") != "Stop":
+            outcome.code, outcome.message, outcome.severity = 1, status.NO_MATCH, "Info"
     include = body.get("IncludeRetElement")
     if include:
-        outcome.children = [(t, _project(v, include)) for t, v in outcome.children]
-    if not outcome.children and outcome.code == 0 and attrs.get("iterator") != "Stop":
-        outcome.code, outcome.message, outcome.severity = 1, status.NO_MATCH, "Info"
+        outcome.children = [(t, _project(t, v, include)) for t, v in outcome.children]
     return outcome
 
 
-def _project(value: Any, include: list[str]) -> Any:
-    if not isinstance(value, dict):
+def _project(tag: str, value: Any, include: list[str]) -> Any:
+    if not tag.endswith("Ret") or not isinstance(value, dict):
         return value
     return {k: v for k, v in value.items() if k in include}
 
 
 def _build_rs(tag: str, request_id, attrs: dict, outcome: Outcome) -> bytes:
-    rs_tag = tag[:-2] + "Rs"
     rs_node = schema().response_node(tag)
-    rs = etree.Element(rs_tag)
+    rs = etree.Element(tag[:-2] + "Rs")
     _status_attrs(rs, request_id, outcome.code, outcome.severity, outcome.message)
     for name, value in outcome.rs_attrs.items():
         rs.set(name, value)
-    if attrs.get("metaData") == "MetaDataOnly":
+    meta = attrs.get("metaData", "NoMetaData")
+    if meta != "NoMetaData":
         rs.set("retCount", str(len(outcome.children)))
+    if meta == "MetaDataOnly":
         return etree.tostring(rs)
-    if attrs.get("metaData") == "MetaDataAndResponseData":
-        rs.set("retCount", str(len(outcome.children)))
     for child_tag, value in outcome.children:
         child_node = schema().node(rs_node.children[child_tag].node)
         rs.append(schema().build(child_tag, child_node, value))

@@ -128,6 +128,7 @@ class CompanyState:
     names: dict[tuple[str, str], Record] = field(default_factory=dict)
     deleted: list[Deleted] = field(default_factory=list)
     next_ref_number: dict[str, int] = field(default_factory=dict)
+    next_txn_number: int = 1  # TxnNumber: one sequence for all transactions
 
     # -- identity and time --------------------------------------------------------
     def now(self) -> datetime:

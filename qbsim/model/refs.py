@@ -25,6 +25,8 @@ REF_KINDS: dict[str, tuple[tuple[str, ...], str]] = {
     "ItemRef": (ITEM_KINDS, "Item"),
     "ClassRef": (("Class",), "Class"),
     "TermsRef": (("StandardTerms",), "Terms"),
+    "PrefVendorRef": (("Vendor",), "Vendor"),
+    "SupervisorRef": (("Employee",), "Employee"),
 }
 for _name in (
     "AccountRef",
@@ -36,6 +38,9 @@ for _name in (
     "AssetAccountRef",
     "DepositToAccountRef",
     "BankAccountRef",
+    "PrefillAccountRef",
+    "TaxOnPurchasesAccountRef",
+    "TaxOnSalesAccountRef",
 ):
     REF_KINDS[_name] = (ACCOUNT, "Account")
 
@@ -44,6 +49,7 @@ for _name in (
 FIXED_LISTS: dict[str, tuple[str, ...]] = {
     "SalesTaxCodeRef": ("Tax", "Non"),
     "CustomerSalesTaxCodeRef": ("Tax", "Non"),
+    "PurchaseTaxCodeRef": ("Tax", "Non"),
     "PaymentMethodRef": ("Cash", "Check", "Visa", "MasterCard", "American Express", "E-Check"),
     "PreferredPaymentMethodRef": ("Cash", "Check", "Visa", "MasterCard", "American Express"),
     "ShipMethodRef": ("UPS", "FedEx", "USPS", "DHL"),
@@ -136,3 +142,13 @@ def _mentions(data: Any, list_id: str) -> bool:
     elif isinstance(data, list):
         return any(_mentions(item, list_id) for item in data)
     return False
+
+
+# References only transactions carry (qbsim/model/txn*.py).
+REF_KINDS.update(
+    {
+        "ItemServiceRef": (("ItemService",), "Item"),
+        "OverrideItemAccountRef": (ACCOUNT, "Account"),
+        "ShipToEntityRef": (ENTITY_KINDS, "Entity"),
+    }
+)

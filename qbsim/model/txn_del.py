@@ -1,0 +1,128 @@
+"""TxnDel, TxnVoid and TxnDeletedQuery for the simulated transaction types.
+
+- TxnDel removes the transaction, reverses its balance moves and records it in the deleted
+  history. An invoice or credit memo that a payment applies is refused (3170, inferred: the
+  SDK only says deleting a transaction in use fails).
+- TxnVoid keeps the transaction with its amounts (and quantities) zeroed and "VOID: " before
+  its memo, as QuickBooks shows a void; its moves are reversed, and payments applied to a
+  voided invoice (or credit) become unapplied again.
+- TxnDeletedQuery lists deletions of the given types, optionally within DeletedDateRangeFilter,
+  from the last 90 days (QuickBooks keeps about three months of deletions).
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from qbsim import status
+from qbsim.errors import Outcome
+from qbsim.model.base import CompanyState, Record, in_range, qb_datetime
+from qbsim.model.txn_kinds import KINDS, TxnKind
+from qbsim.model.txn_money import moves, post, set_totals
+from qbsim.model.txn_payments import is_linked, linked_records, refresh, unlink
+
+VOID_PREFIX = "VOID:"
+DELETED_HISTORY = timedelta(days=90)
+_MEMO_LIMIT = 4095
+_APPLIED_TO = ("Invoice", "CreditMemo")
+
+
+def _find(state: CompanyState, txn_type: str, txn_id: str) -> Record:
+    record = state.find(txn_type, txn_id) if txn_type in KINDS else None
+    if record is None:
+        raise status.not_found(txn_id)
+    return record
+
+
+def _ref_number(record: Record) -> list[tuple[str, Any]]:
+    ref = record.ret.get("RefNumber")
+    return [("RefNumber", ref)] if ref else []
+
+
+# -- TxnDel -----------------------------------------------------------------------------
+def txn_del(state: CompanyState, body: dict[str, Any]) -> Outcome:
+    """``TxnDelRq``: delete a transaction; 3120 unknown, 3170 a payment is applied to it."""
+    del_type, txn_id = body["TxnDelType"], body["TxnID"]
+    record = _find(state, del_type, txn_id)
+    if del_type in _APPLIED_TO and is_linked(state, txn_id):
+        raise status.txn_in_use(
+            del_type, txn_id, "A payment or credit is applied to this transaction."
+        )
+    post(state, moves(state, KINDS[del_type], record.ret), -1)
+    affected = linked_records(state, record.ret.get("AppliedToTxnRet", []))
+    entry = state.remove(record, del_type, record.ret.get("RefNumber", ""), is_list=False)
+    for linked in affected:
+        refresh(state, linked)
+        state.touch(linked)
+    deleted = qb_datetime(entry.deleted)
+    return Outcome(
+        [
+            ("TxnDelType", del_type),
+            ("TxnID", txn_id),
+            ("TimeDeleted", deleted),
+            *_ref_number(record),
+        ]
+    )
+
+
+# -- TxnVoid ----------------------------------------------------------------------------
+def txn_void(state: CompanyState, body: dict[str, Any]) -> Outcome:
+    """``TxnVoidRq``: zero a transaction but keep it; 3120 unknown."""
+    void_type, txn_id = body["TxnVoidType"], body["TxnID"]
+    record = _find(state, void_type, txn_id)
+    kind = KINDS[void_type]
+    changed = unlink(state, record.id) if void_type in _APPLIED_TO else []
+    post(state, moves(state, kind, record.ret), -1)
+    zero(kind, record.ret)
+    state.touch(record)
+    refresh(state, record)
+    for other in changed:
+        refresh(state, other)
+        state.touch(other)
+    return Outcome(
+        [
+            ("TxnVoidType", void_type),
+            ("TxnID", txn_id),
+            ("TimeCreated", record.ret["TimeCreated"]),
+            ("TimeModified", record.ret["TimeModified"]),
+            *_ref_number(record),
+        ]
+    )
+
+
+def zero(kind: TxnKind, ret: dict[str, Any]) -> None:
+    """What a void leaves: every line at 0, totals recomputed, the memo marked."""
+    for lines in kind.lines:
+        for line in ret.get(lines.ret, []):
+            line["Amount"] = "0.00"
+            if "Quantity" in line:
+                line["Quantity"] = "0"
+    memo = ret.get("Memo", "")
+    if not memo.startswith(VOID_PREFIX):
+        ret["Memo"] = f"{VOID_PREFIX} {memo}"[:_MEMO_LIMIT] if memo else VOID_PREFIX
+    set_totals(kind, ret)
+
+
+# -- TxnDeletedQuery --------------------------------------------------------------------
+def txn_deleted_query(state: CompanyState, body: dict[str, Any]) -> Outcome:
+    """``TxnDeletedQueryRq``: deleted transactions of the given types, oldest deletion first."""
+    types = set(body["TxnDelType"])
+    bounds = body.get("DeletedDateRangeFilter") or {}
+    cutoff = state.now() - DELETED_HISTORY
+    children = []
+    for entry in state.deleted:
+        if entry.is_list or entry.del_type not in types or entry.deleted < cutoff:
+            continue
+        if not in_range(entry.deleted, bounds, "DeletedDate", state.tz):
+            continue
+        ret = {
+            "TxnDelType": entry.del_type,
+            "TxnID": entry.id,
+            "TimeCreated": qb_datetime(entry.created),
+            "TimeDeleted": qb_datetime(entry.deleted),
+        }
+        if entry.name:
+            ret["RefNumber"] = entry.name
+        children.append(("TxnDeletedRet", ret))
+    return Outcome(children)

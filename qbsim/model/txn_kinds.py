@@ -1,0 +1,167 @@
+"""What each transaction type is made of: its name, entity, line lists, numbering, accounts.
+
+One ``TxnKind`` per simulated transaction type. The name doubles as the word QuickBooks puts
+in its messages ("... in the Invoice.", "... in the SalesOrder." in a real capture).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from qbschema import ATTRS, Node
+from qbsim.errors import NotImplementedInQbsim
+from qbsim.model.retdata import child_node, ret_node
+
+
+@dataclass(frozen=True)
+class LineList:
+    """One list of lines: its Add, Mod and Ret element names and how a line is priced.
+
+    ``price`` is the per-unit field multiplied by ``Quantity`` (None: the line carries only an
+    Amount); ``clear`` names the Mod flag that empties the list (BillMod's ClearItemLines).
+    """
+
+    add: str
+    mod: str
+    ret: str
+    price: str | None = "Rate"
+    clear: str | None = None
+
+
+@dataclass(frozen=True)
+class TxnKind:
+    """How one transaction type behaves in qbsim."""
+
+    name: str
+    entity: str | None
+    lines: tuple[LineList, ...] = ()
+    auto_ref: bool = False  # QuickBooks numbers it when no RefNumber is given
+    due_from_terms: bool = False
+    posting: str | None = None  # ARAccountRef / APAccountRef, defaulted when not given
+    buying: bool = False  # item prices come from the purchase side
+    unsimulated: tuple[str, ...] = ()
+
+    @property
+    def line_tags(self) -> tuple[str, ...]:
+        """Ret elements that are lines (dropped from a query unless IncludeLineItems)."""
+        tags = tuple(dict.fromkeys(lines.ret for lines in self.lines))
+        return tags + (("AppliedToTxnRet",) if self.name == "ReceivePayment" else ())
+
+
+def _sales_lines(kind: str) -> LineList:
+    return LineList(f"{kind}LineAdd", f"{kind}LineMod", f"{kind}LineRet")
+
+
+_SALES_EXTRAS = ("DiscountLineAdd", "SalesTaxLineAdd", "ShippingLineAdd")
+
+KINDS: dict[str, TxnKind] = {
+    kind.name: kind
+    for kind in (
+        TxnKind(
+            "Invoice",
+            "CustomerRef",
+            (_sales_lines("Invoice"),),
+            auto_ref=True,
+            due_from_terms=True,
+            posting="ARAccountRef",
+            unsimulated=(
+                "InvoiceLineGroupAdd",
+                "InvoiceLineGroupMod",
+                "LinkToTxnID",
+                "SetCredit",
+                *_SALES_EXTRAS,
+            ),
+        ),
+        TxnKind(
+            "Bill",
+            "VendorRef",
+            (
+                LineList(
+                    "ExpenseLineAdd", "ExpenseLineMod", "ExpenseLineRet", None, "ClearExpenseLines"
+                ),
+                LineList("ItemLineAdd", "ItemLineMod", "ItemLineRet", "Cost", "ClearItemLines"),
+            ),
+            due_from_terms=True,
+            posting="APAccountRef",
+            buying=True,
+            unsimulated=("ItemGroupLineAdd", "ItemGroupLineMod", "LinkToTxnID"),
+        ),
+        TxnKind("ReceivePayment", "CustomerRef", posting="ARAccountRef"),
+        TxnKind(
+            "SalesReceipt",
+            "CustomerRef",
+            (_sales_lines("SalesReceipt"),),
+            auto_ref=True,
+            unsimulated=("SalesReceiptLineGroupAdd", "SalesReceiptLineGroupMod", *_SALES_EXTRAS),
+        ),
+        TxnKind(
+            "CreditMemo",
+            "CustomerRef",
+            (_sales_lines("CreditMemo"),),
+            auto_ref=True,
+            posting="ARAccountRef",
+            unsimulated=("CreditMemoLineGroupAdd", "CreditMemoLineGroupMod", *_SALES_EXTRAS),
+        ),
+        TxnKind(
+            "PurchaseOrder",
+            "VendorRef",
+            (_sales_lines("PurchaseOrder"),),
+            auto_ref=True,
+            buying=True,
+            unsimulated=("PurchaseOrderLineGroupAdd", "PurchaseOrderLineGroupMod"),
+        ),
+        TxnKind("TimeTracking", "EntityRef"),
+        TxnKind(
+            "JournalEntry",
+            None,
+            (
+                LineList("JournalDebitLine", "JournalLineMod", "JournalDebitLine", None),
+                LineList("JournalCreditLine", "JournalLineMod", "JournalCreditLine", None),
+            ),
+            auto_ref=True,
+        ),
+    )
+}
+
+# Line fields whose effect qbsim does not compute; a request using them is refused loudly.
+UNSIMULATED_LINE_FIELDS = ("LinkToTxn", "RatePercent", "PriceLevelRef")
+
+
+def clean(data: dict[str, Any]) -> dict[str, Any]:
+    """A request aggregate without its XML attributes (defMacro and the like), recursively."""
+    out: dict[str, Any] = {}
+    for key, value in data.items():
+        if key == ATTRS:
+            continue
+        if isinstance(value, dict):
+            out[key] = clean(value)
+        elif isinstance(value, list):
+            out[key] = [clean(v) if isinstance(v, dict) else v for v in value]
+        else:
+            out[key] = value
+    return out
+
+
+def refuse_unsimulated(request_type: str, kind: TxnKind, data: dict[str, Any]) -> None:
+    """Raise ``NotImplementedInQbsim`` when the request uses something qbsim does not model."""
+    for key in kind.unsimulated:
+        if key in data:
+            raise NotImplementedInQbsim(f"{request_type} with {key}")
+    for lines in kind.lines:
+        for line in data.get(lines.add, []) + data.get(lines.mod, []):
+            for key in UNSIMULATED_LINE_FIELDS:
+                if key in line:
+                    raise NotImplementedInQbsim(f"{request_type} with {lines.add}/{key}")
+
+
+def txn_node(kind: str) -> Node:
+    """The content model of ``{kind}Ret``."""
+    return ret_node(kind)
+
+
+@cache
+def line_node(kind: str, ret_tag: str) -> Node:
+    """The content model of one line of ``{kind}Ret`` (``InvoiceLineRet``…)."""
+    return child_node(ret_node(kind), ret_tag)
