@@ -1,0 +1,116 @@
+"""``FaultInjector``: runs a fault plan on a host — decides when each fault fires.
+
+Timed faults (only ``at``, and an effect that needs no request) fire from a simpy process at
+their moment; the others are checked, in plan order, when each request reaches its turn,
+before QuickBooks applies it. Chances are drawn from one ``random.Random`` seeded by the plan's
+or the host's seed, so a run repeats exactly.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from fnmatch import fnmatchcase
+from typing import TYPE_CHECKING
+
+from qbsim.faults import Fault, FaultPlan
+from qbsim.host import effects
+from qbsim.host.desktop import Window
+from qbsim.host.effects import Armed, Firing
+from qbsim.host.requests import RequestSummary
+
+if TYPE_CHECKING:
+    from qbsim.host.core import QuickBooksHost, RequestIds
+
+
+@dataclass
+class _Tally:
+    matched: int = 0
+    fired: int = 0
+
+
+@dataclass
+class FaultInjector:
+    """The live state of a fault plan on one host."""
+
+    host: QuickBooksHost
+    plan: FaultPlan
+    seed: int
+    rng: random.Random = field(init=False)
+    slow_windows: list[tuple[Window, float]] = field(default_factory=list)
+    in_use: list[effects.InUse] = field(default_factory=list)
+    _tallies: list[_Tally] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.rng = random.Random(f"{self.seed}/faults")
+        self._tallies = [_Tally() for _ in self.plan.faults]
+        for index, fault in enumerate(self.plan.faults):
+            if fault.is_timed:
+                self.host.env.process(self._timed(index, fault))
+
+    def _timed(self, index: int, fault: Fault):
+        delay = max(0.0, float(fault.when.at) - self.host.env.now)
+        yield self.host.env.timeout(delay)
+        if self._chance(fault):
+            self._fire(index, Firing(fault, fault.target, Armed()), None)
+
+    def before_request(self, summary: RequestSummary, ids: RequestIds) -> Armed:
+        """Fire the faults this request triggers; what they ask of it comes back."""
+        self._forget_expired()
+        armed = Armed()
+        for index, fault in enumerate(self.plan.faults):
+            if fault.is_timed or not self._triggered(index, fault, summary):
+                continue
+            target = fault.target or summary.target(fault.when.name)
+            self._fire(index, Firing(fault, target, armed, summary), ids)
+        return armed
+
+    def _triggered(self, index: int, fault: Fault, summary: RequestSummary) -> bool:
+        trigger, tally = fault.when, self._tallies[index]
+        if trigger.times is not None and tally.fired >= trigger.times:
+            return False
+        if trigger.at is not None and self.host.env.now < trigger.at:
+            return False
+        pattern = trigger.request_type
+        if pattern is not None and not any(fnmatchcase(t, pattern) for t in summary.types):
+            return False
+        if trigger.name is not None and not summary.mentions(trigger.name):
+            return False
+        tally.matched += 1
+        if trigger.on_request is not None and tally.matched < trigger.on_request:
+            return False
+        return self._chance(fault)
+
+    def _chance(self, fault: Fault) -> bool:
+        probability = fault.when.probability
+        return probability >= 1.0 or self.rng.random() < probability
+
+    def _fire(self, index: int, firing: Firing, ids: RequestIds | None) -> None:
+        self._tallies[index].fired += 1
+        detail = effects.apply(self, firing)
+        request_id = ids.request if ids is not None else ""
+        fault = firing.fault
+        self.host.log.record(
+            self.host.env.now, f"fault:{fault.name}", fault.effect, detail, request_id=request_id
+        )
+
+    # -- state the effects leave behind ------------------------------------------------
+    def slow_factor(self) -> float:
+        """The product of the ``slow`` factors in force now (1.0 when none)."""
+        now, factor = self.host.env.now, 1.0
+        for window, multiplier in self.slow_windows:
+            if window.start <= now < window.end:
+                factor *= multiplier
+        return factor
+
+    def _forget_expired(self) -> None:
+        now = self.host.env.now
+        hooks = self.host.company.request_hooks
+        for lock in [lock for lock in self.in_use if lock.until <= now]:
+            self.in_use.remove(lock)
+            if lock in hooks:
+                hooks.remove(lock)
+
+    def fired(self, fault: Fault) -> int:
+        """How many times a fault of this plan has fired so far."""
+        return self._tallies[self.plan.faults.index(fault)].fired

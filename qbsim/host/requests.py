@@ -1,0 +1,164 @@
+"""What the host and fault triggers see of a request document: types, records named, size.
+
+Reading is forgiving: a document QuickBooks would refuse still gets a summary (possibly
+empty), and the company answers it with its own refusal afterwards.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from lxml import etree
+
+from qbsim.faults import Target
+
+NameOf = Callable[[str, str], "str | None"]  # (kind, ListID) -> FullName now, or None
+
+# A reference element -> the kind of record it points to ("Item": any item kind).
+REF_KIND = {
+    "CustomerRef": "Customer",
+    "VendorRef": "Vendor",
+    "EmployeeRef": "Employee",
+    "ItemRef": "Item",
+    "ClassRef": "Class",
+    "AccountRef": "Account",
+    "ARAccountRef": "Account",
+    "APAccountRef": "Account",
+    "TermsRef": "StandardTerms",
+}
+_PARSER = etree.XMLParser(resolve_entities=False, no_network=True)
+
+
+@dataclass(frozen=True)
+class RequestSummary:
+    """The request types of one document, the records it touches and its line count."""
+
+    types: tuple[str, ...] = ()
+    targets: tuple[Target, ...] = ()
+    lines: tuple[int, ...] = ()
+    adds: tuple[tuple[Target, etree._Element], ...] = ()  # each Add's own record and element
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(t.name for t in self.targets if t.name)
+
+    def mentions(self, name: str) -> bool:
+        folded = name.casefold()
+        return any(n.casefold() == folded for n in self.names)
+
+    def add_body(self, target: Target) -> bytes | None:
+        """The Add request element (without requestID) that adds ``target``, if any."""
+        element = next((body for added, body in self.adds if added == target), None)
+        return None if element is None else _without_request_id(element)
+
+    def target(self, name: str | None = None) -> Target | None:
+        """The first record the request touches (named ``name``, when given)."""
+        for candidate in self.targets:
+            if name is None or (candidate.name or "").casefold() == name.casefold():
+                return candidate
+        return None
+
+
+def summarise(request_xml: str | bytes, name_of: NameOf | None = None) -> RequestSummary:
+    """Summarise a request document; ``name_of`` names records a Mod/Del gives only by ID."""
+    types, targets, lines, adds = [], [], [], []
+    for request in _requests(request_xml):
+        types.append(request.tag)
+        mine = _targets(request, name_of)
+        targets.extend(mine)
+        lines.append(sum(1 for e in request.iter() if _is_line(e)))
+        if request.tag.endswith("AddRq") and mine and mine[0].kind == request.tag[:-5]:
+            adds.append((mine[0], request))
+    return RequestSummary(tuple(types), tuple(targets), tuple(lines), tuple(adds))
+
+
+def _without_request_id(request: etree._Element) -> bytes:
+    copy = etree.fromstring(etree.tostring(request))
+    copy.attrib.pop("requestID", None)
+    return etree.tostring(copy)
+
+
+def _requests(request_xml: str | bytes) -> list[etree._Element]:
+    if isinstance(request_xml, str):
+        request_xml = request_xml.encode()
+    try:
+        root = etree.fromstring(request_xml, _PARSER)
+    except etree.XMLSyntaxError:
+        return []
+    msgs = root.find("QBXMLMsgsRq")
+    if msgs is None:
+        return []
+    return [r for r in msgs if isinstance(r.tag, str)]
+
+
+def _is_line(element: etree._Element) -> bool:
+    tag = element.tag
+    return isinstance(tag, str) and ("LineAdd" in tag or "LineMod" in tag)
+
+
+def _targets(request: etree._Element, name_of: NameOf | None) -> list[Target]:
+    tag = request.tag
+    verb_kind = _kind_and_verb(tag)
+    found: list[Target] = []
+    if verb_kind is not None:
+        kind, verb = verb_kind
+        body = request.find(f"{kind}{verb}")
+        if body is not None:
+            found.append(_own_target(kind, verb, body, name_of))
+    elif tag == "ListDelRq":
+        kind, list_id = request.findtext("ListDelType", ""), request.findtext("ListID", "")
+        found.append(Target(kind, _name(name_of, kind, list_id), list_id))
+    for ref in request.iter():
+        if isinstance(ref.tag, str) and ref.tag in REF_KIND and ref.tag != "ParentRef":
+            found.append(_ref_target(REF_KIND[ref.tag], ref, name_of))
+    if tag.endswith("QueryRq"):
+        kind = tag[: -len("QueryRq")]
+        found.extend(Target(kind, name.text or "") for name in request.findall("FullName"))
+    return found
+
+
+def _kind_and_verb(tag: str) -> tuple[str, str] | None:
+    for verb in ("Add", "Mod"):
+        kind = tag.removesuffix(f"{verb}Rq")
+        if kind != tag:
+            return kind, verb
+    return None
+
+
+def _own_target(kind: str, verb: str, body: etree._Element, name_of: NameOf | None) -> Target:
+    parent = body.findtext("ParentRef/FullName")
+    if verb == "Add":
+        return Target(kind, body.findtext("Name") or body.findtext("RefNumber"), None, parent)
+    list_id = body.findtext("ListID") or body.findtext("TxnID")
+    name = _name(name_of, kind, list_id) or body.findtext("Name")
+    return Target(kind, name, list_id, parent)
+
+
+def _ref_target(kind: str, ref: etree._Element, name_of: NameOf | None) -> Target:
+    list_id = ref.findtext("ListID")
+    name = ref.findtext("FullName") or _name(name_of, kind, list_id)
+    return Target(kind, name, list_id)
+
+
+def _name(name_of: NameOf | None, kind: str, list_id: str | None) -> str | None:
+    if name_of is None or not list_id:
+        return None
+    return name_of(kind, list_id)
+
+
+def read_response(response_xml: str) -> list[tuple[str, int, int]]:
+    """Each ``xxxRs`` of a response document: (tag, statusCode, records returned)."""
+    root = etree.fromstring(response_xml.encode(), _PARSER)
+    msgs = root.find("QBXMLMsgsRs")
+    if msgs is None:
+        return []
+    return [
+        (rs.tag, int(rs.get("statusCode", "0")), sum(1 for c in rs if _is_ret(c)))
+        for rs in msgs
+        if isinstance(rs.tag, str)
+    ]
+
+
+def _is_ret(element: etree._Element) -> bool:
+    return isinstance(element.tag, str) and element.tag.endswith("Ret")
