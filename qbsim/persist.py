@@ -28,7 +28,7 @@ FORMAT = "qbsim-company"
 VERSION = 1
 # CompanyState fields written by dedicated code below; every other field is saved generically,
 # so a field added to the state later is kept too.
-_STATE_SPECIAL = {"clock", "tz", "records", "names", "deleted"}
+_STATE_SPECIAL = {"clock", "tz", "records", "names", "deleted", "owned", "owner_of"}
 
 
 class PersistError(ValueError):
@@ -195,4 +195,5 @@ def _state(stored: dict[str, Any], clock: Clock, tz: timezone) -> CompanyState:
     for space, folded, kind, record_id in stored["names"]:
         state.names[(space, folded)] = state.records[kind][record_id]
     state.deleted = [Deleted(**decode(row)) for row in stored["deleted"]]
+    state.reindex()
     return state

@@ -6,7 +6,6 @@ qbXML field names), so a query answers with a copy. Nothing here knows XML.
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
@@ -88,6 +87,27 @@ def in_range(moment: datetime, bounds: dict, word: str, tz: timezone) -> bool:
     return not (high and moment > parse_moment(high, tz, end_of_day=True))
 
 
+def plain_copy(value: Any) -> Any:
+    """Copy nested dicts and lists of immutable leaves (what Ret data is), fast."""
+    if isinstance(value, dict):
+        return {key: plain_copy(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [plain_copy(item) for item in value]
+    return value
+
+
+OWNER_REFS = ("CustomerRef", "VendorRef", "EntityRef", "PayeeEntityRef")
+
+
+def owner(ret: dict[str, Any]) -> str | None:
+    """The ListID of the customer, vendor or entity a transaction belongs to, if any."""
+    for name in OWNER_REFS:
+        ref = ret.get(name)
+        if ref:
+            return ref.get("ListID")
+    return None
+
+
 @dataclass
 class Record:
     """One list element or transaction as QuickBooks holds it."""
@@ -100,7 +120,8 @@ class Record:
     sequence: int
 
     def snapshot(self) -> dict[str, Any]:
-        return copy.deepcopy(self.ret)
+        """A copy of the Ret data that later changes to the record do not reach."""
+        return plain_copy(self.ret)
 
 
 @dataclass
@@ -129,6 +150,10 @@ class CompanyState:
     deleted: list[Deleted] = field(default_factory=list)
     next_ref_number: dict[str, int] = field(default_factory=dict)
     next_txn_number: int = 1  # TxnNumber: one sequence for all transactions
+    # Derived index, rebuilt on load: (kind, owner ListID) -> ids of the records it owns,
+    # so a customer's payments are found without walking every payment in the company.
+    owned: dict[tuple[str, str], set[str]] = field(default_factory=dict, repr=False)
+    owner_of: dict[str, str] = field(default_factory=dict, repr=False)
 
     # -- identity and time --------------------------------------------------------
     def now(self) -> datetime:
@@ -180,7 +205,34 @@ class CompanyState:
         stamped.update(ret)
         record = Record(kind, record_id, stamped, moment, moment, sequence)
         self.table(kind)[record_id] = record
+        self._index_owner(record)
         return record
+
+    # -- the owner index ----------------------------------------------------------
+    def owned_by(self, kind: str, owner_id: str) -> list[Record]:
+        """Records of ``kind`` whose customer/vendor/entity reference is ``owner_id``."""
+        table = self.records.get(kind, {})
+        found = (table.get(record_id) for record_id in self.owned.get((kind, owner_id), ()))
+        return [r for r in found if r is not None and owner(r.ret) == owner_id]
+
+    def _index_owner(self, record: Record) -> None:
+        old, new = self.owner_of.get(record.id), owner(record.ret)
+        if old == new:
+            return
+        if old is not None:
+            self.owned.get((record.kind, old), set()).discard(record.id)
+            del self.owner_of[record.id]
+        if new is not None:
+            self.owned.setdefault((record.kind, new), set()).add(record.id)
+            self.owner_of[record.id] = new
+
+    def reindex(self) -> None:
+        """Rebuild the derived indexes from the records (after loading a saved company)."""
+        self.owned.clear()
+        self.owner_of.clear()
+        for table in self.records.values():
+            for record in table.values():
+                self._index_owner(record)
 
     def touch(self, record: Record) -> None:
         """Mark a record modified now: new TimeModified and a newer EditSequence."""
@@ -189,9 +241,12 @@ class CompanyState:
         record.sequence = self.next_sequence(moment, record.sequence)
         record.ret["TimeModified"] = qb_datetime(moment)
         record.ret["EditSequence"] = str(record.sequence)
+        self._index_owner(record)
 
     def remove(self, record: Record, del_type: str, name: str, is_list: bool) -> Deleted:
         del self.table(record.kind)[record.id]
+        if record.id in self.owner_of:
+            self.owned[(record.kind, self.owner_of.pop(record.id))].discard(record.id)
         entry = Deleted(del_type, record.id, record.created, self.now(), name, is_list)
         self.deleted.append(entry)
         return entry

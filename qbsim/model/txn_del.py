@@ -45,7 +45,7 @@ def txn_del(state: CompanyState, body: dict[str, Any]) -> Outcome:
     """``TxnDelRq``: delete a transaction; 3120 unknown, 3170 a payment is applied to it."""
     del_type, txn_id = body["TxnDelType"], body["TxnID"]
     record = _find(state, del_type, txn_id)
-    if del_type in _APPLIED_TO and is_linked(state, txn_id):
+    if del_type in _APPLIED_TO and is_linked(state, record):
         raise status.txn_in_use(
             del_type, txn_id, "A payment or credit is applied to this transaction."
         )
@@ -72,7 +72,7 @@ def txn_void(state: CompanyState, body: dict[str, Any]) -> Outcome:
     void_type, txn_id = body["TxnVoidType"], body["TxnID"]
     record = _find(state, void_type, txn_id)
     kind = KINDS[void_type]
-    changed = unlink(state, record.id) if void_type in _APPLIED_TO else []
+    changed = unlink(state, record) if void_type in _APPLIED_TO else []
     post(state, moves(state, kind, record.ret), -1)
     zero(kind, record.ret)
     state.touch(record)

@@ -20,23 +20,27 @@ from decimal import Decimal
 from typing import Any
 
 from qbsim import status
-from qbsim.model.base import CompanyState, Record, money, to_decimal
+from qbsim.model.base import CompanyState, Record, money, owner, to_decimal
 from qbsim.model.txn_money import txn_total
 
 _CREDIT_FIELD = "SetCredit AppliedAmount"
 
 
-def applications(state: CompanyState) -> Iterator[tuple[Record, dict[str, Any]]]:
-    """Every (payment, AppliedToTxnRet entry) in the company."""
-    for payment in state.all(("ReceivePayment",)):
+def applications(state: CompanyState, record: Record) -> Iterator[tuple[Record, dict[str, Any]]]:
+    """Every (payment, AppliedToTxnRet entry) of the customer ``record`` belongs to: payments
+    only ever apply to their own customer's invoices and credits."""
+    customer_id = owner(record.ret)
+    if customer_id is None:
+        return
+    for payment in state.owned_by("ReceivePayment", customer_id):
         for entry in payment.ret.get("AppliedToTxnRet", []):
             yield payment, entry
 
 
-def _applied_to(state: CompanyState, invoice_id: str) -> Decimal:
+def _applied_to(state: CompanyState, invoice: Record) -> Decimal:
     total = Decimal(0)
-    for _, entry in applications(state):
-        if entry["TxnID"] == invoice_id:
+    for _, entry in applications(state, invoice):
+        if entry["TxnID"] == invoice.id:
             total += to_decimal(entry.get("Amount")) + _credits(entry)
     return total
 
@@ -52,8 +56,9 @@ def _credits(entry: dict[str, Any], credit_id: str | None = None) -> Decimal:
     )
 
 
-def _credit_used(state: CompanyState, credit_id: str) -> Decimal:
-    return sum((_credits(entry, credit_id) for _, entry in applications(state)), Decimal(0))
+def _credit_used(state: CompanyState, credit: Record) -> Decimal:
+    entries = applications(state, credit)
+    return sum((_credits(entry, credit.id) for _, entry in entries), Decimal(0))
 
 
 # -- what stays open --------------------------------------------------------------------
@@ -61,15 +66,15 @@ def refresh(state: CompanyState, record: Record) -> None:
     """Recompute the open amounts of an invoice, credit memo, payment or bill."""
     ret, total = record.ret, txn_total(record.kind, record.ret)
     if record.kind == "Invoice":
-        applied = _applied_to(state, record.id)
+        applied = _applied_to(state, record)
         ret["AppliedAmount"] = money(-applied)
         ret["BalanceRemaining"] = money(total - applied)
         ret["IsPaid"] = "true" if total - applied <= 0 else "false"
-        for _, entry in applications(state):
+        for _, entry in applications(state, record):
             if entry["TxnID"] == record.id:
                 entry["BalanceRemaining"] = ret["BalanceRemaining"]
     elif record.kind == "CreditMemo":
-        ret["CreditRemaining"] = money(total - _credit_used(state, record.id))
+        ret["CreditRemaining"] = money(total - _credit_used(state, record))
     elif record.kind == "ReceivePayment":
         used = sum(
             (to_decimal(e.get("Amount")) for e in ret.get("AppliedToTxnRet", [])), Decimal(0)
@@ -176,11 +181,7 @@ def entry_for(invoice: Record, amount: Decimal, links: list[dict]) -> dict[str, 
 def auto_apply(state: CompanyState, customer_id: str, amount: Decimal) -> list[dict[str, Any]]:
     """IsAutoApply: the invoice whose balance equals the payment, else oldest first."""
     open_invoices = sorted(
-        (
-            r
-            for r in state.all(("Invoice",))
-            if r.ret.get("CustomerRef", {}).get("ListID") == customer_id and open_balance(r) > 0
-        ),
+        (r for r in state.owned_by("Invoice", customer_id) if open_balance(r) > 0),
         key=lambda r: (r.ret["TxnDate"], int(r.ret["TxnNumber"])),
     )
     exact = [r for r in open_invoices if open_balance(r) == amount]
@@ -208,20 +209,23 @@ def linked_records(state: CompanyState, entries: list[dict[str, Any]]) -> list[R
     return list(found.values())
 
 
-def is_linked(state: CompanyState, txn_id: str) -> bool:
+def is_linked(state: CompanyState, record: Record) -> bool:
     """Whether a payment applies anything to (or from) this invoice or credit memo."""
+    txn_id = record.id
     return any(
         entry["TxnID"] == txn_id
         or any(link["TxnID"] == txn_id for link in entry.get("LinkedTxn", []))
-        for _, entry in applications(state)
+        for _, entry in applications(state, record)
     )
 
 
-def unlink(state: CompanyState, txn_id: str) -> list[Record]:
+def unlink(state: CompanyState, record: Record) -> list[Record]:
     """Take an invoice or credit memo out of every payment (a void does this); returns the
     payments and transactions whose open amounts changed."""
+    txn_id, customer_id = record.id, owner(record.ret)
     changed: dict[str, Record] = {}
-    for payment in list(state.all(("ReceivePayment",))):
+    payments = state.owned_by("ReceivePayment", customer_id) if customer_id else []
+    for payment in payments:
         entries = payment.ret.get("AppliedToTxnRet", [])
         kept = [_without(entry, txn_id) for entry in entries if entry["TxnID"] != txn_id]
         kept = [e for e in kept if to_decimal(e["Amount"]) or e.get("LinkedTxn")]
@@ -249,7 +253,7 @@ def linked_txns(state: CompanyState, record: Record) -> list[dict[str, Any]]:
     invoices its credit paid). Amounts are negative: what the link took off (inferred sign
     for credit memos)."""
     found: list[dict[str, Any]] = []
-    for payment, entry in applications(state):
+    for payment, entry in applications(state, record):
         if record.kind == "Invoice" and entry["TxnID"] == record.id:
             if to_decimal(entry["Amount"]):
                 found.append(_link_to(payment, -to_decimal(entry["Amount"])))

@@ -11,7 +11,6 @@ moves and applies the new. The model knows no XML: plain dicts in, ``Outcome`` o
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Callable
 from functools import cache
 from typing import Any
@@ -20,7 +19,7 @@ from qbschema import Node, schema
 from qbsim import status
 from qbsim.errors import Outcome
 from qbsim.model import refs
-from qbsim.model.base import CompanyState, Record
+from qbsim.model.base import CompanyState, Record, plain_copy
 from qbsim.model.retdata import child_node, merge, shape
 from qbsim.model.txn_dates import checked_date
 from qbsim.model.txn_del import txn_del, txn_deleted_query, txn_void
@@ -145,7 +144,7 @@ def _modified_ret(
 ) -> dict[str, Any]:
     """The Ret as the Mod leaves it, fully checked; the stored record is not touched."""
     changes = {k: v for k, v in data.items() if k not in _IDENTITY}
-    new = merge(copy.deepcopy(record.ret), changes, txn_node(kind.name))
+    new = merge(plain_copy(record.ret), changes, txn_node(kind.name))
     for tag, lines in mod_lines(state, kind, record.ret, data).items():
         new.pop(tag, None)
         if lines:
