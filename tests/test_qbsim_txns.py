@@ -528,11 +528,6 @@ def test_an_item_used_on_a_line_cannot_be_deleted(books):
     assert code == 3170
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="iterator Continue pages re-read stored records and skip the query's shaping "
-    "(IncludeLineItems); needs a hook in qbsim/iterators.py",
-)
 def test_iterator_continue_pages_drop_lines_like_the_first(books):
     """Every page of an iteration answers the same query, so none carries lines."""
     for _ in range(3):

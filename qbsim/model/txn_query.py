@@ -56,10 +56,14 @@ def txn_query(state: CompanyState, kind_name: str, body: dict[str, Any]) -> Outc
     lines = body.get("IncludeLineItems") in ("true", "1")
     linked = body.get("IncludeLinkedTxns") in ("true", "1")
     children = [(f"{kind_name}Ret", view(state, r, lines, linked)) for r in found]
+
+    def later_pages(record: Record) -> dict[str, Any]:  # iterator pages keep the same shape
+        return view(state, record, lines, linked)
+
     if missing:
         warning = status.partial(missing[0])
-        return Outcome(children, warning.code, warning.message, warning.severity)
-    return Outcome(children)
+        return Outcome(children, warning.code, warning.message, warning.severity, view=later_pages)
+    return Outcome(children, view=later_pages)
 
 
 def _order(record: Record) -> tuple[str, int]:
