@@ -22,6 +22,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+from xml.sax.saxutils import escape
 
 from lxml import etree
 
@@ -42,6 +43,7 @@ CLEAR_ALL = "ClearAllMessageSets"
 _DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 _VERSION = re.compile(r'version\s*=\s*"([^"]*)"')
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+_QUOTE = {'"': "&quot;"}
 _STOP = "stopOnError"
 
 
@@ -197,19 +199,19 @@ def process(company: Company, request_xml: str | bytes) -> str:
     requests = [check_request(r) for r in msgs if isinstance(r.tag, str)]
     if msgs.get("onError") == "rollbackOnError":
         raise QBXMLRPError(hresults.ROLLBACK_NOT_SUPPORTED)
-    response = etree.Element("QBXMLMsgsRs")
-    if _recovered(company, msgs, bool(requests), response):
-        return _serialise(response)
+    envelope: dict[str, str] = {}
+    recovered = _recovered(company, msgs, bool(requests), envelope)
+    if recovered is not None:
+        return _serialise(envelope, recovered)
     answers = _run(company, requests, msgs.get("onError") == _STOP)
     new_id = msgs.get("newMessageSetID")
     if new_id is not None:
-        company.message_sets[new_id] = StoredSet(digest(answers), answers)
-        response.set("newMessageSetID", new_id)
+        stored = [answer.encode() for answer in answers]
+        company.message_sets[new_id] = StoredSet(digest(stored), stored)
+        envelope["newMessageSetID"] = new_id
     if msgs.get("responseData") == "includeNone":
         answers = [_strip(a) for a in answers]
-    for answer in answers:
-        response.append(etree.fromstring(answer))
-    return _serialise(response)
+    return _serialise(envelope, answers)
 
 
 def digest(answers: list[bytes]) -> str:
@@ -220,21 +222,28 @@ def digest(answers: list[bytes]) -> str:
     return sha.hexdigest()
 
 
-def _strip(answer: bytes) -> bytes:
+def _strip(answer: str) -> str:
     element = etree.fromstring(answer)
     for child in list(element):
         element.remove(child)
-    return etree.tostring(element)
+    return etree.tostring(element, encoding="unicode")
 
 
-def _serialise(response: etree._Element) -> str:
-    root = etree.Element("QBXML")
-    root.append(response)
-    return '<?xml version="1.0" ?>\n' + etree.tostring(root, encoding="unicode")
+def _attr_text(attrs: dict[str, str]) -> str:
+    return "".join(f' {name}="{escape(value, _QUOTE)}"' for name, value in attrs.items())
 
 
-def _recovered(company: Company, msgs, has_requests: bool, response) -> bool:
-    """Message-set error recovery; True when the answer is complete without running requests.
+def _serialise(envelope: dict[str, str], answers: list[str]) -> str:
+    body = "".join(answers)
+    return (
+        f'<?xml version="1.0" ?>\n<QBXML><QBXMLMsgsRs{_attr_text(envelope)}>{body}'
+        "</QBXMLMsgsRs></QBXML>"
+    )
+
+
+def _recovered(company: Company, msgs, has_requests: bool, envelope: dict) -> list[str] | None:
+    """Message-set error recovery: the answers when they are complete without running the
+    requests, else None.
 
     A set with requests runs (its answers are stored under ``newMessageSetID``). An empty set
     with ``oldMessageSetID`` = ``newMessageSetID`` asks for the stored answers (9002 when none
@@ -245,35 +254,34 @@ def _recovered(company: Company, msgs, has_requests: bool, response) -> bool:
     """
     old_id, new_id = msgs.get("oldMessageSetID"), msgs.get("newMessageSetID")
     if any(i is not None and len(i) > MAX_MESSAGE_SET_ID for i in (old_id, new_id)):
-        response.set("messageSetStatusCode", "9004")
-        return True
+        envelope["messageSetStatusCode"] = "9004"
+        return []
     if has_requests or old_id is None:
-        return False
+        return None
     if new_id is None:
-        return _clear(company, response, old_id)
+        return _clear(company, envelope, old_id)
     stored = company.message_sets.get(old_id)
     if stored is None:
-        response.set("messageSetStatusCode", "9002")
-    elif stored.checksum != digest(stored.responses):
-        response.set("messageSetStatusCode", "9001")
-    else:
-        response.set("newMessageSetID", old_id)
-        response.set("messageSetStatusCode", "0")
-        for answer in stored.responses:
-            response.append(etree.fromstring(answer))
-    return True
+        envelope["messageSetStatusCode"] = "9002"
+        return []
+    if stored.checksum != digest(stored.responses):
+        envelope["messageSetStatusCode"] = "9001"
+        return []
+    envelope["newMessageSetID"] = old_id
+    envelope["messageSetStatusCode"] = "0"
+    return [answer.decode() for answer in stored.responses]
 
 
-def _clear(company: Company, response, old_id: str) -> bool:
+def _clear(company: Company, envelope: dict, old_id: str) -> list[str]:
     if old_id == CLEAR_ALL:
         company.message_sets.clear()
     elif company.message_sets.pop(old_id, None) is None:
-        response.set("messageSetStatusCode", "600")
-    return True
+        envelope["messageSetStatusCode"] = "600"
+    return []
 
 
-def _run(company: Company, requests: list[Request], stop: bool) -> list[bytes]:
-    answers: list[bytes] = []
+def _run(company: Company, requests: list[Request], stop: bool) -> list[str]:
+    answers: list[str] = []
     failed = False
     for request in requests:
         if failed:
@@ -285,21 +293,19 @@ def _run(company: Company, requests: list[Request], stop: bool) -> list[bytes]:
     return answers
 
 
-def _status_only(request: etree._Element, code: int, message: str, severity: str) -> bytes:
-    rs = etree.Element(request.tag[:-2] + "Rs")
-    _status_attrs(rs, request.get("requestID"), code, severity, message)
-    return etree.tostring(rs)
+def _status_only(request: etree._Element, code: int, message: str, severity: str) -> str:
+    rs_tag = request.tag[:-2] + "Rs"
+    attrs = _status_attrs(request.get("requestID"), code, severity, message)
+    return f"<{rs_tag}{_attr_text(attrs)}/>"
 
 
-def _status_attrs(rs, request_id, code: int, severity: str, message: str) -> None:
-    if request_id is not None:
-        rs.set("requestID", request_id)
-    rs.set("statusCode", str(code))
-    rs.set("statusSeverity", severity)
-    rs.set("statusMessage", message)
+def _status_attrs(request_id, code: int, severity: str, message: str) -> dict[str, str]:
+    attrs = {} if request_id is None else {"requestID": request_id}
+    attrs.update(statusCode=str(code), statusSeverity=severity, statusMessage=message)
+    return attrs
 
 
-def _answer(company: Company, request: Request) -> tuple[bytes, str]:
+def _answer(company: Company, request: Request) -> tuple[str, str]:
     element = request.element
     tag, request_id = element.tag, element.get("requestID")
     try:
@@ -338,18 +344,19 @@ def _project(tag: str, value: Any, include: list[str]) -> Any:
     return {k: v for k, v in value.items() if k in include}
 
 
-def _build_rs(tag: str, request_id, attrs: dict, outcome: Outcome) -> bytes:
-    rs_node = schema().response_node(tag)
-    rs = etree.Element(tag[:-2] + "Rs")
-    _status_attrs(rs, request_id, outcome.code, outcome.severity, outcome.message)
-    for name, value in outcome.rs_attrs.items():
-        rs.set(name, value)
+def _build_rs(tag: str, request_id, attrs: dict, outcome: Outcome) -> str:
+    rs_tag = tag[:-2] + "Rs"
+    rs_attrs = _status_attrs(request_id, outcome.code, outcome.severity, outcome.message)
+    rs_attrs.update(outcome.rs_attrs)
     meta = attrs.get("metaData", "NoMetaData")
     if meta != "NoMetaData":
-        rs.set("retCount", str(len(outcome.children)))
-    if meta == "MetaDataOnly":
-        return etree.tostring(rs)
+        rs_attrs["retCount"] = str(len(outcome.children))
+    if meta == "MetaDataOnly" or not outcome.children:
+        return f"<{rs_tag}{_attr_text(rs_attrs)}/>"
+    rs_node = schema().response_node(tag)
+    parts = [f"<{rs_tag}{_attr_text(rs_attrs)}>"]
     for child_tag, value in outcome.children:
         child_node = schema().node(rs_node.children[child_tag].node)
-        rs.append(schema().build(child_tag, child_node, value))
-    return etree.tostring(rs)
+        parts.append(schema().render(child_tag, child_node, value))
+    parts.append(f"</{rs_tag}>")
+    return "".join(parts)
