@@ -33,8 +33,16 @@ class SchemaDataError(ValueError):
 
     def __init__(self, path: str, field: str, value: Any, reason: str) -> None:
         self.path, self.field, self.value, self.reason = path, field, value, reason
-        shown = "" if value is None else f" value {str(value)[:60]!r}:"
-        super().__init__(f"{path}:{shown} {reason}")
+        super().__init__(path, field, value, reason)
+
+    def within(self, parent: str) -> SchemaDataError:
+        """The same error seen from ``parent`` (its path gains the parent's name)."""
+        self.path = f"{parent}.{self.path}" if self.path else parent
+        return self
+
+    def __str__(self) -> str:
+        shown = "" if self.value is None else f" value {str(self.value)[:60]!r}:"
+        return f"{self.path}:{shown} {self.reason}"
 
 
 @dataclass(frozen=True)
@@ -53,6 +61,7 @@ class Node:
     attrs: dict[str, dict]
     simple: dict | None
     children: dict[str, Child] = field(default_factory=dict)
+    child_nodes: dict[str, Node] = field(default_factory=dict)  # filled by Schema.node
 
     @property
     def is_leaf(self) -> bool:
@@ -71,9 +80,25 @@ class Node:
             _first_positions(self.content, positions)
         return positions
 
-    def fits(self, tags: list[str]) -> bool:
-        """Whether this sequence of child tags satisfies the content model."""
-        return self.pattern.fullmatch("".join(f"<{t}>" for t in tags)) is not None
+    @cached_property
+    def _verdicts(self) -> dict[tuple[str, ...], bool]:
+        return {}
+
+    def fits(self, tags: list[str] | tuple[str, ...]) -> bool:
+        """Whether this sequence of child tags satisfies the content model (memoised)."""
+        key = tuple(tags)
+        verdict = self._verdicts.get(key)
+        if verdict is None:
+            verdict = self.pattern.fullmatch("".join(f"<{t}>" for t in key)) is not None
+            if len(self._verdicts) < 4096:
+                self._verdicts[key] = verdict
+        return verdict
+
+    @cached_property
+    def plain_text(self) -> bool:
+        """A leaf any text fits (no length, enum, pattern or kind check applies)."""
+        simple = self.simple or {}
+        return set(simple) <= {"k"} and simple.get("k", "STRTYPE") in ("STRTYPE", "ENUMTYPE")
 
 
 def _collect(particle: list, repeat: bool, into: dict[str, Child]) -> None:
@@ -200,9 +225,11 @@ class Schema:
         if found is None:
             raw = self._raw_nodes[node_id]
             found = Node(node_id, raw["c"], raw["a"], raw["s"])
+            self._nodes[node_id] = found
             if found.content is not None:
                 _collect(found.content, False, found.children)
-            self._nodes[node_id] = found
+                for name, child in found.children.items():
+                    found.child_nodes[name] = self.node(child.node)
         return found
 
     def request_node(self, rq_name: str) -> Node:
@@ -230,48 +257,62 @@ class Schema:
     def render(self, tag: str, node: Node, value: Any, path: str = "") -> str:
         """Like ``build``, but straight to XML text (the fast path for whole messages)."""
         out: list[str] = []
-        self._render(out, tag, node, value, f"{path}.{tag}" if path else tag)
+        try:
+            self._render(out, tag, node, value)
+        except SchemaDataError as exc:
+            raise (exc.within(path) if path else exc) from None
         return "".join(out)
 
-    def _render(self, out: list[str], tag: str, node: Node, value: Any, here: str) -> None:
+    def _render(self, out: list[str], tag: str, node: Node, value: Any) -> None:
         attrs = ""
-        if isinstance(value, dict) and ATTRS in value:
+        if value.__class__ is dict and ATTRS in value:
             holder = etree.Element(tag)
-            self._set_attrs(holder, node, value[ATTRS], here)
+            self._set_attrs(holder, node, value[ATTRS], tag)
             attrs = "".join(f' {k}="{_escape_attr(v)}"' for k, v in holder.attrib.items())
-        if node.is_leaf:
-            leaf = value.get(TEXT) if isinstance(value, dict) else value
-            text = format_value(leaf)
-            problem = simple_problem(node.simple, text)
-            if problem is None and _NOT_XML.search(text):
-                problem = "holds a control character XML cannot carry"
-            if problem:
-                raise SchemaDataError(here, tag, text, f"{tag} {problem}")
-            out.append(f"<{tag}{attrs}>{_escape(text)}</{tag}>")
+        if node.content is None:
+            out.append(f"<{tag}{attrs}>{_escape(self._leaf_text(tag, node, value))}</{tag}>")
             return
-        if not isinstance(value, dict):
-            raise SchemaDataError(here, tag, value, f"{tag} needs child elements, not a value")
+        if value.__class__ is not dict:
+            raise SchemaDataError(tag, tag, value, f"{tag} needs child elements, not a value")
         order = node.order
-        keys = [k for k, v in value.items() if k != ATTRS and v is not None]
+        keys = [k for k, v in value.items() if v is not None and k != ATTRS]
         for key in keys:
             if key not in order:
-                raise SchemaDataError(here, key, None, f"{tag} has no child element {key}")
+                raise SchemaDataError(tag, key, None, f"{tag} has no child element {key}")
         keys.sort(key=order.__getitem__)
         out.append(f"<{tag}{attrs}>")
         start = len(out)
         tags: list[str] = []
-        for key in keys:
-            child_node = self.node(node.children[key].node)
-            values = value[key]
-            for one in values if isinstance(values, list) else (values,):
-                self._render(out, key, child_node, one, f"{here}.{key}")
-                tags.append(key)
+        nodes = node.child_nodes
+        try:
+            for key in keys:
+                child_node = nodes[key]
+                values = value[key]
+                if values.__class__ is list:
+                    for one in values:
+                        self._render(out, key, child_node, one)
+                        tags.append(key)
+                else:
+                    self._render(out, key, child_node, values)
+                    tags.append(key)
+        except SchemaDataError as exc:
+            raise exc.within(tag) from None
         if not node.fits(tags):
             del out[start:]
             holder = etree.Element(tag)
-            self._emit(node.content, {k: value[k] for k in keys}, holder, here, required=True)
+            self._emit(node.content, {k: value[k] for k in keys}, holder, tag, required=True)
             out.extend(etree.tostring(child, encoding="unicode") for child in holder)
         out.append(f"</{tag}>")
+
+    def _leaf_text(self, tag: str, node: Node, value: Any) -> str:
+        leaf = value.get(TEXT) if value.__class__ is dict else value
+        text = leaf if leaf.__class__ is str else format_value(leaf)
+        problem = None if node.plain_text else simple_problem(node.simple, text)
+        if problem is None and _NOT_XML.search(text):
+            problem = "holds a control character XML cannot carry"
+        if problem:
+            raise SchemaDataError(tag, tag, text, f"{tag} {problem}")
+        return text
 
     def _set_attrs(self, element, node: Node, attrs: dict, here: str) -> None:
         for name, attr_value in attrs.items():
