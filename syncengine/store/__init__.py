@@ -13,6 +13,7 @@ of the state has its own small API on the store::
     store.settings   typed settings                               settings.py
     store.flags      proxy / prevent-sync flags                   flags.py
     store.wizard     wizard candidates and approvals              wizard.py
+    store.baselines  synced fields as QuickBooks last held them   baselines.py
 
 Every timestamp written comes from the injected clock. Every table reads as a DataFrame
 through :meth:`Store.frame` (or the parts' own ``frame()`` methods, which join names in).
@@ -29,6 +30,7 @@ from typing import Any
 import pandas as pd
 
 from syncengine.clock import Clock, SystemClock, stamp
+from syncengine.store.baselines import BaselineStore
 from syncengine.store.db import MEMORY, Transactions, connect, migrate, schema_version
 from syncengine.store.entities import Entity, EntityRow, EntityStore
 from syncengine.store.errors import JobRefused, NotFound, Refused, SchemaVersionError, StoreError
@@ -94,6 +96,7 @@ class Store:
         self.settings = SettingsStore(self)
         self.flags = FlagStore(self)
         self.wizard = WizardStore(self)
+        self.baselines = BaselineStore(self)
 
     @property
     def schema_version(self) -> int:

@@ -64,6 +64,17 @@ class JobItem(NamedTuple):
     request_id: str | None
 
 
+class ItemState(NamedTuple):
+    """One job item as the job runner tracks it: PSR, record, action, state, export order."""
+
+    psr_id: int
+    entity_id: int
+    entity_type: str
+    action: str
+    state: str
+    seq: int
+
+
 _ITEMS = """
 SELECT ji.job_id, ji.psr_id, ji.seq, ji.action, ji.state, p.entity_id, p.entity_type, e.name,
        mr.message_set_id, mr.request_id
@@ -158,6 +169,39 @@ class JobStore:
         if job.finished:
             raise JobRefused(f"{job.describe()} is {job.outcome}; it cannot be resumed")
         return self.items(job_id, ("pending", "sent"))
+
+    def item_states(self, job_id: int) -> list[ItemState]:
+        """Every item of the job with its PSR's record, in export order (no names, no joins
+        beyond the PSR: the fast read a job runner resumes from)."""
+        rows = self._store.conn.execute(
+            "SELECT ji.psr_id, p.entity_id, p.entity_type, ji.action, ji.state, ji.seq"
+            " FROM job_items ji JOIN psrs p ON p.id = ji.psr_id WHERE ji.job_id = ?"
+            " ORDER BY ji.seq",
+            (job_id,),
+        )
+        return [ItemState(*row) for row in rows]
+
+    def retry(self, job_id: int, psr_ids: Sequence[int]) -> None:
+        """Send these items again later in the same job: their job items go back to pending
+        (the PSRs stay locked)."""
+        with self._store.write() as conn:
+            conn.executemany(
+                "UPDATE job_items SET state = 'pending' WHERE job_id = ? AND psr_id = ?",
+                [(job_id, i) for i in psr_ids],
+            )
+
+    def stamp(self, job_id: int, sent: bool = False, received: bool = False) -> None:
+        """Record an exchange no message set records (a query): the first request sent, the
+        latest response received."""
+        now = self._store.now()
+        with self._store.write() as conn:
+            if sent:
+                conn.execute(
+                    "UPDATE jobs SET request_sent_at = COALESCE(request_sent_at, ?) WHERE id = ?",
+                    (now, job_id),
+                )
+            if received:
+                conn.execute("UPDATE jobs SET response_received_at = ? WHERE id = ?", (now, job_id))
 
     def mark_done(self, done: Sequence[PsrDone]) -> None:
         """QuickBooks took these PSRs: close them and update each record's link."""

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from syncengine.store.entities import chunks
+from syncengine.store.entities import CHUNK, chunks
 
 if TYPE_CHECKING:
     from syncengine.store import Store
@@ -86,6 +86,18 @@ class LinkStore:
             "SELECT * FROM links WHERE entity_type = ? AND qb_id = ?", (entity_type, qb_id)
         ).fetchone()
         return None if row is None else _link(row)
+
+    def by_qb_ids(self, entity_type: str, qb_ids: Sequence[str]) -> dict[str, Link]:
+        """The links of one entity type holding any of these ListIDs/TxnIDs, keyed by that ID."""
+        out: dict[str, Link] = {}
+        ids = list(qb_ids)
+        for start in range(0, len(ids), CHUNK):
+            part = ids[start : start + CHUNK]
+            marks = ",".join("?" * len(part))
+            sql = f"SELECT * FROM links WHERE entity_type = ? AND qb_id IN ({marks})"
+            for row in self._store.conn.execute(sql, (entity_type, *part)):
+                out[row["qb_id"]] = _link(row)
+        return out
 
     def upsert_many(self, updates: Sequence[LinkUpdate]) -> None:
         """Create or refresh links, stamped synced now."""

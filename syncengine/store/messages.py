@@ -84,8 +84,9 @@ class MessageStore:
                 "UPDATE message_sets SET state = ?, sent_at = ? WHERE id = ?",
                 (SENT, now, message_set_id),
             )
+            # "+state": look items up by primary key, not by scanning every pending item
             conn.execute(
-                "UPDATE job_items SET state = 'sent' WHERE job_id = ? AND state = 'pending'"
+                "UPDATE job_items SET state = 'sent' WHERE job_id = ? AND +state = 'pending'"
                 " AND psr_id IN (SELECT psr_id FROM message_requests WHERE message_set_id = ?)",
                 (job_id, message_set_id),
             )

@@ -171,7 +171,17 @@ FLAGS_AND_WIZARD = (
     "CREATE INDEX wizard_state ON wizard_candidates(direction, state)",
 )
 
-MIGRATIONS: tuple[tuple[str, ...], ...] = (CORE, FLAGS_AND_WIZARD)
+BASELINES = (
+    # A record's synced fields as QuickBooks last held them (app field names, JSON): what the
+    # conflict rule compares both sides against to tell who changed which field.
+    """CREATE TABLE baselines (
+        entity_id INTEGER PRIMARY KEY REFERENCES entities(id),
+        data TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    )""",
+)
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (CORE, FLAGS_AND_WIZARD, BASELINES)
 """Migration N (1-based) is ``MIGRATIONS[N - 1]``: statements run in one transaction."""
 
 TABLES = (
@@ -187,5 +197,6 @@ TABLES = (
     "settings",
     "entity_flags",
     "wizard_candidates",
+    "baselines",
 )
 """Every table :meth:`Store.frame` can read."""

@@ -104,6 +104,20 @@ _ALL: list[Setting] = [
     ),
     Setting("range.from_date", date, None, "manual sync: first txn date", optional=True),
     Setting("range.to_date", date, None, "manual sync: last txn date", optional=True),
+    Setting(
+        "import.modified_mark",
+        str,
+        None,
+        "kept by the sync job: QuickBooks' time of the newest change the last import saw",
+        optional=True,
+    ),
+    Setting(
+        "import.deleted_mark",
+        str,
+        None,
+        "kept by the sync job: QuickBooks' time of the newest deletion the last import saw",
+        optional=True,
+    ),
 ]
 SETTINGS: dict[str, Setting] = {s.key: s for s in _ALL}
 

@@ -1,0 +1,199 @@
+"""Transactions (invoices, bills, payments, credit memos, purchase orders, sales receipts, time
+entries) to and from qbXML, described as data: which app field goes to which element.
+
+A Mod sends every line again as a new line (``TxnLineID`` -1); QuickBooks drops the lines a
+Mod leaves out, so the transaction ends up with exactly the app's lines. A payment is applied
+to the invoices the app names (``AppliedToTxnAdd``) or, with none named, auto-applied.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from syncengine.mapping.values import (
+    EntityOf,
+    QbIdOf,
+    copy_fields,
+    duration_minutes,
+    duration_text,
+    ref_full_name,
+    ref_id,
+    ref_name,
+    resolve,
+)
+
+
+@dataclass(frozen=True)
+class TxnSpec:
+    """How one transaction type maps: references by ListID (app field, element, entity type),
+    references by FullName, plain fields, and the line element's stem and rate field."""
+
+    entity_type: str
+    qb_type: str
+    refs: tuple[tuple[str, str, str], ...]
+    names: tuple[tuple[str, str], ...] = ()
+    plain: tuple[tuple[str, str], ...] = ()
+    line: str | None = None
+    rate: str = "Rate"
+
+    @property
+    def fields(self) -> tuple[str, ...]:
+        """The app fields this mapping keeps in step with QuickBooks."""
+        lines = ("lines",) if self.line else ()
+        groups = (self.refs, self.names, self.plain)
+        return tuple(app for group in groups for app, *_ in group) + lines
+
+
+_HEAD = (("ref_number", "RefNumber"), ("txn_date", "TxnDate"))
+_MEMO = (("memo", "Memo"),)
+_CUSTOMER = (("customer", "CustomerRef", "customer"),)
+_VENDOR = (("vendor", "VendorRef", "vendor"),)
+
+SPECS: dict[str, TxnSpec] = {
+    spec.entity_type: spec
+    for spec in (
+        TxnSpec(
+            "invoice",
+            "Invoice",
+            _CUSTOMER,
+            (("terms", "TermsRef"),),
+            (*_HEAD, ("due_date", "DueDate"), ("po_number", "PONumber"), *_MEMO),
+            "InvoiceLine",
+        ),
+        TxnSpec(
+            "bill",
+            "Bill",
+            _VENDOR,
+            (("terms", "TermsRef"),),
+            (*_HEAD, ("due_date", "DueDate"), *_MEMO),
+            "ItemLine",
+            rate="Cost",
+        ),
+        TxnSpec("credit_memo", "CreditMemo", _CUSTOMER, (), (*_HEAD, *_MEMO), "CreditMemoLine"),
+        TxnSpec(
+            "purchase_order",
+            "PurchaseOrder",
+            _VENDOR,
+            (),
+            (*_HEAD, ("expected_date", "ExpectedDate"), *_MEMO),
+            "PurchaseOrderLine",
+        ),
+        TxnSpec(
+            "sales_receipt",
+            "SalesReceipt",
+            _CUSTOMER,
+            (("payment_method", "PaymentMethodRef"),),
+            (*_HEAD, *_MEMO),
+            "SalesReceiptLine",
+        ),
+        TxnSpec(
+            "payment",
+            "ReceivePayment",
+            _CUSTOMER,
+            (("payment_method", "PaymentMethodRef"),),
+            (*_HEAD, ("amount", "TotalAmount"), *_MEMO),
+        ),
+        TxnSpec(
+            "time_entry",
+            "TimeTracking",
+            (
+                ("employee", "EntityRef", "employee"),
+                *_CUSTOMER,
+                ("service_item", "ItemServiceRef", "item"),
+            ),
+            (),
+            (("txn_date", "TxnDate"), ("notes", "Notes")),
+        ),
+    )
+}
+
+EXTRA_FIELDS = {"payment": ("applied",), "time_entry": ("duration", "billable")}
+
+
+def txn_to_qb(
+    spec: TxnSpec, data: dict[str, Any], qb_id_of: QbIdOf, is_mod: bool
+) -> dict[str, Any]:
+    """The Add or Mod body of a transaction; references must already be in QuickBooks."""
+    body = copy_fields(data, spec.plain)
+    for app, element, _etype in spec.refs:
+        if data.get(app):
+            body[element] = ref_id(qb_id_of(data[app]))
+    for app, element in spec.names:
+        if data.get(app):
+            body[element] = ref_name(data[app])
+    if spec.line:
+        suffix = "Mod" if is_mod else "Add"
+        lines = [_line_to(spec, line, qb_id_of, is_mod) for line in data.get("lines", [])]
+        body[f"{spec.line}{suffix}"] = lines
+    if spec.entity_type == "payment":
+        body.update(_applied_to(data, qb_id_of, is_mod))
+    elif spec.entity_type == "time_entry":
+        body["Duration"] = duration_text(int(data["duration"]))
+        body["BillableStatus"] = "Billable" if data.get("billable") else "NotBillable"
+    return body
+
+
+def _line_to(spec: TxnSpec, line: dict[str, Any], qb_id_of: QbIdOf, is_mod: bool) -> dict[str, Any]:
+    out: dict[str, Any] = {"TxnLineID": "-1"} if is_mod else {}
+    if line.get("item"):
+        out["ItemRef"] = ref_id(qb_id_of(line["item"]))
+    out.update(copy_fields(line, (("description", "Desc"), ("quantity", "Quantity"))))
+    if "rate" in line:
+        out[spec.rate] = line["rate"]
+    if "amount" in line and not ("quantity" in line and "rate" in line):
+        out["Amount"] = line["amount"]
+    return out
+
+
+def _applied_to(data: dict[str, Any], qb_id_of: QbIdOf, is_mod: bool) -> dict[str, Any]:
+    applied = [
+        {"TxnID": qb_id_of(a["invoice"]), "PaymentAmount": a["amount"]}
+        for a in data.get("applied", [])
+    ]
+    if applied:
+        return {"AppliedToTxnMod" if is_mod else "AppliedToTxnAdd": applied}
+    return {} if is_mod else {"IsAutoApply": True}
+
+
+def txn_from_qb(spec: TxnSpec, ret: dict[str, Any], entity_of: EntityOf) -> dict[str, Any]:
+    """App fields of a ``…Ret``; Unresolved when it names a record the app does not hold."""
+    out = copy_fields(ret, spec.plain, reverse=True)
+    for app, element, etype in spec.refs:
+        if ret.get(element):
+            out[app] = resolve(entity_of, etype, ret[element])
+    for app, element in spec.names:
+        name = ref_full_name(ret.get(element))
+        if name:
+            out[app] = name
+    if spec.line:
+        out["lines"] = _lines_from(spec, ret, entity_of)
+    if spec.entity_type == "payment":
+        out["applied"] = _applied_from(ret, entity_of)
+    elif spec.entity_type == "time_entry":
+        minutes = duration_minutes(ret["Duration"])
+        out["duration"] = f"{minutes // 60}:{minutes % 60:02d}"
+        out["billable"] = ret.get("BillableStatus") == "Billable"
+    return out
+
+
+def _lines_from(spec: TxnSpec, ret: dict[str, Any], entity_of: EntityOf) -> list[dict]:
+    lines = []
+    for line in ret.get(f"{spec.line}Ret", []):
+        out = copy_fields(line, (("description", "Desc"), ("quantity", "Quantity")), reverse=True)
+        if line.get("ItemRef"):
+            out["item"] = resolve(entity_of, "item", line["ItemRef"])
+        out.update(copy_fields(line, (("rate", spec.rate), ("amount", "Amount")), reverse=True))
+        lines.append(out)
+    for line in ret.get("ExpenseLineRet", []):  # a bill's account lines: description + amount
+        text = line.get("Memo") or ref_full_name(line.get("AccountRef")) or "expense"
+        lines.append({"description": text, **copy_fields(line, (("amount", "Amount"),), True)})
+    return lines
+
+
+def _applied_from(ret: dict[str, Any], entity_of: EntityOf) -> list[dict[str, Any]]:
+    return [
+        {"invoice": resolve(entity_of, "invoice", a), "amount": a["Amount"]}
+        for a in ret.get("AppliedToTxnRet", [])
+        if a.get("TxnType", "Invoice") == "Invoice"
+    ]
