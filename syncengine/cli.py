@@ -12,7 +12,7 @@ import importlib
 import sys
 from collections.abc import Sequence
 
-COMMAND_MODULES = ("qbxml", "demo")
+COMMAND_MODULES = ("qbxml", "demo", "rehearse")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,0 +1,138 @@
+"""``qbsync rehearse --generate N``: rehearse a migration of N generated records against a
+simulated QuickBooks, in simulated time, and say what synced, what failed and why, how long
+it would take on real QuickBooks and whether QuickBooks ended up with duplicates.
+
+Exit status: 0 the rehearsal ran (failed records are findings, reported); 1 with
+``--strict`` when any record failed or QuickBooks holds duplicates; 2 bad input (N < 1, a
+fault plan or profile that cannot be read, a workspace that already holds records).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from syncengine.rehearse import RehearsalReport
+
+_COLUMNS = ("records", "synced", "failed", "waiting")
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add ``rehearse`` to the ``qbsync`` parser."""
+    parser = subparsers.add_parser(
+        "rehearse",
+        help="rehearse a migration of generated records against a simulated QuickBooks",
+        description="Generate N app records (seeded), sync them to a simulated QuickBooks in "
+        "simulated time with an optional fault plan, and report the outcome.",
+    )
+    parser.add_argument(
+        "--generate", type=int, required=True, metavar="N", help="app records to generate"
+    )
+    parser.add_argument("--seed", type=int, default=1, help="seed of the app and of QuickBooks")
+    parser.add_argument("--faults", type=Path, metavar="PLAN", help="fault plan YAML file")
+    parser.add_argument(
+        "--db", dest="rehearse_db", metavar="PATH", help="workspace file (default: in memory)"
+    )
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument("--profile", default="default", help="latency profile name or path")
+    parser.add_argument("--batch-size", type=int, default=50, help="requests per message set")
+    parser.add_argument("--max-jobs", type=int, default=8, help="most sync jobs to run")
+    parser.add_argument(
+        "--bookkeeper",
+        type=float,
+        default=0.0,
+        metavar="PER_HOUR",
+        help="a bookkeeper edits QuickBooks this many times an hour meanwhile",
+    )
+    parser.add_argument(
+        "--strict", action="store_true", help="exit 1 if any record failed or was duplicated"
+    )
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the rehearsal and print the report; the exit status (see the module docstring)."""
+    # Imported here: the rehearsal pulls in simpy, qbsim and the sync job, which other
+    # commands do not need.
+    from syncengine.rehearse import Rehearsal, RehearsalRefused, rehearse
+
+    options = Rehearsal(
+        records=args.generate,
+        seed=args.seed,
+        faults=args.faults,
+        profile=args.profile,
+        batch_size=args.batch_size,
+        max_jobs=args.max_jobs,
+        bookkeeper_per_hour=args.bookkeeper,
+    )
+    db = args.rehearse_db or getattr(args, "db", None) or ":memory:"
+    try:
+        report = rehearse(options, db)
+    except RehearsalRefused as exc:
+        print(f"qbsync rehearse: {exc}", file=sys.stderr)
+        return 2
+    print(json.dumps(report.as_dict(), indent=2) if args.json else render(report))
+    bad = report.failed or report.duplicates_in_quickbooks
+    return 1 if args.strict and bad else 0
+
+
+def render(report: RehearsalReport) -> str:
+    """The report for people: a table by entity type, errors by code, time and speed."""
+    faults = report.faults or "no faults"
+    header = (
+        f"Rehearsal of {report.records:,} records (seed {report.seed}, profile "
+        f"{report.profile}, {faults}, {report.batch_size} requests per message set)"
+    )
+    lines = [header, "", *_table(report), "", *_errors(report), "", *_footer(report)]
+    return "\n".join(lines)
+
+
+def _table(report: RehearsalReport) -> list[str]:
+    columns = _COLUMNS + (("deleted",) if report.deleted else ())
+    lines = [f"{'type':<16}" + "".join(f"{c:>9}" for c in columns)]
+    for entity_type, row in report.by_type.items():
+        lines.append(f"{entity_type:<16}" + "".join(f"{row[c]:>9,}" for c in columns))
+    totals = [report.records if c == "records" else getattr(report, c) for c in columns]
+    lines.append(f"{'total':<16}" + "".join(f"{n:>9,}" for n in totals))
+    if report.bookkeeper_actions:
+        lines.append(
+            f"A bookkeeper worked in QuickBooks meanwhile: {report.bookkeeper_actions}"
+            f" actions; {report.imported:,} new QuickBooks records were imported"
+        )
+    return lines
+
+
+def _errors(report: RehearsalReport) -> list[str]:
+    lines = []
+    if report.errors_by_code:
+        lines.append(f"Errors by status code ({report.requeued:,} records re-queued after one):")
+    else:
+        lines.append("No errors.")
+    for code, count in report.errors_by_code.items():
+        still = report.failed_by_code.get(code, 0)
+        example = report.error_examples.get(code, "")
+        lines.append(f"  {code:>9} {count:>6,} times, {still:,} still failing: {example[:90]}")
+    if report.fault_firings:
+        fired = ", ".join(f"{label} x{n}" for label, n in report.fault_firings.items())
+        lines.append(f"Faults fired: {fired}")
+    return lines
+
+
+def _footer(report: RehearsalReport) -> list[str]:
+    transport = report.transport
+    unfinished = " (the last one unfinished: the next sync resumes it)"
+    return [
+        f"Sync jobs: {report.jobs}{unfinished if report.unfinished_job else ''};"
+        f" requests: {transport['requests']:,} ({sum(transport['refused'].values())} refused,"
+        f" {transport['lost']} answers lost)",
+        f"Duplicates in QuickBooks: {report.duplicates_in_quickbooks}",
+        f"Estimated time on real QuickBooks: {report.estimated_duration}"
+        f" ({report.simulated_seconds:,.0f} simulated s, profile {report.profile})",
+        f"This machine: {report.wall_seconds:.2f} s to sync"
+        f" ({report.records_per_second:,.0f} records/s), {report.generate_wall_seconds:.2f} s"
+        " to generate the app",
+    ]

@@ -1,0 +1,464 @@
+"""A migration rehearsal: a generated app synced to a simulated QuickBooks in simulated time.
+
+``rehearse(Rehearsal(records=2000, seed=1))`` builds an app of that many seeded records
+(:mod:`syncengine.appgen`), sets up a fresh simulated company (the accounts and terms a
+QuickBooks company has after its setup interview), and runs sync jobs against a
+``QuickBooksHost`` with the chosen latency profile and fault plan (and, if asked, a bookkeeper
+editing QuickBooks meanwhile) until the queue is empty, only failures that retrying does not
+cure remain, or the job cap is reached. The :class:`RehearsalReport` says what synced, what
+failed and why (by status code), how long the migration takes on real QuickBooks (simulated
+seconds, by the profile), how fast the engine ran here (wall seconds), and how many
+duplicates QuickBooks ends up holding, counted from the company itself.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from collections.abc import Generator, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import simpy
+
+from qbsim import Company, FaultPlan, QuickBooksHost
+from qbsim.bookkeeper import Bookkeeper
+from qbsim.errors import FaultPlanError, ProfileError
+from qbsim.faults import load_plan
+from qbsim.host.documents import document
+from qbsim.model.base import DEFAULT_START
+from qbsim.profile import Profile, load_profile
+from syncengine import appgen
+from syncengine.appgen import generate_app
+from syncengine.store import Store, StoreError
+from syncengine.store.db import MEMORY
+from syncengine.sync import SyncJob
+from syncengine.sync.simulated import (
+    DriveOutcome,
+    DriveStats,
+    Exchange,
+    RetryPolicy,
+    SimulatedClock,
+    drive,
+)
+
+START: datetime = DEFAULT_START
+"""Simulated time 0 of a rehearsal, for the store's clock and QuickBooks' alike."""
+
+TERMS = (("Due on receipt", "0"), ("Net 15", "15"), ("Net 30", "30"), ("Net 60", "60"))
+WALL_FIELDS = ("wall_seconds", "generate_wall_seconds", "records_per_second")
+"""Report fields that measure this machine, not the rehearsal: they differ run to run."""
+
+
+class RehearsalRefused(ValueError):
+    """The rehearsal cannot start: bad input; the message says which and what to give."""
+
+
+@dataclass(frozen=True)
+class Rehearsal:
+    """What to rehearse.
+
+    ``records`` app records from ``seed``; ``faults`` a fault plan (path, YAML text, dict or
+    ``FaultPlan``); ``profile`` the latency profile; ``batch_size`` requests per message set;
+    at most ``max_jobs`` sync jobs, ``pause_seconds`` apart when one leaves work behind;
+    ``bookkeeper_per_hour`` > 0 has a bookkeeper edit QuickBooks meanwhile.
+    """
+
+    records: int
+    seed: int = 1
+    faults: FaultPlan | Mapping[str, Any] | str | Path | None = None
+    profile: str | Path = "default"
+    batch_size: int = 50
+    max_jobs: int = 8
+    pause_seconds: float = 60.0
+    bookkeeper_per_hour: float = 0.0
+    import_changes: bool = True
+    retry: RetryPolicy = field(default_factory=RetryPolicy)
+    start: datetime = START
+
+    def check(self) -> None:
+        """Refuse input no rehearsal can run with (:class:`RehearsalRefused`)."""
+        if self.records < 1:
+            raise RehearsalRefused(f"--generate must be at least 1 record, not {self.records}")
+        if self.batch_size < 1:
+            raise RehearsalRefused(f"--batch-size must be at least 1, not {self.batch_size}")
+        if self.max_jobs < 1:
+            raise RehearsalRefused(f"--max-jobs must be at least 1, not {self.max_jobs}")
+        if self.bookkeeper_per_hour < 0:
+            raise RehearsalRefused("--bookkeeper must be 0 (none) or more actions per hour")
+
+
+@dataclass
+class RehearsalReport:
+    """What a rehearsal found; ``as_dict()`` is the ``--json`` output.
+
+    Of the ``records`` generated: ``synced`` (in QuickBooks, nothing pending), ``failed``
+    (back in the queue with an error), ``waiting`` (never sent: the job cap was reached or
+    its job is unfinished), ``deleted`` (QuickBooks deleted it; the import followed);
+    ``imported`` counts records QuickBooks added meanwhile, now in the app. Errors are keyed
+    by status code, ``transport`` (no answer from QuickBooks) or ``not sent`` (the engine held
+    the record back: bad data, or it waits for a record that failed): ``errors_by_code``
+    counts every error of every job, ``failed_by_code`` the records still failing, and
+    ``requeued`` the records that went back to the queue at least once. ``simulated_seconds``
+    is the estimate for real QuickBooks (by the latency profile); the ``WALL_FIELDS``
+    measure this machine. Duplicates are counted from the company itself.
+    """
+
+    records: int
+    seed: int
+    profile: str
+    faults: str | None
+    batch_size: int
+    synced: int
+    failed: int
+    waiting: int
+    deleted: int
+    imported: int
+    errors_by_code: dict[str, int]
+    failed_by_code: dict[str, int]
+    error_examples: dict[str, str]
+    requeued: int
+    by_type: dict[str, dict[str, int]]
+    jobs: int
+    unfinished_job: bool
+    transport: dict[str, Any]
+    fault_firings: dict[str, int]
+    bookkeeper_actions: int
+    quickbooks_records: int
+    duplicates_in_quickbooks: int
+    duplicates_by_kind: dict[str, int]
+    simulated_seconds: float
+    wall_seconds: float
+    generate_wall_seconds: float
+
+    @property
+    def records_per_second(self) -> float:
+        """Records per wall-clock second of syncing (generation not counted)."""
+        return self.records / self.wall_seconds if self.wall_seconds else 0.0
+
+    @property
+    def estimated_duration(self) -> str:
+        """How long the migration would take on real QuickBooks, by the latency profile."""
+        return human_duration(self.simulated_seconds)
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain JSON-ready values, with the derived rate and estimate."""
+        values = dict(vars(self))
+        values["simulated_seconds"] = round(self.simulated_seconds, 3)
+        values["estimated_duration"] = self.estimated_duration
+        values["wall_seconds"] = round(self.wall_seconds, 3)
+        values["generate_wall_seconds"] = round(self.generate_wall_seconds, 3)
+        values["records_per_second"] = round(self.records_per_second, 1)
+        return values
+
+
+def human_duration(seconds: float) -> str:
+    """``2 h 05 min``, ``14 min 09 s`` or ``42 s``."""
+    whole = round(seconds)
+    hours, rest = divmod(whole, 3600)
+    minutes, secs = divmod(rest, 60)
+    if hours:
+        return f"{hours} h {minutes:02d} min"
+    return f"{minutes} min {secs:02d} s" if minutes else f"{secs} s"
+
+
+def rehearse(
+    options: Rehearsal, db: str | Path = MEMORY, on_exchange: Exchange | None = None
+) -> RehearsalReport:
+    """Run one rehearsal (see the module docstring) on a fresh workspace at ``db``.
+
+    Refuses (:class:`RehearsalRefused`, before anything runs) bad options, a fault plan or
+    profile that cannot be read, or a workspace that cannot be opened or already holds records.
+    ``on_exchange`` sees every answered (request, response) pair.
+    """
+    options.check()
+    plan, profile = _inputs(options)
+    env = simpy.Environment()
+    with _fresh_store(db, SimulatedClock(env, options.start)) as store:
+        began = time.perf_counter()
+        generate_app(store, options.records, options.seed)
+        generated = time.perf_counter() - began
+        company = setup_company(options.seed)
+        host = QuickBooksHost(
+            env, company, profile=profile, faults=plan, seed=options.seed, start=options.start
+        )
+        bookkeeper = _bookkeeper(host, options)
+        stats = DriveStats()
+        began = time.perf_counter()
+        run = env.process(_jobs(host, store, options, stats, on_exchange))
+        jobs, unfinished = env.run(until=run)
+        timings = Timings(env.now, time.perf_counter() - began, generated)
+        return _report(options, plan, store, host, stats, bookkeeper, jobs, unfinished, timings)
+
+
+def _inputs(options: Rehearsal) -> tuple[FaultPlan, Profile]:
+    """The fault plan and latency profile, or :class:`RehearsalRefused` saying what is wrong."""
+    try:
+        return load_plan(options.faults), load_profile(options.profile)
+    except (FaultPlanError, ProfileError) as exc:
+        raise RehearsalRefused(str(exc)) from exc
+
+
+def _fresh_store(db: str | Path, clock: SimulatedClock) -> Store:
+    """A workspace with no records yet at ``db``, or :class:`RehearsalRefused`."""
+    try:
+        store = Store(db, clock)
+    except (sqlite3.DatabaseError, StoreError) as exc:
+        raise RehearsalRefused(f"cannot open workspace {db}: {exc}") from exc
+    held = store.conn.execute("SELECT COUNT(*) FROM entities").fetchone()[0]
+    if held:
+        store.close()
+        raise RehearsalRefused(
+            f"workspace {db} already holds {held} records; rehearse into a new file"
+            " (or leave out --db for an in-memory workspace)"
+        )
+    return store
+
+
+def setup_company(seed: int) -> Company:
+    """A fresh simulated company with what QuickBooks' setup interview leaves in it: the
+    accounts generated items post to (:data:`syncengine.appgen.ACCOUNTS`) and standard terms."""
+    company = Company(seed=seed)
+    for name, account_type in appgen.ACCOUNTS.items():
+        company.process(
+            document("AccountAddRq", {"AccountAdd": {"Name": name, "AccountType": account_type}})
+        )
+    for name, days in TERMS:
+        company.process(
+            document("StandardTermsAddRq", {"StandardTermsAdd": {"Name": name, "StdDueDays": days}})
+        )
+    return company
+
+
+def _bookkeeper(host: QuickBooksHost, options: Rehearsal) -> Bookkeeper | None:
+    if not options.bookkeeper_per_hour:
+        return None
+    person = Bookkeeper(host, rate_per_hour=options.bookkeeper_per_hour, seed=options.seed)
+    person.start()
+    return person
+
+
+def _jobs(
+    host: QuickBooksHost,
+    store: Store,
+    options: Rehearsal,
+    stats: DriveStats,
+    on_exchange: Exchange | None,
+) -> Generator[Any, Any, tuple[int, bool]]:
+    """Sync jobs one after another, ``pause_seconds`` apart, until nothing is left that
+    another job could fix or ``max_jobs`` ran; (jobs run, whether the last is unfinished)."""
+    jobs, outcome = 0, DriveOutcome(True)
+    while True:
+        done_before = _count(store, "SELECT COUNT(*) FROM psrs WHERE state = 'done'")
+        job = SyncJob.start(
+            store, batch_size=options.batch_size, import_changes=options.import_changes
+        )
+        jobs += 1
+        outcome = yield host.env.process(drive(host, job, options.retry, stats, on_exchange))
+        finished_all = outcome.finished and not _worth_another(store, done_before)
+        if finished_all or jobs >= options.max_jobs:
+            return jobs, not outcome.finished
+        yield host.env.timeout(options.pause_seconds)
+
+
+def _worth_another(store: Store, done_before: int) -> bool:
+    """Open PSRs remain, and the last job got some done (so retrying may get more)."""
+    waiting = _count(store, "SELECT COUNT(*) FROM psrs WHERE state IN ('queued', 'failed')")
+    done = _count(store, "SELECT COUNT(*) FROM psrs WHERE state = 'done'")
+    return waiting > 0 and done > done_before
+
+
+def _count(store: Store, sql: str) -> int:
+    return int(store.conn.execute(sql).fetchone()[0])
+
+
+# -- the report ----------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Timings:
+    """Simulated seconds of the sync, wall seconds of the sync and of generating the app."""
+
+    simulated: float
+    wall: float
+    generate_wall: float
+
+
+_STATE_OF_RECORD = """
+SELECT e.entity_type,
+       CASE WHEN e.deleted_at IS NOT NULL THEN 'deleted'
+            WHEN EXISTS (SELECT 1 FROM psrs p WHERE p.entity_id = e.id AND p.state = 'failed')
+                 THEN 'failed'
+            WHEN EXISTS (SELECT 1 FROM psrs p WHERE p.entity_id = e.id
+                         AND p.state IN ('queued', 'locked')) THEN 'waiting'
+            WHEN l.qb_id IS NOT NULL AND l.qb_deleted_at IS NULL THEN 'synced'
+            ELSE 'waiting' END AS state,
+       COUNT(*)
+FROM entities e LEFT JOIN links l ON l.entity_id = e.id
+WHERE e.id <= ?
+GROUP BY 1, 2
+"""
+"""Where each generated record stands (IDs up to the last generated one: imports come after):
+deleted (in the app, because QuickBooks deleted it), failed, waiting, or synced."""
+
+
+def _report(
+    options: Rehearsal,
+    plan: FaultPlan,
+    store: Store,
+    host: QuickBooksHost,
+    stats: DriveStats,
+    bookkeeper: Bookkeeper | None,
+    jobs: int,
+    unfinished: bool,
+    timings: Timings,
+) -> RehearsalReport:
+    by_type = _by_type(store, options.records)
+    totals = {s: sum(row[s] for row in by_type.values()) for s in _STATES}
+    dupes = quickbooks_duplicates(host.company)
+    return RehearsalReport(
+        records=options.records,
+        seed=options.seed,
+        profile=host.profile.name,
+        faults=_plan_name(plan, options.faults),
+        batch_size=options.batch_size,
+        synced=totals["synced"],
+        failed=totals["failed"],
+        waiting=totals["waiting"],
+        deleted=totals["deleted"],
+        imported=_count(store, f"SELECT COUNT(*) FROM entities WHERE id > {options.records}"),
+        errors_by_code=_errors_by_code(store),
+        failed_by_code=_failed_by_code(store),
+        error_examples=_error_examples(store),
+        requeued=_count(store, "SELECT COUNT(DISTINCT psr_id) FROM errors"),
+        by_type=by_type,
+        jobs=jobs,
+        unfinished_job=unfinished,
+        transport=stats.as_dict(),
+        fault_firings=_fault_firings(host),
+        bookkeeper_actions=bookkeeper.actions_done if bookkeeper else 0,
+        quickbooks_records=sum(len(t) for t in host.company.state.records.values()),
+        duplicates_in_quickbooks=sum(dupes.values()),
+        duplicates_by_kind=dupes,
+        simulated_seconds=timings.simulated,
+        wall_seconds=timings.wall,
+        generate_wall_seconds=timings.generate_wall,
+    )
+
+
+_STATES = ("synced", "failed", "waiting", "deleted")
+
+
+def _by_type(store: Store, generated: int) -> dict[str, dict[str, int]]:
+    out: dict[str, dict[str, int]] = {}
+    for entity_type, state, count in store.conn.execute(_STATE_OF_RECORD, (generated,)):
+        row = out.setdefault(entity_type, {s: 0 for s in ("records", *_STATES)})
+        row[state] += count
+        row["records"] += count
+    return {key: out[key] for key in appgen.MIX if key in out}
+
+
+_CODE = (
+    "CASE WHEN {code} IS NOT NULL THEN CAST({code} AS TEXT)"
+    " WHEN {psr} IS NULL THEN 'transport' ELSE 'not sent' END"
+)
+"""An error's key: its status code; ``transport`` when QuickBooks gave no answer (no PSR);
+``not sent`` when the engine refused a record before sending it (no code)."""
+
+
+def _errors_by_code(store: Store) -> dict[str, int]:
+    key = _CODE.format(code="status_code", psr="psr_id")
+    rows = store.conn.execute(f"SELECT {key}, COUNT(*) FROM errors GROUP BY 1")
+    return _sorted_codes(dict(rows.fetchall()))
+
+
+def _failed_by_code(store: Store) -> dict[str, int]:
+    key = _CODE.format(code="error_code", psr="id")
+    rows = store.conn.execute(f"SELECT {key}, COUNT(*) FROM psrs WHERE state = 'failed' GROUP BY 1")
+    return _sorted_codes(dict(rows.fetchall()))
+
+
+def _error_examples(store: Store) -> dict[str, str]:
+    """One message (with its hint) per key: the first such error recorded."""
+    key = _CODE.format(code="status_code", psr="psr_id")
+    rows = store.conn.execute(
+        f"SELECT {key}, message, hint FROM errors WHERE id IN"
+        f" (SELECT MIN(id) FROM errors GROUP BY {key})"
+    )
+    return _sorted_codes({k: f"{msg} {hint}".strip() for k, msg, hint in rows})
+
+
+def _sorted_codes(values: dict[str, Any]) -> dict[str, Any]:
+    return dict(sorted(values.items(), key=lambda kv: (not kv[0].isdigit(), kv[0].zfill(6))))
+
+
+def _plan_name(plan: FaultPlan, source: Any) -> str | None:
+    if not plan.faults:
+        return None
+    if plan.title:
+        return plan.title
+    return str(source) if isinstance(source, (str, Path)) else "fault plan"
+
+
+def _fault_firings(host: QuickBooksHost) -> dict[str, int]:
+    fired: dict[str, int] = {}
+    for event in host.log.where(actor="fault:*"):
+        label = event.actor.removeprefix("fault:")
+        fired[label] = fired.get(label, 0) + 1
+    return dict(sorted(fired.items()))
+
+
+# -- duplicates, counted from the company itself ----------------------------------------------
+_NAME_SPACES: Mapping[str, tuple[str, ...]] = {
+    "names": ("Customer", "Vendor", "Employee", "OtherName"),
+    "items": (
+        "ItemService",
+        "ItemInventory",
+        "ItemNonInventory",
+        "ItemOtherCharge",
+        "ItemInventoryAssembly",
+        "ItemGroup",
+        "ItemDiscount",
+        "ItemPayment",
+        "ItemSalesTax",
+        "ItemSalesTaxGroup",
+        "ItemSubtotal",
+    ),
+    "accounts": ("Account",),
+    "classes": ("Class",),
+    "terms": ("StandardTerms", "DateDrivenTerms"),
+}
+_TIME_KEYS = ("EntityRef", "TxnDate", "Duration", "CustomerRef", "ItemServiceRef", "Notes")
+
+
+def quickbooks_duplicates(company: Company) -> dict[str, int]:
+    """Extra copies QuickBooks holds, by list namespace or transaction type: records sharing
+    a (case-insensitive) full name in one namespace, transactions of one type sharing a
+    RefNumber, time entries alike in every field. Only kinds with duplicates are listed."""
+    records = company.state.records
+    found: dict[str, int] = {}
+    for space, kinds in _NAME_SPACES.items():
+        names = [_full_name(r.ret) for k in kinds for r in records.get(k, {}).values()]
+        found[space] = _extra(names)
+    listed = {k for kinds in _NAME_SPACES.values() for k in kinds}
+    for kind in sorted(set(records) - listed):
+        keys = [_txn_key(kind, r.ret) for r in records[kind].values()]
+        found[kind] = _extra([k for k in keys if k])
+    return {kind: n for kind, n in found.items() if n}
+
+
+def _full_name(ret: Mapping[str, Any]) -> str:
+    return str(ret.get("FullName") or ret.get("Name") or "").casefold()
+
+
+def _txn_key(kind: str, ret: Mapping[str, Any]) -> str:
+    if kind == "TimeTracking":
+        return repr([ret.get(key) for key in _TIME_KEYS])
+    return str(ret.get("RefNumber") or "")
+
+
+def _extra(keys: list[str]) -> int:
+    seen: dict[str, int] = {}
+    for key in keys:
+        seen[key] = seen.get(key, 0) + 1
+    return sum(n - 1 for n in seen.values())
