@@ -253,3 +253,22 @@ def test_windows_1252_names_pass_unchanged(name):
     request = customer(Name=name)
     assert request.body["CustomerAdd"]["Name"] == name
     assert request.changes == []
+
+
+def test_amount_with_one_decimal_goes_out_with_two():
+    """An app amount of 10.5 is sent as 10.50, the only form QuickBooks' AMTTYPE takes."""
+    request = qbxml.add(
+        "ReceivePayment",
+        {"CustomerRef": {"FullName": "Acme"}, "TotalAmount": "10.5", "IsAutoApply": True},
+    )
+    assert "<TotalAmount>10.50</TotalAmount>" in request.text
+
+
+def test_amount_with_fractions_of_a_cent_is_refused_not_rounded():
+    """10.555 would lose half a cent if rounded, so the record is refused and named."""
+    with pytest.raises(RecordError, match=r"Payment 7: field .*TotalAmount = '10.555'.*cent"):
+        qbxml.add(
+            "ReceivePayment",
+            {"CustomerRef": {"FullName": "Acme"}, "TotalAmount": "10.555", "IsAutoApply": True},
+            record="Payment 7",
+        )

@@ -21,6 +21,7 @@ import datetime as dt
 import re
 import unicodedata
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from qbschema import Node, Schema
@@ -226,22 +227,49 @@ def check_text(
 
 
 _PLANS: dict[str, dict[str, tuple[Node, bool, int | None]]] = {}
+_CENT = Decimal("0.01")
 
 
 def _plan(schema: Schema, node: Node) -> dict[str, tuple[Node, bool, int | None]]:
-    """Per child name: its node, whether it is a leaf, and its length limit (cached)."""
+    """Per child name: its node, whether it is a plain-text leaf, and its length limit."""
     plan = _PLANS.get(node.id)
     if plan is None:
         plan = {}
         for name, info in node.children.items():
             child = schema.node(info.node)
             limit = child.simple.get("len") if child.simple else None
-            plan[name] = (child, child.is_leaf, limit)
+            plan[name] = (child, child.is_leaf and not _is_amount(child), limit)
         _PLANS[node.id] = plan
     return plan
 
 
+def _is_amount(node: Node) -> bool:
+    return bool(node.simple) and node.simple.get("k") == "AMTTYPE"
+
+
+def amount_text(record: str, path: str, value: Any) -> Any:
+    """An amount as QuickBooks stores it (two decimals: ``10.5`` -> ``10.50``); a value with
+    fractions of a cent is refused, never rounded, since rounding would lose money."""
+    try:
+        number = Decimal(str(value).strip())
+    except InvalidOperation:
+        return value  # not a number: the builder names the field and the format
+    if not number.is_finite():
+        return value
+    cents = number.quantize(_CENT)
+    if cents != number:
+        raise RecordError(
+            record,
+            path,
+            value,
+            "QuickBooks stores amounts to the cent; round this amount in the app and sync again",
+        )
+    return format(cents, "f")
+
+
 def _leaf(record: str, path: str, node: Node, value: Any, changes: list[TextChange]) -> Any:
+    if _is_amount(node) and value != "":
+        return amount_text(record, path, value)
     if isinstance(value, str):
         limit = node.simple.get("len") if node.simple else None
         stored, change = check_text(record, path, value, limit)
@@ -271,9 +299,9 @@ def apply_text_policy(
         entry = plan.get(name)
         if entry is None or child_value is None:
             continue
-        child, leaf, limit = entry
+        child, plain, limit = entry
         if (
-            leaf
+            plain
             and type(child_value) is str
             and (limit is None or len(child_value) <= limit)
             and _UNSAFE.search(child_value) is None
