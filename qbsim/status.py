@@ -142,3 +142,44 @@ def txn_in_use(txn_word: str, txn_id: str, detail: str) -> StatusError:
         f'There was an error when deleting the {txn_word} "{txn_id}".  '
         f"QuickBooks error message: {detail}",
     )
+
+
+# -- Every code qbsim answers with (read by the engine's status-code guide and its tests) ----
+# Codes the wire layer writes itself rather than through a constructor above: a query that
+# matched nothing, requests after a failure under stopOnError, and the messageSetStatusCode
+# values of error recovery (qbsim.wire). The fault plan's "record in use" adds 3176.
+ANSWERED_BY_WIRE = {
+    0: "Status OK (a request, or a recovered message set)",
+    1: "a query matched nothing",
+    3231: "not processed: an earlier request failed under stopOnError",
+    600: "messageSetStatusCode: nothing stored to clear for oldMessageSetID",
+    9001: "messageSetStatusCode: the stored answers fail their checksum",
+    9002: "messageSetStatusCode: no stored answers for that message set",
+    9004: "messageSetStatusCode: a message set ID longer than 24 characters",
+}
+ANSWERED_BY_CONSTRUCTOR = {
+    500: "partial",
+    1060: "request_id_too_long",
+    3000: "invalid_id",
+    3020: "bad_date",
+    3030: "bad_date_range",
+    3070: "string_too_long",
+    3100: "name_in_use",
+    3120: "not_found",
+    3130: "bad_parent",
+    3140: "bad_reference",
+    3150: "missing_element",
+    3170: "in_use, txn_in_use",
+    3175: "locked",
+    3176: "qbsim.host.effects.in_use_status (fault plan: record_in_use)",
+    3180: "txn_not_saved",
+    3190: "cannot_clear",
+    3200: "stale_edit_sequence",
+    3210: "invalid_value",
+}
+
+
+def codes() -> dict[int, str]:
+    """Every status code qbsim can answer with (a request's ``statusCode`` or a message set's
+    ``messageSetStatusCode``), each with where it comes from."""
+    return {**ANSWERED_BY_WIRE, **ANSWERED_BY_CONSTRUCTOR}

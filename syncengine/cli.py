@@ -12,7 +12,17 @@ import importlib
 import sys
 from collections.abc import Sequence
 
-COMMAND_MODULES = ("qbxml", "demo", "rehearse")
+COMMAND_MODULES = (
+    "qbxml",
+    "demo",
+    "rehearse",
+    "queue",
+    "jobs",
+    "actions",
+    "wizard",
+    "guide",
+    "report",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -12,6 +12,8 @@
     │                              ``message``, ``request_type``, ``request_id``
     ├── RecordError                app data QuickBooks cannot take: names the record, the
     │                              field and the value (too long, not Latin-1, missing)
+    ├── ActionRefused              (syncengine.actions) an action on a record that does not
+    │                              apply to it: names the record and says what to do instead
     └── BuildError                 (syncengine.qbxml) a request the engine must not send
                                    (rollbackOnError, an over-long requestID)
 
@@ -66,3 +68,8 @@ class RecordError(SyncError, ValueError):
         self.reason = reason
         shown = "is missing" if value is None else f"= {str(value)[:60]!r}"
         super().__init__(f"{record}: field {field} {shown}: {reason}")
+
+
+class ActionRefused(SyncError):
+    """An action on a record (delete a PSR, undo sync, clear ID, ...) that does not apply to it;
+    the message names the record and says what to do instead."""

@@ -23,7 +23,15 @@ from dataclasses import dataclass
 import pandas as pd
 
 from syncengine.store import Job, NewPsr, Psr, PsrFilter, Refused, Store
-from syncengine.store.psrs import ACTIVE_STATES, CANCELLED, LOCKED, OPEN_STATES, REMOVED, merge
+from syncengine.store.psrs import (
+    ACTIONS,
+    ACTIVE_STATES,
+    CANCELLED,
+    LOCKED,
+    OPEN_STATES,
+    REMOVED,
+    merge,
+)
 from syncengine.store.settings import SETTINGS
 
 EVENTS = ("created", "updated", "deleted")
@@ -123,6 +131,18 @@ class SyncQueue:
         self.store.psrs.set_action(psr_id, result, order)
         return result
 
+    def put(self, change: Change, action: str, note: str) -> int:
+        """Queue exactly ``action`` for a record, whatever the collapse rule would make of it
+        (undo sync deletes in QuickBooks a record the app keeps): the record's open PSR, if any,
+        is cancelled with ``note`` first. Flags are the caller's to check. Returns the PSR ID."""
+        if action not in ACTIONS:
+            raise ValueError(f"unknown PSR action {action!r}; actions: {ACTIONS}")
+        with self.store.write():
+            open_psrs = self.store.psrs.for_entities([change.entity_id], OPEN_STATES)
+            if change.entity_id in open_psrs:
+                self.store.psrs.close([open_psrs[change.entity_id].id], CANCELLED, note)
+            return self._insert(change, action)
+
     def _insert(self, change: Change, action: str) -> int:
         order = change.dep_order if action in ("add", "modify") else removal_order(change.dep_order)
         self.store.psrs.insert_many([NewPsr(change.entity_id, change.entity_type, action, order)])
@@ -178,10 +198,17 @@ class SyncQueue:
             self.store.psrs.close([psr_id], REMOVED, note or "deleted from the queue")
         return self.store.psrs.get(psr_id)
 
-    def create_job(self, note: str = "") -> Job:
-        """Start a sync job locking every queued and failed PSR; refused (:class:`JobRefused`)
+    def create_job(
+        self,
+        note: str = "",
+        psr_ids: Sequence[int] | None = None,
+        date_from: str | None = None,
+        date_to: str | None = None,
+    ) -> Job:
+        """Start a sync job locking every queued and failed PSR (or only those among
+        ``psr_ids``: the wizard's approvals, a date range); refused (:class:`JobRefused`)
         while another job is unfinished, also when that job belongs to another process."""
-        return self.store.jobs.create(note)
+        return self.store.jobs.create(note, psr_ids, date_from, date_to)
 
     def counts(self) -> dict[str, int]:
         """How many PSRs are in each state."""

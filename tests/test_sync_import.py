@@ -3,7 +3,11 @@ PSRs; a queued app change holds its fields; rule 4's fix links a record by name.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from qbsim import Company
 from qbsim.errors import StatusError
+from qbsim.model.base import fixed_clock
 from qbsim.testing import add, mod, send
 from syncengine import qbxml
 from syncengine.sync.queries import PAGE
@@ -201,3 +205,21 @@ def test_import_pages_through_an_iterator():
     report = w.sync()
     assert report.imported == {("customer", "created"): PAGE * 2 + 1}
     assert len({c.name for c in w.app.customers.all()}) == PAGE * 2 + 1
+
+
+def test_every_type_of_one_import_reads_from_the_same_mark():
+    """A customer changed in QuickBooks hours after an invoice does not hide the invoice:
+    each type of one import reads from the mark the import started with."""
+    w = World(company=Company(clock=fixed_clock(step=timedelta(hours=3))))
+    add(w.company, "Account", {"Name": "Services", "AccountType": "Income"})
+    add(
+        w.company,
+        "ItemService",
+        {"Name": "Labor", "SalesOrPurchase": {"AccountRef": {"FullName": "Services"}}},
+    )
+    add(w.company, "Customer", {"Name": "Zeta"})
+    line = [{"ItemRef": {"FullName": "Labor"}, "Quantity": "1", "Rate": "5"}]
+    add(w.company, "Invoice", {"CustomerRef": {"FullName": "Zeta"}, "InvoiceLineAdd": line})
+    add(w.company, "Customer", {"Name": "Later"})
+    w.sync()
+    assert len(w.app.invoices.all()) == 1

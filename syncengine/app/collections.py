@@ -15,6 +15,7 @@ import pandas as pd
 from syncengine.app import frames
 from syncengine.app.fields import is_blank
 from syncengine.app.records import Record, decode
+from syncengine.app.scope import Scope
 from syncengine.app.statuses import STATUS_TABLE, TxnStatuses, at_sync_status, missing_parts
 from syncengine.app.types import ENTITY_TYPES
 from syncengine.app.validate import Resolver, check_payment, clean, depth, label, record_name
@@ -111,13 +112,11 @@ class Collection:
             return self.etype.dep_order
         return self.etype.dep_order + depth(resolve, p.row.id, p.row.data, p.label)
 
-    def _gate(self) -> tuple[bool, list[str] | None]:
-        """Whether this type's sync area is on, and which sources feed it (None: any)."""
-        return True, None
+    def _gate(self) -> Scope | None:
+        """What the settings let into the sync (areas, sources, begin date); None: all."""
+        return None
 
-    def _ready(
-        self, status: str | None, data: Mapping[str, Any], gate: tuple[bool, list[str] | None]
-    ) -> bool:
+    def _ready(self, status: str | None, data: Mapping[str, Any], gate: Scope | None) -> bool:
         return True
 
     def get(self, record_id: int) -> Record:
@@ -187,14 +186,25 @@ class Collection:
         (by type and setting), or never hears of it if it was never synced or the deletion
         came ``from_quickbooks``."""
         with self.store.write():
-            entity = self._live(record_id)
-            row = EntityRow(record_id, self.etype.key, entity.name, entity.status, entity.data)
-            prepared = _Prepared(row, entity.name)
-            prepared.dep_order = self._dep_order(prepared, Resolver(self.store))
+            change = self.change_of(record_id, "deleted")
             self.store.entities.mark_deleted([record_id])
             if not from_quickbooks:
-                self.queue.record([prepared.change("deleted", self.etype.is_list)])
+                self.queue.record([change])
         return self.get(record_id)
+
+    def change_of(self, record_id: int, event: str = "updated") -> Change:
+        """What the queue hears of a live record as it stands now (its readiness and dependency
+        order): for deletions, and for actions that queue a record again (resync, clear ID)."""
+        entity = self._live(record_id)
+        row = EntityRow(record_id, self.etype.key, entity.name, entity.status, entity.data)
+        prepared = _Prepared(row, entity.name, self.is_ready(entity))
+        prepared.dep_order = self._dep_order(prepared, Resolver(self.store))
+        return prepared.change(event, self.etype.is_list)
+
+    def is_ready(self, entity: Entity) -> bool:
+        """True when the stored record is ready to sync: a list record always; a transaction
+        at a sync status of its type, fully recorded, in an area and from a source that sync."""
+        return self._ready(entity.status, entity.data, self._gate())
 
     def frame(self, include_deleted: bool = False) -> pd.DataFrame:
         """The records as a DataFrame: typed field columns, plus ListID/TxnID, EditSequence and
@@ -219,16 +229,11 @@ class TxnCollection(Collection):
             raise RecordError(where, "status", value, reason)
         return key
 
-    def _gate(self) -> tuple[bool, list[str] | None]:
-        area, source = self.etype.area, self.etype.source_setting
-        area_on = area is None or bool(self.store.settings.get(f"sync.{area}"))
-        return area_on, (self.store.settings.get(source) if source else None)
+    def _gate(self) -> Scope | None:
+        return Scope.of(self.store.settings)
 
-    def _ready(
-        self, status: str | None, data: Mapping[str, Any], gate: tuple[bool, list[str] | None]
-    ) -> bool:
-        area_on, sources = gate
-        if not area_on or (sources is not None and data.get("source") not in sources):
+    def _ready(self, status: str | None, data: Mapping[str, Any], gate: Scope | None) -> bool:
+        if gate is not None and gate.refuses(self.etype.key, data) is not None:
             return False
         return at_sync_status(self.etype.key, status) and not missing_parts(self.etype.key, data)
 

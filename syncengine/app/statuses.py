@@ -1,5 +1,6 @@
 """Transaction statuses, as data: each type's default, its workflow, the statuses at which it
-becomes ready to sync, and the parts it needs before it counts as fully recorded.
+becomes ready to sync, the parts it needs before it counts as fully recorded, and the status
+that closes it.
 
 A transaction enters the sync queue when it is at one of its ``sync_at`` statuses *and* fully
 recorded (rule 2). Undo sync puts it back to its ``default`` status (rule 6).
@@ -17,7 +18,8 @@ import pandas as pd
 
 @dataclass(frozen=True)
 class TxnStatuses:
-    """One transaction type's statuses and the parts it must have to be fully recorded."""
+    """One transaction type's statuses, the parts it must have to be fully recorded, and its
+    closed-like status (``closed``: where the playbooks of rule 6 leave it)."""
 
     entity_type: str
     default: str
@@ -25,6 +27,7 @@ class TxnStatuses:
     sync_at: tuple[str, ...]
     required: tuple[str, ...]
     required_if_billable: tuple[str, ...] = ()
+    closed: str = ""
 
 
 STATUS_TABLE: dict[str, TxnStatuses] = {
@@ -36,6 +39,7 @@ STATUS_TABLE: dict[str, TxnStatuses] = {
             ("draft", "pending_approval", "approved", "sent", "paid", "closed"),
             ("approved", "sent", "paid", "closed"),
             ("customer", "lines"),
+            closed="closed",
         ),
         TxnStatuses(
             "bill",
@@ -43,6 +47,7 @@ STATUS_TABLE: dict[str, TxnStatuses] = {
             ("entered", "pending_approval", "approved", "paid"),
             ("approved", "paid"),
             ("vendor", "lines"),
+            closed="paid",
         ),
         TxnStatuses(
             "payment",
@@ -50,6 +55,7 @@ STATUS_TABLE: dict[str, TxnStatuses] = {
             ("pending", "received", "deposited"),
             ("received", "deposited"),
             ("customer", "amount"),
+            closed="deposited",
         ),
         TxnStatuses(
             "credit_memo",
@@ -57,6 +63,7 @@ STATUS_TABLE: dict[str, TxnStatuses] = {
             ("draft", "approved", "applied"),
             ("approved", "applied"),
             ("customer", "lines"),
+            closed="applied",
         ),
         TxnStatuses(
             "purchase_order",
@@ -64,6 +71,7 @@ STATUS_TABLE: dict[str, TxnStatuses] = {
             ("draft", "submitted", "approved", "received", "closed"),
             ("approved", "received", "closed"),
             ("vendor", "lines"),
+            closed="closed",
         ),
         TxnStatuses(
             "sales_receipt",
@@ -71,6 +79,7 @@ STATUS_TABLE: dict[str, TxnStatuses] = {
             ("draft", "completed"),
             ("completed",),
             ("lines",),
+            closed="completed",
         ),
         TxnStatuses(
             "time_entry",
@@ -79,6 +88,7 @@ STATUS_TABLE: dict[str, TxnStatuses] = {
             ("approved", "billed"),
             ("employee", "duration"),
             required_if_billable=("customer", "service_item"),
+            closed="billed",
         ),
     )
 }
@@ -110,6 +120,7 @@ def status_frame() -> pd.DataFrame:
                 "sync_at": list(t.sync_at),
                 "fully_recorded_needs": list(t.required),
                 "if_billable_also": list(t.required_if_billable),
+                "closed": t.closed,
             }
             for t in STATUS_TABLE.values()
         ]

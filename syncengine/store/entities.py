@@ -158,6 +158,19 @@ class EntityStore:
         rows = self._store.conn.execute(sql + " ORDER BY id", (entity_type,))
         return [_entity(row) for row in rows]
 
+    def unsent(self) -> list[Entity]:
+        """Live records QuickBooks does not hold (no link, or its object deleted there) that
+        nothing will send: no PSR queued, locked or failed, no proxy or prevent-sync flag."""
+        rows = self._store.conn.execute(
+            "SELECT e.* FROM entities e LEFT JOIN links l ON l.entity_id = e.id"
+            " WHERE e.deleted_at IS NULL AND (l.entity_id IS NULL OR l.qb_deleted_at IS NOT NULL)"
+            " AND NOT EXISTS (SELECT 1 FROM psrs p WHERE p.entity_id = e.id"
+            "   AND p.state IN ('queued', 'locked', 'failed'))"
+            " AND NOT EXISTS (SELECT 1 FROM entity_flags f WHERE f.entity_id = e.id)"
+            " ORDER BY e.id"
+        )
+        return [_entity(row) for row in rows]
+
     def frame(self, entity_type: str | None = None, include_deleted: bool = False) -> pd.DataFrame:
         """Records as a DataFrame, fields still as JSON text in ``data``."""
         where, params = [], []

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
 _JOB_COLUMNS = (
     "id, finished, outcome, phase, item_count, error_count, created_at, request_sent_at,"
-    " response_received_at, completed_at, note"
+    " response_received_at, completed_at, note, date_from, date_to"
 )
 
 
@@ -43,6 +43,8 @@ class Job:
     response_received_at: str | None
     completed_at: str | None
     note: str
+    date_from: str | None = None
+    date_to: str | None = None
 
     def describe(self) -> str:
         """``job 12 started 2025-01-06 10:02``."""
@@ -100,19 +102,31 @@ class JobStore:
     def __init__(self, store: Store) -> None:
         self._store = store
 
-    def create(self, note: str = "") -> Job:
-        """Start a sync job locking every open PSR (none is fine: the import phase still runs);
-        :class:`JobRefused` while another job is unfinished."""
+    def create(
+        self,
+        note: str = "",
+        psr_ids: Sequence[int] | None = None,
+        date_from: str | None = None,
+        date_to: str | None = None,
+    ) -> Job:
+        """Start a sync job locking every open PSR, or only the open ones among ``psr_ids``
+        (none is fine: the import phase still runs); ``date_from``/``date_to`` (ISO dates)
+        record a manual sync's date range. :class:`JobRefused` while another job is
+        unfinished."""
         with self._store.write() as conn:
             self._refuse_if_unfinished()
             try:
                 cur = conn.execute(
-                    "INSERT INTO jobs (created_at, note) VALUES (?, ?)", (self._store.now(), note)
+                    "INSERT INTO jobs (created_at, note, date_from, date_to) VALUES (?, ?, ?, ?)",
+                    (self._store.now(), note, date_from, date_to),
                 )
             except sqlite3.IntegrityError as exc:  # another writer got there first
                 raise JobRefused("another sync job is not finished; finish or cancel it") from exc
             job_id = int(cur.lastrowid)
-            self._lock_open_psrs(conn, job_id)
+            if psr_ids is None:
+                self._lock_open_psrs(conn, job_id)
+            else:
+                self._lock(job_id, psr_ids, first_seq=1)
         return self.get(job_id)
 
     def _refuse_if_unfinished(self) -> None:
@@ -137,6 +151,47 @@ class JobStore:
             " WHERE id = ?",
             (job_id, job_id),
         )
+
+    def add_items(self, job_id: int, psr_ids: Sequence[int]) -> list[ItemState]:
+        """Lock the open PSRs among ``psr_ids`` into the running job, ahead of its other items
+        in export order (lists its transactions need); the items added."""
+        with self._store.write() as conn:
+            row = conn.execute(
+                "SELECT COALESCE(MIN(seq), 1) FROM job_items WHERE job_id = ?", (job_id,)
+            ).fetchone()
+            self._lock(job_id, psr_ids, first_seq=int(row[0]) - len(psr_ids))
+        wanted = set(psr_ids)
+        return [i for i in self.item_states(job_id) if i.psr_id in wanted and i.state == "pending"]
+
+    def _lock(self, job_id: int, psr_ids: Sequence[int], first_seq: int) -> None:
+        """Lock the open PSRs among ``psr_ids`` into the job, numbered from ``first_seq`` in
+        dependency order (inside the caller's write transaction)."""
+        open_psrs = [p for p in self._store.psrs.by_ids(psr_ids) if p.state in OPEN_STATES]
+        open_psrs.sort(key=lambda p: (p.dep_order, p.id))
+        now = self._store.now()
+        conn = self._store.conn
+        conn.executemany(
+            "UPDATE psrs SET state = ?, job_id = ?, updated_at = ? WHERE id = ?",
+            [(LOCKED, job_id, now, p.id) for p in open_psrs],
+        )
+        conn.executemany(
+            "INSERT INTO job_items (job_id, psr_id, seq, action) VALUES (?, ?, ?, ?)",
+            [(job_id, p.id, first_seq + n, p.action) for n, p in enumerate(open_psrs)],
+        )
+        conn.execute(
+            "UPDATE jobs SET item_count = (SELECT COUNT(*) FROM job_items WHERE job_id = ?)"
+            " WHERE id = ?",
+            (job_id, job_id),
+        )
+
+    def release(self, job_id: int, psr_ids: Sequence[int]) -> None:
+        """Give pending items back to the queue unsent (their PSRs queued as they were)."""
+        with self._store.write() as conn:
+            conn.executemany(
+                "UPDATE job_items SET state = 'released' WHERE job_id = ? AND psr_id = ?",
+                [(job_id, i) for i in psr_ids],
+            )
+            outcomes.requeue(self._store, self._store.psrs.by_ids(psr_ids), "queued")
 
     def get(self, job_id: int) -> Job:
         """The job with this ID; :class:`NotFound` if there is none."""

@@ -50,7 +50,8 @@ ON CONFLICT (entity_id) DO UPDATE SET
     edit_sequence = excluded.edit_sequence,
     synced_at = excluded.synced_at,
     qb_type = CASE WHEN excluded.qb_type = '' THEN links.qb_type ELSE excluded.qb_type END,
-    qb_modified_at = COALESCE(excluded.qb_modified_at, links.qb_modified_at)
+    qb_modified_at = COALESCE(excluded.qb_modified_at, links.qb_modified_at),
+    qb_deleted_at = NULL
 """
 
 
@@ -100,7 +101,8 @@ class LinkStore:
         return out
 
     def upsert_many(self, updates: Sequence[LinkUpdate]) -> None:
-        """Create or refresh links, stamped synced now."""
+        """Create or refresh links, stamped synced now; QuickBooks just gave or confirmed each
+        ID, so a link marked deleted is live again (a transaction re-added after undo sync)."""
         now = self._store.now()
         params = [
             (u.entity_id, u.entity_type, u.qb_type, u.qb_id, u.edit_sequence, now, u.qb_modified_at)

@@ -181,7 +181,28 @@ BASELINES = (
     )""",
 )
 
-MIGRATIONS: tuple[tuple[str, ...], ...] = (CORE, FLAGS_AND_WIZARD, BASELINES)
+WIZARD_DETAIL_AND_WINDOWS = (
+    # What a wizard candidate would do (a PSR's action; create/update/delete for an import),
+    # the QuickBooks object and the EditSequence it was offered at (a cleared import change
+    # is not offered again until QuickBooks changes the record again), and the job that
+    # settled it.
+    "ALTER TABLE wizard_candidates ADD COLUMN action TEXT NOT NULL DEFAULT ''",
+    "ALTER TABLE wizard_candidates ADD COLUMN qb_type TEXT NOT NULL DEFAULT ''",
+    "ALTER TABLE wizard_candidates ADD COLUMN edit_sequence TEXT",
+    "ALTER TABLE wizard_candidates ADD COLUMN job_id INTEGER",
+    "CREATE INDEX wizard_entity ON wizard_candidates(direction, entity_id, state)",
+    "CREATE INDEX wizard_qb_id ON wizard_candidates(direction, qb_id, state)",
+    # A manual sync's date range: the job exports and imports only transactions dated in it.
+    "ALTER TABLE jobs ADD COLUMN date_from TEXT",
+    "ALTER TABLE jobs ADD COLUMN date_to TEXT",
+)
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (
+    CORE,
+    FLAGS_AND_WIZARD,
+    BASELINES,
+    WIZARD_DETAIL_AND_WINDOWS,
+)
 """Migration N (1-based) is ``MIGRATIONS[N - 1]``: statements run in one transaction."""
 
 TABLES = (

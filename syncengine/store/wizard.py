@@ -1,15 +1,20 @@
 """Room for the sync wizard: candidates waiting for approval in each direction, and decisions.
 
 Candidates start checked. "Approve checked" approves every checked candidate of a direction
-and either keeps the unchecked ones waiting or clears them. Approved candidates wait as
-pending until the connector runs; the job runner then marks them synced or failed.
+and either keeps the unchecked ones waiting (*kept*: out of the badge until the next sync
+job finishes, then offered again, checked) or clears them. Approved candidates wait as
+pending until the connector runs; the sync job then marks them synced or failed.
+
+An export candidate stands for an app record's open PSR (one live candidate per record); an
+import candidate for a QuickBooks object's change at one EditSequence (one live candidate per
+ListID/TxnID; a settled one is not offered again until QuickBooks changes the object again).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -19,6 +24,9 @@ if TYPE_CHECKING:
     from syncengine.store import Store
 
 DIRECTIONS = ("export", "import")
+LIVE = ("waiting", "approved")
+_ACTIVE = "'queued', 'locked', 'failed'"
+_OPEN_PSR = "SELECT 1 FROM psrs p WHERE p.entity_id = w.entity_id AND p.state IN ({})"
 
 
 @dataclass(frozen=True)
@@ -31,6 +39,9 @@ class Candidate:
     entity_id: int | None = None
     qb_id: str | None = None
     summary: str = ""
+    action: str = ""
+    qb_type: str = ""
+    edit_sequence: str | None = None
 
 
 class WizardStore:
@@ -48,43 +59,168 @@ class WizardStore:
         with self._store.write() as conn:
             conn.executemany(
                 "INSERT INTO wizard_candidates (direction, entity_type, entity_id, qb_id, name,"
-                " summary, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                " summary, action, qb_type, edit_sequence, created_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
-                    (c.direction, c.entity_type, c.entity_id, c.qb_id, c.name, c.summary, now)
+                    (
+                        c.direction,
+                        c.entity_type,
+                        c.entity_id,
+                        c.qb_id,
+                        c.name,
+                        c.summary,
+                        c.action,
+                        c.qb_type,
+                        c.edit_sequence,
+                        now,
+                    )
                     for c in candidates
                 ],
             )
 
+    def offer_exports(self) -> int:
+        """Offer every open PSR that has no live export candidate; close the live candidates
+        whose PSR left the queue. Returns how many were offered."""
+        now = self._store.now()
+        with self._store.write() as conn:
+            conn.execute(
+                "UPDATE wizard_candidates AS w SET state = 'cleared', decided_at = ?"
+                " WHERE direction = 'export' AND state IN ('waiting', 'approved')"
+                f" AND NOT EXISTS ({_OPEN_PSR.format(_ACTIVE)})",
+                (now,),
+            )
+            conn.execute(  # what the record is called and what its PSR does now
+                "UPDATE wizard_candidates AS w SET action = (SELECT p.action FROM psrs p"
+                f" WHERE p.entity_id = w.entity_id AND p.state IN ({_ACTIVE}) ORDER BY p.id DESC"
+                " LIMIT 1), name = (SELECT e.name FROM entities e WHERE e.id = w.entity_id)"
+                " WHERE direction = 'export' AND state IN ('waiting', 'approved')"
+            )
+            cur = conn.execute(
+                "INSERT INTO wizard_candidates (direction, entity_type, entity_id, name, action,"
+                " created_at) SELECT 'export', p.entity_type, p.entity_id, e.name, p.action, ?"
+                " FROM psrs p JOIN entities e ON e.id = p.entity_id"
+                " WHERE p.state IN ('queued', 'failed') AND NOT EXISTS (SELECT 1 FROM"
+                " wizard_candidates w WHERE w.direction = 'export' AND w.entity_id = p.entity_id"
+                " AND w.state IN ('waiting', 'approved')) ORDER BY p.dep_order, p.id",
+                (now,),
+            )
+        return cur.rowcount
+
+    def offer_imports(self, candidates: Sequence[Candidate]) -> int:
+        """Offer QuickBooks changes: a live candidate of the same object takes the newer
+        version; a change already settled at this EditSequence is not offered again.
+        Returns how many were newly offered."""
+        new = []
+        with self._store.write() as conn:
+            for c in candidates:
+                rows = conn.execute(
+                    "SELECT id, state, edit_sequence FROM wizard_candidates"
+                    " WHERE direction = 'import' AND qb_id = ? AND entity_type = ?"
+                    " ORDER BY id DESC",
+                    (c.qb_id, c.entity_type),
+                ).fetchall()
+                live = [r for r in rows if r["state"] in LIVE]
+                if live:
+                    conn.execute(
+                        "UPDATE wizard_candidates SET action = ?, edit_sequence = ?, name = ?,"
+                        " summary = ?, entity_id = ? WHERE id = ?",
+                        (c.action, c.edit_sequence, c.name, c.summary, c.entity_id, live[0]["id"]),
+                    )
+                elif not any(r["edit_sequence"] == c.edit_sequence for r in rows):
+                    new.append(c)
+            self.add_many(new)
+        return len(new)
+
     def set_checked(self, ids: Sequence[int], checked: bool) -> None:
-        """Check or uncheck waiting candidates."""
+        """Check or uncheck waiting candidates; checking a kept one offers it again now."""
         with self._store.write() as conn:
             conn.executemany(
-                "UPDATE wizard_candidates SET checked = ? WHERE id = ? AND state = 'waiting'",
-                [(int(checked), i) for i in ids],
+                "UPDATE wizard_candidates SET checked = ?,"
+                " decided_at = CASE WHEN ? THEN NULL ELSE decided_at END"
+                " WHERE id = ? AND state = 'waiting'",
+                [(int(checked), int(checked), i) for i in ids],
             )
 
     def approve_checked(self, direction: str, keep_unchecked: bool = True) -> int:
-        """Approve every checked waiting candidate; clear the unchecked ones unless kept.
-        Returns how many were approved."""
+        """Approve every checked waiting candidate; keep the unchecked ones (until the next
+        job finishes) or clear them. Returns how many were approved."""
         now = self._store.now()
+        undecided = "direction = ? AND state = 'waiting' AND decided_at IS NULL"
         with self._store.write() as conn:
             cur = conn.execute(
                 "UPDATE wizard_candidates SET state = 'approved', decided_at = ?"
-                " WHERE direction = ? AND state = 'waiting' AND checked = 1",
+                f" WHERE {undecided} AND checked = 1",
                 (now, direction),
             )
-            if not keep_unchecked:
-                conn.execute(
-                    "UPDATE wizard_candidates SET state = 'cleared', decided_at = ?"
-                    " WHERE direction = ? AND state = 'waiting' AND checked = 0",
-                    (now, direction),
-                )
+            new_state = "waiting" if keep_unchecked else "cleared"
+            conn.execute(
+                f"UPDATE wizard_candidates SET state = ?, decided_at = ? WHERE {undecided}"
+                " AND checked = 0",
+                (new_state, now, direction),
+            )
         return cur.rowcount
 
+    def approve_all(self) -> int:
+        """Approve every waiting candidate, checked or not (the wizard is being switched off:
+        everything flows). Returns how many."""
+        with self._store.write() as conn:
+            cur = conn.execute(
+                "UPDATE wizard_candidates SET state = 'approved', checked = 1, decided_at = ?"
+                " WHERE state = 'waiting'",
+                (self._store.now(),),
+            )
+        return cur.rowcount
+
+    def approved_exports(self) -> set[int]:
+        """The app records whose export change is approved and not yet synced."""
+        rows = self._store.conn.execute(
+            "SELECT entity_id FROM wizard_candidates WHERE direction = 'export'"
+            " AND state = 'approved'"
+        )
+        return {entity_id for (entity_id,) in rows}
+
+    def approved_imports(self) -> list[dict[str, Any]]:
+        """The approved import candidates, oldest first."""
+        rows = self._store.conn.execute(
+            "SELECT * FROM wizard_candidates WHERE direction = 'import' AND state = 'approved'"
+            " ORDER BY id"
+        )
+        return [dict(row) for row in rows]
+
+    def settle(self, ids: Sequence[int], state: str, job_id: int) -> None:
+        """Mark candidates ``synced`` or ``failed`` by a job."""
+        with self._store.write() as conn:
+            conn.executemany(
+                "UPDATE wizard_candidates SET state = ?, job_id = ? WHERE id = ?",
+                [(state, job_id, i) for i in ids],
+            )
+
+    def settle_job(self, job_id: int) -> None:
+        """After a job: each live export candidate whose PSR the job finished is synced or
+        failed; kept candidates come back, checked."""
+        outcome = (
+            "SELECT ji.state FROM job_items ji JOIN psrs p ON p.id = ji.psr_id"
+            " WHERE ji.job_id = ? AND p.entity_id = w.entity_id AND ji.state IN ('done', 'failed')"
+            " ORDER BY ji.seq DESC LIMIT 1"
+        )
+        with self._store.write() as conn:
+            conn.execute(
+                "UPDATE wizard_candidates AS w SET job_id = ?,"
+                f" state = CASE ({outcome}) WHEN 'done' THEN 'synced' ELSE 'failed' END"
+                f" WHERE direction = 'export' AND state IN ('waiting', 'approved')"
+                f" AND EXISTS ({outcome})",
+                (job_id, job_id, job_id),
+            )
+            conn.execute(
+                "UPDATE wizard_candidates SET checked = 1, decided_at = NULL"
+                " WHERE state = 'waiting' AND decided_at IS NOT NULL"
+            )
+
     def badge(self, direction: str) -> int:
-        """How many candidates wait for a decision in this direction."""
+        """How many candidates wait for a decision in this direction (kept ones do not)."""
         row = self._store.conn.execute(
-            "SELECT COUNT(*) FROM wizard_candidates WHERE direction = ? AND state = 'waiting'",
+            "SELECT COUNT(*) FROM wizard_candidates WHERE direction = ? AND state = 'waiting'"
+            " AND decided_at IS NULL",
             (direction,),
         ).fetchone()
         return int(row[0])

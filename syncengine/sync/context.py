@@ -6,8 +6,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from syncengine.app import App
+from syncengine.app.scope import Scope
 from syncengine.store import Store
 from syncengine.sync.ids import Ids
+from syncengine.sync.selection import DateRange
 from syncengine.sync.sets import SetWriter
 from syncengine.sync.state import JobState, load
 
@@ -16,7 +18,8 @@ from syncengine.sync.state import JobState, load
 class Context:
     """The store, the app over it, the job's state, the ID cache, the set writer, and per
     PSR sent and not yet answered its fields (``sent``) and the free text the text policy
-    replaced (``text_changes``)."""
+    replaced (``text_changes``); what the settings let into the sync (``scope``), the job's
+    date range (``window``) and whether the sync wizard holds changes for approval."""
 
     store: Store
     app: App
@@ -28,6 +31,9 @@ class Context:
     sent: dict[int, dict[str, Any]] = field(default_factory=dict)
     text_changes: dict[int, list[str]] = field(default_factory=dict)
     shared_known: set[tuple[str, str]] = field(default_factory=set)
+    scope: Scope = field(default_factory=Scope)
+    window: DateRange = field(default_factory=DateRange)
+    wizard: bool = False
 
     @property
     def job_id(self) -> int:
@@ -48,4 +54,7 @@ class Context:
         state = load(store, job)
         sets = SetWriter(store, job.id, job.created_at)
         app = App(store)
-        return cls(store, app, state, Ids(store), sets, batch_size, import_changes, sent)
+        ctx = cls(store, app, state, Ids(store), sets, batch_size, import_changes, sent)
+        ctx.scope, ctx.window = Scope.of(store.settings), DateRange.of(job)
+        ctx.wizard = bool(store.settings.get("wizard.enabled"))
+        return ctx

@@ -16,7 +16,7 @@ from typing import Any
 from syncengine import mapping, qbxml
 from syncengine.errors import RecordError
 from syncengine.store import Entity, Link, PsrDone, PsrFailure
-from syncengine.sync import conflicts, shared
+from syncengine.sync import behaviours, conflicts, shared, validate
 from syncengine.sync.answers import apply_answer
 from syncengine.sync.context import Context
 from syncengine.sync.explain import explain
@@ -29,7 +29,10 @@ WAIT_HINT = "Fix PSR {} first; this PSR went back to the queue and goes out with
 
 
 def export(ctx: Context) -> Flow:
-    """Send every pending PSR of the job; then move the job to its import phase."""
+    """Send every pending PSR of the job (the shared lists validated first, if set); then
+    move the job to its import phase, marking invoices paid if set."""
+    if validate.needs_validation(ctx):
+        yield from validate.validate_first(ctx)
     planner = Planner(ctx)
     while True:
         if ctx.state.stale:
@@ -42,7 +45,9 @@ def export(ctx: Context) -> Flow:
         out = ctx.sets.save(batch.carried)
         answer = yield out
         apply_answer(ctx, out.message_set_id or "", answer, False, out.requests)
-    ctx.store.jobs.set_phase(ctx.job_id, "import")
+    with ctx.store.write():
+        behaviours.mark_paid(ctx)
+        ctx.store.jobs.set_phase(ctx.job_id, "import")
 
 
 @dataclass
@@ -73,6 +78,7 @@ class Planner:
 
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
+        self._stop_areas = bool(ctx.store.settings.get("export.stop_area_on_first_error"))
 
     def next_batch(self) -> Batch | None:
         """The next set to send, or None when no PSR is left; PSRs that cannot go are failed
@@ -109,12 +115,19 @@ class Planner:
         return waiting
 
     def _take(self, count: int) -> list[Item]:
-        items = []
+        """Up to ``count`` pending items in export order; items of an area stopped at its
+        first error go back to the queue instead."""
+        items, held = [], []
+        stopped = behaviours.stopped_areas(self.ctx) if self._stop_areas else {}
         while len(items) < count:
             item = self.ctx.state.pop()
             if item is None:
                 break
-            items.append(item)
+            if stopped and behaviours.area_of(item) in stopped:
+                held.append(item)
+            else:
+                items.append(item)
+        behaviours.hold_back(self.ctx, held, stopped)
         return items
 
     def _view(self, items: list[Item]) -> _View:

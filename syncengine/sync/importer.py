@@ -29,6 +29,7 @@ from syncengine.app.types import ITEM_KINDS
 from syncengine.mapping.txns import SPECS
 from syncengine.store import LogEntry, Store
 from syncengine.store.psrs import ACTIVE_STATES
+from syncengine.sync import offers
 from syncengine.sync.context import Context
 from syncengine.sync.intake import Intake
 from syncengine.sync.queries import PAGE, by_ids, modified_since
@@ -49,14 +50,18 @@ Flow = Generator[Outgoing, str, None]
 
 
 class Marks:
-    """The newest QuickBooks times seen: where the next import starts reading."""
+    """Where this import reads from (the marks it started with) and the newest QuickBooks
+    times it has seen (where the next import starts reading)."""
 
     def __init__(self, store: Store) -> None:
         self.values = {key: store.settings.get(key) for key in (MODIFIED, DELETED)}
+        self.start = dict(self.values)
 
     def since(self, key: str) -> str | None:
-        """The mark minus the slack window, as qbXML DATETIMETYPE text (None: read all)."""
-        mark = self.values[key]
+        """The starting mark minus the slack window, as qbXML DATETIMETYPE text (None: read
+        all). Every type of one import reads from the same mark: a customer changed late
+        must not hide an invoice changed earlier."""
+        mark = self.start[key]
         if mark is None:
             return None
         return (datetime.fromisoformat(mark) - SLACK).isoformat(timespec="seconds")
@@ -79,21 +84,67 @@ def _later(a: str, b: str) -> bool:
 
 
 def import_changes(ctx: Context, marks: Marks) -> Flow:
-    """Read deletions, then every type's changes, into the app; ``marks`` move as pages come."""
+    """Apply what the sync wizard approved, then read deletions, then every type's changes
+    (areas that do not sync are not read), into the app — or, with the wizard on, into its
+    import candidates; ``marks`` move as pages come."""
     intake = Intake(ctx)
+    yield from _approved(ctx, intake)
     yield from _deleted(ctx, marks)
     for entity_type, kind in mapping.IMPORT_ORDER:
-        yield from _changed(ctx, intake, marks, entity_type, kind)
+        if ctx.scope.area_on(entity_type):
+            yield from _changed(ctx, intake, marks, entity_type, kind)
+            intake.finish_type(entity_type)
+
+
+def _approved(ctx: Context, intake: Intake) -> Flow:
+    """Apply the import candidates the wizard approved: deletions at once, changes read again
+    from QuickBooks by ID; each candidate is then synced (or failed: QuickBooks no longer has
+    the record)."""
+    changes, deletions = offers.approved(ctx)
+    with ctx.store.write():
+        for row in deletions:
+            _apply_deleted(ctx, row["entity_type"], row["qb_type"], [row["qb_id"]])
+        ctx.store.wizard.settle([row["id"] for row in deletions], "synced", ctx.job_id)
+    order = {pair: n for n, pair in enumerate(mapping.IMPORT_ORDER)}
+    for entity_type, kind in sorted(changes, key=lambda pair: order.get(pair, len(order))):
+        rows = changes[(entity_type, kind)]
+        for start in range(0, len(rows), PAGE):
+            yield from _read_approved(ctx, intake, entity_type, kind, rows[start : start + PAGE])
         intake.finish_type(entity_type)
+
+
+def _read_approved(
+    ctx: Context, intake: Intake, entity_type: str, kind: str, rows: list[dict]
+) -> Flow:
+    response = qbxml.parse_response(
+        (yield read_set([by_ids(kind, [r["qb_id"] for r in rows], kind)]))
+    )[0]
+    kinds = [t[:-3] if t.endswith("Ret") else kind for t in response.record_types]
+    intake.page(entity_type, list(zip(kinds, response.records, strict=True)))
+    found = {r.get("ListID") or r.get("TxnID") for r in response.records}
+    with ctx.store.write():
+        ctx.store.wizard.settle(
+            [r["id"] for r in rows if r["qb_id"] in found], "synced", ctx.job_id
+        )
+        gone = [r for r in rows if r["qb_id"] not in found]
+        ctx.store.wizard.settle([r["id"] for r in gone], "failed", ctx.job_id)
+        ctx.store.log.add_many([_gone(ctx, entity_type, kind, r) for r in gone])
+
+
+def _gone(ctx: Context, entity_type: str, kind: str, row: dict) -> LogEntry:
+    entry = LogEntry("import", "failed", row["entity_id"], entity_type, row["action"], ctx.job_id)
+    message = f"approved {kind} {row['name']!r} is no longer in QuickBooks; nothing imported"
+    return replace(entry, qb_id=row["qb_id"], message=message)
 
 
 def _deleted(ctx: Context, marks: Marks) -> Flow:
     since = marks.since(DELETED)
-    txn_types = sorted(t for t in DELETED_TYPES if t not in _LISTS)
-    requests = [
-        qbxml.list_deleted_query(list(_LISTS), deleted_from=since, request_id="lists"),
-        qbxml.txn_deleted_query(txn_types, deleted_from=since, request_id="txns"),
-    ]
+    txn_types = sorted(
+        t for t, e in DELETED_TYPES.items() if t not in _LISTS and ctx.scope.area_on(e)
+    )
+    requests = [qbxml.list_deleted_query(list(_LISTS), deleted_from=since, request_id="lists")]
+    if txn_types:
+        requests.append(qbxml.txn_deleted_query(txn_types, deleted_from=since, request_id="txns"))
     ctx.store.jobs.stamp(ctx.job_id, sent=True)
     answer = qbxml.parse_response((yield read_set(requests)))
     rows = [r for response in answer for r in response.records]
@@ -102,7 +153,9 @@ def _deleted(ctx: Context, marks: Marks) -> Flow:
         ctx.store.jobs.stamp(ctx.job_id, received=True)
         for kind, entity_type in DELETED_TYPES.items():
             ids = [_id(r) for r in rows if (r.get("ListDelType") or r.get("TxnDelType")) == kind]
-            if ids:
+            if ids and ctx.wizard:
+                offers.offer_deletions(ctx, entity_type, kind, ids)
+            elif ids:
                 _apply_deleted(ctx, entity_type, kind, ids)
 
 
@@ -159,7 +212,11 @@ def _read(ctx: Context, intake: Intake, entity_type: str, kind: str, qb_ids: lis
         _failed(ctx, entity_type, kind, response)
         return
     kinds = [t[:-3] if t.endswith("Ret") else kind for t in response.record_types]
-    intake.page(entity_type, list(zip(kinds, response.records, strict=True)))
+    rets = offers.admitted(ctx, entity_type, list(zip(kinds, response.records, strict=True)))
+    if ctx.wizard:
+        offers.offer_changes(ctx, entity_type, rets)
+    else:
+        intake.page(entity_type, rets)
 
 
 def _failed(ctx: Context, entity_type: str, kind: str, response: qbxml.Response) -> None:

@@ -11,15 +11,17 @@ with the next :meth:`SyncJob.start` — on this store object or a new one on the
 from __future__ import annotations
 
 from collections.abc import Generator
+from datetime import date
 
 from syncengine.errors import SyncError, TransportError
 from syncengine.queue import SyncQueue
-from syncengine.store import Job, Store
+from syncengine.store import Job, JobRefused, Store
 from syncengine.sync import report
 from syncengine.sync.context import Context
 from syncengine.sync.export import export
 from syncengine.sync.importer import Marks, import_changes
 from syncengine.sync.recovery import recover
+from syncengine.sync.selection import DateRange, selected
 from syncengine.sync.sets import Outgoing
 
 Flow = Generator[Outgoing, str, None]
@@ -43,10 +45,30 @@ class SyncJob:
         self._sent: dict[int, dict] = {}
 
     @classmethod
-    def start(cls, store: Store, *, batch_size: int = 50, import_changes: bool = True) -> SyncJob:
-        """Resume the unfinished job if there is one, else create one from the queue (it
-        locks every queued and failed PSR); JobRefused if another writer got there first."""
-        job = store.jobs.current() or SyncQueue(store).create_job()
+    def start(
+        cls,
+        store: Store,
+        *,
+        batch_size: int = 50,
+        import_changes: bool = True,
+        date_from: date | None = None,
+        date_to: date | None = None,
+    ) -> SyncJob:
+        """Resume the unfinished job if there is one, else create one from the queue: it
+        locks every queued and failed PSR — with the sync wizard on only the approved ones,
+        and with a date range (a manual sync) only lists and the transactions dated in it.
+        JobRefused if another writer got there first, or if the unfinished job has another
+        date range than the one asked for."""
+        window = DateRange(date_from, date_to)
+        job = store.jobs.current()
+        if job is None:
+            first, last = window.iso()
+            job = SyncQueue(store).create_job("", selected(store, window), first, last)
+        elif not window.is_open and DateRange.of(job) != window:
+            raise JobRefused(
+                f"{job.describe()} is not finished; finish it first (sync without a date"
+                f" range), then sync {window.describe()}"
+            )
         return cls(store, job, batch_size, import_changes)
 
     def next_request(self) -> str | None:
@@ -117,6 +139,9 @@ class SyncJob:
         if self._import:
             yield from import_changes(ctx, marks)
         with self.store.write():
-            if self._import:
+            if self._import and ctx.window.is_open:  # a ranged import leaves the rest unread
                 marks.save(self.store)
             self.store.jobs.finish(self.job_id)
+            self.store.wizard.settle_job(self.job_id)
+            if ctx.wizard:
+                self.store.wizard.offer_exports()

@@ -1,8 +1,9 @@
 """Shared lists the app names as text: the accounts items post to, and terms.
 
 Before a set whose records name an account or terms the job has not seen yet, the job asks
-QuickBooks for them (setting ``export.validate_lists_first``) and adds the missing ones
-(setting ``accounts.create_defaults``): an account with the type its role needs (income,
+QuickBooks for them (all of the job's at once, before the first set, with the setting
+``export.validate_lists_first``) and adds the missing ones (setting
+``accounts.create_defaults``): an account with the type its role needs (income,
 cost of goods sold, inventory asset), standard terms with the due days their name gives
 ("Net 30" → 30). Adds go in a saved write set like any other, so recovery covers them; an
 add QuickBooks refuses because the name exists (3100) is as good as done. Names with a colon
@@ -31,12 +32,10 @@ def ensure(
     """Make sure these accounts (FullName → type) and terms exist in QuickBooks."""
     if not accounts and not terms:
         return
-    settings = ctx.store.settings
-    if settings.get("export.validate_lists_first"):
-        found = yield from _present(accounts, terms)
-        missing = _missing(accounts, terms, found)
-        if missing and settings.get("accounts.create_defaults"):
-            yield from _add(ctx, missing)
+    found = yield from _present(accounts, terms)
+    missing = _missing(accounts, terms, found)
+    if missing and ctx.store.settings.get("accounts.create_defaults"):
+        yield from _add(ctx, missing)
     ctx.shared_known.update(("account", n.casefold()) for n in accounts)
     ctx.shared_known.update(("terms", n.casefold()) for n in terms)
 

@@ -1,0 +1,156 @@
+"""What the workspace commands share: opening the workspace, printing a table or JSON, and
+turning a refusal into exit status 2 with the reason on stderr.
+
+A handler wrapped in :func:`refusals` may raise :class:`Refusal` (bad input) or any
+``SyncError``/``LookupError``/``ValueError`` the engine raises; the wrapper prints
+``qbsync <command>: <reason>`` on stderr and returns 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import functools
+import json
+import math
+import sys
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from syncengine.errors import SyncError
+from syncengine.store import Store
+
+REFUSED = 2
+Handler = Callable[[argparse.Namespace], int]
+
+
+class Refusal(SyncError):
+    """Bad input to a command: the message says what was wrong and what to give instead."""
+
+
+def refusals(command: str) -> Callable[[Handler], Handler]:
+    """Run a handler; a refusal of any kind prints its reason on stderr and exits 2."""
+
+    def wrap(handler: Handler) -> Handler:
+        @functools.wraps(handler)
+        def run(args: argparse.Namespace) -> int:
+            try:
+                return handler(args)
+            except (SyncError, LookupError, ValueError) as exc:
+                return refuse(command, _reason(exc))
+
+        return run
+
+    return wrap
+
+
+def refuse(command: str, reason: str) -> int:
+    """Print ``qbsync <command>: <reason>`` on stderr; the exit status of a refusal."""
+    print(f"qbsync {command}: {reason}", file=sys.stderr)
+    return REFUSED
+
+
+def _reason(exc: BaseException) -> str:
+    text = str(exc.args[0]) if isinstance(exc, KeyError) and exc.args else str(exc)
+    return text or type(exc).__name__
+
+
+def add_workspace_option(parser: argparse.ArgumentParser) -> None:
+    """Accept ``--db PATH`` after the command too (``qbsync --db PATH`` works everywhere)."""
+    parser.add_argument(
+        "--db", default=argparse.SUPPRESS, metavar="PATH", help="workspace database file"
+    )
+
+
+def add_json_option(parser: argparse.ArgumentParser) -> None:
+    """``--json``: print one JSON document for scripts instead of a table for people."""
+    parser.add_argument("--json", action="store_true", help="print JSON for scripts")
+
+
+def workspace_path(args: argparse.Namespace) -> Path:
+    """The workspace file named by ``--db``; refused when none is given or it does not exist
+    (so a mistyped path never creates an empty workspace)."""
+    db = getattr(args, "db", None)
+    if not db:
+        raise Refusal("no workspace given; put --db PATH before the command")
+    path = Path(db)
+    if not path.is_file():
+        raise Refusal(f"no workspace at {path}; check the path given with --db")
+    return path
+
+
+def open_workspace(args: argparse.Namespace) -> Store:
+    """The workspace store named by ``--db`` (see :func:`workspace_path`)."""
+    return Store(workspace_path(args))
+
+
+def emit(args: argparse.Namespace, data: Any, text: str | Callable[[], str]) -> int:
+    """Print ``data`` as JSON with ``--json``, else ``text`` (or what it returns); 0."""
+    if getattr(args, "json", False):
+        print(json.dumps(plain(data), indent=2))
+    else:
+        print(text() if callable(text) else text)
+    return 0
+
+
+def plain(value: Any) -> Any:
+    """JSON-ready data from frames, dataclasses, named tuples, timestamps and numpy scalars."""
+    if isinstance(value, pd.DataFrame):
+        return [plain(row) for row in value.to_dict("records")]
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return plain(dataclasses.asdict(value))
+    if isinstance(value, tuple) and hasattr(value, "_asdict"):
+        return plain(value._asdict())
+    if isinstance(value, Mapping):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return [plain(v) for v in value]
+    return _scalar(value)
+
+
+def _scalar(value: Any) -> Any:
+    if value is None or value is pd.NaT:
+        return None
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    if hasattr(value, "item") and not isinstance(value, (str, bytes)):
+        value = value.item()  # numpy scalars
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, (str, int, float, bool)):
+        return value
+    return str(value)
+
+
+def table(rows: Iterable[Mapping[str, Any]] | pd.DataFrame, columns: Sequence[str]) -> str:
+    """A plain text table of ``columns`` for people; "(none)" when there are no rows."""
+    data = plain(rows) if isinstance(rows, pd.DataFrame) else [plain(r) for r in rows]
+    if not data:
+        return "(none)"
+    cells = [[_cell(row.get(c)) for c in columns] for row in data]
+    widths = [max(len(c), *(len(r[i]) for r in cells)) for i, c in enumerate(columns)]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True))]
+    lines += ["  ".join(v.ljust(w) for v, w in zip(r, widths, strict=True)) for r in cells]
+    return "\n".join(line.rstrip() for line in lines)
+
+
+def _cell(value: Any, width: int = 60) -> str:
+    text = "" if value is None else str(value)
+    if isinstance(value, str) and "T" in text[:20] and text[:4].isdigit():
+        text = text.replace("T", " ")[:19]  # timestamps to the second
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def act(args: argparse.Namespace, method: str, *params: Any) -> int:
+    """Run one of :class:`syncengine.actions.Actions`' methods on the workspace and print its
+    result (``record: done. note``, or JSON with ``record``, ``done``, ``note``)."""
+    from syncengine.actions import Actions  # actions import the app: only these commands need it
+
+    with open_workspace(args) as store:
+        result = getattr(Actions(store), method)(*params)
+    return emit(args, result, str(result))

@@ -1,0 +1,250 @@
+"""``qbsync job ...``: sync jobs of a workspace — start one, run it against QuickBooks (a
+simulated company kept beside the workspace, or QuickBooks over COM), list them, show a job's
+errors with the guide's entry for each, cancel one.
+
+``job run --simulated`` keeps its QuickBooks company in ``<workspace>.qbsim.json`` (or
+``--company PATH``), loaded before and saved after every run, so repeated runs talk to the
+same company file.
+
+Exit status: 0 done; 1 with ``job run --strict`` when the job recorded errors; 2 a refusal
+(another unfinished job, no such job, QuickBooks could not be reached), reason on stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from syncengine import guide, reports
+from syncengine.commands.common import (
+    Refusal,
+    add_json_option,
+    add_workspace_option,
+    emit,
+    open_workspace,
+    refusals,
+    refuse,
+    table,
+    workspace_path,
+)
+from syncengine.errors import TransportError
+from syncengine.queue import SyncQueue
+from syncengine.store import Store
+from syncengine.sync import JobReport
+
+if TYPE_CHECKING:
+    from qbsim import Company
+
+COMPANY_SUFFIX = ".qbsim.json"
+JOB_COLUMNS = (
+    "id",
+    "outcome",
+    "phase",
+    "item_count",
+    "error_count",
+    "created_at",
+    "request_sent_at",
+    "response_received_at",
+    "completed_at",
+)
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add the ``job`` command family to the ``qbsync`` parser."""
+    family = subparsers.add_parser("job", help="sync jobs: new, run, list, errors, cancel")
+    actions = family.add_subparsers(dest="job_action", metavar="ACTION", required=True)
+    _new(actions)
+    _run(actions)
+    _list(actions)
+    _errors(actions)
+    _cancel(actions)
+
+
+def _parser(actions: argparse._SubParsersAction, name: str, text: str) -> argparse.ArgumentParser:
+    parser = actions.add_parser(name, help=text, description=text)
+    add_workspace_option(parser)
+    add_json_option(parser)
+    return parser
+
+
+def _new(actions: argparse._SubParsersAction) -> None:
+    parser = _parser(actions, "new", "start a sync job: it locks every queued and failed PSR")
+    parser.add_argument("--note", default="", help="a note kept with the job")
+    parser.set_defaults(handler=run_new)
+
+
+def _run(actions: argparse._SubParsersAction) -> None:
+    parser = _parser(
+        actions, "run", "run (or resume) the sync job against QuickBooks and print its report"
+    )
+    where = parser.add_mutually_exclusive_group(required=True)
+    where.add_argument(
+        "--simulated", action="store_true", help="a simulated company kept beside the workspace"
+    )
+    where.add_argument("--com", action="store_true", help="QuickBooks on this machine (Windows)")
+    parser.add_argument("--company", type=Path, metavar="PATH", help="simulated company file")
+    parser.add_argument("--seed", type=int, default=1, help="seed of a new simulated company")
+    parser.add_argument("--company-file", default="", help="COM: the .QBW file ('' = open one)")
+    parser.add_argument("--app-name", default="QB Sync Lab", help="COM: application name")
+    parser.add_argument("--batch-size", type=int, default=50, help="requests per message set")
+    parser.add_argument("--no-import", action="store_true", help="export only, skip the import")
+    parser.add_argument(
+        "--from", dest="date_from", type=_date, help="only transactions dated from (YYYY-MM-DD)"
+    )
+    parser.add_argument(
+        "--to", dest="date_to", type=_date, help="only transactions dated up to (YYYY-MM-DD)"
+    )
+    parser.add_argument("--strict", action="store_true", help="exit 1 if the job has errors")
+    parser.set_defaults(handler=run_run)
+
+
+def _list(actions: argparse._SubParsersAction) -> None:
+    parser = _parser(actions, "list", "every sync job, newest first")
+    parser.add_argument("--limit", type=int, help="show only the newest N jobs")
+    parser.set_defaults(handler=run_list)
+
+
+def _errors(actions: argparse._SubParsersAction) -> None:
+    parser = _parser(actions, "errors", "a job's errors with the guide's entry for each")
+    parser.add_argument("job", nargs="?", type=int, metavar="JOB", help="job ID (default: latest)")
+    parser.add_argument("--all", action="store_true", help="errors of every job")
+    parser.set_defaults(handler=run_errors)
+
+
+def _cancel(actions: argparse._SubParsersAction) -> None:
+    parser = _parser(actions, "cancel", "stop the unfinished job; its PSRs go back to the queue")
+    parser.add_argument("job", nargs="?", type=int, metavar="JOB", help="job ID (default: current)")
+    parser.add_argument("--reason", default="cancelled from the command line")
+    parser.set_defaults(handler=run_cancel)
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date; write YYYY-MM-DD") from None
+
+
+@refusals("job new")
+def run_new(args: argparse.Namespace) -> int:
+    """Create a job locking the queue; refused while another job is unfinished."""
+    with open_workspace(args) as store:
+        job = SyncQueue(store).create_job(args.note)
+    text = f"sync job {job.id} created: {job.item_count} PSR(s) locked; run it with `job run`"
+    return emit(args, job, text)
+
+
+@refusals("job run")
+def run_run(args: argparse.Namespace) -> int:
+    """Run or resume the job to its end and print its sync report."""
+    with open_workspace(args) as store:
+        company, path, created = _company(args) if args.simulated else (None, None, False)
+        try:
+            report = _sync(store, args, company)
+        except TransportError as exc:
+            return refuse("job run", _unreachable(exc))
+        finally:
+            if company is not None and path is not None:
+                company.save(path)
+        full = reports.sync_report(store, report.job_id)
+    data: dict[str, Any] = {"report": full.as_dict()}
+    if path is not None:
+        data.update(company=str(path), company_created=created)
+    emit(args, data, lambda: _run_text(full, path, created))
+    return 1 if args.strict and full.errors else 0
+
+
+def _sync(store: Store, args: argparse.Namespace, company: Company | None) -> JobReport:
+    # Imported here: the schedule pulls in simpy and qbsim, which other commands do not need.
+    from syncengine.schedule import manual_sync
+
+    options = {"batch_size": args.batch_size, "import_changes": not args.no_import}
+    with _transport(args, company) as transport:
+        return manual_sync(
+            store, transport, date_from=args.date_from, date_to=args.date_to, **options
+        )
+
+
+def _transport(args: argparse.Namespace, company: Company | None) -> Any:
+    if company is not None:
+        from syncengine.transports.simulated import SimulatedTransport
+
+        return SimulatedTransport(company)
+    from syncengine.transports.com import ComTransport
+
+    return ComTransport(args.app_name, args.company_file)
+
+
+def company_path(args: argparse.Namespace) -> Path:
+    """Where the workspace keeps its simulated company: ``--company`` or beside the file."""
+    if args.company is not None:
+        return Path(args.company)
+    db = workspace_path(args)
+    return db.with_name(db.name + COMPANY_SUFFIX)
+
+
+def _company(args: argparse.Namespace) -> tuple[Company, Path, bool]:
+    from qbsim import Company
+    from qbsim.persist import PersistError
+
+    path = company_path(args)
+    if not path.exists():
+        return Company(seed=args.seed), path, True
+    try:
+        return Company.load(path), path, False
+    except (PersistError, OSError, ValueError) as exc:
+        raise Refusal(
+            f"the simulated company {path} cannot be read ({exc}); move it away to start a new"
+            " one, or give another with --company"
+        ) from None
+
+
+def _unreachable(exc: TransportError) -> str:
+    text = f"could not talk to QuickBooks: {exc}"
+    entry = guide.for_error(None, str(exc))
+    if entry is not None:
+        text += f"\n{entry.title}: " + " ".join(entry.steps) + f" (qbsync guide {entry.key})"
+    return text + "\nThe job is kept unfinished; run `job run` again to resume it."
+
+
+def _run_text(report: reports.SyncReport, path: Path | None, created: bool) -> str:
+    lines = []
+    if path is not None:
+        what = "a new simulated company, saved to" if created else "the simulated company in"
+        lines.append(f"QuickBooks: {what} {path}")
+    return "\n".join([*lines, report.render()])
+
+
+@refusals("job list")
+def run_list(args: argparse.Namespace) -> int:
+    """Every job, newest first."""
+    with open_workspace(args) as store:
+        frame = store.jobs.frame()
+    if args.limit is not None:
+        frame = frame.head(args.limit)
+    return emit(args, frame, lambda: table(frame, JOB_COLUMNS))
+
+
+@refusals("job errors")
+def run_errors(args: argparse.Namespace) -> int:
+    """A job's errors (default: the latest job's; ``--all``: every job's)."""
+    with open_workspace(args) as store:
+        job_id = None if args.all else (args.job or reports.latest_job_id(store))
+        if job_id is not None:
+            store.jobs.get(job_id)
+        errors = reports.job_errors(store, job_id)
+    rows = [e.as_dict() for e in errors]
+    return emit(args, rows, lambda: reports.render_errors(errors))
+
+
+@refusals("job cancel")
+def run_cancel(args: argparse.Namespace) -> int:
+    """Cancel the unfinished job (or the one named); refused for a finished one."""
+    with open_workspace(args) as store:
+        current = store.jobs.current()
+        if args.job is None and current is None:
+            raise Refusal("no unfinished sync job to cancel")
+        job = store.jobs.cancel(args.job or current.id, args.reason)  # type: ignore[union-attr]
+    return emit(args, job, f"{job.describe()} cancelled; its unfinished PSRs are back in the queue")
