@@ -190,7 +190,18 @@ def rehearse(
         run = env.process(_jobs(host, store, options, stats, on_exchange))
         jobs, unfinished = env.run(until=run)
         timings = Timings(env.now, time.perf_counter() - began, generated)
+        if str(db) != MEMORY:
+            company.save(company_file(db))  # so `qbsync --db W job run --simulated` goes on
         return _report(options, plan, store, host, stats, bookkeeper, jobs, unfinished, timings)
+
+
+COMPANY_SUFFIX = ".qbsim.json"
+
+
+def company_file(db: str | Path) -> Path:
+    """Where a workspace keeps its simulated QuickBooks company: beside the database file."""
+    path = Path(db)
+    return path.with_name(path.name + COMPANY_SUFFIX)
 
 
 def _inputs(options: Rehearsal) -> tuple[FaultPlan, Profile]:

@@ -37,7 +37,6 @@ from syncengine.sync import JobReport
 if TYPE_CHECKING:
     from qbsim import Company
 
-COMPANY_SUFFIX = ".qbsim.json"
 JOB_COLUMNS = (
     "id",
     "outcome",
@@ -181,8 +180,9 @@ def company_path(args: argparse.Namespace) -> Path:
     """Where the workspace keeps its simulated company: ``--company`` or beside the file."""
     if args.company is not None:
         return Path(args.company)
-    db = workspace_path(args)
-    return db.with_name(db.name + COMPANY_SUFFIX)
+    from syncengine.rehearse import company_file
+
+    return company_file(workspace_path(args))
 
 
 def _company(args: argparse.Namespace) -> tuple[Company, Path, bool]:

@@ -1,0 +1,35 @@
+"""A rehearsal into a workspace file leaves a company that later jobs go on talking to."""
+
+from __future__ import annotations
+
+import json
+
+from syncengine.cli import main
+
+
+def test_job_after_a_rehearsal_talks_to_the_same_company(tmp_path, capsys):
+    """`job run --simulated` after `rehearse --db` finds everything synced: nothing re-added."""
+    db = tmp_path / "shop.db"
+    assert main(["rehearse", "--generate", "60", "--seed", "2", "--db", str(db), "--json"]) == 0
+    synced = json.loads(capsys.readouterr().out)["synced"]
+    assert (tmp_path / "shop.db.qbsim.json").is_file()
+    assert main(["--db", str(db), "job", "run", "--simulated", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)["report"]
+    assert synced == 60
+    assert report["exported"]["created"] == []
+    assert report["imported"]["created"] == []
+    assert report["errors"] == []
+
+
+def test_output_piped_into_a_closed_reader_ends_quietly(tmp_path, monkeypatch):
+    """`qbsync guide 3100 | head -1` must not end in a BrokenPipe traceback."""
+
+    class ClosedPipe:
+        def write(self, _text):
+            raise BrokenPipeError
+
+        def flush(self):
+            raise BrokenPipeError
+
+    monkeypatch.setattr("sys.stdout", ClosedPipe())
+    assert main(["guide", "3100"]) == 0
