@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from qbsim import Company
 from syncengine.cli import main
 
 
@@ -12,13 +13,20 @@ def test_job_after_a_rehearsal_talks_to_the_same_company(tmp_path, capsys):
     db = tmp_path / "shop.db"
     assert main(["rehearse", "--generate", "60", "--seed", "2", "--db", str(db), "--json"]) == 0
     synced = json.loads(capsys.readouterr().out)["synced"]
-    assert (tmp_path / "shop.db.qbsim.json").is_file()
+    company_file = tmp_path / "shop.db.qbsim.json"
+    held_before = _records(company_file)
     assert main(["--db", str(db), "job", "run", "--simulated", "--json"]) == 0
     report = json.loads(capsys.readouterr().out)["report"]
     assert synced == 60
     assert report["exported"]["created"] == []
     assert report["imported"]["created"] == []
     assert report["errors"] == []
+    assert _records(company_file) == held_before > 60
+
+
+def _records(company_file) -> int:
+    company = Company.load(company_file)
+    return sum(len(table) for table in company.state.records.values())
 
 
 def test_output_piped_into_a_closed_reader_ends_quietly(tmp_path, monkeypatch):
