@@ -13,8 +13,8 @@ import argparse
 
 from syncengine.actions import Actions
 from syncengine.commands.common import (
-    Handler,
     act,
+    action_handler,
     add_json_option,
     add_workspace_option,
     emit,
@@ -43,7 +43,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     actions = family.add_subparsers(dest="record_action", metavar="ACTION", required=True)
     for name, method, text in ONE_RECORD:
         parser = _parser(actions, name, text)
-        parser.set_defaults(handler=_handler(name, method))
+        parser.set_defaults(handler=action_handler(f"record {name}", method, "record"))
     status = _parser(actions, "set-status", "move a transaction to a status of its type")
     status.add_argument("status", help="the new status, e.g. approved")
     status.set_defaults(handler=run_set_status)
@@ -59,14 +59,6 @@ def _parser(actions: argparse._SubParsersAction, name: str, text: str) -> argpar
     add_workspace_option(parser)
     add_json_option(parser)
     return parser
-
-
-def _handler(name: str, method: str) -> Handler:
-    @refusals(f"record {name}")
-    def run(args: argparse.Namespace) -> int:
-        return act(args, method, args.record)
-
-    return run
 
 
 @refusals("record set-status")

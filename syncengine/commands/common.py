@@ -154,3 +154,13 @@ def act(args: argparse.Namespace, method: str, *params: Any) -> int:
     with open_workspace(args) as store:
         result = getattr(Actions(store), method)(*params)
     return emit(args, result, str(result))
+
+
+def action_handler(command: str, method: str, target: str) -> Handler:
+    """A handler that calls ``Actions.<method>`` on the record named by ``args.<target>``."""
+
+    @refusals(command)
+    def run(args: argparse.Namespace) -> int:
+        return act(args, method, getattr(args, target))
+
+    return run

@@ -10,8 +10,7 @@ from __future__ import annotations
 import argparse
 
 from syncengine.commands.common import (
-    Handler,
-    act,
+    action_handler,
     add_json_option,
     add_workspace_option,
     emit,
@@ -80,15 +79,7 @@ def _one(actions: argparse._SubParsersAction, name: str, method: str, what: str,
     parser.add_argument("target", type=int, metavar=what, help=f"{what.lower()} ID")
     add_workspace_option(parser)
     add_json_option(parser)
-    parser.set_defaults(handler=_handler(name, method))
-
-
-def _handler(name: str, method: str) -> Handler:
-    @refusals(f"queue {name}")
-    def run(args: argparse.Namespace) -> int:
-        return act(args, method, args.target)
-
-    return run
+    parser.set_defaults(handler=action_handler(f"queue {name}", method, "target"))
 
 
 @refusals("queue list")
