@@ -7,11 +7,12 @@ enough for qbXML's models (sequences, choices and groups with occurrence bounds)
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from lxml import etree
 
-from qbschema.model import Node, Schema, simple_problem
+from qbschema.model import ATTRS, TEXT, Node, Schema, simple_problem
 
 
 @dataclass(frozen=True)
@@ -121,3 +122,173 @@ def _order_problem(accepted: int, children: list, element, here: str) -> Problem
             here, bad.sourceline, f"{bad.tag} is not expected here (wrong order or repeated)"
         )
     return Problem(here, element.sourceline, f"{element.tag} is missing a required element")
+
+
+# -- checking and reading in one pass --------------------------------------------------------
+TooLong = tuple[etree._Element, str, int]  # (leaf, field name, maximum length)
+
+
+@dataclass
+class Checked:
+    """What ``read_checked`` found: the element's plain data (as ``Schema.read`` gives it) when
+    nothing is wrong, else the first ``problem`` (``check_element``'s first, word for word).
+
+    ``too_long`` lists the leaves longer than their field allows (with ``cut_long_texts``),
+    ``stray`` the first text between elements, as ``(element, child)``: text inside
+    ``element`` before its first child (``child`` None) or after ``child``. Neither is a
+    problem here: the caller decides what they mean.
+    """
+
+    value: Any = None
+    problem: Problem | None = None
+    too_long: list[TooLong] = field(default_factory=list)
+    stray: tuple[etree._Element, etree._Element | None] | None = None
+
+
+class _Found(Exception):
+    """Carries the first problem out of the walk (only the first is wanted)."""
+
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(problem)
+        self.problem = problem
+
+
+def read_checked(element: etree._Element, node: Node, *, cut_long_texts: bool = False) -> Checked:
+    """Check ``element`` against its content model and read it, in one walk of the tree.
+
+    The first problem is the one ``check_element`` lists first. With ``cut_long_texts`` a
+    text over its field's length is not a problem: it is listed in ``too_long`` and its other
+    checks run on the text cut to that length (QuickBooks answers such a request with a
+    status, not a parse error).
+    """
+    walk = _Walk(element, cut_long_texts)
+    try:
+        value = walk.read(element, node)
+    except _Found as found:
+        return Checked(problem=found.problem)
+    return Checked(value, None, walk.too_long, walk.stray)
+
+
+class _Walk:
+    """One ``read_checked`` pass: the first stray text and the long texts found so far."""
+
+    def __init__(self, top: etree._Element, cut_long_texts: bool) -> None:
+        self.top, self.cut = top, cut_long_texts
+        self.too_long: list[TooLong] = []
+        self.stray: tuple[etree._Element, etree._Element | None] | None = None
+
+    def read(self, element: etree._Element, node: Node) -> Any:
+        """The element's data, checked; raises ``_Found`` with the first problem."""
+        items = element.items()
+        attrs = self._attrs(element, node, items) if items or node.required_attrs else None
+        if node.content is not None:
+            return self._parent(element, node, attrs)
+        if len(element):  # comments inside a value, or elements where a value belongs
+            self._leaf_children(element)
+        text = element.text or ""
+        accepts = node.accepts
+        if accepts is not None and not accepts(text):
+            self._bad_value(element, node, text)
+        return {ATTRS: attrs, TEXT: text} if attrs else text
+
+    def _parent(self, element: etree._Element, node: Node, attrs: dict | None) -> dict:
+        text = element.text
+        if text and not text.isspace():
+            raise self._problem(element, element, f"{element.tag} takes no text")
+        kids = node.kids
+        elements: list[etree._Element] = []
+        tags: list[str] = []
+        for child in element:  # elements, and comments or processing instructions
+            tag = child.tag
+            if tag.__class__ is str:
+                if tag not in kids:
+                    raise self._problem(element, child, f"{tag} is not expected in {element.tag}")
+                elements.append(child)
+                tags.append(tag)
+            if self.stray is None:
+                tail = child.tail
+                if tail and not tail.isspace():
+                    self.stray = (element, child)
+        if not node.fits(tags):
+            seen = [0]
+            if len(tags) not in _ends(node.content, tags, {0}, seen):
+                order = _order_problem(seen[0], elements, element, "")
+                raise _Found(Problem(self._path(element), order.line, order.message))
+        out: dict[str, Any] = {ATTRS: attrs} if attrs else {}
+        for child, tag in zip(elements, tags, strict=True):
+            sub, repeatable = kids[tag]
+            if (
+                sub.content is None
+                and not sub.required_attrs
+                and not len(child)
+                and not child.items()
+            ):
+                # The common leaf, read here rather than through ``read`` (a call per leaf
+                # is a good part of the whole walk): plain text, no attributes, no children.
+                value = child.text or ""
+                accepts = sub.accepts
+                if accepts is not None and not accepts(value):
+                    self._bad_value(child, sub, value)
+            else:
+                value = self.read(child, sub)
+            if repeatable:
+                out.setdefault(tag, []).append(value)
+            else:
+                out[tag] = value
+        return out
+
+    def _leaf_children(self, element: etree._Element) -> None:
+        """A value element with child nodes: elements are a problem, and text beside
+        comments is stray."""
+        children = list(element)
+        if any(child.tag.__class__ is str for child in children):
+            raise self._problem(element, element, f"{element.tag} takes a value, not elements")
+        if self.stray is None:
+            text = element.text
+            if text and not text.isspace():
+                self.stray = (element, None)
+                return
+            for child in children:
+                tail = child.tail
+                if tail and not tail.isspace():
+                    self.stray = (element, child)
+                    return
+
+    def _bad_value(self, element: etree._Element, node: Node, text: str) -> None:
+        """A value ``node.accepts`` refuses: a problem, unless it is only too long and long
+        texts are cut (then it is noted, and what is left of it checked)."""
+        limit = node.limit
+        if self.cut and limit is not None and len(text) > limit:
+            self.too_long.append((element, element.tag, limit))
+            text = text[:limit]
+            if node.accepts(text):
+                return
+        why = simple_problem(node.simple, text)
+        raise self._problem(element, element, f"{element.tag} {why}")
+
+    def _attrs(self, element: etree._Element, node: Node, items: list) -> dict[str, str]:
+        for name, value in items:
+            spec = node.attrs.get(name)
+            if spec is None:
+                raise self._problem(element, element, f"attribute {name} is not allowed")
+            why = simple_problem(spec, value)
+            if why:
+                raise self._problem(element, element, f"attribute {name} {why}")
+        attrs = dict(items)
+        for name in node.required_attrs:
+            if name not in attrs:
+                raise self._problem(element, element, f"attribute {name} is required")
+        return attrs
+
+    def _problem(self, element: etree._Element, at: etree._Element, message: str) -> _Found:
+        return _Found(Problem(self._path(element), at.sourceline, message))
+
+    def _path(self, element: etree._Element) -> str:
+        """The dotted path from the top element, as ``check_element`` names it."""
+        tags = [element.tag]
+        if element is not self.top:
+            for ancestor in element.iterancestors():
+                tags.append(ancestor.tag)
+                if ancestor is self.top:
+                    break
+        return ".".join(reversed(tags))

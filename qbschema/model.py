@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache, cached_property
@@ -21,6 +22,8 @@ _INT = re.compile(r"[+-]?\d+")
 _FLOAT = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
 _BOOL = ("true", "false", "1", "0")
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# A leaf text that needs more than copying into the output: escaping, or a refusal.
+_NOT_VERBATIM = re.compile("[&<>\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 class SchemaDataError(ValueError):
@@ -62,6 +65,8 @@ class Node:
     simple: dict | None
     children: dict[str, Child] = field(default_factory=dict)
     child_nodes: dict[str, Node] = field(default_factory=dict)  # filled by Schema.node
+    # child name -> (its node, repeatable): what reading and checking need, in one lookup
+    kids: dict[str, tuple[Node, bool]] = field(default_factory=dict)  # filled by Schema.node
 
     @property
     def is_leaf(self) -> bool:
@@ -99,6 +104,22 @@ class Node:
         """A leaf any text fits (no length, enum, pattern or kind check applies)."""
         simple = self.simple or {}
         return set(simple) <= {"k"} and simple.get("k", "STRTYPE") in ("STRTYPE", "ENUMTYPE")
+
+    @cached_property
+    def accepts(self) -> Callable[[str], bool] | None:
+        """A fast test that a text is a valid value of this leaf (None: any text is); exactly
+        when it fails, ``simple_problem`` says why."""
+        return None if self.plain_text else value_test(self.simple)
+
+    @cached_property
+    def limit(self) -> int | None:
+        """The leaf's maximum text length, if it has one."""
+        return (self.simple or {}).get("len")
+
+    @cached_property
+    def required_attrs(self) -> tuple[str, ...]:
+        """The attributes this element must carry."""
+        return tuple(name for name, spec in self.attrs.items() if spec.get("req"))
 
 
 def _collect(particle: list, repeat: bool, into: dict[str, Child]) -> None:
@@ -175,6 +196,28 @@ def simple_problem(simple: dict | None, text: str) -> str | None:
     return None
 
 
+def value_test(simple: dict | None) -> Callable[[str], bool]:
+    """A predicate true exactly when ``simple_problem(simple, text)`` is None, specialised for
+    the common shapes (one enumeration, length, pattern or kind check) so that checking a
+    valid value is one or two calls."""
+    spec = simple or {}
+    kind, keys = spec.get("k", "STRTYPE"), set(spec) - {"k"}
+    check = _KIND_CHECKS.get(kind)
+    if kind == "INTTYPE" or len(keys) > 1 or (keys and check is not None):
+        return lambda text: simple_problem(simple, text) is None
+    if keys == {"enum"}:
+        return frozenset(spec["enum"]).__contains__
+    if keys == {"len"}:
+        limit = spec["len"]
+        return lambda text: len(text) <= limit
+    if keys == {"pat"}:
+        match = _pattern(spec["pat"]).fullmatch
+        return lambda text: match(text) is not None
+    if check is None:
+        return lambda text: True
+    return lambda text: text == "" or check(text)
+
+
 def _regex(particle: list) -> str:
     """The content model as a regular expression over ``<Tag>`` tokens."""
     kind, low, high = particle[0], particle[-2], particle[-1]
@@ -187,6 +230,18 @@ def _regex(particle: list) -> str:
         return f"(?:{body})"
     upper = "" if high == -1 else str(high)
     return f"(?:{body}){{{low},{upper}}}"
+
+
+def _expanded(keys: list[str], value: dict) -> list[str]:
+    """The child tags in output order: a list value's key once per item."""
+    tags: list[str] = []
+    for key in keys:
+        item = value[key]
+        if item.__class__ is list:
+            tags += [key] * len(item)
+        else:
+            tags.append(key)
+    return tags
 
 
 def _first_positions(particle: list, into: dict[str, int]) -> None:
@@ -230,6 +285,7 @@ class Schema:
                 _collect(found.content, False, found.children)
                 for name, child in found.children.items():
                     found.child_nodes[name] = self.node(child.node)
+                    found.kids[name] = (found.child_nodes[name], child.repeatable)
         return found
 
     def request_node(self, rq_name: str) -> Node:
@@ -264,45 +320,83 @@ class Schema:
         return "".join(out)
 
     def _render(self, out: list[str], tag: str, node: Node, value: Any) -> None:
+        if value.__class__ is str and node.content is None:
+            # The common leaf: valid text that needs no escaping is copied as it is. Anything
+            # else takes the general path below, which escapes or refuses it.
+            accepts = node.accepts
+            if (accepts is None or accepts(value)) and not _NOT_VERBATIM.search(value):
+                out.append(f"<{tag}>{value}</{tag}>")
+                return
         attrs = ""
         if value.__class__ is dict and ATTRS in value:
-            holder = etree.Element(tag)
-            self._set_attrs(holder, node, value[ATTRS], tag)
-            attrs = "".join(f' {k}="{_escape_attr(v)}"' for k, v in holder.attrib.items())
+            attrs = self._attr_text(tag, node, value[ATTRS])
         if node.content is None:
             out.append(f"<{tag}{attrs}>{_escape(self._leaf_text(tag, node, value))}</{tag}>")
             return
         if value.__class__ is not dict:
             raise SchemaDataError(tag, tag, value, f"{tag} needs child elements, not a value")
-        order = node.order
         keys = [k for k, v in value.items() if v is not None and k != ATTRS]
-        for key in keys:
-            if key not in order:
-                raise SchemaDataError(tag, key, None, f"{tag} has no child element {key}")
-        keys.sort(key=order.__getitem__)
+        try:
+            keys.sort(key=node.order.__getitem__)
+        except KeyError:
+            unknown = next(k for k in keys if k not in node.order)
+            raise SchemaDataError(
+                tag, unknown, None, f"{tag} has no child element {unknown}"
+            ) from None
         out.append(f"<{tag}{attrs}>")
         start = len(out)
-        tags: list[str] = []
         nodes = node.child_nodes
+        repeated = False
         try:
             for key in keys:
-                child_node = nodes[key]
                 values = value[key]
+                child_node = nodes[key]
+                if values.__class__ is str and child_node.content is None:
+                    # The common leaf, as at the top of this method, without a call per leaf.
+                    accepts = child_node.accepts
+                    if (accepts is None or accepts(values)) and not _NOT_VERBATIM.search(values):
+                        out.append(f"<{key}>{values}</{key}>")
+                        continue
                 if values.__class__ is list:
+                    repeated = True
                     for one in values:
                         self._render(out, key, child_node, one)
-                        tags.append(key)
                 else:
                     self._render(out, key, child_node, values)
-                    tags.append(key)
         except SchemaDataError as exc:
             raise exc.within(tag) from None
+        tags = _expanded(keys, value) if repeated else keys
         if not node.fits(tags):
             del out[start:]
             holder = etree.Element(tag)
             self._emit(node.content, {k: value[k] for k in keys}, holder, tag, required=True)
             out.extend(etree.tostring(child, encoding="unicode") for child in holder)
         out.append(f"</{tag}>")
+
+    def _attr_text(self, tag: str, node: Node, attrs: dict) -> str:
+        """The checked attributes as XML text (`` name="value"``…)."""
+        parts = []
+        for name, attr_value in attrs.items():
+            if attr_value is None:
+                continue
+            spec = node.attrs.get(name)
+            if spec is None:
+                raise SchemaDataError(tag, name, attr_value, f"{tag} has no attribute {name}")
+            text = format_value(attr_value)
+            problem = simple_problem(spec, text)
+            if problem:
+                raise SchemaDataError(tag, name, text, f"attribute {name} {problem}")
+            if not text.isprintable():
+                return self._attr_text_by_lxml(tag, node, attrs)
+            parts.append(f' {name}="{_escape_attr(text)}"')
+        return "".join(parts)
+
+    def _attr_text_by_lxml(self, tag: str, node: Node, attrs: dict) -> str:
+        # Values with control or unusual characters go through lxml, which refuses what XML
+        # cannot carry with its own error (printable text is always safe to write directly).
+        holder = etree.Element(tag)
+        self._set_attrs(holder, node, attrs, tag)
+        return "".join(f' {k}="{_escape_attr(v)}"' for k, v in holder.attrib.items())
 
     def _leaf_text(self, tag: str, node: Node, value: Any) -> str:
         leaf = value.get(TEXT) if value.__class__ is dict else value
@@ -379,23 +473,26 @@ class Schema:
     def read(self, element: etree._Element, node: Node) -> Any:
         """Plain data from an element: dicts for parents, lists for repeatable children."""
         attrs = dict(element.attrib)
-        if node.is_leaf:
+        if node.content is None:
             text = element.text or ""
             return {ATTRS: attrs, TEXT: text} if attrs else text
         out: dict[str, Any] = {ATTRS: attrs} if attrs else {}
+        kids = node.kids
         for child in element:
-            if not isinstance(child.tag, str):
+            tag = child.tag
+            if tag.__class__ is not str:
                 continue
-            info = node.children.get(child.tag)
-            if info is None:
+            kid = kids.get(tag)
+            if kid is None:
                 raise SchemaDataError(
-                    element.tag, child.tag, None, f"{element.tag} has no child element {child.tag}"
+                    element.tag, tag, None, f"{element.tag} has no child element {tag}"
                 )
-            value = self.read(child, self.node(info.node))
-            if info.repeatable:
-                out.setdefault(child.tag, []).append(value)
+            sub, repeatable = kid
+            value = self.read(child, sub)
+            if repeatable:
+                out.setdefault(tag, []).append(value)
             else:
-                out[child.tag] = value
+                out[tag] = value
         return out
 
 

@@ -12,9 +12,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from qbsim import hresults
+
+if TYPE_CHECKING:
+    from qbsim.model.base import Record
 
 
 class QBXMLRPError(Exception):
@@ -55,16 +58,27 @@ class StatusError(Exception):
 
 @dataclass
 class Outcome:
-    """What a model operation hands back to the wire layer: Rs children in order and a status."""
+    """What a model operation hands back to the wire layer: Rs children in order and a status.
+
+    The children's data may be the company's own stored Ret data, not a copy: read it or
+    render it, never change it, and copy it (``qbsim.model.base.plain_copy``) to keep it.
+    A query hands back its ``matches`` instead, (Ret tag, record) pairs: the wire layer pages
+    them first and builds the Ret data (``show``) of the page it answers with only.
+    """
 
     children: list[tuple[str, Any]] = field(default_factory=list)
     code: int = 0
     message: str = "Status OK"
     severity: str = "Info"
     rs_attrs: dict[str, str] = field(default_factory=dict)  # iteratorID, counts
-    # For queries that shape their Rets: how an iterator's later pages show a record
-    # (Record -> Ret data). None: a plain copy of the stored Ret.
+    # For queries that shape their Rets: how matches and an iterator's later pages show a
+    # record (Record -> Ret data). None: the stored Ret as it is.
     view: Any = None
+    matches: list[tuple[str, Record]] | None = None
+
+    def show(self, record: Record) -> Any:
+        """The Ret data this answer shows for ``record`` (read-only, see above)."""
+        return record.ret if self.view is None else self.view(record)
 
 
 # -- Added for the simulated host (qbsim.host, qbsim.faults, qbsim.profile) ----------------

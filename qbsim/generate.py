@@ -44,7 +44,7 @@ from qbsim.generate_data import (
     TXN_WEIGHTS,
 )
 from qbsim.handlers import HANDLERS
-from qbsim.model.base import DEFAULT_START, Clock, fixed_clock
+from qbsim.model.base import DEFAULT_START, Clock, fixed_clock, plain_copy
 from qbsim.testing import expect_ok, request_xml, responses
 
 TXN_REQUESTS = ("InvoiceAddRq", "BillAddRq", "ReceivePaymentAddRq")
@@ -149,7 +149,7 @@ class Generator:
 
     def _direct(self, kind: str, fields: dict[str, Any]) -> dict[str, Any]:
         outcome = HANDLERS[f"{kind}AddRq"](self.company, {f"{kind}Add": fields}, {})
-        ret = outcome.children[0][1]
+        ret = plain_copy(outcome.children[0][1])  # the stored data: keep a copy
         self.made.setdefault(kind, []).append(ret)
         return ret
 

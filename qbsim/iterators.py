@@ -32,7 +32,7 @@ class Iteration:
 
     request_type: str
     remaining: list[tuple[str, str]]  # (Ret tag, ListID or TxnID)
-    view: Callable[[Record], Any] | None = None  # how later pages show a record
+    view: Callable[[Record], Any] | None = None  # how later pages show a record (None: as stored)
 
 
 def continues(attrs: dict) -> bool:
@@ -42,13 +42,12 @@ def continues(attrs: dict) -> bool:
 
 def page(company: Company, tag: str, body: dict, attrs: dict, outcome: Outcome) -> Outcome:
     """Apply ``MaxReturned`` and the iterator attributes to a query's full answer (for
-    ``Continue``/``Stop`` the answer is ignored: the iterator knows its records)."""
+    ``Continue``/``Stop`` the answer is ignored: the iterator knows its records). A query's
+    ``matches`` are shown (``Outcome.show``) only for the page answered."""
     mode = attrs.get("iterator")
     limit = int(body["MaxReturned"]) if "MaxReturned" in body else None
     if mode is None:
-        if limit is not None:
-            outcome.children = outcome.children[:limit]
-        return outcome
+        return _first(outcome, None if limit is None else slice(limit))
     if mode == "Start":
         return _start(company, tag, outcome, limit)
     iterator_id = attrs.get("iteratorID", "")
@@ -66,13 +65,28 @@ def new_iterator_id(company: Company) -> str:
     return "{" + str(uuid.UUID(int=company.rng.getrandbits(128), version=4)) + "}"
 
 
+def _first(outcome: Outcome, cut: slice | None) -> Outcome:
+    """The answer cut to ``cut`` (None: whole), its matches shown as Ret data."""
+    if outcome.matches is not None:
+        matches = outcome.matches if cut is None else outcome.matches[cut]
+        outcome.children = [(child_tag, outcome.show(record)) for child_tag, record in matches]
+        outcome.matches = None
+    elif cut is not None:
+        outcome.children = outcome.children[cut]
+    return outcome
+
+
 def _start(company: Company, tag: str, outcome: Outcome, limit: int | None) -> Outcome:
     iterator_id = new_iterator_id(company)
-    keys = [(child_tag, _record_id(value)) for child_tag, value in outcome.children]
+    if outcome.matches is not None:
+        keys = [(child_tag, record.id) for child_tag, record in outcome.matches]
+    else:
+        keys = [(child_tag, _record_id(value)) for child_tag, value in outcome.children]
     size = len(keys) if limit is None else limit
-    first, rest = outcome.children[:size], keys[size:]
+    rest = keys[size:]
     if rest:
         company.iterators[iterator_id] = Iteration(tag, rest, outcome.view)
+    first = _first(outcome, slice(size)).children
     result = Outcome(first, outcome.code, outcome.message, outcome.severity)
     return _with_counts(result, iterator_id, len(rest))
 
@@ -82,7 +96,7 @@ def _continue(company: Company, iterator_id: str, limit: int | None) -> Outcome:
     keys = iteration.remaining
     size = len(keys) if limit is None else limit
     chunk, rest = keys[:size], keys[size:]
-    show = iteration.view or (lambda record: record.snapshot())
+    show = iteration.view or (lambda record: record.ret)
     children = []
     for child_tag, record_id in chunk:
         record = company.lookup(child_tag.removesuffix("Ret"), record_id)

@@ -26,7 +26,8 @@ from xml.sax.saxutils import escape
 
 from lxml import etree
 
-from qbschema import ATTRS, Node, check_element, schema
+from qbschema import ATTRS, schema
+from qbschema.check import read_checked
 from qbsim import hresults, status
 from qbsim.errors import NotImplementedInQbsim, Outcome, QBXMLRPError, StatusError
 from qbsim.handlers import HANDLERS
@@ -44,6 +45,7 @@ _DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 _VERSION = re.compile(r'version\s*=\s*"([^"]*)"')
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
 _QUOTE = {'"': "&quot;"}
+_ATTR_SPECIAL = re.compile('[&<>"]')
 _STOP = "stopOnError"
 
 
@@ -61,10 +63,12 @@ class StoredSet:
 
 @dataclass
 class Request:
-    """One request element of a checked document, and the status it must be answered with
-    instead of running it (a field too long: 3070), if any."""
+    """One request element of a checked document, its data (as ``Schema.read`` gives it), and
+    the status it must be answered with instead of running it (a field too long: 3070), if
+    any."""
 
     element: etree._Element
+    body: Any
     refusal: StatusError | None = None
 
 
@@ -122,10 +126,10 @@ def message_set(root: etree._Element) -> etree._Element:
 
 def _no_stray_text(element: etree._Element) -> None:
     if (element.text or "").strip():
-        raise _refuse(element, f"{element.tag} takes elements, not text")
+        raise _stray_text(element, None)
     for child in element:
         if (child.tail or "").strip():
-            raise _refuse(child, f"{element.tag} takes elements, not text (after {child.tag})")
+            raise _stray_text(element, child)
 
 
 def _check_envelope(msgs: etree._Element) -> None:
@@ -141,54 +145,30 @@ def _check_envelope(msgs: etree._Element) -> None:
 
 
 def check_request(element: etree._Element) -> Request:
-    """Check one request element against its content model (see the module docstring)."""
+    """Check one request element against its content model (see the module docstring) and
+    read its data, in one pass."""
     tag = element.tag
     if tag not in schema().all_requests:
         raise _refuse(element, f"{tag} is not a qbXML request")
     if tag not in HANDLERS:
         raise NotImplementedInQbsim(tag)
-    node = schema().request_node(tag)
-    too_long = _too_long(element, node, [])
-    problem = _first_problem(element, node, too_long)
-    if problem:
-        raise QBXMLRPError(hresults.PARSE_ERROR, problem)
-    for sub in element.iter():
-        if isinstance(sub.tag, str) and len(sub):
-            _no_stray_text(sub)
-    if too_long:
-        leaf, field, _limit = too_long[0]
-        return Request(element, status.string_too_long(leaf.text, field))
-    return Request(element)
+    # Texts too long for their field are answered 3070, so they are cut to size while the
+    # rest is checked.
+    checked = read_checked(element, schema().request_node(tag), cut_long_texts=True)
+    if checked.problem is not None:
+        raise QBXMLRPError(hresults.PARSE_ERROR, str(checked.problem))
+    if checked.stray is not None:
+        raise _stray_text(*checked.stray)
+    if checked.too_long:
+        leaf, field, _limit = checked.too_long[0]
+        return Request(element, checked.value, status.string_too_long(leaf.text, field))
+    return Request(element, checked.value)
 
 
-def _first_problem(element: etree._Element, node: Node, too_long: list) -> str | None:
-    """The first way ``element`` breaks its content model, texts too long aside (QuickBooks
-    answers those 3070, so they are cut to size while the rest is checked)."""
-    originals = [(leaf, leaf.text) for leaf, _field, _limit in too_long]
-    for leaf, _field, limit in too_long:
-        leaf.text = leaf.text[:limit]
-    try:
-        problems = check_element(schema(), element, node)
-    finally:
-        for leaf, text in originals:
-            leaf.text = text
-    return str(problems[0]) if problems else None
-
-
-def _too_long(element: etree._Element, node: Node, found: list) -> list:
-    """Leaves whose text is longer than their field allows: (element, field, limit)."""
-    for child in element:
-        info = node.children.get(child.tag) if isinstance(child.tag, str) else None
-        if info is None:
-            continue
-        sub = schema().node(info.node)
-        if sub.is_leaf:
-            limit = (sub.simple or {}).get("len")
-            if limit is not None and len(child.text or "") > limit:
-                found.append((child, child.tag, limit))
-        else:
-            _too_long(child, sub, found)
-    return found
+def _stray_text(element: etree._Element, child: etree._Element | None) -> QBXMLRPError:
+    if child is None:
+        return _refuse(element, f"{element.tag} takes elements, not text")
+    return _refuse(child, f"{element.tag} takes elements, not text (after {child.tag})")
 
 
 # -- answering ------------------------------------------------------------------------------
@@ -230,7 +210,11 @@ def _strip(answer: str) -> str:
 
 
 def _attr_text(attrs: dict[str, str]) -> str:
-    return "".join(f' {name}="{escape(value, _QUOTE)}"' for name, value in attrs.items())
+    return "".join(f' {name}="{_attr_escape(value)}"' for name, value in attrs.items())
+
+
+def _attr_escape(value: str) -> str:
+    return escape(value, _QUOTE) if _ATTR_SPECIAL.search(value) else value
 
 
 def _serialise(envelope: dict[str, str], answers: list[str]) -> str:
@@ -317,7 +301,7 @@ def _answer(company: Company, request: Request) -> tuple[str, str]:
             refusal = hook(tag, element)
             if refusal is not None:
                 raise refusal
-        body = schema().read(element, schema().request_node(tag))
+        body = request.body
         attrs = body.pop(ATTRS, {}) if isinstance(body, dict) else {}
         # An iterator's Continue/Stop pages from what Start found; the query is not re-run.
         outcome = Outcome() if continues(attrs) else HANDLERS[tag](company, body, attrs)
@@ -341,7 +325,9 @@ def _finish(company: Company, tag: str, body: dict, attrs: dict, outcome: Outcom
 def _project(tag: str, value: Any, include: list[str]) -> Any:
     if not tag.endswith("Ret") or not isinstance(value, dict):
         return value
-    return {k: v for k, v in value.items() if k in include}
+    # Looked up by the (few) names asked for; key order does not matter, the answer is
+    # rendered in schema order.
+    return {k: value[k] for k in include if k in value}
 
 
 def _build_rs(tag: str, request_id, attrs: dict, outcome: Outcome) -> str:
@@ -353,10 +339,9 @@ def _build_rs(tag: str, request_id, attrs: dict, outcome: Outcome) -> str:
         rs_attrs["retCount"] = str(len(outcome.children))
     if meta == "MetaDataOnly" or not outcome.children:
         return f"<{rs_tag}{_attr_text(rs_attrs)}/>"
-    rs_node = schema().response_node(tag)
+    kids = schema().response_node(tag).kids
     parts = [f"<{rs_tag}{_attr_text(rs_attrs)}>"]
     for child_tag, value in outcome.children:
-        child_node = schema().node(rs_node.children[child_tag].node)
-        parts.append(schema().render(child_tag, child_node, value))
+        parts.append(schema().render(child_tag, kids[child_tag][0], value))
     parts.append(f"</{rs_tag}>")
     return "".join(parts)

@@ -21,6 +21,7 @@ from qbsim.host import (
     RequestProcessor,
 )
 from qbsim.host.documents import add_rq, document, first, mod_rq
+from qbsim.host.requests import sketch, summarise
 from qbsim.profile import Cost, Profile
 
 TSV = Path(__file__).resolve().parents[2] / "shared" / "reference" / "qbxmlrp2-hresults.tsv"
@@ -126,6 +127,15 @@ def test_latency_follows_the_profile_per_record():
     before = host.env.now
     host.call(document("CustomerQueryRq"))
     assert host.env.now - before == pytest.approx(0.5 + 0.25 + 4 * 0.125)
+
+
+def test_sketch_counts_types_and_lines_as_summarise_does():
+    """Without faults the host reads only types and line counts, and reads them alike."""
+    line = {"ItemRef": {"FullName": "Labor"}, "Quantity": "2"}
+    invoice = {"InvoiceAdd": {"CustomerRef": {"FullName": "A"}, "InvoiceLineAdd": [line] * 3}}
+    for doc in (document("InvoiceAddRq", invoice), add_rq("Customer", "A"), "not xml"):
+        quick, full = sketch(doc), summarise(doc)
+        assert (quick.types, quick.lines) == (full.types, full.lines)
 
 
 def test_jitter_is_seeded():

@@ -14,6 +14,8 @@ from lxml import etree
 
 import qbschema
 from qbschema import SchemaDataError, check_element, schema
+from qbschema.check import read_checked
+from qbschema.model import simple_problem, value_test
 from tests.conftest import XSD_DIR, needs_xsd
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -145,6 +147,68 @@ def test_check_element_agrees_with_the_xsd(keys):
     ours = not check_element(schema(), request, schema().request_node("CustomerAddRq"))
     theirs = not qbschema.validate_xsd(_wrap(request))
     assert ours == theirs
+
+
+# Values that break a CustomerAdd field, and a field it does not know.
+BAD_FIELDS = {"IsActive": "maybe", "Name": "x" * 42, "Bogus": "1", "Email": "e" * 1024}
+FIELD_CHOICES = [(key, False) for key in CUSTOMER_FIELDS] + [(key, True) for key in BAD_FIELDS]
+
+
+@settings(max_examples=80, deadline=None)
+@given(fields=st.lists(st.sampled_from(FIELD_CHOICES), max_size=9))
+def test_read_checked_finds_the_problem_check_element_lists_first(fields):
+    """For any order, repetition or bad value of fields, the one-pass check names the same
+    first problem as ``check_element``, and a clean element reads as ``Schema.read`` reads."""
+    request = etree.fromstring("<CustomerAddRq><CustomerAdd/></CustomerAddRq>")
+    for key, bad in fields:
+        if bad:
+            etree.SubElement(request[0], key).text = BAD_FIELDS[key]
+        else:
+            value = CUSTOMER_FIELDS[key]
+            request[0].append(schema().build(key, _child_node("CustomerAdd", key), value))
+    node = schema().request_node("CustomerAddRq")
+    problems = check_element(schema(), request, node)
+    checked = read_checked(request, node)
+    assert checked.problem == (problems[0] if problems else None)
+    if not problems:
+        assert checked.value == schema().read(request, node)
+
+
+def test_read_checked_can_cut_long_texts_instead_of_refusing_them():
+    """With ``cut_long_texts`` a 42-character Name is listed as too long, not a problem."""
+    request = etree.fromstring(
+        f"<CustomerAddRq><CustomerAdd><Name>{'x' * 42}</Name></CustomerAdd></CustomerAddRq>"
+    )
+    node = schema().request_node("CustomerAddRq")
+    checked = read_checked(request, node, cut_long_texts=True)
+    assert checked.problem is None
+    assert [(leaf.tag, limit) for leaf, _field, limit in checked.too_long] == [("Name", 41)]
+    assert "41" in read_checked(request, node).problem.message
+
+
+def test_read_checked_reports_text_between_elements_apart():
+    """Text after an element is not a content-model problem: it comes back as ``stray``."""
+    request = etree.fromstring(
+        "<CustomerAddRq><CustomerAdd><Name>A</Name>oops</CustomerAdd></CustomerAddRq>"
+    )
+    checked = read_checked(request, schema().request_node("CustomerAddRq"))
+    assert checked.problem is None
+    assert [e.tag for e in checked.stray] == ["CustomerAdd", "Name"]
+
+
+SAMPLE_TEXTS = ["", " ", "0", "-1", "+5", "1.5", ".5", "12.345", "true", "TRUE", "maybe"]
+SAMPLE_TEXTS += ["2026-01-05", "2026-13-40", "2026-01-05T09:00:00-05:00", "PT1H", "PT", "x" * 42]
+
+
+def test_value_test_agrees_with_simple_problem_for_every_simple_type():
+    """The fast value check says valid exactly when ``simple_problem`` finds nothing."""
+    data = json.loads((ROOT / "qbschema" / "qbxml160.json").read_text())
+    simples = [n["s"] for n in data["nodes"].values() if n["c"] is None]
+    simples += [spec for n in data["nodes"].values() for spec in n["a"].values()]
+    for simple in simples:
+        enum = (simple or {}).get("enum", [])
+        for text in SAMPLE_TEXTS + enum + [f"{e}x" for e in enum]:
+            assert value_test(simple)(text) == (simple_problem(simple, text) is None)
 
 
 def _child_node(parent_rq_child: str, key: str):

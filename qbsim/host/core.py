@@ -26,7 +26,7 @@ from qbsim.events import EventLog
 from qbsim.faults import FaultPlan, load_plan
 from qbsim.host.desktop import DO_NOT_CARE, MULTI_USER, Desktop
 from qbsim.host.injector import FaultInjector
-from qbsim.host.requests import RequestSummary, read_response, summarise
+from qbsim.host.requests import RequestSummary, read_response, sketch, summarise
 from qbsim.host.user import QuickBooksUser
 from qbsim.model.base import CompanyState
 from qbsim.model.refs import ITEM_KINDS
@@ -140,7 +140,11 @@ class QuickBooksHost:
         with self._line.request() as turn:
             yield turn
             self.served += 1
-            summary = summarise(request_xml, self._name_of)
+            summary = (
+                summarise(request_xml, self._name_of)
+                if self.faults.reads_requests
+                else sketch(request_xml)
+            )
             armed = self.faults.before_request(summary, ids)
             try:
                 if precheck is not None:

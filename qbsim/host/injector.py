@@ -41,6 +41,12 @@ class FaultInjector:
     in_use: list[effects.InUse] = field(default_factory=list)
     _tallies: list[_Tally] = field(init=False)
 
+    @property
+    def reads_requests(self) -> bool:
+        """Whether a fault of the plan looks at requests (their types, names and records);
+        else the host needs only their types and sizes."""
+        return any(not fault.is_timed for fault in self.plan.faults)
+
     def __post_init__(self) -> None:
         self.rng = random.Random(f"{self.seed}/faults")
         self._tallies = [_Tally() for _ in self.plan.faults]

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 
 from lxml import etree
 
+from qbschema import schema
 from qbsim.faults import Target
 
 NameOf = Callable[[str, str], "str | None"]  # (kind, ListID) -> FullName now, or None
@@ -71,6 +73,49 @@ def summarise(request_xml: str | bytes, name_of: NameOf | None = None) -> Reques
         if request.tag.endswith("AddRq") and mine and mine[0].kind == request.tag[:-5]:
             adds.append((mine[0], request))
     return RequestSummary(tuple(types), tuple(targets), tuple(lines), tuple(adds))
+
+
+def sketch(request_xml: str | bytes) -> RequestSummary:
+    """The request types and line counts of a document, and nothing else: what latency needs
+    when no fault looks at requests (``summarise`` also finds every record named, which
+    costs a walk of the whole document).
+
+    Lines are counted by tag among the schema's line elements; that equals ``summarise``'s
+    count for every document QuickBooks answers (a schema-valid one), the only kind whose
+    latency is charged.
+    """
+    # No line element can be in a text that never spells one (bytes may be in any encoding,
+    # so they are always looked through).
+    no_lines = isinstance(request_xml, str) and not (
+        "LineAdd" in request_xml or "LineMod" in request_xml
+    )
+    types, lines = [], []
+    for request in _requests(request_xml):
+        types.append(request.tag)
+        lines.append(0 if no_lines else sum(1 for _ in request.iter(*_line_tags())))
+    return RequestSummary(tuple(types), (), tuple(lines))
+
+
+@cache
+def _line_tags() -> tuple[str, ...]:
+    """Every qbXML element name that ``_is_line`` counts."""
+    names = {name for node_id in schema().elements.values() for name in _names(node_id)}
+    return tuple(sorted(name for name in names if "LineAdd" in name or "LineMod" in name))
+
+
+def _names(node_id: str) -> set[str]:
+    """The element names within a node's content, at any depth."""
+    found: set[str] = set()
+    pending, seen = [schema().node(node_id)], set()
+    while pending:
+        node = pending.pop()
+        if node.id in seen:
+            continue
+        seen.add(node.id)
+        for name, (sub, _) in node.kids.items():
+            found.add(name)
+            pending.append(sub)
+    return found
 
 
 def _without_request_id(request: etree._Element) -> bytes:

@@ -1,7 +1,8 @@
 """The company file's state: records, IDs, EditSequences, names, the deleted history, time.
 
 Records are kept in the shape QuickBooks returns them (``CustomerRet`` data as a plain dict of
-qbXML field names), so a query answers with a copy. Nothing here knows XML.
+qbXML field names), so an answer shows the stored data as it is (read-only, see
+``qbsim.errors.Outcome``; ``Record.snapshot`` makes a copy to keep). Nothing here knows XML.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 Clock = Callable[[], datetime]
@@ -56,6 +58,7 @@ def parse_qb_date(text: str) -> date:
     return date(year, month, day)
 
 
+@lru_cache(maxsize=256)  # a query's filter bounds, met again for every record it weighs
 def parse_moment(text: str, tz: timezone, end_of_day: bool) -> datetime:
     """A DATETIMETYPE or DATETYPE filter value as an aware datetime (QuickBooks' rules).
 
@@ -97,6 +100,7 @@ def plain_copy(value: Any) -> Any:
 
 
 OWNER_REFS = ("CustomerRef", "VendorRef", "EntityRef", "PayeeEntityRef")
+_NO_RECORDS: dict[str, Record] = {}  # the table of a kind with none yet (never written to)
 
 
 def owner(ret: dict[str, Any]) -> str | None:
@@ -178,7 +182,7 @@ class CompanyState:
         return self.records.setdefault(kind, {})
 
     def find(self, kind: str, record_id: str) -> Record | None:
-        return self.records.get(kind, {}).get(record_id)
+        return self.records.get(kind, _NO_RECORDS).get(record_id)
 
     def find_any(self, kinds: tuple[str, ...], record_id: str) -> Record | None:
         for kind in kinds:
@@ -196,10 +200,11 @@ class CompanyState:
         moment = self.now()
         record_id = self.new_id(moment)
         sequence = self.next_sequence(moment)
+        stamp = qb_datetime(moment)
         stamped = {
             id_field: record_id,
-            "TimeCreated": qb_datetime(moment),
-            "TimeModified": qb_datetime(moment),
+            "TimeCreated": stamp,
+            "TimeModified": stamp,
             "EditSequence": str(sequence),
         }
         stamped.update(ret)

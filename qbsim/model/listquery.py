@@ -36,7 +36,7 @@ def list_query(state: CompanyState, kind: str | tuple[str, ...], body: dict) -> 
         return _by_key(state, kinds, body.get("ListID", []), body.get("FullName", []))
     matches = [r for r in state.all(kinds) if passes(state, r, body)]
     matches.sort(key=sort_key)
-    return Outcome([(f"{r.kind}Ret", r.snapshot()) for r in matches])
+    return Outcome(matches=[(f"{r.kind}Ret", r) for r in matches])
 
 
 def sort_key(record: Record) -> str:
@@ -51,11 +51,11 @@ def _by_key(state: CompanyState, kinds: tuple, ids: list[str], names: list[str])
         _collect(state.find_any(kinds, list_id), list_id, found, missing)
     for name in names:
         _collect(refs.find_named(state, kinds, {"FullName": name}), name, found, missing)
-    children = [(f"{r.kind}Ret", r.snapshot()) for r in found]
+    matches = [(f"{r.kind}Ret", r) for r in found]
     if missing:
         warning = status.partial(missing[0])
-        return Outcome(children, warning.code, warning.message, warning.severity)
-    return Outcome(children)
+        return Outcome([], warning.code, warning.message, warning.severity, matches=matches)
+    return Outcome(matches=matches)
 
 
 def _collect(record: Record | None, key: str, found: list, missing: list) -> None:
@@ -84,15 +84,17 @@ def _active(ret: dict, wanted: str) -> bool:
 
 
 def _name_matches(name: str, body: dict) -> bool:
-    folded = name.casefold()
     name_filter = body.get("NameFilter")
+    range_filter = body.get("NameRangeFilter")
+    if not (name_filter or range_filter):
+        return True
+    folded = name.casefold()
     if name_filter:
         wanted = name_filter["Name"].casefold()
         criterion = name_filter["MatchCriterion"]
         if criterion == "StartsWith":
             return folded.startswith(wanted)
         return folded.endswith(wanted) if criterion == "EndsWith" else wanted in folded
-    range_filter = body.get("NameRangeFilter")
     if range_filter:
         low = range_filter.get("FromName", "").casefold()
         high = range_filter.get("ToName")

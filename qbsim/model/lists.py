@@ -93,7 +93,7 @@ def list_add(state: CompanyState, kind: str, body: dict[str, Any]) -> Outcome:
     listfields.set_opening_balances(kind, record.ret)
     adjust_balance(state, record, opening)
     record.ret = ordered(record.ret, ret_node(kind))
-    return Outcome([(f"{kind}Ret", record.snapshot())])
+    return Outcome([(f"{kind}Ret", record.ret)])
 
 
 def _parent(state: CompanyState, spec: ListKind, ref: dict | None) -> Record | None:
@@ -180,7 +180,7 @@ def list_mod(state: CompanyState, kind: str, body: dict[str, Any]) -> Outcome:
     _cascade_active(state, record, was_active)
     if renamed:
         _refresh_refs(state, renamed)
-    return Outcome([(f"{kind}Ret", record.snapshot())])
+    return Outcome([(f"{kind}Ret", record.ret)])
 
 
 def _record_to_modify(state: CompanyState, spec: ListKind, data: dict) -> Record:

@@ -106,8 +106,8 @@ def resolve_refs(
     if not isinstance(data, dict):
         return
     for key, value in data.items():
-        if key in skip:
-            continue
+        if not isinstance(value, (dict, list)) or key in skip:
+            continue  # a plain value holds no reference
         if key.endswith("Ref") and isinstance(value, dict) and key in REF_KINDS:
             kinds, word = REF_KINDS[key]
             record = find_named(state, kinds, value)

@@ -115,22 +115,52 @@ def canonical(text: str, simple: dict | None) -> str:
     return text
 
 
+# Leaf kinds whose text ``canonical`` may rewrite; every other kind is kept as given.
+_CANONICAL_KINDS = frozenset({"BOOLTYPE", "AMTTYPE", "PRICETYPE", "PERCENTTYPE", "INTTYPE"}) | {
+    "DATETYPE"
+}
+
+
+@cache
+def _rewrites(node_id: str) -> bool:
+    """Whether ``canonical`` can change a text of this leaf (else shaping keeps it as is)."""
+    return (schema().node(node_id).simple or {}).get("k") in _CANONICAL_KINDS
+
+
+@cache
+def _shape_plan(node_id: str) -> dict[str, tuple[Node, bool, bool]]:
+    """Each child of a node: (its node, whether it is a leaf, whether shaping may rewrite
+    its text), looked up once per node rather than once per value."""
+    node = schema().node(node_id)
+    return {
+        name: (sub, sub.content is None, _rewrites(sub.id)) for name, (sub, _) in node.kids.items()
+    }
+
+
 def shape(value: Any, node: Node) -> Any:
     """``value`` cut to what ``node`` can hold (unknown children dropped, at every level), with
     leaf values in their canonical form."""
-    if node.is_leaf:
-        return canonical(value, node.simple) if isinstance(value, str) else value
+    if node.content is None:
+        if isinstance(value, str) and _rewrites(node.id):
+            return canonical(value, node.simple)
+        return value
     if not isinstance(value, dict):
         return value
+    plan = _shape_plan(node.id)
     out: dict[str, Any] = {}
     for key, item in value.items():
-        if key not in node.children:
+        step = plan.get(key)
+        if step is None:
             continue
-        sub = child_node(node, key)
+        sub, leaf, rewrites = step
         if isinstance(item, list):
             out[key] = [shape(one, sub) for one in item]
-        else:
+        elif not leaf:
             out[key] = shape(item, sub)
+        elif rewrites and isinstance(item, str):
+            out[key] = canonical(item, sub.simple)
+        else:
+            out[key] = item  # a leaf kept as given
     return out
 
 

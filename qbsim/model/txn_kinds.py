@@ -7,7 +7,7 @@ in its messages ("... in the Invoice.", "... in the SalesOrder." in a real captu
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from typing import Any
 
 from qbschema import ATTRS, Node
@@ -43,7 +43,7 @@ class TxnKind:
     buying: bool = False  # item prices come from the purchase side
     unsimulated: tuple[str, ...] = ()
 
-    @property
+    @cached_property
     def line_tags(self) -> tuple[str, ...]:
         """Ret elements that are lines (dropped from a query unless IncludeLineItems)."""
         tags = tuple(dict.fromkeys(lines.ret for lines in self.lines))

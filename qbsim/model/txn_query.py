@@ -26,16 +26,17 @@ _ACCOUNT_KEYS = ("ARAccountRef", "APAccountRef", "DepositToAccountRef")
 def view(
     state: CompanyState, record: Record, lines: bool = True, linked: bool = True
 ) -> dict[str, Any]:
-    """The Ret of a stored transaction, with or without its lines and LinkedTxn."""
-    kind = KINDS[record.kind]
-    ret = record.snapshot()
+    """The Ret of a stored transaction, with or without its lines and LinkedTxn (the stored
+    data itself when it is shown whole: read-only, as ``Outcome`` says)."""
+    ret = record.ret
     if not lines:
-        for tag in kind.line_tags:
-            ret.pop(tag, None)
+        dropped = KINDS[record.kind].line_tags
+        if any(tag in ret for tag in dropped):
+            ret = {key: value for key, value in ret.items() if key not in dropped}
     if linked and "LinkedTxn" in txn_node(record.kind).children:
         found = linked_txns(state, record)
         if found:
-            ret["LinkedTxn"] = found
+            ret = {**ret, "LinkedTxn": found}
     return ret
 
 
@@ -55,15 +56,17 @@ def txn_query(state: CompanyState, kind_name: str, body: dict[str, Any]) -> Outc
         )
     lines = body.get("IncludeLineItems") in ("true", "1")
     linked = body.get("IncludeLinkedTxns") in ("true", "1")
-    children = [(f"{kind_name}Ret", view(state, r, lines, linked)) for r in found]
+    matches = [(f"{kind_name}Ret", r) for r in found]
 
-    def later_pages(record: Record) -> dict[str, Any]:  # iterator pages keep the same shape
+    def shown(record: Record) -> dict[str, Any]:  # iterator pages keep the same shape
         return view(state, record, lines, linked)
 
     if missing:
         warning = status.partial(missing[0])
-        return Outcome(children, warning.code, warning.message, warning.severity, view=later_pages)
-    return Outcome(children, view=later_pages)
+        return Outcome(
+            [], warning.code, warning.message, warning.severity, view=shown, matches=matches
+        )
+    return Outcome(view=shown, matches=matches)
 
 
 def _order(record: Record) -> tuple[str, int]:

@@ -74,8 +74,9 @@ def _request_node(request: str, aggregate: str) -> Node:
 
 def _check_dates(data: dict[str, Any], node: Node) -> None:
     """3020 for any DATETYPE value that is no calendar date; normalises the rest."""
+    dated = _dated_children(node.id)
     for key, value in data.items():
-        if key not in node.children:
+        if key not in dated:
             continue
         sub = child_node(node, key)
         if isinstance(value, str) and (sub.simple or {}).get("k") == "DATETYPE" and value:
@@ -86,6 +87,21 @@ def _check_dates(data: dict[str, Any], node: Node) -> None:
             for one in value:
                 if isinstance(one, dict):
                     _check_dates(one, sub)
+
+
+@cache
+def _dated_children(node_id: str) -> frozenset[str]:
+    """The children of a node that are dates or hold dates (the only ones to look at)."""
+    node = schema().node(node_id)
+    return frozenset(name for name, (sub, _) in node.kids.items() if _holds_dates(sub.id))
+
+
+@cache
+def _holds_dates(node_id: str) -> bool:
+    node = schema().node(node_id)
+    if node.content is None:
+        return (node.simple or {}).get("k") == "DATETYPE"
+    return bool(_dated_children(node_id))
 
 
 def _number(state: CompanyState, kind: TxnKind, ret: dict[str, Any]) -> None:
