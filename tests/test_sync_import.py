@@ -223,3 +223,15 @@ def test_every_type_of_one_import_reads_from_the_same_mark():
     add(w.company, "Customer", {"Name": "Later"})
     w.sync()
     assert len(w.app.invoices.all()) == 1
+
+
+def test_proxied_record_takes_no_change_from_quickbooks():
+    """A proxied customer is out of syncing both ways: an edit in QuickBooks stays there."""
+    w = World()
+    customer = _synced_acme(w)
+    w.store.flags.set(customer, "proxy")
+    phone = w.app.customers.get(customer).get("phone")
+    mod(w.company, "Customer", w.qb_named("Customer", "Acme"), {"Phone": "555-0199"})
+    report = w.sync()
+    assert w.app.customers.get(customer).get("phone") == phone
+    assert ("customer", "updated") not in report.imported

@@ -24,7 +24,7 @@ from syncengine.store import Entity
 
 PROXY, PREVENT = "proxy", "prevent_sync"
 COMES_BACK = "Its next change in the app queues a PSR again; Resync queues it now."
-IMPORTS_STILL = "QuickBooks' own changes to it still import."
+NOT_IMPORTED = "QuickBooks' own changes to it are not imported either."
 
 
 def proxy(app: App, entity_id: int) -> ActionResult:
@@ -37,7 +37,7 @@ def proxy(app: App, entity_id: int) -> ActionResult:
             app.queue.remove(queued.id, "proxied: kept out of QuickBooks")
         app.store.flags.set(entity.id, PROXY)
     taken = f"PSR {queued.id} ({queued.action}) deleted from the queue. " if queued else ""
-    note = f"{taken}No change of it goes to QuickBooks until the proxy is removed. {IMPORTS_STILL}"
+    note = f"{taken}No change of it goes to QuickBooks until the proxy is removed. {NOT_IMPORTED}"
     return ActionResult(named(entity), "proxied", note)
 
 
@@ -48,7 +48,7 @@ def prevent_sync(app: App, entity_id: int) -> ActionResult:
         entity = _flaggable(app, entity_id, PREVENT)
         app.store.flags.set(entity.id, PREVENT)
         queued = open_psr(app, entity.id)
-    note = f"None of its changes is queued any more. {IMPORTS_STILL}"
+    note = f"None of its changes is queued any more. {NOT_IMPORTED}"
     if queued is not None:
         note = (
             f"PSR {queued.id} ({queued.action}) is still in the queue and goes to QuickBooks"

@@ -88,9 +88,14 @@ class Intake:
         entities = store.entities.get_many(ids)
         queued = store.psrs.for_entities(ids, ACTIVE_STATES)
         baselines = store.baselines.get_many(ids)
+        flagged = store.flags.flagged(ids)
         updates, new_baselines, log = [], {}, []
         for kind, ret, link in linked:
             entity = entities[link.entity_id]
+            if entity.id in flagged:  # proxy / prevent sync: out of syncing in both directions
+                note = "proxied or marked prevent sync: QuickBooks' change not imported"
+                log.append(self._log(entity, "skipped", qb_id(ret), f"{entity.name!r}: {note}"))
+                continue
             psr = queued.get(entity.id)
             hold = psr is not None and psr.action in ("add", "modify")
             baseline = self._update_one(entity, kind, ret, baselines.get(entity.id), hold, log)
