@@ -59,6 +59,7 @@ class MessageStore:
         requests: Sequence[MessageRequest] = (),
     ) -> MessageSet:
         """Persist a message set and its requests; call this before the request leaves."""
+        now = self._store.now()
         with self._store.write() as conn:
             seq = conn.execute(
                 "SELECT COALESCE(MAX(seq), 0) + 1 FROM message_sets WHERE job_id = ?", (job_id,)
@@ -66,20 +67,31 @@ class MessageStore:
             conn.execute(
                 "INSERT INTO message_sets (id, job_id, seq, request_xml, saved_at)"
                 " VALUES (?, ?, ?, ?, ?)",
-                (message_set_id, job_id, seq, request_xml, self._store.now()),
+                (message_set_id, job_id, seq, request_xml, now),
             )
             conn.executemany(
                 "INSERT INTO message_requests (message_set_id, request_id, request_type, psr_id)"
                 " VALUES (?, ?, ?, ?)",
                 [(message_set_id, r.request_id, r.request_type, r.psr_id) for r in requests],
             )
-        return self.get(message_set_id)
+        return MessageSet(
+            id=message_set_id,
+            job_id=job_id,
+            seq=seq,
+            request_xml=request_xml,
+            state=SAVED,
+            status_code=None,
+            response_xml=None,
+            saved_at=now,
+            sent_at=None,
+            answered_at=None,
+        )
 
     def mark_sent(self, message_set_id: str) -> None:
         """The set has gone to QuickBooks: its PSRs' job items become ``sent``."""
         now = self._store.now()
         with self._store.write() as conn:
-            job_id = self.get(message_set_id).job_id
+            job_id = self._job_of(message_set_id)
             conn.execute(
                 "UPDATE message_sets SET state = ?, sent_at = ? WHERE id = ?",
                 (SENT, now, message_set_id),
@@ -106,7 +118,7 @@ class MessageStore:
         now = self._store.now()
         state = RECOVERED if recovered else ANSWERED
         with self._store.write() as conn:
-            job_id = self.get(message_set_id).job_id
+            job_id = self._job_of(message_set_id)
             conn.execute(
                 "UPDATE message_sets SET state = ?, status_code = ?, response_xml = ?,"
                 " answered_at = ? WHERE id = ?",
@@ -117,7 +129,7 @@ class MessageStore:
     def abandon(self, message_set_id: str) -> None:
         """Give up on a set QuickBooks never stored (its PSRs are to be sent again)."""
         with self._store.write() as conn:
-            self.get(message_set_id)
+            self._job_of(message_set_id)
             conn.execute(
                 "UPDATE message_sets SET state = ? WHERE id = ?", (ABANDONED, message_set_id)
             )
@@ -130,6 +142,15 @@ class MessageStore:
         if row is None:
             raise NotFound(f"no message set {message_set_id!r}")
         return MessageSet(**dict(row))
+
+    def _job_of(self, message_set_id: str) -> int:
+        """The job a saved set belongs to (without reading its texts); :class:`NotFound`."""
+        row = self._store.conn.execute(
+            "SELECT job_id FROM message_sets WHERE id = ?", (message_set_id,)
+        ).fetchone()
+        if row is None:
+            raise NotFound(f"no message set {message_set_id!r}")
+        return int(row[0])
 
     def requests(self, message_set_id: str) -> list[MessageRequest]:
         """The requests the set carries, in the order they were saved."""
