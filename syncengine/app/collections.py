@@ -162,12 +162,26 @@ class Collection:
                 self.queue.record([prepared.change("updated", self.etype.is_list)])
         return self.get(record_id)
 
-    def _edited(self, entity: Entity, fields: dict[str, Any]) -> _Prepared:
+    def imported(
+        self, entity: Entity, fields: dict[str, Any], resolve: Resolver
+    ) -> EntityRow | None:
+        """The row that stores QuickBooks' values for one record of an import page, checked
+        as :meth:`update` checks them (:class:`RecordError` if they cannot be stored), or
+        None if nothing changes. The caller writes the rows of a page together; ``resolve``,
+        shared by the page, sees the records prepared before this one."""
+        row = self._edited(entity, dict(fields), resolve).row
+        if (row.data, row.name, row.status) == (entity.data, entity.name, entity.status):
+            return None
+        return row
+
+    def _edited(
+        self, entity: Entity, fields: dict[str, Any], resolve: Resolver | None = None
+    ) -> _Prepared:
         where = label(self.etype, entity.data, entity.id)
         status = entity.status
         if "status" in fields:
             status = self._status(fields.pop("status"), where)
-        resolve = Resolver(self.store)
+        resolve = resolve or Resolver(self.store)
         data = clean(self.etype, fields, resolve, where, base=entity.data)
         name = record_name(self.etype, data)
         resolve.remember(entity.id, self.etype.key, data, name)

@@ -18,14 +18,16 @@ goes to the sync log (direction ``import``) and so to the job's report.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from syncengine import mapping
+from syncengine.app.collections import Collection
 from syncengine.app.statuses import STATUS_TABLE
+from syncengine.app.validate import Resolver
 from syncengine.errors import RecordError
 from syncengine.mapping import Unresolved
-from syncengine.store import Entity, Link, LinkUpdate, LogEntry
+from syncengine.store import Entity, EntityRow, Link, LinkUpdate, LogEntry
 from syncengine.store.psrs import ACTIVE_STATES
 from syncengine.sync.context import Context
 from syncengine.sync.merge import describe, merge
@@ -41,6 +43,15 @@ def _echo(links: dict[str, Link], ret: dict[str, Any]) -> bool:
     """The record is as we last wrote or read it: its EditSequence is the link's."""
     link = links.get(qb_id(ret))
     return link is not None and link.edit_sequence == ret.get("EditSequence")
+
+
+@dataclass
+class _Page:
+    """The app rows one import page changes, written together at the end of the page."""
+
+    collection: Collection
+    resolve: Resolver
+    rows: list[EntityRow] = field(default_factory=list)
 
 
 class Intake:
@@ -90,6 +101,7 @@ class Intake:
         baselines = store.baselines.get_many(ids)
         flagged = store.flags.flagged(ids)
         updates, new_baselines, log = [], {}, []
+        page = _Page(self.ctx.app.collection(entity_type), Resolver(store))
         for kind, ret, link in linked:
             entity = entities[link.entity_id]
             if entity.id in flagged:  # proxy / prevent sync: out of syncing in both directions
@@ -98,13 +110,15 @@ class Intake:
                 continue
             psr = queued.get(entity.id)
             hold = psr is not None and psr.action in ("add", "modify")
-            baseline = self._update_one(entity, kind, ret, baselines.get(entity.id), hold, log)
+            before = baselines.get(entity.id)
+            baseline = self._update_one(entity, kind, ret, before, hold, page, log)
             if baseline is not None:
                 new_baselines[entity.id] = baseline
             stamp = ret.get("TimeModified")
             updates.append(
                 LinkUpdate(entity.id, entity_type, link.qb_id, ret.get("EditSequence"), kind, stamp)
             )
+        store.entities.update_many(page.rows)
         store.links.upsert_many(updates)
         store.baselines.put_many(new_baselines)
         store.log.add_many(log)
@@ -116,6 +130,7 @@ class Intake:
         ret: dict,
         baseline: dict | None,
         hold: bool,
+        page: _Page,
         log: list[LogEntry],
     ) -> dict | None:
         """Merge one QuickBooks version into its app record; the new baseline (None: keep)."""
@@ -130,12 +145,13 @@ class Intake:
         result = merge(entity.entity_type, entity.data, baseline, raw, hold)
         if result.updates:
             try:
-                collection = self.ctx.app.collection(entity.entity_type)
-                collection.update(entity.id, True, **result.updates)
+                row = page.collection.imported(entity, result.updates, page.resolve)
             except RecordError as exc:
                 message = f"{label}: QuickBooks' values not stored in the app: {exc}"
                 log.append(self._log(entity, "skipped", qb_id(ret), message))
                 return None
+            if row is not None:
+                page.rows.append(row)
         if result.conflicts:
             log.append(self._log(entity, "conflict", qb_id(ret), describe(label, result, False)))
         elif result.updates:
