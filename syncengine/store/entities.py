@@ -57,17 +57,13 @@ def chunks(ids: Sequence[int], size: int = CHUNK) -> Iterable[Sequence[int]]:
         yield ids[start : start + size]
 
 
+# The columns of an Entity, in its field order: every query that builds one selects these.
+COLUMNS = "id, entity_type, name, status, data, created_at, modified_at, deleted_at"
+_E_COLUMNS = ", ".join(f"e.{c}" for c in COLUMNS.split(", "))
+
+
 def _entity(row: Any) -> Entity:
-    return Entity(
-        row["id"],
-        row["entity_type"],
-        row["name"],
-        row["status"],
-        json.loads(row["data"]),
-        row["created_at"],
-        row["modified_at"],
-        row["deleted_at"],
-    )
+    return Entity(row[0], row[1], row[2], row[3], json.loads(row[4]), row[5], row[6], row[7])
 
 
 class EntityStore:
@@ -126,15 +122,15 @@ class EntityStore:
         for part in chunks(list(ids)):
             marks = ",".join("?" * len(part))
             for row in self._store.conn.execute(
-                f"SELECT * FROM entities WHERE id IN ({marks})", tuple(part)
+                f"SELECT {COLUMNS} FROM entities WHERE id IN ({marks})", tuple(part)
             ):
-                out[row["id"]] = _entity(row)
+                out[row[0]] = _entity(row)
         return out
 
     def find(self, entity_type: str, name: str) -> list[Entity]:
         """Live (not deleted) records of a type whose name matches, ignoring case."""
         rows = self._store.conn.execute(
-            "SELECT * FROM entities WHERE entity_type = ? AND name = ? COLLATE NOCASE"
+            f"SELECT {COLUMNS} FROM entities WHERE entity_type = ? AND name = ? COLLATE NOCASE"
             " AND deleted_at IS NULL ORDER BY id",
             (entity_type, name),
         )
@@ -152,7 +148,7 @@ class EntityStore:
 
     def all(self, entity_type: str, include_deleted: bool = False) -> list[Entity]:
         """Every record of a type, oldest first."""
-        sql = "SELECT * FROM entities WHERE entity_type = ?"
+        sql = f"SELECT {COLUMNS} FROM entities WHERE entity_type = ?"
         if not include_deleted:
             sql += " AND deleted_at IS NULL"
         rows = self._store.conn.execute(sql + " ORDER BY id", (entity_type,))
@@ -162,7 +158,7 @@ class EntityStore:
         """Live records QuickBooks does not hold (no link, or its object deleted there) that
         nothing will send: no PSR queued, locked or failed, no proxy or prevent-sync flag."""
         rows = self._store.conn.execute(
-            "SELECT e.* FROM entities e LEFT JOIN links l ON l.entity_id = e.id"
+            f"SELECT {_E_COLUMNS} FROM entities e LEFT JOIN links l ON l.entity_id = e.id"
             " WHERE e.deleted_at IS NULL AND (l.entity_id IS NULL OR l.qb_deleted_at IS NOT NULL)"
             " AND NOT EXISTS (SELECT 1 FROM psrs p WHERE p.entity_id = e.id"
             "   AND p.state IN ('queued', 'locked', 'failed'))"

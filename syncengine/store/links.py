@@ -55,10 +55,15 @@ ON CONFLICT (entity_id) DO UPDATE SET
 """
 
 
+# The columns of a Link, in its field order: every query that builds one selects these.
+COLUMNS = (
+    "entity_id, entity_type, qb_type, qb_id, edit_sequence, qb_active, synced_at,"
+    " qb_modified_at, qb_deleted_at"
+)
+
+
 def _link(row) -> Link:
-    values = dict(row)
-    values["qb_active"] = bool(values["qb_active"])
-    return Link(**values)
+    return Link(row[0], row[1], row[2], row[3], row[4], bool(row[5]), row[6], row[7], row[8])
 
 
 class LinkStore:
@@ -76,15 +81,16 @@ class LinkStore:
         out: dict[int, Link] = {}
         for part in chunks(list(entity_ids)):
             marks = ",".join("?" * len(part))
-            sql = f"SELECT * FROM links WHERE entity_id IN ({marks})"
+            sql = f"SELECT {COLUMNS} FROM links WHERE entity_id IN ({marks})"
             for row in self._store.conn.execute(sql, tuple(part)):
-                out[row["entity_id"]] = _link(row)
+                out[row[0]] = _link(row)
         return out
 
     def by_qb_id(self, entity_type: str, qb_id: str) -> Link | None:
         """The link holding this ListID/TxnID for an entity type, if any (used by import)."""
         row = self._store.conn.execute(
-            "SELECT * FROM links WHERE entity_type = ? AND qb_id = ?", (entity_type, qb_id)
+            f"SELECT {COLUMNS} FROM links WHERE entity_type = ? AND qb_id = ?",
+            (entity_type, qb_id),
         ).fetchone()
         return None if row is None else _link(row)
 
@@ -95,9 +101,9 @@ class LinkStore:
         for start in range(0, len(ids), CHUNK):
             part = ids[start : start + CHUNK]
             marks = ",".join("?" * len(part))
-            sql = f"SELECT * FROM links WHERE entity_type = ? AND qb_id IN ({marks})"
+            sql = f"SELECT {COLUMNS} FROM links WHERE entity_type = ? AND qb_id IN ({marks})"
             for row in self._store.conn.execute(sql, (entity_type, *part)):
-                out[row["qb_id"]] = _link(row)
+                out[row[3]] = _link(row)
         return out
 
     def upsert_many(self, updates: Sequence[LinkUpdate]) -> None:
