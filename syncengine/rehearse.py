@@ -32,6 +32,7 @@ from qbsim.model.base import DEFAULT_START
 from qbsim.profile import Profile, load_profile
 from syncengine import appgen
 from syncengine.appgen import generate_app
+from syncengine.batchgc import batch_collector
 from syncengine.store import Store, StoreError
 from syncengine.store.db import MEMORY
 from syncengine.sync import SyncJob
@@ -188,7 +189,8 @@ def rehearse(
         stats = DriveStats()
         began = time.perf_counter()
         run = env.process(_jobs(host, store, options, stats, on_exchange))
-        jobs, unfinished = env.run(until=run)
+        with batch_collector():
+            jobs, unfinished = env.run(until=run)
         timings = Timings(env.now, time.perf_counter() - began, generated)
         if str(db) != MEMORY:
             company.save(company_file(db))  # so `qbsync --db W job run --simulated` goes on
