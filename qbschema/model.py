@@ -34,8 +34,11 @@ class SchemaDataError(ValueError):
     ``reason`` a sentence saying what is wrong.
     """
 
-    def __init__(self, path: str, field: str, value: Any, reason: str) -> None:
+    def __init__(
+        self, path: str, field: str, value: Any, reason: str, line: int | None = None
+    ) -> None:
         self.path, self.field, self.value, self.reason = path, field, value, reason
+        self.line = line  # the source line of the element at fault, when read from a document
         super().__init__(path, field, value, reason)
 
     def within(self, parent: str) -> SchemaDataError:
@@ -112,9 +115,28 @@ class Node:
         return None if self.plain_text else value_test(self.simple)
 
     @cached_property
+    def sole_check(self) -> tuple[str, Any] | None:
+        """The leaf's only value check as (``"len"``, ``"pat"`` or ``"enum"``, its argument),
+        when ``accepts`` tests exactly that and nothing else; None otherwise."""
+        simple = self.simple or {}
+        keys = set(simple) - {"k"}
+        if len(keys) != 1 or simple.get("k", "STRTYPE") in _KIND_CHECKS:
+            return None
+        (key,) = keys
+        return (key, simple[key])
+
+    @cached_property
     def limit(self) -> int | None:
         """The leaf's maximum text length, if it has one."""
         return (self.simple or {}).get("len")
+
+    @cached_property
+    def readers(self) -> dict[str, tuple[Node | None, bool]]:
+        """Child name -> (its node, None for a leaf; whether it repeats): what reading needs."""
+        return {
+            name: (None if sub.content is None else sub, repeatable)
+            for name, (sub, repeatable) in self.kids.items()
+        }
 
     @cached_property
     def required_attrs(self) -> tuple[str, ...]:
@@ -471,29 +493,48 @@ class Schema:
 
     # -- lxml element -> Python data ----------------------------------------------
     def read(self, element: etree._Element, node: Node) -> Any:
-        """Plain data from an element: dicts for parents, lists for repeatable children."""
-        attrs = dict(element.attrib)
+        """Plain data from an element: dicts for parents, lists for repeatable children.
+
+        A child the content model does not know raises SchemaDataError (path: the parent's
+        tag, field: the child's, line: its source line)."""
         if node.content is None:
-            text = element.text or ""
-            return {ATTRS: attrs, TEXT: text} if attrs else text
-        out: dict[str, Any] = {ATTRS: attrs} if attrs else {}
-        kids = node.kids
-        for child in element:
-            tag = child.tag
+            return _leaf_data(element)
+        return _parent_data(element, node)
+
+
+def _leaf_data(element: etree._Element) -> Any:
+    text = element.text or ""
+    return {ATTRS: dict(element.attrib), TEXT: text} if element.items() else text
+
+
+def _parent_data(element: etree._Element, node: Node) -> dict[str, Any]:
+    out: dict[str, Any] = {ATTRS: dict(element.attrib)} if element.items() else {}
+    readers = node.readers
+    for child in element:
+        tag = child.tag
+        reader = readers.get(tag)
+        if reader is None:
             if tag.__class__ is not str:
-                continue
-            kid = kids.get(tag)
-            if kid is None:
-                raise SchemaDataError(
-                    element.tag, tag, None, f"{element.tag} has no child element {tag}"
-                )
-            sub, repeatable = kid
-            value = self.read(child, sub)
-            if repeatable:
-                out.setdefault(tag, []).append(value)
-            else:
-                out[tag] = value
-        return out
+                continue  # a comment or processing instruction
+            raise SchemaDataError(
+                element.tag,
+                tag,
+                None,
+                f"{element.tag} has no child element {tag}",
+                child.sourceline,
+            )
+        sub, repeatable = reader
+        if sub is None:  # a leaf, read here rather than in a call of its own
+            value: Any = child.text or ""
+            if child.items():
+                value = {ATTRS: dict(child.attrib), TEXT: value}
+        else:
+            value = _parent_data(child, sub)
+        if repeatable:
+            out.setdefault(tag, []).append(value)
+        else:
+            out[tag] = value
+    return out
 
 
 @cache

@@ -3,7 +3,9 @@
 A request is checked and built when it is made, so a bad value is refused with the record's
 label before anything is sent. Element order, occurrence and value checks come from
 ``qbschema`` (``Schema.build``); this module adds the envelope, the text policy and the limits
-QuickBooks applies beyond the XSD.
+QuickBooks applies beyond the XSD. Data that needs nothing from the text policy and fits the
+schema as given (the common case) is rendered in one compiled walk (``compiled``); anything
+else takes the general path, which says what is wrong.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from lxml import etree
 
 from qbschema import ATTRS, Node, Schema, SchemaDataError, schema
 from syncengine.errors import RecordError, SyncError
+from syncengine.qbxml.compiled import request_text
 from syncengine.qbxml.text import TextChange, apply_text_policy, check_text
 
 QBXML_VERSION = "16.0"
@@ -92,8 +95,13 @@ class Request:
         data = dict(body or {})
         if include:
             data["IncludeRetElement"] = list(include)
-        self.body = apply_text_policy(sch, self.record, rq_type, node, data, self.changes)
-        self.text = self._render(sch, node)
+        text = request_text(node, rq_type, data, self.attrs)
+        if text is None:  # the policy changes something, or the schema refuses something
+            self.body = apply_text_policy(sch, self.record, rq_type, node, data, self.changes)
+            text = self._render(sch, node)
+        else:
+            self.body = data
+        self.text = text
 
     def _render(self, sch: Schema, node: Node) -> str:
         data = dict(self.body)

@@ -14,7 +14,7 @@ from typing import Any
 
 from lxml import etree
 
-from qbschema import ATTRS, TEXT, Node
+from qbschema import ATTRS, Node, SchemaDataError
 from syncengine.errors import QBStatusError, TransportError
 from syncengine.qbxml import status
 from syncengine.qbxml.build import MessageSet, Request, _schema
@@ -166,9 +166,10 @@ def _messages(root: etree._Element, tag: str) -> etree._Element:
 
 
 @cache
-def _rs_nodes() -> dict[str, Node]:
+def _rs_kids() -> dict[str, dict[str, tuple[Node, bool]]]:
+    """Per response type in the schema data, its children's nodes (``Node.kids``)."""
     sch = _schema()
-    return {info["rs"]: sch.node(info["rs_node"]) for info in sch.messages.values()}
+    return {info["rs"]: sch.node(info["rs_node"]).kids for info in sch.messages.values()}
 
 
 def read_generic(element: etree._Element) -> Any:
@@ -190,58 +191,16 @@ def read_generic(element: etree._Element) -> Any:
     return out
 
 
-_TABLES: dict[str, dict[str, tuple[Node, bool, bool]]] = {}
-
-
-def _table(node: Node) -> dict[str, tuple[Node, bool, bool]]:
-    """Per child tag: its node, whether it repeats, whether it is a leaf (cached)."""
-    table = _TABLES.get(node.id)
-    if table is None:
-        sch = _schema()
-        table = {}
-        for name, info in node.children.items():
-            child = sch.node(info.node)
-            table[name] = (child, info.repeatable, child.is_leaf)
-        _TABLES[node.id] = table
-    return table
-
-
-def read_element(element: etree._Element, node: Node) -> dict[str, Any]:
-    """Plain data from a parent element, as ``Schema.read`` gives it (lists where repeatable).
-
-    The same reading as qbschema's, with the per-node lookups cached for the response path.
-    """
-    table = _table(node)
-    out: dict[str, Any] = {ATTRS: dict(element.attrib)} if element.attrib else {}
-    for child in element:
-        entry = table.get(child.tag)
-        if entry is None:
-            if not isinstance(child.tag, str):
-                continue
-            raise ResponseParseError(
-                f"line {child.sourceline}: {element.tag} has no child element {child.tag} in "
-                f"qbXML {_schema().version} (is QuickBooks answering another version?)"
-            )
-        child_node, many, leaf = entry
-        if leaf:
-            value: Any = child.text or ""
-            if child.attrib:
-                value = {ATTRS: dict(child.attrib), TEXT: value}
-        else:
-            value = read_element(child, child_node)
-        if many:
-            out.setdefault(child.tag, []).append(value)
-        else:
-            out[child.tag] = value
-    return out
-
-
-def _read(element: etree._Element, node: Node | None) -> Any:
-    if node is None:
-        return read_generic(element)
-    if node.is_leaf:
+def read_element(element: etree._Element, node: Node) -> Any:
+    """Plain data from an element, as ``Schema.read`` gives it (lists where repeatable); a
+    child the schema does not know is a ResponseParseError naming it and its line."""
+    try:
         return _schema().read(element, node)
-    return read_element(element, node)
+    except SchemaDataError as exc:
+        raise ResponseParseError(
+            f"line {exc.line}: {exc.path} has no child element {exc.field} in qbXML "
+            f"{_schema().version} (is QuickBooks answering another version?)"
+        ) from None
 
 
 def _int(element: etree._Element, name: str, required: bool = False) -> int | None:
@@ -260,8 +219,8 @@ def _int(element: etree._Element, name: str, required: bool = False) -> int | No
 
 def _response(element: etree._Element) -> Response:
     tag = element.tag
-    code = _int(element, "statusCode", required=True)
     attrs = element.attrib
+    code = _int(element, "statusCode", required=True)
     response = Response(
         tag,
         code,  # type: ignore[arg-type]
@@ -272,36 +231,38 @@ def _response(element: etree._Element) -> Response:
         attrs.get("iteratorID"),
         _int(element, "iteratorRemainingCount"),
     )
-    rs_node = _rs_nodes().get(tag)
+    kids = _rs_kids().get(tag)
     direct: dict[str, Any] = {}
     for child in element:
-        if not isinstance(child.tag, str):
+        child_tag = child.tag
+        if child_tag.__class__ is not str:
             continue
-        child_node = _child_node(rs_node, element, child)
-        value = _read(child, child_node)
-        if child.tag == "ErrorRecovery":
+        value = _read_child(kids, element, child)
+        if child_tag == "ErrorRecovery":
             response.error_recovery = value
-        elif child.tag.endswith("Ret"):
+        elif child_tag.endswith("Ret"):
             response.records.append(value)
-            response.record_types.append(child.tag)
+            response.record_types.append(child_tag)
         else:
-            direct[child.tag] = value
+            direct[child_tag] = value
     if direct:
         response.records.append(direct)
         response.record_types.append(tag)
     return response
 
 
-def _child_node(rs_node: Node | None, parent: etree._Element, child: etree._Element):
-    if rs_node is None:
-        return None
-    info = rs_node.children.get(child.tag)
-    if info is None:
+def _read_child(kids: dict | None, parent: etree._Element, child: etree._Element) -> Any:
+    """A child of an ``xxxRs`` read by its schema node, or generically when the response type
+    is not in the schema data (``kids`` None)."""
+    if kids is None:
+        return read_generic(child)
+    kid = kids.get(child.tag)
+    if kid is None:
         raise ResponseParseError(
             f"line {child.sourceline}: {parent.tag} has no child element {child.tag} in qbXML "
             f"{_schema().version}"
         )
-    return _schema().node(info.node)
+    return read_element(child, kid[0])
 
 
 def parse_response(document: str | bytes | etree._Element) -> ResponseSet:
@@ -340,7 +301,7 @@ def parse_request(document: str | bytes | etree._Element) -> MessageSet:
 def _request(element: etree._Element, node: Node | None) -> Request:
     if node is None:
         return Request(element.tag)  # raises BuildError naming the unknown type
-    data = _read(element, node)
+    data = read_element(element, node)
     attrs = data.pop(ATTRS, {})
     include = data.pop("IncludeRetElement", ())
     return Request(
