@@ -24,6 +24,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Sequence
 from contextlib import AbstractContextManager
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -84,6 +85,8 @@ class Store:
     ) -> None:
         self.path = str(path)
         self.clock: Clock = clock or SystemClock()
+        self._last_now: datetime | None = None
+        self._last_stamp = ""
         self.conn = connect(path, timeout)
         self._tx = Transactions(self.conn)
         migrate(self.conn)
@@ -105,7 +108,10 @@ class Store:
 
     def now(self) -> str:
         """The injected clock's current time, as the store writes it."""
-        return stamp(self.clock.now())
+        when = self.clock.now()
+        if when != self._last_now:  # a batch stamps many rows at one instant
+            self._last_now, self._last_stamp = when, stamp(when)
+        return self._last_stamp
 
     def write(self) -> AbstractContextManager[sqlite3.Connection]:
         """A write transaction (``BEGIN IMMEDIATE``); nested blocks join the outer one."""

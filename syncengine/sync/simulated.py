@@ -61,10 +61,14 @@ class SimulatedClock:
     def __init__(self, env: SimulatedTime, start: datetime) -> None:
         self.env = env
         self.start = start
+        self._seconds, self._now = 0.0, start
 
     def now(self) -> datetime:
         """The simulated instant: ``start`` + ``env.now`` seconds."""
-        return self.start + timedelta(seconds=self.env.now)
+        seconds = self.env.now
+        if seconds != self._seconds:
+            self._seconds, self._now = seconds, self.start + timedelta(seconds=seconds)
+        return self._now
 
 
 @dataclass(frozen=True)
