@@ -106,6 +106,21 @@ class LinkStore:
                 out[row[3]] = _link(row)
         return out
 
+    def edit_sequences(self, entity_type: str, qb_ids: Sequence[str]) -> dict[str, str | None]:
+        """The EditSequence last synced for each of these ListIDs/TxnIDs the app holds (the
+        import's echo check, without building whole links)."""
+        out: dict[str, str | None] = {}
+        ids = list(qb_ids)
+        for start in range(0, len(ids), CHUNK):
+            part = ids[start : start + CHUNK]
+            marks = ",".join("?" * len(part))
+            sql = (
+                "SELECT qb_id, edit_sequence FROM links"
+                f" WHERE entity_type = ? AND qb_id IN ({marks})"
+            )
+            out.update(self._store.conn.execute(sql, (entity_type, *part)).fetchall())
+        return out
+
     def upsert_many(self, updates: Sequence[LinkUpdate]) -> None:
         """Create or refresh links, stamped synced now; QuickBooks just gave or confirmed each
         ID, so a link marked deleted is live again (a transaction re-added after undo sync)."""

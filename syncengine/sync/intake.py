@@ -65,8 +65,11 @@ class Intake:
 
     def fresh(self, entity_type: str, records: list[dict[str, Any]]) -> list[str]:
         """The IDs among these (ID + EditSequence) records that are not our own echo."""
-        links = self.ctx.store.links.by_qb_ids(entity_type, [qb_id(r) for r in records])
-        return [qb_id(r) for r in records if not _echo(links, r)]
+        ids = [qb_id(r) for r in records]
+        known = self.ctx.store.links.edit_sequences(entity_type, ids)
+        missing = object()  # not linked: never an echo, whatever its EditSequence
+        pairs = zip(ids, records, strict=True)
+        return [i for i, r in pairs if known.get(i, missing) != r.get("EditSequence")]
 
     def page(self, entity_type: str, rets: list[Ret], last_try: bool = False) -> None:
         """Apply one page of records of an entity type, in one store transaction."""
