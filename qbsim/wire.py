@@ -21,18 +21,20 @@ import hashlib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
 from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape
 
 from lxml import etree
 
-from qbschema import ATTRS, schema
+from qbschema import ATTRS, Node, schema
 from qbschema.check import read_checked
 from qbsim import hresults, status
 from qbsim.errors import NotImplementedInQbsim, Outcome, QBXMLRPError, StatusError
 from qbsim.handlers import HANDLERS
 from qbsim.iterators import continues, page
 from qbsim.model.special import QBXML_VERSIONS
+from qbsim.render import render
 
 if TYPE_CHECKING:
     from qbsim.company import Company
@@ -47,6 +49,7 @@ _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=Fal
 _QUOTE = {'"': "&quot;"}
 _ATTR_SPECIAL = re.compile('[&<>"]')
 _STOP = "stopOnError"
+_OK_ATTRS = f' statusCode="0" statusSeverity="Info" statusMessage="{status.OK}"'
 
 
 @dataclass
@@ -332,16 +335,36 @@ def _project(tag: str, value: Any, include: list[str]) -> Any:
 
 def _build_rs(tag: str, request_id, attrs: dict, outcome: Outcome) -> str:
     rs_tag = tag[:-2] + "Rs"
-    rs_attrs = _status_attrs(request_id, outcome.code, outcome.severity, outcome.message)
-    rs_attrs.update(outcome.rs_attrs)
     meta = attrs.get("metaData", "NoMetaData")
-    if meta != "NoMetaData":
-        rs_attrs["retCount"] = str(len(outcome.children))
+    if meta == "NoMetaData" and not outcome.rs_attrs and outcome.code == 0:
+        head = _ok_attr_text(request_id, outcome)  # the common answer's attributes
+    else:
+        rs_attrs = _status_attrs(request_id, outcome.code, outcome.severity, outcome.message)
+        rs_attrs.update(outcome.rs_attrs)
+        if meta != "NoMetaData":
+            rs_attrs["retCount"] = str(len(outcome.children))
+        head = _attr_text(rs_attrs)
     if meta == "MetaDataOnly" or not outcome.children:
-        return f"<{rs_tag}{_attr_text(rs_attrs)}/>"
-    kids = schema().response_node(tag).kids
-    parts = [f"<{rs_tag}{_attr_text(rs_attrs)}>"]
+        return f"<{rs_tag}{head}/>"
+    parts = [f"<{rs_tag}{head}>"]
+    kids = _response_kids(tag)
     for child_tag, value in outcome.children:
-        parts.append(schema().render(child_tag, kids[child_tag][0], value))
+        parts.append(render(child_tag, kids[child_tag][0], value))
     parts.append(f"</{rs_tag}>")
     return "".join(parts)
+
+
+@cache
+def _response_kids(tag: str) -> dict[str, tuple[Node, bool]]:
+    """The children a request type's answer element can hold."""
+    return schema().response_node(tag).kids
+
+
+def _ok_attr_text(request_id: str | None, outcome: Outcome) -> str:
+    """``_attr_text`` of the attributes of an answer with status 0 and nothing more."""
+    shown = "" if request_id is None else f' requestID="{_attr_escape(request_id)}"'
+    if outcome.message == status.OK and outcome.severity == "Info":
+        return shown + _OK_ATTRS
+    return shown + _attr_text(
+        {"statusCode": "0", "statusSeverity": outcome.severity, "statusMessage": outcome.message}
+    )

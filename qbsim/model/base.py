@@ -42,12 +42,18 @@ def qb_datetime(moment: datetime) -> str:
     return moment.replace(microsecond=0).isoformat()
 
 
+_CENT = Decimal("0.01")
+
+
 def money(value: Decimal) -> str:
     """AMTTYPE text: two decimals."""
-    return f"{value.quantize(Decimal('0.01')):f}"
+    return f"{value.quantize(_CENT):f}"
 
 
 def to_decimal(text: Any, default: str = "0") -> Decimal:
+    """A stored amount as a Decimal; ``default`` when there is none (None or empty)."""
+    if text.__class__ is str and text:
+        return Decimal(text)
     if text in (None, ""):
         return Decimal(default)
     return Decimal(str(text))
@@ -168,9 +174,13 @@ class CompanyState:
 
     def new_id(self, moment: datetime) -> str:
         """A ListID/TxnID in QuickBooks' form: hex counter, dash, epoch seconds of creation."""
+        return self.id_at(int(moment.timestamp()))
+
+    def id_at(self, seconds: int) -> str:
+        """``new_id`` for a moment given as epoch seconds (one reading for many IDs)."""
         value = self.next_id
         self.next_id += 1
-        return f"{value:X}-{int(moment.timestamp())}"
+        return f"{value:X}-{seconds}"
 
     @staticmethod
     def next_sequence(moment: datetime, previous: int = 0) -> int:
@@ -185,8 +195,9 @@ class CompanyState:
         return self.records.get(kind, _NO_RECORDS).get(record_id)
 
     def find_any(self, kinds: tuple[str, ...], record_id: str) -> Record | None:
+        records = self.records
         for kind in kinds:
-            found = self.find(kind, record_id)
+            found = records.get(kind, _NO_RECORDS).get(record_id)
             if found is not None:
                 return found
         return None
@@ -198,8 +209,9 @@ class CompanyState:
     def insert(self, kind: str, ret: dict[str, Any], id_field: str) -> Record:
         """Store a new record, stamping its ID, TimeCreated, TimeModified and EditSequence."""
         moment = self.now()
-        record_id = self.new_id(moment)
-        sequence = self.next_sequence(moment)
+        seconds = int(moment.timestamp())
+        record_id = self.id_at(seconds)
+        sequence = max(seconds, 1)  # next_sequence(moment) of a record that had none
         stamp = qb_datetime(moment)
         stamped = {
             id_field: record_id,

@@ -59,7 +59,8 @@ FIXED_LISTS: dict[str, tuple[str, ...]] = {
 }
 
 
-def _fixed_ref(element: str, ref: dict[str, Any], in_object: str, line: bool) -> dict:
+def fixed_ref(element: str, ref: dict[str, Any], in_object: str, line: bool) -> dict:
+    """The entry of a fixed list (``FIXED_LISTS``) a reference names; 3140 for none."""
     allowed = FIXED_LISTS[element]
     name = ref.get("FullName") or ref.get("ListID") or ""
     match = next((v for v in allowed if v.casefold() == str(name).casefold()), None)
@@ -117,7 +118,7 @@ def resolve_refs(
             value.clear()
             value.update({"ListID": record.id, "FullName": display_name(record)})
         elif key.endswith("Ref") and isinstance(value, dict) and key in FIXED_LISTS:
-            data[key] = _fixed_ref(key, value, in_object, line)
+            data[key] = fixed_ref(key, value, in_object, line)
         elif isinstance(value, (dict, list)):
             nested_line = line or "Line" in key
             resolve_refs(state, value, in_object, nested_line, skip)

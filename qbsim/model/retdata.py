@@ -8,6 +8,8 @@ QuickBooks adds. Plain dicts in, plain dicts out: no XML here.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from functools import cache
 from typing import Any
@@ -22,7 +24,7 @@ ADDRESS_BLOCKS = {
     "OtherNameAddress": "OtherNameAddressBlock",
 }
 _STREET = ("Addr1", "Addr2", "Addr3", "Addr4", "Addr5")
-_BLOCK_LINES = 5
+_BLOCK_KEYS = ("Addr1", "Addr2", "Addr3", "Addr4", "Addr5")  # at most five lines
 _BLOCK_WIDTH = 41
 
 
@@ -91,74 +93,128 @@ def canonical(text: str, simple: dict | None) -> str:
     Booleans become true/false, amounts two decimals, prices and percentages at least two,
     integers lose signs and leading zeros, dates get two-digit months and days.
     """
-    kind = (simple or {}).get("k")
     if not text or not isinstance(text, str):
         return text
+    rewrite = _CANONICAL.get((simple or {}).get("k"))
+    return text if rewrite is None else rewrite(text)
+
+
+def _boolean(text: str) -> str:
+    return "true" if text.strip() in ("true", "1") else "false"
+
+
+def _amount(text: str) -> str:
+    if _PLAIN_AMOUNT.fullmatch(text):
+        return text  # already two decimals, no sign or leading zero to drop
     try:
-        if kind == "BOOLTYPE":
-            return "true" if text.strip() in ("true", "1") else "false"
-        if kind == "AMTTYPE":
-            return f"{Decimal(text).quantize(Decimal('0.01')):f}"
-        if kind in ("PRICETYPE", "PERCENTTYPE"):
-            number = Decimal(text)
-            exponent = number.as_tuple().exponent
-            if isinstance(exponent, int) and exponent > -2:
-                number = number.quantize(Decimal("0.01"))
-            return f"{number:f}"
-        if kind == "INTTYPE":
-            return str(int(text))
-        if kind == "DATETYPE":
-            year, month, day = (int(part) for part in text.split("-"))
-            return f"{year:04d}-{month:02d}-{day:02d}"
+        return f"{Decimal(text).quantize(_CENT):f}"
     except (InvalidOperation, ValueError):
         return text
-    return text
 
 
-# Leaf kinds whose text ``canonical`` may rewrite; every other kind is kept as given.
-_CANONICAL_KINDS = frozenset({"BOOLTYPE", "AMTTYPE", "PRICETYPE", "PERCENTTYPE", "INTTYPE"}) | {
-    "DATETYPE"
+def _price(text: str) -> str:
+    if _PLAIN_PRICE.fullmatch(text):
+        return text  # at least two decimals already
+    try:
+        number = Decimal(text)
+        exponent = number.as_tuple().exponent
+        if isinstance(exponent, int) and exponent > -2:
+            number = number.quantize(_CENT)
+        return f"{number:f}"
+    except (InvalidOperation, ValueError):
+        return text
+
+
+def _integer(text: str) -> str:
+    try:
+        return str(int(text))
+    except ValueError:
+        return text
+
+
+def _date(text: str) -> str:
+    if _PLAIN_DATE.fullmatch(text):
+        return text
+    try:
+        year, month, day = (int(part) for part in text.split("-"))
+    except ValueError:
+        return text
+    return f"{year:04d}-{month:02d}-{day:02d}"
+
+
+_CENT = Decimal("0.01")
+# Texts the rewrites give back unchanged (ASCII digits only: ``int`` and ``Decimal`` read
+# other digits too, and write them back as ASCII).
+_PLAIN_AMOUNT = re.compile(r"-?(?:0|[1-9][0-9]*)\.[0-9]{2}")
+_PLAIN_PRICE = re.compile(r"-?(?:0|[1-9][0-9]*)\.[0-9]{2,}")
+_PLAIN_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+# Leaf kind -> how ``canonical`` rewrites its text; every other kind is kept as given.
+_CANONICAL: dict[str | None, Callable[[str], str]] = {
+    "BOOLTYPE": _boolean,
+    "AMTTYPE": _amount,
+    "PRICETYPE": _price,
+    "PERCENTTYPE": _price,
+    "INTTYPE": _integer,
+    "DATETYPE": _date,
 }
 
 
 @cache
-def _rewrites(node_id: str) -> bool:
-    """Whether ``canonical`` can change a text of this leaf (else shaping keeps it as is)."""
-    return (schema().node(node_id).simple or {}).get("k") in _CANONICAL_KINDS
+def _rewrite(node_id: str) -> Callable[[str], str] | None:
+    """How ``canonical`` rewrites a text of this leaf (None: shaping keeps it as is)."""
+    return _CANONICAL.get((schema().node(node_id).simple or {}).get("k"))
 
 
 @cache
-def _shape_plan(node_id: str) -> dict[str, tuple[Node, bool, bool]]:
-    """Each child of a node: (its node, whether it is a leaf, whether shaping may rewrite
-    its text), looked up once per node rather than once per value."""
+def _shape_plan(node_id: str) -> dict[str, tuple[Node, bool, Callable[[str], str] | None]]:
+    """Each child of a node: (its node, whether it is a leaf, how shaping rewrites its text),
+    looked up once per node rather than once per value."""
     node = schema().node(node_id)
     return {
-        name: (sub, sub.content is None, _rewrites(sub.id)) for name, (sub, _) in node.kids.items()
+        name: (sub, sub.content is None, _rewrite(sub.id)) for name, (sub, _) in node.kids.items()
     }
+
+
+@cache
+def _kept_whole(node_id: str) -> bool:
+    """Whether shaping keeps every child of this node as it is, when all are known and none
+    is a list: only single leaves, none that ``canonical`` rewrites (a reference, say)."""
+    node = schema().node(node_id)
+    return node.content is not None and all(
+        sub.content is None and not repeatable and _rewrite(sub.id) is None
+        for sub, repeatable in node.kids.values()
+    )
 
 
 def shape(value: Any, node: Node) -> Any:
     """``value`` cut to what ``node`` can hold (unknown children dropped, at every level), with
     leaf values in their canonical form."""
     if node.content is None:
-        if isinstance(value, str) and _rewrites(node.id):
-            return canonical(value, node.simple)
+        rewrite = _rewrite(node.id)
+        if rewrite is not None and isinstance(value, str) and value:
+            return rewrite(value)
         return value
     if not isinstance(value, dict):
         return value
     plan = _shape_plan(node.id)
+    if _kept_whole(node.id) and value.keys() <= plan.keys():
+        for item in value.values():
+            if isinstance(item, list):
+                break  # copied item by item below
+        else:
+            return dict(value)
     out: dict[str, Any] = {}
     for key, item in value.items():
         step = plan.get(key)
         if step is None:
             continue
-        sub, leaf, rewrites = step
+        sub, leaf, rewrite = step
         if isinstance(item, list):
             out[key] = [shape(one, sub) for one in item]
         elif not leaf:
             out[key] = shape(item, sub)
-        elif rewrites and isinstance(item, str):
-            out[key] = canonical(item, sub.simple)
+        elif rewrite is not None and isinstance(item, str) and item:
+            out[key] = rewrite(item)
         else:
             out[key] = item  # a leaf kept as given
     return out
@@ -169,10 +225,15 @@ def ordered(value: Any, node: Node) -> Any:
     if node.is_leaf or not isinstance(value, dict):
         return value
     positions = _positions(node.id)
+    try:
+        keys = sorted(value, key=positions.__getitem__)
+    except KeyError:  # keys the node has no child for go last, as they came
+        end = len(positions)
+        keys = sorted(value, key=lambda k: positions.get(k, end))
     out: dict[str, Any] = {}
-    for key in sorted(value, key=lambda k: positions.get(k, len(positions))):
+    for key in keys:
         item = value[key]
-        if key in positions and isinstance(item, (dict, list)):
+        if isinstance(item, (dict, list)) and key in positions:
             sub = child_node(node, key)
             item = (
                 [ordered(one, sub) for one in item]
@@ -210,23 +271,29 @@ def address_block(address: dict[str, str]) -> dict[str, str]:
     The exact layout is inferred from captures (an InvoiceRet shows street, "City, State
     Postal" and country as separate lines); at most five lines of 41 characters.
     """
-    lines = [address[key] for key in _STREET if address.get(key)]
-    city = address.get("City", "")
-    region = " ".join(p for p in (address.get("State"), address.get("PostalCode")) if p)
-    city_line = ", ".join(p for p in (city, region) if p)
+    get = address.get
+    lines = [address[key] for key in _STREET if get(key)]
+    city, state, postal = get("City", ""), get("State"), get("PostalCode")
+    region = f"{state} {postal}" if state and postal else (state or postal)
+    city_line = f"{city}, {region}" if city and region else (city or region)
     if city_line:
         lines.append(city_line)
-    if address.get("Country"):
+    if get("Country"):
         lines.append(address["Country"])
-    lines = [line[:_BLOCK_WIDTH] for line in lines[:_BLOCK_LINES]]
-    return {f"Addr{n}": line for n, line in enumerate(lines, start=1)}
+    # zip stops at the fifth line: a block has at most five.
+    return {key: line[:_BLOCK_WIDTH] for key, line in zip(_BLOCK_KEYS, lines, strict=False)}
+
+
+@cache
+def _address_blocks(node_id: str) -> tuple[tuple[str, str], ...]:
+    """The (address, block) pairs of ``ADDRESS_BLOCKS`` whose block the node can hold."""
+    children = schema().node(node_id).children
+    return tuple((address, block) for address, block in ADDRESS_BLOCKS.items() if block in children)
 
 
 def add_address_blocks(ret: dict[str, Any], node: Node) -> None:
     """Set (or drop) each ``…AddressBlock`` the Ret can hold from its address."""
-    for address, block in ADDRESS_BLOCKS.items():
-        if block not in node.children:
-            continue
+    for address, block in _address_blocks(node.id):
         lines = address_block(ret.get(address) or {})
         if lines:
             ret[block] = lines

@@ -44,10 +44,14 @@ class TxnKind:
     unsimulated: tuple[str, ...] = ()
 
     @cached_property
+    def line_lists(self) -> tuple[str, ...]:
+        """The Ret elements that hold lines, each once."""
+        return tuple(dict.fromkeys(lines.ret for lines in self.lines))
+
+    @cached_property
     def line_tags(self) -> tuple[str, ...]:
         """Ret elements that are lines (dropped from a query unless IncludeLineItems)."""
-        tags = tuple(dict.fromkeys(lines.ret for lines in self.lines))
-        return tags + (("AppliedToTxnRet",) if self.name == "ReceivePayment" else ())
+        return self.line_lists + (("AppliedToTxnRet",) if self.name == "ReceivePayment" else ())
 
 
 def _sales_lines(kind: str) -> LineList:

@@ -23,9 +23,12 @@ NEW_LINE = "-1"
 _JOURNAL = {"Debit": "JournalDebitLine", "Credit": "JournalCreditLine"}
 
 
+_CENT = Decimal("0.01")
+
+
 def cents(value: Decimal) -> Decimal:
     """Round money the way an invoice total is rounded: to cents, halves up."""
-    return value.quantize(Decimal("0.01"), ROUND_HALF_UP)
+    return value.quantize(_CENT, ROUND_HALF_UP)
 
 
 # -- Add --------------------------------------------------------------------------------
@@ -41,9 +44,9 @@ def build_lines(state: CompanyState, kind: TxnKind, data: dict[str, Any]) -> dic
 
 def new_line(state: CompanyState, kind: TxnKind, lines: LineList, data: dict) -> dict:
     """One new Ret line from request data (``TxnLineID`` still to assign)."""
-    line = shape(
-        {k: v for k, v in data.items() if k != "TxnLineID"}, line_node(kind.name, lines.ret)
-    )
+    if "TxnLineID" in data:
+        data = {k: v for k, v in data.items() if k != "TxnLineID"}
+    line = shape(data, line_node(kind.name, lines.ret))
     line["TxnLineID"] = None
     _fill_from_item(state, kind, lines, line)
     line["Amount"] = _amount(line, lines.price, given="Amount" in data)
@@ -54,7 +57,7 @@ def _amount(line: dict, price: str | None, given: bool) -> str:
     if given or price is None or price not in line:
         return money(to_decimal(line.get("Amount")))
     quantity = to_decimal(line.get("Quantity"), "1")
-    return money(cents(quantity * to_decimal(line[price])))
+    return f"{cents(quantity * to_decimal(line[price])):f}"  # money() of a value in cents
 
 
 def _fill_from_item(state: CompanyState, kind: TxnKind, lines: LineList, line: dict) -> None:
@@ -84,10 +87,13 @@ def item_defaults(item: dict[str, Any], buying: bool) -> tuple[str | None, str |
 
 def assign_line_ids(state: CompanyState, kind: TxnKind, ret: dict, moment: datetime) -> None:
     """Give every new line a TxnLineID (same counter and form as TxnIDs, as QuickBooks does)."""
-    for tag in dict.fromkeys(lines.ret for lines in kind.lines):
-        for line in ret.get(tag, []):
+    seconds = None
+    for tag in kind.line_lists:
+        for line in ret.get(tag, ()):
             if line.get("TxnLineID") is None:
-                line["TxnLineID"] = state.new_id(moment)
+                if seconds is None:
+                    seconds = int(moment.timestamp())
+                line["TxnLineID"] = state.id_at(seconds)
 
 
 # -- Mod --------------------------------------------------------------------------------
@@ -149,8 +155,8 @@ def _mod_journal(
 
 def line_total(kind: TxnKind, ret: dict, tags: tuple[str, ...] | None = None) -> Decimal:
     """The sum of the Amounts of a transaction's lines (of ``tags``, default all lists)."""
-    wanted = tags if tags is not None else tuple(lines.ret for lines in kind.lines)
-    return sum(
-        (to_decimal(line.get("Amount")) for tag in wanted for line in ret.get(tag, [])),
-        Decimal(0),
-    )
+    total = Decimal(0)
+    for tag in kind.line_lists if tags is None else tags:
+        for line in ret.get(tag, ()):
+            total += to_decimal(line.get("Amount"))
+    return total

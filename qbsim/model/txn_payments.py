@@ -15,7 +15,7 @@ balance equals the payment, else the oldest open invoices first (QuickBooks' pre
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from typing import Any
 
@@ -37,11 +37,11 @@ def applications(state: CompanyState, record: Record) -> Iterator[tuple[Record, 
             yield payment, entry
 
 
-def _applied_to(state: CompanyState, invoice: Record) -> Decimal:
+def _applied(entries: Iterable[dict[str, Any]]) -> Decimal:
+    """What AppliedToTxnRet entries (of one invoice) pay: amounts and credits."""
     total = Decimal(0)
-    for _, entry in applications(state, invoice):
-        if entry["TxnID"] == invoice.id:
-            total += to_decimal(entry.get("Amount")) + _credits(entry)
+    for entry in entries:
+        total += to_decimal(entry.get("Amount")) + _credits(entry)
     return total
 
 
@@ -66,13 +66,13 @@ def refresh(state: CompanyState, record: Record) -> None:
     """Recompute the open amounts of an invoice, credit memo, payment or bill."""
     ret, total = record.ret, txn_total(record.kind, record.ret)
     if record.kind == "Invoice":
-        applied = _applied_to(state, record)
+        entries = [entry for _, entry in applications(state, record) if entry["TxnID"] == record.id]
+        applied = _applied(entries)
         ret["AppliedAmount"] = money(-applied)
         ret["BalanceRemaining"] = money(total - applied)
         ret["IsPaid"] = "true" if total - applied <= 0 else "false"
-        for _, entry in applications(state, record):
-            if entry["TxnID"] == record.id:
-                entry["BalanceRemaining"] = ret["BalanceRemaining"]
+        for entry in entries:
+            entry["BalanceRemaining"] = ret["BalanceRemaining"]
     elif record.kind == "CreditMemo":
         ret["CreditRemaining"] = money(total - _credit_used(state, record))
     elif record.kind == "ReceivePayment":

@@ -32,7 +32,9 @@ def view(
     if not lines:
         dropped = KINDS[record.kind].line_tags
         if any(tag in ret for tag in dropped):
-            ret = {key: value for key, value in ret.items() if key not in dropped}
+            ret = dict(ret)
+            for tag in dropped:
+                ret.pop(tag, None)
     if linked and "LinkedTxn" in txn_node(record.kind).children:
         found = linked_txns(state, record)
         if found:

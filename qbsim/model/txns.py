@@ -18,7 +18,7 @@ from typing import Any
 from qbschema import Node, schema
 from qbsim import status
 from qbsim.errors import Outcome
-from qbsim.model import refs
+from qbsim.model import refs, txn_request
 from qbsim.model.base import CompanyState, Record, plain_copy
 from qbsim.model.retdata import child_node, merge, shape
 from qbsim.model.txn_dates import checked_date
@@ -40,7 +40,9 @@ def txn_add(state: CompanyState, kind_name: str, body: dict[str, Any]) -> Outcom
     """``{kind}AddRq``: save a new transaction; 3140 bad reference, 3020 bad date."""
     kind = KINDS[kind_name]
     data = _request_data(state, kind, body, "Add")
-    ret = {k: v for k, v in shape(data, txn_node(kind_name)).items() if k not in _IDENTITY}
+    ret = shape(data, txn_node(kind_name))
+    if not _IDENTITY.isdisjoint(ret):
+        ret = {k: v for k, v in ret.items() if k not in _IDENTITY}
     ret["TxnDate"] = ret.get("TxnDate") or state.now().date().isoformat()
     ret.update(build_lines(state, kind, data))
     prepare(state, kind, ret, data, None)
@@ -52,18 +54,25 @@ def txn_add(state: CompanyState, kind_name: str, body: dict[str, Any]) -> Outcom
     assign_line_ids(state, kind, record.ret, record.created)
     post(state, moves(state, kind, record.ret))
     _refresh_all(state, record, record.ret.get("AppliedToTxnRet", []))
-    return Outcome([(f"{kind_name}Ret", view(state, record))])
+    return Outcome([(f"{kind_name}Ret", _answer_view(state, record, body))])
 
 
 def _request_data(
     state: CompanyState, kind: TxnKind, body: dict[str, Any], verb: str
 ) -> dict[str, Any]:
-    """The request aggregate, checked: unsimulated parts, dates (3020), references (3140)."""
-    request = f"{kind.name}{verb}Rq"
-    data = clean(body[f"{kind.name}{verb}"])
-    refuse_unsimulated(request, kind, data)
-    _check_dates(data, _request_node(request, f"{kind.name}{verb}"))
-    refs.resolve_refs(state, data, kind.name)
+    """The request aggregate, checked: unsimulated parts, dates (3020), references (3140).
+
+    The common request is read in one pass (``txn_request``); anything unusual in three.
+    """
+    request, aggregate = f"{kind.name}{verb}Rq", f"{kind.name}{verb}"
+    raw = body[aggregate]
+    refuse_unsimulated(request, kind, raw)
+    node = _request_node(request, aggregate)
+    data = txn_request.read(state, raw, node, kind.name)
+    if data is None:
+        data = clean(raw)
+        _check_dates(data, node)
+        refs.resolve_refs(state, data, kind.name)
     return data
 
 
@@ -121,6 +130,13 @@ def _number(state: CompanyState, kind: TxnKind, ret: dict[str, Any]) -> None:
         state.next_ref_number[kind.name] = int(given) + 1
 
 
+def _answer_view(state: CompanyState, record: Record, body: dict[str, Any]) -> dict[str, Any]:
+    """The Ret an Add or Mod answers with. LinkedTxn (a walk of the customer's payments) is
+    left out when ``IncludeRetElement`` leaves it out of the answer anyway."""
+    include = body.get("IncludeRetElement")
+    return view(state, record, linked=not include or "LinkedTxn" in include)
+
+
 def _refresh_all(state: CompanyState, record: Record, entries: list) -> None:
     """Recompute open amounts of ``record`` and of the invoices/credits ``entries`` link;
     those change, so QuickBooks stamps them modified."""
@@ -152,7 +168,7 @@ def txn_mod(state: CompanyState, kind_name: str, body: dict[str, Any]) -> Outcom
     assign_line_ids(state, kind, record.ret, record.modified)
     post(state, moves(state, kind, record.ret))
     _refresh_all(state, record, old_entries + new.get("AppliedToTxnRet", []))
-    return Outcome([(f"{kind_name}Ret", view(state, record))])
+    return Outcome([(f"{kind_name}Ret", _answer_view(state, record, body))])
 
 
 def _modified_ret(

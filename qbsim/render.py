@@ -1,0 +1,136 @@
+"""Answer data to qbXML text, from a compiled plan of each content model.
+
+``render(tag, node, value)`` gives exactly what ``Schema.render`` gives. Plain data (dicts of
+texts and aggregates, in any key order, no attributes, every text valid as it is and in no need
+of escaping, children that fit the content model once sorted) is written here, with each
+child's tags made once per schema node; anything else goes to ``Schema.render``, which writes,
+orders, escapes or refuses it as ever.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+from qbschema import ATTRS, Node, schema
+
+# A text ``Schema.render`` would escape or refuse: it is not written here.
+_NOT_VERBATIM = re.compile("[&<>\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+# One child in a node's plan: its node, its start and end tags, the test its text must pass
+# (None: any text) when it is a leaf, and its own plan when it is an aggregate.
+_Step = tuple[Node, str, str, "Callable[[str], bool] | None", "_Plan | None"]
+
+
+class _Plan:
+    """What writing an aggregate of one node needs: each child's position and step."""
+
+    def __init__(self, node: Node) -> None:
+        self.node = node
+        self.order = node.order
+        self.steps: dict[str, _Step] = {}
+
+
+_PLANS: dict[int, tuple[Node, _Plan]] = {}  # id(node) -> (node, its plan)
+
+
+class _Unusual(Exception):
+    """The data is not plain: ``Schema.render`` must write it."""
+
+
+_UNUSUAL = _Unusual()
+
+
+def render(tag: str, node: Node, value: Any) -> str:
+    """``value`` as element ``tag`` of ``node``, as ``Schema.render(tag, node, value)``."""
+    if node.content is None:
+        if value.__class__ is str and _plain_text(node.accepts, value):
+            return f"<{tag}>{value}</{tag}>"
+        return schema().render(tag, node, value)
+    out: list[str] = [f"<{tag}>"]
+    try:
+        _write(out, _plan(node), value)
+    except _Unusual:
+        return schema().render(tag, node, value)
+    out.append(f"</{tag}>")
+    return "".join(out)
+
+
+def _plain_text(accepts: Callable[[str], bool] | None, text: str) -> bool:
+    return (accepts is None or accepts(text)) and not _NOT_VERBATIM.search(text)
+
+
+def _plan(node: Node) -> _Plan:
+    found = _PLANS.get(id(node))
+    if found is not None:
+        return found[1]
+    plan = _Plan(node)
+    _PLANS[id(node)] = (node, plan)  # before the children: a model may contain itself
+    for name, (sub, _) in node.kids.items():
+        leaf = sub.content is None
+        plan.steps[name] = (
+            sub,
+            f"<{name}>",
+            f"</{name}>",
+            sub.accepts if leaf else None,
+            None if leaf else _plan(sub),
+        )
+    return plan
+
+
+def _write(out: list[str], plan: _Plan, value: Any) -> None:
+    """The children of an aggregate, in schema order, between tags the caller writes."""
+    if value.__class__ is not dict or ATTRS in value:
+        raise _UNUSUAL
+    keys = [key for key, item in value.items() if item is not None]
+    try:
+        keys.sort(key=plan.order.__getitem__)
+    except KeyError:  # a child the node does not have
+        raise _UNUSUAL from None
+    steps = plan.steps
+    search = _NOT_VERBATIM.search
+    repeated = False
+    for key in keys:
+        item = value[key]
+        step = steps[key]
+        if item.__class__ is str and step[4] is None:
+            # The common leaf, as in _child, without the call: this runs for every leaf.
+            accepts = step[3]
+            if (accepts is not None and not accepts(item)) or search(item):
+                raise _UNUSUAL
+            out += (step[1], item, step[2])
+        elif item.__class__ is list:
+            repeated = True
+            for one in item:
+                _child(out, step, one)
+        else:
+            _child(out, step, item)
+    tags = _expanded(keys, value) if repeated else keys
+    if not plan.node.fits(tags):
+        raise _UNUSUAL
+
+
+def _child(out: list[str], step: _Step, item: Any) -> None:
+    _, start, end, accepts, sub_plan = step
+    if sub_plan is None:
+        if item.__class__ is not str or not _plain_text(accepts, item):
+            raise _UNUSUAL
+        out.append(start)
+        out.append(item)
+    else:
+        out.append(start)
+        _write(out, sub_plan, item)
+    out.append(end)
+
+
+def _expanded(keys: list[str], value: dict) -> list[str]:
+    """The child tags as written: a list value's key once per item."""
+    tags: list[str] = []
+    for key in keys:
+        item = value[key]
+        if item.__class__ is list:
+            tags += [key] * len(item)
+        else:
+            tags.append(key)
+    return tags
