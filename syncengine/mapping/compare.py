@@ -8,6 +8,8 @@ ignoring parts the app leaves empty (QuickBooks fills some, such as a line's des
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import cache, partial
 from typing import Any
 
 from syncengine.app.fields import Bool, Duration, Field, Invalid, Money, Ref
@@ -15,20 +17,28 @@ from syncengine.app.lines import Rows
 from syncengine.app.types import ENTITY_TYPES
 from syncengine.mapping.values import canonical_number, is_true
 
+Convert = Callable[[Any], Any]
 
-def _value(field: Field | None, value: Any) -> Any:
+
+def _converter(field: Field | None) -> Convert:
+    """The function that gives a value of ``field`` its comparable form (chosen once per
+    field, not per value)."""
     if isinstance(field, Rows):
-        parts = {p.name: p for p in field.parts}
-        return [{k: _value(parts.get(k), v) for k, v in row.items()} for row in value]
+        parts = {p.name: _converter(p) for p in field.parts}
+
+        def rows(value: Any) -> list[dict[str, Any]]:
+            return [{k: parts.get(k, str)(v) for k, v in row.items()} for row in value]
+
+        return rows
     if isinstance(field, Money):
-        return canonical_number(value)
+        return canonical_number
     if isinstance(field, Bool):
-        return is_true(value) if isinstance(value, str) else bool(value)
+        return lambda value: is_true(value) if isinstance(value, str) else bool(value)
     if isinstance(field, Ref):
-        return int(value)
+        return int
     if isinstance(field, Duration):
-        return _minutes(field, value)
-    return str(value)
+        return partial(_minutes, field)
+    return str
 
 
 def _minutes(field: Duration, value: Any) -> int:
@@ -40,12 +50,17 @@ def _minutes(field: Duration, value: Any) -> int:
         return -1
 
 
+@cache
+def _converters(entity_type: str, fields: tuple[str, ...]) -> tuple[tuple[str, Convert], ...]:
+    etype = ENTITY_TYPES[entity_type]
+    return tuple((name, _converter(etype.field(name))) for name in fields)
+
+
 def comparable(entity_type: str, data: dict[str, Any], fields: tuple[str, ...]) -> dict[str, Any]:
     """``data`` restricted to ``fields`` (the synced ones), blanks dropped, values canonical."""
-    etype = ENTITY_TYPES[entity_type]
     return {
-        name: _value(etype.field(name), data[name])
-        for name in fields
+        name: convert(data[name])
+        for name, convert in _converters(entity_type, fields)
         if data.get(name) not in (None, "", [])
     }
 
