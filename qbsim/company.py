@@ -48,6 +48,8 @@ class Company:
         # Called before each request is applied: hook(request_type, element) returns a
         # StatusError to answer that request with instead (faults such as "record in use").
         self.request_hooks: list[Callable[[str, etree._Element], StatusError | None]] = []
+        # What the last document processed was, learnt while answering it (see wire.process).
+        self.answered: wire.Answered | None = None
 
     def process(self, request_xml: str | bytes) -> str:
         """Answer one qbXML request document; raises ``QBXMLRPError`` as COM would."""

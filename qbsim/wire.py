@@ -175,8 +175,22 @@ def _stray_text(element: etree._Element, child: etree._Element | None) -> QBXMLR
 
 
 # -- answering ------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Answered:
+    """What a document just answered was, known from answering it (so the host need not
+    read the texts again): each request's type and line count, and each answer's tag,
+    status code and number of records returned."""
+
+    types: tuple[str, ...]
+    lines: tuple[int, ...]
+    answers: tuple[tuple[str, int, int], ...]
+
+
 def process(company: Company, request_xml: str | bytes) -> str:
-    """Answer one request document as QuickBooks would (see module docstring)."""
+    """Answer one request document as QuickBooks would (see module docstring).
+    ``company.answered`` then says what was answered (None for a recovered or stripped
+    answer, or a refused document)."""
+    company.answered = None
     root = parse_document(request_xml, company.host.supported_versions)
     msgs = message_set(root)
     requests = [check_request(r) for r in msgs if isinstance(r.tag, str)]
@@ -186,7 +200,7 @@ def process(company: Company, request_xml: str | bytes) -> str:
     recovered = _recovered(company, msgs, bool(requests), envelope)
     if recovered is not None:
         return _serialise(envelope, recovered)
-    answers = _run(company, requests, msgs.get("onError") == _STOP)
+    answers, summaries = _run(company, requests, msgs.get("onError") == _STOP)
     new_id = msgs.get("newMessageSetID")
     if new_id is not None:
         stored = [answer.encode() for answer in answers]
@@ -194,7 +208,40 @@ def process(company: Company, request_xml: str | bytes) -> str:
         envelope["newMessageSetID"] = new_id
     if msgs.get("responseData") == "includeNone":
         answers = [_strip(a) for a in answers]
+    else:
+        company.answered = _answered(requests, summaries)
     return _serialise(envelope, answers)
+
+
+def _answered(requests: list[Request], summaries: list[tuple[str, int, int]]) -> Answered:
+    tags = line_tags()
+    return Answered(
+        tuple(r.element.tag for r in requests),
+        tuple(sum(1 for _ in r.element.iter(*tags)) for r in requests),
+        tuple(summaries),
+    )
+
+
+@cache
+def line_tags() -> tuple[str, ...]:
+    """Every qbXML element name of a transaction line (``…LineAdd``, ``…LineMod``)."""
+    names = {name for node_id in schema().elements.values() for name in _names(node_id)}
+    return tuple(sorted(name for name in names if "LineAdd" in name or "LineMod" in name))
+
+
+def _names(node_id: str) -> set[str]:
+    """The element names within a node's content, at any depth."""
+    found: set[str] = set()
+    pending, seen = [schema().node(node_id)], set()
+    while pending:
+        node = pending.pop()
+        if node.id in seen:
+            continue
+        seen.add(node.id)
+        for name, (sub, _) in node.kids.items():
+            found.add(name)
+            pending.append(sub)
+    return found
 
 
 def digest(answers: list[bytes]) -> str:
@@ -267,17 +314,24 @@ def _clear(company: Company, envelope: dict, old_id: str) -> list[str]:
     return []
 
 
-def _run(company: Company, requests: list[Request], stop: bool) -> list[str]:
+def _run(
+    company: Company, requests: list[Request], stop: bool
+) -> tuple[list[str], list[tuple[str, int, int]]]:
+    """The answers, and for each its tag, status code and records returned."""
     answers: list[str] = []
+    summaries: list[tuple[str, int, int]] = []
     failed = False
     for request in requests:
+        rs_tag = request.element.tag[:-2] + "Rs"
         if failed:
             answers.append(_status_only(request.element, 3231, status.NOT_PROCESSED, "Error"))
+            summaries.append((rs_tag, 3231, 0))
             continue
-        answer, severity = _answer(company, request)
+        answer, severity, code, returned = _answer(company, request)
         answers.append(answer)
+        summaries.append((rs_tag, code, returned))
         failed = stop and severity == "Error"
-    return answers
+    return answers, summaries
 
 
 def _status_only(request: etree._Element, code: int, message: str, severity: str) -> str:
@@ -292,7 +346,8 @@ def _status_attrs(request_id, code: int, severity: str, message: str) -> dict[st
     return attrs
 
 
-def _answer(company: Company, request: Request) -> tuple[str, str]:
+def _answer(company: Company, request: Request) -> tuple[str, str, int, int]:
+    """The answer's text, severity, status code and records returned."""
     element = request.element
     tag, request_id = element.tag, element.get("requestID")
     try:
@@ -310,8 +365,17 @@ def _answer(company: Company, request: Request) -> tuple[str, str]:
         outcome = Outcome() if continues(attrs) else HANDLERS[tag](company, body, attrs)
         outcome = _finish(company, tag, body, attrs, outcome)
     except StatusError as exc:
-        return _status_only(element, exc.code, exc.message, exc.severity), exc.severity
-    return _build_rs(tag, request_id, attrs, outcome), outcome.severity
+        answer = _status_only(element, exc.code, exc.message, exc.severity)
+        return answer, exc.severity, exc.code, 0
+    answer = _build_rs(tag, request_id, attrs, outcome)
+    return answer, outcome.severity, outcome.code, _returned(attrs, outcome)
+
+
+def _returned(attrs: dict, outcome: Outcome) -> int:
+    """How many records (``…Ret`` elements) the answer carries."""
+    if attrs.get("metaData", "NoMetaData") == "MetaDataOnly":
+        return 0
+    return sum(1 for child_tag, _ in outcome.children if child_tag.endswith("Ret"))
 
 
 def _finish(company: Company, tag: str, body: dict, attrs: dict, outcome: Outcome) -> Outcome:

@@ -10,6 +10,7 @@ import pytest
 import simpy
 import simpy.rt
 
+from qbschema import ATTRS
 from qbsim import Company, QBXMLRPError, hresults
 from qbsim.events import COLUMNS
 from qbsim.host import (
@@ -20,8 +21,8 @@ from qbsim.host import (
     QuickBooksHost,
     RequestProcessor,
 )
-from qbsim.host.documents import add_rq, document, first, mod_rq
-from qbsim.host.requests import sketch, summarise
+from qbsim.host.documents import add_rq, build, document, envelope, first, mod_rq
+from qbsim.host.requests import read_response, sketch, summarise
 from qbsim.profile import Cost, Profile
 
 TSV = Path(__file__).resolve().parents[2] / "shared" / "reference" / "qbxmlrp2-hresults.tsv"
@@ -136,6 +137,42 @@ def test_sketch_counts_types_and_lines_as_summarise_does():
     for doc in (document("InvoiceAddRq", invoice), add_rq("Customer", "A"), "not xml"):
         quick, full = sketch(doc), summarise(doc)
         assert (quick.types, quick.lines) == (full.types, full.lines)
+
+
+def test_the_company_reports_what_it_answered_as_reading_the_texts_would():
+    """Latency and the event log use the company's own account of a document it answered;
+    it says what reading the request and the answer again would say."""
+    company = Company()
+    line = {"ItemRef": {"FullName": "Labor"}, "Quantity": "2"}
+    invoice = {"InvoiceAdd": {"CustomerRef": {"FullName": "A"}, "InvoiceLineAdd": [line] * 3}}
+    documents = [
+        add_rq("Customer", "A"),
+        document("InvoiceAddRq", invoice),  # 3140: no item Labor, three lines
+        add_rq("Customer", "A"),  # 3100: an error answer
+        document("CustomerQueryRq"),
+        document("CustomerQueryRq", {ATTRS: {"iterator": "Start"}, "MaxReturned": "1"}),
+        document("VendorQueryRq"),  # nothing found: status 1
+        document("CustomerQueryRq", {ATTRS: {"metaData": "MetaDataOnly"}, "FullName": "A"}),
+        envelope(build("CustomerQueryRq", {}), build("VendorQueryRq", {}), on_error="stopOnError"),
+    ]
+    for doc in documents:
+        answer = company.process(doc)
+        told = company.answered
+        assert told is not None
+        assert (told.types, told.lines) == (sketch(doc).types, sketch(doc).lines)
+        assert list(told.answers) == read_response(answer)
+
+
+def test_the_company_has_no_account_of_a_recovered_answer():
+    """An answer replayed from a stored message set is read from its text instead."""
+    company = Company()
+    company.process(
+        envelope(build("CustomerAddRq", {"CustomerAdd": {"Name": "A"}}), newMessageSetID="S1")
+    )
+    check = envelope(oldMessageSetID="S1", newMessageSetID="S1", on_error="continueOnError")
+    answer = company.process(check)
+    assert "CustomerAddRs" in answer
+    assert company.answered is None
 
 
 def test_jitter_is_seeded():

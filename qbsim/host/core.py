@@ -140,12 +140,11 @@ class QuickBooksHost:
         with self._line.request() as turn:
             yield turn
             self.served += 1
-            summary = (
-                summarise(request_xml, self._name_of)
-                if self.faults.reads_requests
-                else sketch(request_xml)
-            )
-            armed = self.faults.before_request(summary, ids)
+            # Faults that look at requests need them read first; latency alone can wait
+            # for what the company learns while answering.
+            reads = self.faults.reads_requests
+            summary = summarise(request_xml, self._name_of) if reads else None
+            armed = self.faults.before_request(summary or RequestSummary(), ids)
             try:
                 if precheck is not None:
                     precheck()
@@ -159,7 +158,7 @@ class QuickBooksHost:
                 yield self.env.timeout(self.profile.refusal)
                 self._record("quickbooks", "refused", ids, kinds, _describe(refusal))
                 raise refusal
-            answers = read_response(response)
+            summary, answers = self._answered(request_xml, response, summary)
             seconds = self._latency(summary, answers)
             yield self.env.timeout(seconds)
             detail = " ".join(f"{tag}:{code}" for tag, code, _ in answers)
@@ -168,6 +167,18 @@ class QuickBooksHost:
                 raise ResponseLost(f"{ids.request} was applied; its response never arrived")
             self._record("quickbooks", "answered", ids, kinds, detail, seconds, ids.response)
             return response
+
+    def _answered(
+        self, request_xml: str | bytes, response: str, summary: RequestSummary | None
+    ) -> tuple[RequestSummary, list[tuple[str, int, int]]]:
+        """The request's summary and each answer's (tag, status code, records returned):
+        from the company's own account when it has one, else by reading the texts."""
+        answered = self.company.answered
+        if answered is None:
+            return summary or sketch(request_xml), read_response(response)
+        if summary is None:
+            summary = RequestSummary(answered.types, (), answered.lines)
+        return summary, list(answered.answers)
 
     def _latency(self, summary: RequestSummary, answers: list[tuple[str, int, int]]) -> float:
         total = self.profile.message_set

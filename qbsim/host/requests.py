@@ -8,12 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache
 
 from lxml import etree
 
-from qbschema import schema
 from qbsim.faults import Target
+from qbsim.wire import line_tags
 
 NameOf = Callable[[str, str], "str | None"]  # (kind, ListID) -> FullName now, or None
 
@@ -92,30 +91,8 @@ def sketch(request_xml: str | bytes) -> RequestSummary:
     types, lines = [], []
     for request in _requests(request_xml):
         types.append(request.tag)
-        lines.append(0 if no_lines else sum(1 for _ in request.iter(*_line_tags())))
+        lines.append(0 if no_lines else sum(1 for _ in request.iter(*line_tags())))
     return RequestSummary(tuple(types), (), tuple(lines))
-
-
-@cache
-def _line_tags() -> tuple[str, ...]:
-    """Every qbXML element name that ``_is_line`` counts."""
-    names = {name for node_id in schema().elements.values() for name in _names(node_id)}
-    return tuple(sorted(name for name in names if "LineAdd" in name or "LineMod" in name))
-
-
-def _names(node_id: str) -> set[str]:
-    """The element names within a node's content, at any depth."""
-    found: set[str] = set()
-    pending, seen = [schema().node(node_id)], set()
-    while pending:
-        node = pending.pop()
-        if node.id in seen:
-            continue
-        seen.add(node.id)
-        for name, (sub, _) in node.kids.items():
-            found.add(name)
-            pending.append(sub)
-    return found
 
 
 def _without_request_id(request: etree._Element) -> bytes:
