@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from syncengine.store.entities import chunks
 from syncengine.store.errors import Refused
 from syncengine.store.links import LinkUpdate
 from syncengine.store.psrs import CANCELLED, LOCKED, OPEN_STATES, Psr, merge
@@ -60,12 +61,13 @@ def mark_done(store: Store, done: Sequence[PsrDone]) -> None:
     with store.write() as conn:
         psrs = locked(store, [d.psr_id for d in done])
         now = store.now()
-        conn.executemany(
-            "UPDATE psrs SET state = 'done', attempts = attempts + 1, updated_at = ?,"
-            " closed_at = ?, error_code = NULL, error_message = NULL, error_hint = NULL"
-            " WHERE id = ?",
-            [(now, now, p.id) for p in psrs],
-        )
+        for part in chunks([p.id for p in psrs]):
+            conn.execute(
+                "UPDATE psrs SET state = 'done', attempts = attempts + 1, updated_at = ?,"
+                " closed_at = ?, error_code = NULL, error_message = NULL, error_hint = NULL"
+                f" WHERE id IN ({','.join('?' * len(part))})",
+                (now, now, *part),
+            )
         _set_items(store, psrs, "done")
         _update_links(store, psrs, done)
         _log(store, psrs, "success", [d.qb_id or None for d in done], [""] * len(psrs))
@@ -148,10 +150,16 @@ def _log(
 
 
 def _set_items(store: Store, psrs: Sequence[Psr], state: str) -> None:
-    store.conn.executemany(
-        "UPDATE job_items SET state = ? WHERE job_id = ? AND psr_id = ?",
-        [(state, p.job_id, p.id) for p in psrs],
-    )
+    by_job: dict[int | None, list[int]] = {}
+    for p in psrs:
+        by_job.setdefault(p.job_id, []).append(p.id)
+    for job_id, ids in by_job.items():
+        for part in chunks(ids):
+            store.conn.execute(
+                "UPDATE job_items SET state = ?"
+                f" WHERE job_id = ? AND psr_id IN ({','.join('?' * len(part))})",
+                (state, job_id, *part),
+            )
 
 
 def requeue(
