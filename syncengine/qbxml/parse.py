@@ -14,7 +14,7 @@ from typing import Any
 
 from lxml import etree
 
-from qbschema import ATTRS, Node, SchemaDataError
+from qbschema import ATTRS, TEXT, Node, SchemaDataError
 from syncengine.errors import QBStatusError, TransportError
 from syncengine.qbxml import status
 from syncengine.qbxml.build import MessageSet, Request, _schema
@@ -217,7 +217,7 @@ def _int(element: etree._Element, name: str, required: bool = False) -> int | No
         ) from None
 
 
-def _response(element: etree._Element) -> Response:
+def _response(element: etree._Element, shallow: bool = False) -> Response:
     tag = element.tag
     attrs = element.attrib
     code = _int(element, "statusCode", required=True)
@@ -237,7 +237,10 @@ def _response(element: etree._Element) -> Response:
         child_tag = child.tag
         if child_tag.__class__ is not str:
             continue
-        value = _read_child(kids, element, child)
+        if shallow and kids is not None and child_tag.endswith("Ret"):
+            value = _shallow_child(kids, element, child)
+        else:
+            value = _read_child(kids, element, child)
         if child_tag == "ErrorRecovery":
             response.error_recovery = value
         elif child_tag.endswith("Ret"):
@@ -265,10 +268,38 @@ def _read_child(kids: dict | None, parent: etree._Element, child: etree._Element
     return read_element(child, kid[0])
 
 
-def parse_response(document: str | bytes | etree._Element) -> ResponseSet:
-    """Read a qbXML response document; ResponseParseError when it is not one."""
+def _shallow_child(kids: dict, parent: etree._Element, child: etree._Element) -> dict:
+    """A record's own fields (its leaves: ListID, EditSequence, TimeModified …) without its
+    parts (references, addresses, lines), which are neither read nor checked."""
+    kid = kids.get(child.tag)
+    if kid is None or kid[0].content is None:
+        return _read_child(kids, parent, child)  # refused, or not a record: read in full
+    readers, out = kid[0].readers, {}
+    for field_element in child:
+        reader = readers.get(field_element.tag)
+        if reader is None:
+            if field_element.tag.__class__ is str:  # unknown: the full read words the error
+                return _read_child(kids, parent, child)
+            continue
+        if reader[0] is None:  # a leaf, read as Schema.read reads it
+            value: Any = field_element.text or ""
+            if field_element.items():
+                value = {ATTRS: dict(field_element.attrib), TEXT: value}
+            if reader[1]:
+                out.setdefault(field_element.tag, []).append(value)
+            else:
+                out[field_element.tag] = value
+    return out
+
+
+def parse_response(document: str | bytes | etree._Element, *, shallow: bool = False) -> ResponseSet:
+    """Read a qbXML response document; ResponseParseError when it is not one.
+
+    ``shallow``: each record holds only its own fields (the leaves directly under
+    ``…Ret``), enough to learn a write's ListID/TxnID, EditSequence and TimeModified;
+    references, addresses and lines are skipped unread."""
     msgs = _messages(_root(document), "QBXMLMsgsRs")
-    responses = [_response(child) for child in msgs if isinstance(child.tag, str)]
+    responses = [_response(child, shallow) for child in msgs if isinstance(child.tag, str)]
     return ResponseSet(
         responses,
         _int(msgs, "messageSetStatusCode"),

@@ -44,7 +44,7 @@ def apply_answer(
 ) -> None:
     """Record QuickBooks' answer to saved set ``set_id`` and every PSR outcome it carries
     (``requests``: the set's requests, when the caller has them; else read from the store)."""
-    answer = qbxml.parse_response(answer_xml)
+    answer = qbxml.parse_response(answer_xml, shallow=True)  # IDs and EditSequences suffice
     if requests is None:
         requests = ctx.store.messages.requests(set_id)
     decisions = decide(ctx, set_id, requests, answer)
