@@ -138,8 +138,9 @@ class Planner:
             for i in items
             if i.action not in REMOVALS
         }
-        ref_ids = [ref_id for found in refs.values() for _f, _t, ref_id in found]
-        links = store.links.get_many([i.entity_id for i in items] + ref_ids)
+        wanted = {i.entity_id for i in items}
+        wanted.update(ref_id for found in refs.values() for _f, _t, ref_id in found)
+        links = store.links.get_many(sorted(wanted))
         mods = [i.entity_id for i in items if i.action not in REMOVALS and i.entity_id in links]
         return _View(entities, refs, links, store.baselines.get_many(mods))
 
