@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import astuple, dataclass
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
@@ -30,6 +30,21 @@ class LogEntry:
     message: str = ""
 
 
+def _row(e: LogEntry) -> tuple[Any, ...]:
+    """The entry's fields in order (``dataclasses.astuple`` would deep-copy each one)."""
+    return (
+        e.direction,
+        e.outcome,
+        e.entity_id,
+        e.entity_type,
+        e.action,
+        e.job_id,
+        e.psr_id,
+        e.qb_id,
+        e.message,
+    )
+
+
 INSERT = (
     "INSERT INTO sync_log (at, direction, outcome, entity_id, entity_type, action, job_id,"
     " psr_id, qb_id, message) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
@@ -44,7 +59,7 @@ class SyncLog:
 
     def add_many(self, entries: Sequence[LogEntry]) -> None:
         """Append log lines stamped now."""
-        self.add_rows([astuple(e) for e in entries])
+        self.add_rows([_row(e) for e in entries])
 
     def add_rows(self, rows: Sequence[tuple[Any, ...]]) -> None:
         """Append log lines given as tuples in :class:`LogEntry` field order (the fast path for
