@@ -203,9 +203,10 @@ def _read_plain(element: etree._Element, node: Node, plan: dict[str, _Step] | No
     values no longer than their fields, no text between elements, no comments or processing
     instructions. Anything else raises ``_Unusual`` (the general walk then reads or refuses
     it, with its first problem worded as ever)."""
-    # ``attrib`` tells whether there are attributes at a third of the cost of ``items()``.
-    has_attrs = bool(element.attrib)
-    attrs = _plain_attrs(node, element.items()) if has_attrs or node.required_attrs else None
+    # ``items()`` (an empty list for most elements) is cheaper than testing ``attrib``, which
+    # makes a proxy object.
+    items = element.items()
+    attrs = _plain_attrs(node, items) if items or node.required_attrs else None
     if plan is None:
         if len(element):
             raise _UNUSUAL
@@ -229,7 +230,7 @@ def _read_plain(element: etree._Element, node: Node, plan: dict[str, _Step] | No
             raise _UNUSUAL
         tags.append(tag)
         sub, repeatable, kid_plan, accepts, attributed = step
-        if kid_plan is None and not attributed and not len(child) and not child.attrib:
+        if kid_plan is None and not attributed and not len(child) and not child.keys():
             value = child.text or ""  # the common leaf, read without a call
             if accepts is not None and not accepts(value):
                 raise _UNUSUAL

@@ -214,12 +214,25 @@ def process(company: Company, request_xml: str | bytes) -> str:
 
 
 def _answered(requests: list[Request], summaries: list[tuple[str, int, int]]) -> Answered:
-    tags = line_tags()
     return Answered(
         tuple(r.element.tag for r in requests),
-        tuple(sum(1 for _ in r.element.iter(*tags)) for r in requests),
+        tuple(_line_count(r.element) for r in requests),
         tuple(summaries),
     )
+
+
+def _line_count(element: etree._Element) -> int:
+    """How many transaction lines a checked request holds (elements named in ``line_tags``)."""
+    tags = _request_line_tags(element.tag)
+    return sum(1 for _ in element.iter(*tags)) if tags else 0
+
+
+@cache
+def _request_line_tags(request: str) -> tuple[str, ...]:
+    """The ``line_tags`` a request type can hold. A checked request holds no element its
+    content model lacks, so a query's lines are counted without walking it."""
+    names = _names(schema().request_node(request).id)
+    return tuple(tag for tag in line_tags() if tag in names)
 
 
 @cache

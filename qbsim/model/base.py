@@ -39,7 +39,7 @@ def wall_clock(tz: timezone = DEFAULT_TZ) -> Clock:
 
 def qb_datetime(moment: datetime) -> str:
     """QuickBooks' DATETIMETYPE text: local time with its offset, to the second."""
-    return moment.replace(microsecond=0).isoformat()
+    return moment.isoformat(timespec="seconds")
 
 
 _CENT = Decimal("0.01")
