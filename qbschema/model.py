@@ -254,7 +254,7 @@ def _regex(particle: list) -> str:
     return f"(?:{body}){{{low},{upper}}}"
 
 
-def _expanded(keys: list[str], value: dict) -> list[str]:
+def expanded_tags(keys: list[str], value: dict) -> list[str]:
     """The child tags in output order: a list value's key once per item."""
     tags: list[str] = []
     for key in keys:
@@ -387,7 +387,7 @@ class Schema:
                     self._render(out, key, child_node, values)
         except SchemaDataError as exc:
             raise exc.within(tag) from None
-        tags = _expanded(keys, value) if repeated else keys
+        tags = expanded_tags(keys, value) if repeated else keys
         if not node.fits(tags):
             del out[start:]
             holder = etree.Element(tag)

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from qbschema import ATTRS, Node, schema
+from qbschema.model import expanded_tags
 
 # A text ``Schema.render`` would escape or refuse: it is not written here.
 _NOT_VERBATIM = re.compile("[&<>\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -106,7 +107,7 @@ def _write(out: list[str], plan: _Plan, value: Any) -> None:
                 _child(out, step, one)
         else:
             _child(out, step, item)
-    tags = _expanded(keys, value) if repeated else keys
+    tags = expanded_tags(keys, value) if repeated else keys
     if not plan.node.fits(tags):
         raise _UNUSUAL
 
@@ -122,15 +123,3 @@ def _child(out: list[str], step: _Step, item: Any) -> None:
         out.append(start)
         _write(out, sub_plan, item)
     out.append(end)
-
-
-def _expanded(keys: list[str], value: dict) -> list[str]:
-    """The child tags as written: a list value's key once per item."""
-    tags: list[str] = []
-    for key in keys:
-        item = value[key]
-        if item.__class__ is list:
-            tags += [key] * len(item)
-        else:
-            tags.append(key)
-    return tags
