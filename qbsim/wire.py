@@ -96,6 +96,16 @@ def parse_document(
     return root
 
 
+def _refuse_macros(request_xml: str | bytes, root: etree._Element) -> None:
+    """Macros (``defMacro`` naming a new record's ID, ``useMacro`` using it later in the set)
+    are not simulated: a document that uses one is refused as such, never half-answered."""
+    if isinstance(request_xml, str) and "useMacro" not in request_xml:
+        return  # the common case, without a walk of the tree
+    used = root.xpath("//*[@useMacro]")
+    if used:
+        raise NotImplementedInQbsim(f"{used[0].tag} with useMacro (qbXML macros)")
+
+
 def _qbxml_version(root: etree._Element) -> str | None:
     sibling = root.getprevious()
     while sibling is not None:
@@ -192,6 +202,7 @@ def process(company: Company, request_xml: str | bytes) -> str:
     answer, or a refused document)."""
     company.answered = None
     root = parse_document(request_xml, company.host.supported_versions)
+    _refuse_macros(request_xml, root)
     msgs = message_set(root)
     requests = [check_request(r) for r in msgs if isinstance(r.tag, str)]
     if msgs.get("onError") == "rollbackOnError":

@@ -271,6 +271,20 @@ def test_unsimulated_parts_fail_loudly(books):
         books.send(request)
 
 
+def test_a_macro_is_refused_as_not_simulated(books):
+    """A payment applied to an invoice named by a macro is refused as such, not a crash."""
+    applied = '<AppliedToTxnAdd><TxnID useMacro="TxnID:Inv1"/><PaymentAmount>5.00</PaymentAmount>'
+    request = x(
+        "ReceivePaymentAdd",
+        ref("CustomerRef", "Acme"),
+        x("TotalAmount", "5.00"),
+        applied + "</AppliedToTxnAdd>",
+    )
+    with pytest.raises(NotImplementedInQbsim, match="TxnID with useMacro"):
+        books.send(x("ReceivePaymentAddRq", request))
+    assert books.company.count("ReceivePayment") == 0
+
+
 # -- Mod --------------------------------------------------------------------------------
 
 

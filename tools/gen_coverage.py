@@ -42,7 +42,8 @@ takes `iterator="Start|Continue|Stop"`; elsewhere the attribute makes the docume
 Every request also gets, from the wire layer: `onError` (stopOnError answers the rest 3231,
 rollbackOnError is HRESULT 0x80040413), `requestID` (over 50 characters: 1060), a too-long text
 (3070), `IncludeRetElement`, `responseData="includeNone"`, `metaData` on queries, and
-message-set error recovery (`newMessageSetID`/`oldMessageSetID`).
+message-set error recovery (`newMessageSetID`/`oldMessageSetID`). Macros are not simulated:
+a document with `useMacro` raises `NotImplementedInQbsim` (`defMacro` alone is ignored).
 """
 
 
