@@ -498,11 +498,12 @@ class Schema:
         A child the content model does not know raises SchemaDataError (path: the parent's
         tag, field: the child's, line: its source line)."""
         if node.content is None:
-            return _leaf_data(element)
+            return leaf_data(element)
         return _parent_data(element, node)
 
 
-def _leaf_data(element: etree._Element) -> Any:
+def leaf_data(element: etree._Element) -> Any:
+    """A leaf element's value as ``Schema.read`` gives it: its text, or attributes and text."""
     text = element.text or ""
     return {ATTRS: dict(element.attrib), TEXT: text} if element.items() else text
 

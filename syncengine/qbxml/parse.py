@@ -14,7 +14,8 @@ from typing import Any
 
 from lxml import etree
 
-from qbschema import ATTRS, TEXT, Node, SchemaDataError
+from qbschema import ATTRS, Node, SchemaDataError
+from qbschema.model import leaf_data
 from syncengine.errors import QBStatusError, TransportError
 from syncengine.qbxml import status
 from syncengine.qbxml.build import MessageSet, Request, _schema
@@ -282,9 +283,7 @@ def _shallow_child(kids: dict, parent: etree._Element, child: etree._Element) ->
                 return _read_child(kids, parent, child)
             continue
         if reader[0] is None:  # a leaf, read as Schema.read reads it
-            value: Any = field_element.text or ""
-            if field_element.items():
-                value = {ATTRS: dict(field_element.attrib), TEXT: value}
+            value = leaf_data(field_element)
             if reader[1]:
                 out.setdefault(field_element.tag, []).append(value)
             else:
