@@ -18,6 +18,7 @@ goes to the sync log (direction ``import``) and so to the job's report.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -39,10 +40,13 @@ def qb_id(ret: dict[str, Any]) -> str:
     return ret.get("ListID") or ret.get("TxnID") or ""
 
 
-def _echo(links: dict[str, Link], ret: dict[str, Any]) -> bool:
-    """The record is as we last wrote or read it: its EditSequence is the link's."""
-    link = links.get(qb_id(ret))
-    return link is not None and link.edit_sequence == ret.get("EditSequence")
+_UNLINKED = object()  # a record no link holds: never an echo, whatever its EditSequence
+
+
+def _echo(edit_sequences: Mapping[str, str | None], ret: dict[str, Any]) -> bool:
+    """The record is as we last wrote or read it: its EditSequence is its link's
+    (``edit_sequences``: the links' EditSequences by ListID/TxnID)."""
+    return edit_sequences.get(qb_id(ret), _UNLINKED) == ret.get("EditSequence")
 
 
 @dataclass
@@ -65,17 +69,15 @@ class Intake:
 
     def fresh(self, entity_type: str, records: list[dict[str, Any]]) -> list[str]:
         """The IDs among these (ID + EditSequence) records that are not our own echo."""
-        ids = [qb_id(r) for r in records]
-        known = self.ctx.store.links.edit_sequences(entity_type, ids)
-        missing = object()  # not linked: never an echo, whatever its EditSequence
-        pairs = zip(ids, records, strict=True)
-        return [i for i, r in pairs if known.get(i, missing) != r.get("EditSequence")]
+        known = self.ctx.store.links.edit_sequences(entity_type, [qb_id(r) for r in records])
+        return [qb_id(r) for r in records if not _echo(known, r)]
 
     def page(self, entity_type: str, rets: list[Ret], last_try: bool = False) -> None:
         """Apply one page of records of an entity type, in one store transaction."""
         store = self.ctx.store
         links = store.links.by_qb_ids(entity_type, [qb_id(r) for _k, r in rets])
-        fresh = [(k, r) for k, r in rets if not _echo(links, r)]
+        known = {i: link.edit_sequence for i, link in links.items()}
+        fresh = [(k, r) for k, r in rets if not _echo(known, r)]
         if not fresh:
             return
         self.ctx.ids.prefetch(p for _k, r in fresh for p in mapping.ret_references(entity_type, r))
