@@ -50,10 +50,12 @@ class Scope:
     @classmethod
     def of(cls, settings: SettingsStore) -> Scope:
         """The scope the workspace settings give now."""
+        keys = [*(f"sync.{a}" for a in AREAS), *SOURCE_SETTINGS.values(), "schedule.begin_date"]
+        value = settings.get_many(keys)
         return cls(
-            frozenset(a for a in AREAS if not settings.get(f"sync.{a}")),
-            {t: tuple(settings.get(key)) for t, key in SOURCE_SETTINGS.items()},
-            settings.get("schedule.begin_date"),
+            frozenset(a for a in AREAS if not value[f"sync.{a}"]),
+            {t: tuple(value[key]) for t, key in SOURCE_SETTINGS.items()},
+            value["schedule.begin_date"],
         )
 
     def area_on(self, entity_type: str) -> bool:

@@ -7,6 +7,7 @@ stored as JSON; a date is kept as ``YYYY-MM-DD`` and read back as :class:`dateti
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -151,6 +152,14 @@ def _coerce(spec: Setting, value: Any) -> Any:
     return list(value) if spec.kind is list else value
 
 
+def _load(spec: Setting, text: str | None) -> Any:
+    """A stored value as its setting's type; the default when ``text`` is None (never set)."""
+    if text is None:
+        return spec.default
+    raw = json.loads(text)
+    return date.fromisoformat(raw) if spec.kind is date and raw is not None else raw
+
+
 def _dump(value: Any) -> str:
     return json.dumps(value.isoformat() if isinstance(value, date) else value)
 
@@ -163,16 +172,23 @@ class SettingsStore:
 
     def get(self, key: str) -> Any:
         """The setting's value, typed; its default when never set."""
-        spec = SETTINGS.get(key)
-        if spec is None:
-            raise KeyError(f"no such setting {key!r}")
-        row = self._store.conn.execute(
-            "SELECT value FROM settings WHERE key = ?", (key,)
-        ).fetchone()
-        if row is None:
-            return spec.default
-        raw = json.loads(row[0])
-        return date.fromisoformat(raw) if spec.kind is date and raw is not None else raw
+        return self.get_many([key])[key]
+
+    def get_many(self, keys: Sequence[str]) -> dict[str, Any]:
+        """Several settings' values by key, typed, read in one query (defaults when unset)."""
+        specs = {}
+        for key in keys:
+            spec = SETTINGS.get(key)
+            if spec is None:
+                raise KeyError(f"no such setting {key!r}")
+            specs[key] = spec
+        marks = ",".join("?" * len(specs))
+        stored = dict(
+            self._store.conn.execute(
+                f"SELECT key, value FROM settings WHERE key IN ({marks})", tuple(specs)
+            )
+        )
+        return {key: _load(spec, stored.get(key)) for key, spec in specs.items()}
 
     def set(self, key: str, value: Any) -> None:
         """Store a value after checking its type and allowed values."""
