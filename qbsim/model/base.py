@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 from decimal import Decimal
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 Clock = Callable[[], datetime]
 
@@ -118,6 +118,14 @@ def owner(ret: dict[str, Any]) -> str | None:
     return None
 
 
+class Stamp(NamedTuple):
+    """A moment as records are stamped with it: itself, epoch seconds, DATETIMETYPE text."""
+
+    moment: datetime
+    seconds: int
+    text: str
+
+
 @dataclass
 class Record:
     """One list element or transaction as QuickBooks holds it."""
@@ -164,6 +172,8 @@ class CompanyState:
     # so a customer's payments are found without walking every payment in the company.
     owned: dict[tuple[str, str], set[str]] = field(default_factory=dict, repr=False)
     owner_of: dict[str, str] = field(default_factory=dict, repr=False)
+    # The last moment stamped, with its epoch seconds and DATETIMETYPE text (see ``stamp``).
+    last_stamp: Stamp | None = field(default=None, repr=False, compare=False)
 
     # -- identity and time --------------------------------------------------------
     def now(self) -> datetime:
@@ -171,6 +181,19 @@ class CompanyState:
         if moment.tzinfo is None:
             moment = moment.replace(tzinfo=self.tz)
         return moment.astimezone(self.tz)
+
+    def stamp(self) -> Stamp:
+        """``now()`` with its epoch seconds and its DATETIMETYPE text.
+
+        A simulated host reads one moment for a whole document, so every record it adds or
+        changes gets the same stamp: the conversions are made once per moment, not per record.
+        """
+        moment = self.now()
+        last = self.last_stamp
+        # Equal moments (same instant, same offset) give equal seconds and text.
+        if last is None or last.moment != moment or last.moment.utcoffset() != moment.utcoffset():
+            last = self.last_stamp = Stamp(moment, int(moment.timestamp()), qb_datetime(moment))
+        return last
 
     def new_id(self, moment: datetime) -> str:
         """A ListID/TxnID in QuickBooks' form: hex counter, dash, epoch seconds of creation."""
@@ -183,9 +206,9 @@ class CompanyState:
         return f"{value:X}-{seconds}"
 
     @staticmethod
-    def next_sequence(moment: datetime, previous: int = 0) -> int:
-        """EditSequence: epoch seconds of the change, strictly increasing per record."""
-        return max(int(moment.timestamp()), previous + 1)
+    def next_sequence(seconds: int, previous: int = 0) -> int:
+        """EditSequence: epoch ``seconds`` of the change, strictly increasing per record."""
+        return max(seconds, previous + 1)
 
     # -- records ------------------------------------------------------------------
     def table(self, kind: str) -> dict[str, Record]:
@@ -208,15 +231,13 @@ class CompanyState:
 
     def insert(self, kind: str, ret: dict[str, Any], id_field: str) -> Record:
         """Store a new record, stamping its ID, TimeCreated, TimeModified and EditSequence."""
-        moment = self.now()
-        seconds = int(moment.timestamp())
+        moment, seconds, text = self.stamp()
         record_id = self.id_at(seconds)
-        sequence = max(seconds, 1)  # next_sequence(moment) of a record that had none
-        stamp = qb_datetime(moment)
+        sequence = self.next_sequence(seconds)
         stamped = {
             id_field: record_id,
-            "TimeCreated": stamp,
-            "TimeModified": stamp,
+            "TimeCreated": text,
+            "TimeModified": text,
             "EditSequence": str(sequence),
         }
         stamped.update(ret)
@@ -253,10 +274,10 @@ class CompanyState:
 
     def touch(self, record: Record) -> None:
         """Mark a record modified now: new TimeModified and a newer EditSequence."""
-        moment = self.now()
+        moment, seconds, text = self.stamp()
         record.modified = moment
-        record.sequence = self.next_sequence(moment, record.sequence)
-        record.ret["TimeModified"] = qb_datetime(moment)
+        record.sequence = self.next_sequence(seconds, record.sequence)
+        record.ret["TimeModified"] = text
         record.ret["EditSequence"] = str(record.sequence)
         self._index_owner(record)
 
