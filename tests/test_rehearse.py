@@ -4,6 +4,11 @@ plan, duplicates counted from the company, the table for people, and exit codes.
 from __future__ import annotations
 
 import json
+import os
+import sqlite3
+import subprocess
+import sys
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -165,3 +170,22 @@ def test_duplicates_are_counted_from_the_company():
 def test_durations_read_as_people_say_them(seconds, text):
     """Simulated seconds are shown in hours, minutes and seconds."""
     assert human_duration(seconds) == text
+
+
+def test_a_workspace_is_the_same_whatever_python_hash_seed(tmp_path):
+    """Support compares a customer's workspace with a rehearsal's: the app records and
+    baselines one seed gives must not depend on Python's per-process string hashing."""
+    dumps = [_workspace_rows(tmp_path, hash_seed) for hash_seed in ("0", "9")]
+    assert dumps[0] == dumps[1]
+
+
+def _workspace_rows(tmp_path: Path, hash_seed: str) -> dict[str, list]:
+    db = tmp_path / f"hash{hash_seed}.db"
+    env = {**os.environ, "PYTHONHASHSEED": hash_seed}
+    command = [sys.executable, "-m", "syncengine.cli", "rehearse", "--generate", "150"]
+    subprocess.run([*command, "--seed", "1", "--db", str(db)], env=env, check=True)
+    with closing(sqlite3.connect(db)) as con:
+        return {
+            table: con.execute(f"SELECT * FROM {table} ORDER BY 1, 2").fetchall()
+            for table in ("entities", "baselines")
+        }

@@ -63,12 +63,14 @@ def merge(
     held = app_changed(app, baseline) if hold else frozenset()
     changed = qb_changed(app, qb, baseline)
     updates = {
-        f: qb_raw.get(f) for f in changed - held if app.get(f) != qb.get(f) and f in app | qb
+        f: qb_raw.get(f)
+        for f in sorted(changed - held)
+        if app.get(f) != qb.get(f) and f in app | qb
     }
     conflicts = tuple(sorted(f for f in held & changed if qb.get(f) != app[f]))
     new_baseline = {f: v for f, v in qb.items() if f not in held}
     if baseline is not None:
-        new_baseline.update({f: baseline[f] for f in held if f in baseline})
+        new_baseline.update({f: baseline[f] for f in sorted(held) if f in baseline})
     return Merge(updates, new_baseline, changed, held, conflicts, app, qb)
 
 
