@@ -147,6 +147,7 @@ def request_for(
     return qbxml.mod(kind, *target, body, record=record, request_id=request_id, include=include)
 
 
+@cache
 def answer_fields(entity_type: str) -> tuple[str, ...]:
     """What the sync job needs back from an Add or Mod (``IncludeRetElement``): QuickBooks
     builds, sends and the job reads a few fields instead of the whole record."""
@@ -192,18 +193,26 @@ def from_qbxml(
 def references(entity_type: str, data: dict[str, Any]) -> list[tuple[str, str, int]]:
     """The app records a record refers to, as (field, entity type, id): they must be in
     QuickBooks before it (``("parent", "customer", 3)``, ``("lines[0].item", "item", 5)``)."""
-    etype = ENTITY_TYPES[entity_type]
-    out = []
-    for field in etype.fields:
-        target = getattr(field, "entity_type", "")
-        if target and data.get(field.name):
-            out.append((field.name, target, data[field.name]))
+    out = [
+        (name, target, data[name]) for name, target in _ref_fields(entity_type) if data.get(name)
+    ]
     for n, line in enumerate(data.get("lines", [])):
         if line.get("item"):
             out.append((f"lines[{n}].item", "item", line["item"]))
     for n, applied in enumerate(data.get("applied", [])):
         out.append((f"applied[{n}].invoice", "invoice", applied["invoice"]))
     return out
+
+
+@cache
+def _ref_fields(entity_type: str) -> tuple[tuple[str, str], ...]:
+    """(field, entity type referred to) of each field of a type naming another app record:
+    the same for every record, so found once per type rather than per record."""
+    return tuple(
+        (field.name, target)
+        for field in ENTITY_TYPES[entity_type].fields
+        if (target := getattr(field, "entity_type", ""))
+    )
 
 
 def ret_references(entity_type: str, ret: dict[str, Any]) -> list[tuple[str, str]]:

@@ -8,6 +8,7 @@ terms and accounts travel by FullName, other references by ListID.
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 from syncengine.mapping.values import (
@@ -57,7 +58,10 @@ KIND_OF = {
 }
 
 
+@cache
 def _prefixed(prefix: str, pairs: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
+    """``pairs`` with each app field under ``prefix`` (``bill_city``); built once per prefix,
+    the callers pass only the module's constant tuples."""
     return tuple((prefix + app, qb) for app, qb in pairs)
 
 

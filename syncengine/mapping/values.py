@@ -65,11 +65,17 @@ def copy_fields(
     Going to qbXML an empty string is kept: it clears the field in a Mod.
     """
     out: dict[str, Any] = {}
-    for app, qb in pairs:
-        src, dst = (qb, app) if reverse else (app, qb)
-        value = source.get(src)
-        if value is not None and not (reverse and value == ""):
-            out[dst] = value
+    get = source.get
+    if reverse:
+        for app, qb in pairs:
+            value = get(qb)
+            if value is not None and value != "":
+                out[app] = value
+    else:
+        for app, qb in pairs:
+            value = get(app)
+            if value is not None:
+                out[qb] = value
     return out
 
 

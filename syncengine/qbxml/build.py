@@ -141,7 +141,10 @@ def _field_path(exc: SchemaDataError) -> str:
     return f"{exc.path}.{exc.field}"
 
 
+@cache
 def _request_node(rq_type: str) -> Node:
+    """The schema node of a request type, found once per type (an unknown type raises and
+    is not cached, so the key space stays the schema's own request types)."""
     try:
         return _schema().request_node(rq_type)
     except KeyError:
@@ -310,9 +313,16 @@ def mod(
     """An ``{kind}ModRq`` for the object with this ListID/TxnID and current EditSequence."""
     rq_type = f"{kind}ModRq"
     inner = f"{kind}Mod"
-    mod_node = _schema().node(_request_node(rq_type).children[inner].node)
-    body = {_id_field(mod_node): object_id, "EditSequence": edit_sequence, **fields}
+    body = {_mod_id_field(kind): object_id, "EditSequence": edit_sequence, **fields}
     return Request(rq_type, {inner: body}, record=record, request_id=request_id, include=include)
+
+
+@cache
+def _mod_id_field(kind: str) -> str:
+    """``ListID`` or ``TxnID``: what a ``{kind}Mod`` names its object by, read from the schema
+    once per kind (an unknown kind raises and is not cached)."""
+    mod_node = _schema().node(_request_node(f"{kind}ModRq").children[f"{kind}Mod"].node)
+    return _id_field(mod_node)
 
 
 def query(

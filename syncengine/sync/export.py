@@ -229,10 +229,12 @@ class Planner:
     def _needs(self, item: Item, entity: Entity, batch: Batch) -> None:
         accounts, terms = mapping.shared_needs(item.entity_type, entity.data)
         known = self.ctx.shared_known
-        batch.accounts.update(
-            {n: t for n, t in accounts.items() if ("account", n.casefold()) not in known}
-        )
-        batch.terms.update(n for n in terms if ("terms", n.casefold()) not in known)
+        if accounts:  # only items name accounts
+            batch.accounts.update(
+                {n: t for n, t in accounts.items() if ("account", n.casefold()) not in known}
+            )
+        if terms:
+            batch.terms.update(n for n in terms if ("terms", n.casefold()) not in known)
 
     def _stuck(self, item: Item) -> PsrFailure:
         return _failure(
@@ -242,12 +244,15 @@ class Planner:
         )
 
     def _settle(self, done: list[PsrDone], failed: list[PsrFailure]) -> None:
+        """Record the PSRs planning finished without sending; most rounds have none, and
+        they then cost no write transaction."""
         store, state = self.ctx.store, self.ctx.state
-        with store.write():
-            if done:
-                store.jobs.mark_done(done)
-            if failed:
-                store.jobs.fail(failed)
+        if done or failed:
+            with store.write():
+                if done:
+                    store.jobs.mark_done(done)
+                if failed:
+                    store.jobs.fail(failed)
         state.set_states([d.psr_id for d in done], "done")
         state.set_states([f.psr_id for f in failed], "failed")
 

@@ -1,0 +1,198 @@
+"""The export phase's shortcuts agree with the plain way of doing the same work: references
+found from a per-type list of fields, field copies, request nodes and Mod ID fields looked up
+once, entities not decoded twice, planning rounds with nothing to record."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from syncengine import mapping, qbxml
+from syncengine.app.types import ENTITY_TYPES
+from syncengine.mapping import lists
+from syncengine.mapping.values import copy_fields
+from syncengine.qbxml.build import BuildError
+from syncengine.store import EntityRow, PsrFailure, Store
+from syncengine.store import entities as entity_store
+from syncengine.sync.context import Context
+from syncengine.sync.export import Planner
+from tests.sync_world import World, acme
+
+
+def _references_walked(entity_type: str, data: dict[str, Any]) -> list[tuple[str, str, int]]:
+    """References found by walking every field of the type, as for each record."""
+    out = []
+    for field in ENTITY_TYPES[entity_type].fields:
+        target = getattr(field, "entity_type", "")
+        if target and data.get(field.name):
+            out.append((field.name, target, data[field.name]))
+    for n, line in enumerate(data.get("lines", [])):
+        if line.get("item"):
+            out.append((f"lines[{n}].item", "item", line["item"]))
+    for n, applied in enumerate(data.get("applied", [])):
+        out.append((f"applied[{n}].invoice", "invoice", applied["invoice"]))
+    return out
+
+
+def _every_field(entity_type: str, value: Any) -> dict[str, Any]:
+    data: dict[str, Any] = {field.name: value for field in ENTITY_TYPES[entity_type].fields}
+    data["lines"] = [{"item": 9, "quantity": 1}, {"description": "no item"}]
+    data["applied"] = [{"invoice": 4, "amount": "5"}]
+    return data
+
+
+@pytest.mark.parametrize("entity_type", sorted(ENTITY_TYPES))
+@pytest.mark.parametrize("value", [7, 0, None, ""])
+def test_references_agree_with_a_walk_of_every_field(entity_type, value):
+    """Set or blank, every type's references are the ones a walk of its fields finds."""
+    data = _every_field(entity_type, value)
+    assert mapping.references(entity_type, data) == _references_walked(entity_type, data)
+
+
+def test_references_of_an_unknown_type_are_refused_each_time():
+    """An unknown entity type raises every time (nothing is remembered for it)."""
+    for _ in range(2):
+        with pytest.raises(KeyError):
+            mapping.references("nonsense", {})
+
+
+def _copied_one_by_one(source: dict[str, Any], pairs, reverse: bool) -> dict[str, Any]:
+    out = {}
+    for app, qb in pairs:
+        src, dst = (qb, app) if reverse else (app, qb)
+        value = source.get(src)
+        if value is not None and not (reverse and value == ""):
+            out[dst] = value
+    return out
+
+
+@pytest.mark.parametrize(
+    ("reverse", "expected"),
+    [
+        (False, {"A": "x", "B": "", "D": 0, "E": False}),
+        (True, {"a": "y", "d": 1, "e": True}),
+    ],
+)
+def test_copy_fields_keeps_and_drops_the_same_values_both_ways(reverse, expected):
+    """Going to qbXML only None is dropped (an empty string clears); coming back empty
+    strings are dropped too; zero and False are kept both ways; absent fields are skipped."""
+    pairs = (("a", "A"), ("b", "B"), ("c", "C"), ("d", "D"), ("e", "E"), ("f", "F"))
+    source = {"a": "x", "b": "", "c": None, "d": 0, "e": False}
+    source.update({"A": "y", "B": "", "C": None, "D": 1, "E": True})
+    assert copy_fields(source, pairs, reverse) == expected
+    assert copy_fields(source, pairs, reverse) == _copied_one_by_one(source, pairs, reverse)
+
+
+def test_prefixed_address_fields_are_the_prefixed_names():
+    """The address pairs under a prefix are the plain ones with the prefix, every time."""
+    first = lists._prefixed("bill_", lists.ADDRESS)
+    assert first == tuple(("bill_" + app, qb) for app, qb in lists.ADDRESS)
+    assert lists._prefixed("bill_", lists.ADDRESS) == first
+    assert lists._prefixed("", lists.ADDRESS) == lists.ADDRESS
+
+
+def test_answer_fields_name_the_id_of_lists_and_transactions():
+    """Lists answer with ListID, transactions with TxnID, both with EditSequence and time."""
+    assert mapping.answer_fields("customer") == ("ListID", "EditSequence", "TimeModified")
+    assert mapping.answer_fields("invoice") == ("TxnID", "EditSequence", "TimeModified")
+
+
+def test_unknown_request_type_is_refused_every_time():
+    """A request type the schema lacks is refused with a suggestion, also after a good one
+    and when asked again (a refusal is never remembered as a node)."""
+    for _ in range(2):
+        with pytest.raises(BuildError, match="CustomerAddRq"):
+            qbxml.Request("CustomerAdRq", {})
+        assert qbxml.add("Customer", {"Name": "Acme"}).type == "CustomerAddRq"
+
+
+def test_mod_of_an_unknown_kind_is_refused_every_time():
+    """A Mod of a kind QuickBooks has no Mod for raises BuildError each time."""
+    for _ in range(2):
+        with pytest.raises(BuildError, match="NoSuchKindModRq"):
+            qbxml.mod("NoSuchKind", "1-1", "1", {})
+
+
+@pytest.mark.parametrize(("kind", "id_field"), [("Customer", "ListID"), ("Invoice", "TxnID")])
+def test_mod_names_its_object_by_list_or_txn_id(kind, id_field):
+    """Asked twice, a Mod names its object by the ID field its schema has."""
+    for _ in range(2):
+        request = qbxml.mod(kind, "80-1", "7", {"Memo": "m"} if kind == "Invoice" else {})
+        assert request.body[f"{kind}Mod"][id_field] == "80-1"
+        assert f"<{id_field}>80-1</{id_field}>" in request.text
+
+
+def _stored(store: Store, data: dict[str, Any]) -> None:
+    store.entities.insert_many([EntityRow(1, "customer", data["name"], None, data)])
+
+
+def test_record_read_again_unchanged_is_equal_to_a_fresh_read():
+    """A second read gives the same record; after an update or a deletion the new one."""
+    store = Store()
+    _stored(store, {"name": "Acme", "phone": "555-0100"})
+    first = store.entities.get_many([1])[1]
+    assert store.entities.get(1) == first
+    store.entities.update_many([EntityRow(1, "customer", "Acme", None, {"name": "Acme"})])
+    assert store.entities.get(1).data == {"name": "Acme"}
+    store.entities.get(1)  # kept for the next read…
+    store.entities.mark_deleted([1])
+    assert store.entities.get(1).deleted  # …which sees the row changed
+
+
+def test_record_read_again_unchanged_is_not_decoded_again(monkeypatch):
+    """The second read of an unchanged row reuses the first one's decoded fields; the
+    third decodes again (each kept record serves one later read)."""
+    store = Store()
+    _stored(store, {"name": "Acme"})
+    decoded: list[str] = []
+    loads = entity_store.json.loads
+    monkeypatch.setattr(
+        entity_store.json, "loads", lambda text: decoded.append(text) or loads(text)
+    )
+    reads = [store.entities.get(1) for _ in range(3)]
+    assert reads[0] is reads[1] and reads[2] == reads[0]
+    assert len(decoded) == 2
+
+
+def test_record_changed_by_another_connection_is_read_anew(tmp_path):
+    """What another process writes is seen: only an unchanged row is reused."""
+    path = tmp_path / "w.sqlite"
+    with Store(path) as ours, Store(path) as theirs:
+        _stored(ours, {"name": "Acme"})
+        ours.entities.get(1)
+        theirs.entities.update_many([EntityRow(1, "customer", "Acme", None, {"name": "Zed"})])
+        assert ours.entities.get(1).data == {"name": "Zed"}
+
+
+def test_records_kept_for_a_second_read_are_bounded(monkeypatch):
+    """However many records are read, at most KEEP are kept."""
+    monkeypatch.setattr(entity_store, "KEEP", 3)
+    store = Store()
+    rows = [EntityRow(i, "customer", f"C{i}", None, {"name": f"C{i}"}) for i in range(1, 11)]
+    store.entities.insert_many(rows)
+    found = store.entities.get_many(range(1, 11))
+    assert [found[i].name for i in range(1, 11)] == [f"C{i}" for i in range(1, 11)]
+    assert len(store.entities._kept) == 3
+
+
+def _planner(w: World) -> Planner:
+    job = w.start()
+    return Planner(Context.load(w.store, job.job_id, 50, False, {}))
+
+
+def test_planning_round_with_nothing_to_record_writes_nothing():
+    """Settling a round without done or failed PSRs opens no transaction; one with a
+    failure records it."""
+    w = World()
+    customer = acme(w)
+    planner = _planner(w)
+    statements: list[str] = []
+    w.store.conn.set_trace_callback(statements.append)
+    planner._settle([], [])
+    assert statements == []
+    psr = w.last_psr(customer)
+    planner._settle([], [PsrFailure(psr.id, "refused here", None, "Error", "fix it")])
+    w.store.conn.set_trace_callback(None)
+    assert "BEGIN IMMEDIATE" in statements
+    assert w.last_psr(customer).error_message == "refused here"
