@@ -12,7 +12,7 @@ from typing import Any
 
 from lxml import etree
 
-from qbschema.model import ATTRS, TEXT, Node, Schema, simple_problem
+from qbschema.model import ATTRS, TEXT, Node, Schema, simple_problem, value_test
 
 
 @dataclass(frozen=True)
@@ -162,7 +162,7 @@ def read_checked(element: etree._Element, node: Node, *, cut_long_texts: bool = 
     status, not a parse error).
     """
     try:
-        return Checked(_read_plain(element, node, _plan(node)))
+        return Checked(_read_plain(element, _plan(node)))
     except _Unusual:
         pass  # the general walk below says what is wrong (or reads what is unusual)
     walk = _Walk(element, cut_long_texts)
@@ -179,26 +179,51 @@ class _Unusual(Exception):
 
 
 _UNUSUAL = _Unusual()
-# One child in a parent's plan: (its node, repeatable, its plan when it is a parent, the
-# test a leaf's text must pass, whether the child must carry attributes).
-_Step = tuple[Node, bool, "dict | None", Any, bool]
-_PLANS: dict[int, tuple[Node, dict[str, _Step]]] = {}  # id(node) -> (node, its plan)
 
 
-def _plan(node: Node) -> dict[str, _Step]:
-    """Each child of ``node`` and what reading it needs, looked up once per schema node."""
+class _Plan:
+    """What reading one element type needs, worked out once per schema node: its children's
+    steps (None for a leaf), attribute tests and the child sequences known to fit."""
+
+    __slots__ = ("accepts", "attr_tests", "fitting", "node", "required_attrs", "steps")
+
+    def __init__(self, node: Node) -> None:
+        self.node = node
+        self.steps: dict[str, _Step] | None = None if node.content is None else {}
+        self.accepts = node.accepts
+        self.attr_tests = {name: value_test(spec) for name, spec in node.attrs.items()}
+        self.required_attrs = node.required_attrs
+        self.fitting: set[tuple[str, ...]] = set()
+
+
+# One child in a parent's plan: (its plan, whether it repeats, whether it is a leaf that
+# carries no required attribute, and then the test its text must pass: a maximum length
+# when that is all there is to test (checked without a call), else ``Node.accepts``).
+_Step = tuple[_Plan, bool, bool, "int | None", Any]
+_PLANS: dict[int, tuple[Node, _Plan]] = {}  # id(node) -> (node, its plan)
+_FITTING_MAX = 4096  # child sequences remembered per element type
+
+
+def _plan(node: Node) -> _Plan:
+    """The plan of ``node`` (and of every node below it), made once per schema node."""
     found = _PLANS.get(id(node))
     if found is not None:
         return found[1]
-    plan: dict[str, _Step] = {}
+    plan = _Plan(node)
     _PLANS[id(node)] = (node, plan)  # before the children: a model may contain itself
-    for name, (sub, repeatable) in node.kids.items():
-        kid_plan = _plan(sub) if sub.content is not None else None
-        plan[name] = (sub, repeatable, kid_plan, sub.accepts, bool(sub.required_attrs))
+    if plan.steps is not None:
+        for name, (sub, repeatable) in node.kids.items():
+            plain_leaf = sub.content is None and not sub.required_attrs
+            check = sub.sole_check if sub.accepts is not None else None
+            if check is not None and check[0] == "len":
+                test: tuple[int | None, Any] = (check[1], None)
+            else:
+                test = (None, sub.accepts)
+            plan.steps[name] = (_plan(sub), repeatable, plain_leaf, *test)
     return plan
 
 
-def _read_plain(element: etree._Element, node: Node, plan: dict[str, _Step] | None) -> Any:
+def _read_plain(element: etree._Element, plan: _Plan) -> Any:
     """``element`` read as ``_Walk.read`` reads it, when it holds nothing unusual: valid
     values no longer than their fields, no text between elements, no comments or processing
     instructions. Anything else raises ``_Unusual`` (the general walk then reads or refuses
@@ -206,12 +231,13 @@ def _read_plain(element: etree._Element, node: Node, plan: dict[str, _Step] | No
     # ``items()`` (an empty list for most elements) is cheaper than testing ``attrib``, which
     # makes a proxy object.
     items = element.items()
-    attrs = _plain_attrs(node, items) if items or node.required_attrs else None
-    if plan is None:
+    attrs = _plain_attrs(plan, items) if items or plan.required_attrs else None
+    steps = plan.steps
+    if steps is None:
         if len(element):
             raise _UNUSUAL
         text = element.text or ""
-        accepts = node.accepts
+        accepts = plan.accepts
         if accepts is not None and not accepts(text):
             raise _UNUSUAL
         return {ATTRS: attrs, TEXT: text} if attrs else text
@@ -222,36 +248,44 @@ def _read_plain(element: etree._Element, node: Node, plan: dict[str, _Step] | No
     tags: list[str] = []
     for child in element:
         tag = child.tag
-        step = plan.get(tag)  # None for an unknown element, a comment or an instruction
+        step = steps.get(tag)  # None for an unknown element, a comment or an instruction
         if step is None:
             raise _UNUSUAL
         tail = child.tail
         if tail and not tail.isspace():
             raise _UNUSUAL
         tags.append(tag)
-        sub, repeatable, kid_plan, accepts, attributed = step
-        if kid_plan is None and not attributed and not len(child) and not child.keys():
+        kid, repeatable, plain_leaf, limit, accepts = step
+        if plain_leaf and not len(child) and not child.keys():
             value = child.text or ""  # the common leaf, read without a call
-            if accepts is not None and not accepts(value):
+            if limit is not None:
+                if len(value) > limit:
+                    raise _UNUSUAL
+            elif accepts is not None and not accepts(value):
                 raise _UNUSUAL
         else:
-            value = _read_plain(child, sub, kid_plan)
+            value = _read_plain(child, kid)
         if repeatable:
             out.setdefault(tag, []).append(value)
         else:
             out[tag] = value
-    if not node.fits(tags):
-        raise _UNUSUAL
+    key = tuple(tags)
+    if key not in plan.fitting:
+        if not plan.node.fits(key):
+            raise _UNUSUAL
+        if len(plan.fitting) < _FITTING_MAX:
+            plan.fitting.add(key)
     return out
 
 
-def _plain_attrs(node: Node, items: list) -> dict[str, str]:
+def _plain_attrs(plan: _Plan, items: list) -> dict[str, str]:
+    tests = plan.attr_tests
     for name, value in items:
-        spec = node.attrs.get(name)
-        if spec is None or simple_problem(spec, value):
+        test = tests.get(name)
+        if test is None or not test(value):
             raise _UNUSUAL
     attrs = dict(items)
-    for name in node.required_attrs:
+    for name in plan.required_attrs:
         if name not in attrs:
             raise _UNUSUAL
     return attrs

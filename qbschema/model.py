@@ -77,7 +77,9 @@ class Node:
 
     @cached_property
     def pattern(self) -> re.Pattern:
-        """The content model compiled to a regex over ``<Tag>`` tokens (C-speed matching)."""
+        """The content model as a regex over ``<Tag>`` tokens: its meaning written plainly.
+        ``fits`` does not use it (compiling the large models costs more than all the
+        matching a sync needs); tests hold ``fits`` to it."""
         return re.compile(_regex(self.content)) if self.content else re.compile("")
 
     @cached_property
@@ -97,7 +99,7 @@ class Node:
         key = tuple(tags)
         verdict = self._verdicts.get(key)
         if verdict is None:
-            verdict = self.pattern.fullmatch("".join(f"<{t}>" for t in key)) is not None
+            verdict = matches(self.content, key)
             if len(self._verdicts) < 4096:
                 self._verdicts[key] = verdict
         return verdict
@@ -112,7 +114,13 @@ class Node:
     def accepts(self) -> Callable[[str], bool] | None:
         """A fast test that a text is a valid value of this leaf (None: any text is); exactly
         when it fails, ``simple_problem`` says why."""
-        return None if self.plain_text else value_test(self.simple)
+        if self.plain_text:
+            return None
+        test = value_test(self.simple)
+        check = self.sole_check
+        if check is not None and check[0] in ("len", "enum"):
+            return test  # as cheap as a lookup already
+        return _remembering(test)
 
     @cached_property
     def sole_check(self) -> tuple[str, Any] | None:
@@ -218,6 +226,26 @@ def simple_problem(simple: dict | None, text: str) -> str | None:
     return None
 
 
+_REMEMBERED = 1024  # valid texts remembered per leaf type
+
+
+def _remembering(test: Callable[[str], bool]) -> Callable[[str], bool]:
+    """``test``, remembering up to ``_REMEMBERED`` texts it accepted: the same quantities,
+    prices and dates come again and again, and a set lookup costs far less than a match."""
+    known: set[str] = set()
+
+    def accepts(text: str) -> bool:
+        if text in known:
+            return True
+        if not test(text):
+            return False
+        if len(known) < _REMEMBERED:
+            known.add(text)
+        return True
+
+    return accepts
+
+
 def value_test(simple: dict | None) -> Callable[[str], bool]:
     """A predicate true exactly when ``simple_problem(simple, text)`` is None, specialised for
     the common shapes (one enumeration, length, pattern or kind check) so that checking a
@@ -238,6 +266,59 @@ def value_test(simple: dict | None) -> Callable[[str], bool]:
     if check is None:
         return lambda text: True
     return lambda text: text == "" or check(text)
+
+
+def matches(content: list | None, tags: tuple[str, ...] | list[str]) -> bool:
+    """Whether the child tags ``tags`` satisfy the content model ``content`` (a leaf's, None,
+    takes no children), exactly as ``Node.pattern`` would say."""
+    if not content:
+        return not tags
+    masks: dict[str, int] = {}  # tag -> a bit for each position it holds in ``tags``
+    bit = 1
+    for tag in tags:
+        masks[tag] = masks.get(tag, 0) | bit
+        bit <<= 1
+    return bool(_ends(content, masks, 1) & bit)  # ``bit`` now marks the end of ``tags``
+
+
+def _ends(particle: list, masks: dict[str, int], starts: int) -> int:
+    """The positions (a bit each) where ``particle`` can end, begun at any of ``starts``.
+
+    Each repetition maps the set of positions reached to the next; once ``low`` are done,
+    further ones (up to ``high``) add positions until one adds nothing new, after which no
+    later one can (a repetition of positions already reached only reaches those again).
+    """
+    low, high = particle[-2], particle[-1]
+    current = starts
+    for _ in range(low):
+        current = _once(particle, masks, current)
+        if not current:
+            return 0
+    reached, count = current, low
+    while high == -1 or count < high:
+        current = _once(particle, masks, current)
+        count += 1
+        if not current & ~reached:
+            break
+        reached |= current
+    return reached
+
+
+def _once(particle: list, masks: dict[str, int], starts: int) -> int:
+    """The positions where one occurrence of ``particle``'s body can end."""
+    kind = particle[0]
+    if kind == "e":
+        return (starts & masks.get(particle[1], 0)) << 1
+    if kind == "s":
+        for sub in particle[1]:
+            starts = _ends(sub, masks, starts)
+            if not starts:
+                break
+        return starts
+    out = 0
+    for sub in particle[1]:
+        out |= _ends(sub, masks, starts)
+    return out
 
 
 def _regex(particle: list) -> str:
