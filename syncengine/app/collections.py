@@ -65,7 +65,7 @@ class Collection:
             for offset, row in enumerate(rows):
                 resolve.remember(first + offset, self.etype.key, {}, record_name(self.etype, row))
             prepared = [self._new(first + i, i, dict(row), resolve) for i, row in enumerate(rows)]
-            self._finish(prepared, resolve)
+            self._finish(prepared, resolve, ready=not from_quickbooks)
             self.store.entities.insert_many([p.row for p in prepared])
             if not from_quickbooks:
                 self.queue.record([p.change("created", self.etype.is_list) for p in prepared])
@@ -97,14 +97,16 @@ class Collection:
             raise RecordError(where, "status", value, f"a {self.etype.key} has no status")
         return None
 
-    def _finish(self, prepared: list[_Prepared], resolve: Resolver) -> None:
-        """Cross-field rules, dependency order and readiness of validated rows."""
-        gate = self._gate()
+    def _finish(self, prepared: list[_Prepared], resolve: Resolver, ready: bool = True) -> None:
+        """Cross-field rules, dependency order and (``ready``) readiness of validated rows.
+        Readiness reads the settings' scope, so callers that queue nothing skip it."""
+        gate = self._gate() if ready else None
         for p in prepared:
             p.dep_order = self._dep_order(p, resolve)
             if self.etype.key == "payment":
                 check_payment(resolve, p.row.data, p.label)
-            p.ready = self._ready(p.row.status, p.row.data, gate)
+            if ready:
+                p.ready = self._ready(p.row.status, p.row.data, gate)
 
     def _dep_order(self, p: _Prepared, resolve: Resolver) -> int:
         """Lists before transactions; a job one step after its parent customer."""
@@ -168,14 +170,19 @@ class Collection:
         """The row that stores QuickBooks' values for one record of an import page, checked
         as :meth:`update` checks them (:class:`RecordError` if they cannot be stored), or
         None if nothing changes. The caller writes the rows of a page together; ``resolve``,
-        shared by the page, sees the records prepared before this one."""
-        row = self._edited(entity, dict(fields), resolve).row
+        shared by the page, sees the records prepared before this one. An import queues
+        nothing, so the row's readiness is not worked out (nor the scope read for it)."""
+        row = self._edited(entity, dict(fields), resolve, ready=False).row
         if (row.data, row.name, row.status) == (entity.data, entity.name, entity.status):
             return None
         return row
 
     def _edited(
-        self, entity: Entity, fields: dict[str, Any], resolve: Resolver | None = None
+        self,
+        entity: Entity,
+        fields: dict[str, Any],
+        resolve: Resolver | None = None,
+        ready: bool = True,
     ) -> _Prepared:
         where = label(self.etype, entity.data, entity.id)
         status = entity.status
@@ -186,7 +193,7 @@ class Collection:
         name = record_name(self.etype, data)
         resolve.remember(entity.id, self.etype.key, data, name)
         prepared = _Prepared(EntityRow(entity.id, self.etype.key, name, status, data), where)
-        self._finish([prepared], resolve)
+        self._finish([prepared], resolve, ready)
         return prepared
 
     def _reaches_quickbooks(self, entity: Entity, prepared: _Prepared) -> bool:
