@@ -12,6 +12,7 @@ from datetime import datetime
 import pytest
 
 from syncengine.app import App
+from syncengine.app.fields import Invalid
 from syncengine.app.validate import Resolver
 from syncengine.clock import FixedClock
 from syncengine.errors import RecordError
@@ -90,3 +91,23 @@ def test_records_added_from_quickbooks_queue_nothing(app):
     [added] = app.invoices.add_many([{"customer": "Acme", "status": "approved"}], True)
     assert app.invoices.get(added).status == "approved"
     assert [p for p in app.queue.find() if p.entity_id == added] == []
+
+
+def test_prefetched_references_resolve_without_a_query_each(app):
+    """An import page reads the records its references name in one query; resolving them
+    afterwards reads nothing, and a deleted one is still refused."""
+    labor = app.items.add(name="Labor", kind="service", price="85").id
+    acme = app.customers.add(name="Acme").id
+    gone = app.customers.add(name="Gone Ltd").id
+    app.customers.delete(gone)
+    resolve = Resolver(app.store)
+    reads: list[str] = []
+    app.store.conn.set_trace_callback(lambda sql: reads.append(sql) if "entities" in sql else None)
+    resolve.prefetch([labor, acme, gone, 999])
+    assert len(reads) == 1
+    assert (resolve("item", labor), resolve("customer", acme)) == (labor, acme)
+    with pytest.raises(Invalid, match="was deleted"):
+        resolve("customer", gone)
+    assert len(reads) == 1
+    with pytest.raises(Invalid, match="no customer with id 999"):
+        resolve("customer", 999)  # not found by the prefetch: asked again, still none

@@ -7,7 +7,7 @@ Checks run before anything is written, so a bad row leaves the store untouched.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -58,6 +58,13 @@ class Resolver:
         key = (entity_type, name.strip().casefold())
         self._batch[entity_id] = key
         self._batch_names.setdefault(key, []).append(entity_id)
+
+    def prefetch(self, entity_ids: Iterable[int]) -> None:
+        """Read the records among ``entity_ids`` not known yet in one query, so that resolving
+        a page of references does not read them one at a time."""
+        wanted = sorted({i for i in entity_ids if i not in self._info})
+        for entity_id, found in self._store.entities.get_many(wanted).items():
+            self._info[entity_id] = (found.entity_type, found.data, found.deleted)
 
     def info(self, entity_id: int) -> tuple[str, dict[str, Any], bool] | None:
         """(entity type, fields, deleted) of a record, or None if there is no such record."""

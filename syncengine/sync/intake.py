@@ -107,6 +107,7 @@ class Intake:
         flagged = store.flags.flagged(ids)
         updates, new_baselines, log = [], {}, []
         page = _Page(self.ctx.app.collection(entity_type), Resolver(store))
+        page.resolve.prefetch(self._referenced(entity_type, [ret for _k, ret, _l in linked]))
         for kind, ret, link in linked:
             entity = entities[link.entity_id]
             if entity.id in flagged:  # proxy / prevent sync: out of syncing in both directions
@@ -127,6 +128,12 @@ class Intake:
         store.links.upsert_many(updates)
         store.baselines.put_many(new_baselines)
         store.log.add_many(log)
+
+    def _referenced(self, entity_type: str, rets: list[dict]) -> list[int]:
+        """The app records these ``…Ret``s refer to that the job's links know."""
+        ids = self.ctx.ids
+        pairs = (p for ret in rets for p in mapping.ret_references(entity_type, ret))
+        return [i for t, q in pairs if (i := ids.entity_of(t, q)) is not None]
 
     def _update_one(
         self,
