@@ -241,22 +241,26 @@ def _line_count(element: etree._Element) -> int:
 @cache
 def _request_line_tags(request: str) -> tuple[str, ...]:
     """The ``line_tags`` a request type can hold. A checked request holds no element its
-    content model lacks, so a query's lines are counted without walking it."""
-    names = _names(schema().request_node(request).id)
-    return tuple(tag for tag in line_tags() if tag in names)
+    content model lacks, so a query's lines are counted without walking it. Found from the
+    request's own content model (every line element also sits in some global element's, so
+    these are the ``line_tags`` it holds), without walking the whole schema for them."""
+    return _line_names(_names([schema().request_node(request).id]))
 
 
 @cache
 def line_tags() -> tuple[str, ...]:
     """Every qbXML element name of a transaction line (``…LineAdd``, ``…LineMod``)."""
-    names = {name for node_id in schema().elements.values() for name in _names(node_id)}
+    return _line_names(_names(schema().elements.values()))
+
+
+def _line_names(names: Iterable[str]) -> tuple[str, ...]:
     return tuple(sorted(name for name in names if "LineAdd" in name or "LineMod" in name))
 
 
-def _names(node_id: str) -> set[str]:
-    """The element names within a node's content, at any depth."""
+def _names(node_ids: Iterable[str]) -> set[str]:
+    """The element names within the nodes' content, at any depth (one walk for all)."""
     found: set[str] = set()
-    pending, seen = [schema().node(node_id)], set()
+    pending, seen = [schema().node(node_id) for node_id in node_ids], set()
     while pending:
         node = pending.pop()
         if node.id in seen:
