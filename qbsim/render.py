@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import cache, lru_cache
 from typing import Any
 
 from qbschema import ATTRS, Node, schema
@@ -24,13 +25,22 @@ _NOT_VERBATIM = re.compile("[&<>\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _Step = tuple[Node, str, str, "Callable[[str], bool] | None", "_Plan | None"]
 
 
+# The children of one dict in schema order, each with its step, and whether they fit the
+# content model when each is written once (no value None, no list).
+_Layout = tuple[tuple[tuple[str, _Step], ...], bool]
+_MAX_LAYOUTS = 256  # key orders remembered per node (the data's key orders are few)
+
+
 class _Plan:
-    """What writing an aggregate of one node needs: each child's position and step."""
+    """What writing an aggregate of one node needs: each child's position and step, and the
+    layouts of the key orders seen so far (records of a kind share a few key orders, so each
+    is sorted and checked against the content model once)."""
 
     def __init__(self, node: Node) -> None:
         self.node = node
         self.order = node.order
         self.steps: dict[str, _Step] = {}
+        self.layouts: dict[tuple[str, ...], _Layout] = {}
 
 
 _PLANS: dict[int, tuple[Node, _Plan]] = {}  # id(node) -> (node, its plan)
@@ -74,41 +84,95 @@ def _plan(node: Node) -> _Plan:
             sub,
             f"<{name}>",
             f"</{name}>",
-            sub.accepts if leaf else None,
+            _leaf_test(sub) if leaf else None,
             None if leaf else _plan(sub),
         )
     return plan
+
+
+def _leaf_test(leaf: Node) -> Callable[[str], bool] | None:
+    """``leaf.accepts``; for a date or time, remembering the last texts it passed or failed:
+    records answered together share their stamps and dates, and these tests are regular
+    expressions costlier than the rest of writing the text."""
+    test = leaf.accepts
+    if test is None or (leaf.simple or {}).get("k") not in _REPEATING_KINDS:
+        return test
+    return _remembering(test)
+
+
+_REPEATING_KINDS = frozenset({"DATETIMETYPE", "DATETYPE"})
+
+
+@cache
+def _remembering(test: Callable[[str], bool]) -> Callable[[str], bool]:
+    """One bounded memo per test (the leaves of one schema node share theirs)."""
+    return lru_cache(maxsize=64)(test)
 
 
 def _write(out: list[str], plan: _Plan, value: Any) -> None:
     """The children of an aggregate, in schema order, between tags the caller writes."""
     if value.__class__ is not dict or ATTRS in value:
         raise _UNUSUAL
-    keys = [key for key, item in value.items() if item is not None]
-    try:
-        keys.sort(key=plan.order.__getitem__)
-    except KeyError:  # a child the node does not have
-        raise _UNUSUAL from None
-    steps = plan.steps
+    keys = tuple(value)
+    layout = plan.layouts.get(keys)
+    if layout is None:
+        layout = _layout(plan, keys)
+        if layout is None:  # a child the node does not have
+            _write_sorted(out, plan, value)
+            return
     search = _NOT_VERBATIM.search
-    repeated = False
-    for key in keys:
+    irregular = False  # a value None (skipped) or a list (repeated)
+    for key, step in layout[0]:
         item = value[key]
-        step = steps[key]
         if item.__class__ is str and step[4] is None:
             # The common leaf, as in _child, without the call: this runs for every leaf.
             accepts = step[3]
             if (accepts is not None and not accepts(item)) or search(item):
                 raise _UNUSUAL
             out += (step[1], item, step[2])
+        elif item is None:
+            irregular = True
         elif item.__class__ is list:
-            repeated = True
+            irregular = True
             for one in item:
                 _child(out, step, one)
         else:
             _child(out, step, item)
-    tags = expanded_tags(keys, value) if repeated else keys
-    if not plan.node.fits(tags):
+    if irregular:
+        given = [key for key, _ in layout[0] if value[key] is not None]
+        if not plan.node.fits(expanded_tags(given, value)):
+            raise _UNUSUAL
+    elif not layout[1]:
+        raise _UNUSUAL
+
+
+def _layout(plan: _Plan, keys: tuple[str, ...]) -> _Layout | None:
+    """The layout of dicts with these keys in this order (None: a key the node lacks)."""
+    order, steps = plan.order, plan.steps
+    if not all(key in steps for key in keys):
+        return None
+    ordered = sorted(keys, key=order.__getitem__)
+    layout = (tuple((key, steps[key]) for key in ordered), plan.node.fits(ordered))
+    if len(plan.layouts) < _MAX_LAYOUTS:
+        plan.layouts[keys] = layout
+    return layout
+
+
+def _write_sorted(out: list[str], plan: _Plan, value: dict) -> None:
+    """``_write`` of a dict with keys the node lacks (written only when their value is None)."""
+    keys = [key for key, item in value.items() if item is not None]
+    try:
+        keys.sort(key=plan.order.__getitem__)
+    except KeyError:  # a child the node does not have
+        raise _UNUSUAL from None
+    for key in keys:
+        item = value[key]
+        if item.__class__ is list:
+            for one in item:
+                _child(out, plan.steps[key], one)
+        else:
+            _child(out, plan.steps[key], item)
+    if not plan.node.fits(expanded_tags(keys, value)):
         raise _UNUSUAL
 
 

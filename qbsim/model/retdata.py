@@ -165,14 +165,42 @@ def _rewrite(node_id: str) -> Callable[[str], str] | None:
     return _CANONICAL.get((schema().node(node_id).simple or {}).get("k"))
 
 
+# One child in a node's shaping: its name, node, whether it is a leaf, how shaping rewrites
+# its text (leaves), and the children its node can hold when shaping keeps a value of it
+# whole, all of them known (aggregates of plain leaves, such as references).
+_ShapeStep = tuple[str, Node, bool, "Callable[[str], str] | None", "frozenset[str] | None"]
+_MAX_LAYOUTS = 256  # key orders remembered per node (the data's key orders are few)
+
+
+class _Shaping:
+    """What shaping a value of one node needs: each child's step, whether the node is kept
+    whole, and the layouts of the key orders seen so far (the steps of the keys the node
+    knows, and whether all are known), so each key order is looked up once."""
+
+    def __init__(self, node: Node) -> None:
+        self.steps: dict[str, _ShapeStep] = {}
+        for name, (sub, _) in node.kids.items():
+            leaf = sub.content is None
+            whole = frozenset(sub.kids) if _kept_whole(sub.id) else None
+            self.steps[name] = (name, sub, leaf, _rewrite(sub.id) if leaf else None, whole)
+        self.whole = _kept_whole(node.id)
+        self.layouts: dict[tuple[str, ...], tuple[tuple[_ShapeStep, ...], bool]] = {}
+
+    def layout(self, keys: tuple[str, ...]) -> tuple[tuple[_ShapeStep, ...], bool]:
+        """The steps of ``keys`` the node knows, in their order, and whether a value with
+        these keys may be kept whole; remembered (up to ``_MAX_LAYOUTS`` key orders)."""
+        steps = self.steps
+        known = tuple(steps[key] for key in keys if key in steps)
+        found = (known, self.whole and len(known) == len(keys))
+        if len(self.layouts) < _MAX_LAYOUTS:
+            self.layouts[keys] = found
+        return found
+
+
 @cache
-def _shape_plan(node_id: str) -> dict[str, tuple[Node, bool, Callable[[str], str] | None]]:
-    """Each child of a node: (its node, whether it is a leaf, how shaping rewrites its text),
-    looked up once per node rather than once per value."""
-    node = schema().node(node_id)
-    return {
-        name: (sub, sub.content is None, _rewrite(sub.id)) for name, (sub, _) in node.kids.items()
-    }
+def _shaping(node_id: str) -> _Shaping:
+    """The shaping of a node, made once per node rather than once per value."""
+    return _Shaping(schema().node(node_id))
 
 
 @cache
@@ -196,27 +224,35 @@ def shape(value: Any, node: Node) -> Any:
         return value
     if not isinstance(value, dict):
         return value
-    plan = _shape_plan(node.id)
-    if _kept_whole(node.id) and value.keys() <= plan.keys():
+    shaping = _shaping(node.id)
+    keys = tuple(value)
+    steps, whole = shaping.layouts.get(keys) or shaping.layout(keys)
+    if whole:
         for item in value.values():
             if isinstance(item, list):
                 break  # copied item by item below
         else:
             return dict(value)
     out: dict[str, Any] = {}
-    for key, item in value.items():
-        step = plan.get(key)
-        if step is None:
-            continue
-        sub, leaf, rewrite = step
-        if isinstance(item, list):
+    for key, sub, leaf, rewrite, sub_whole in steps:
+        item = value[key]
+        if item.__class__ is str:  # the common child, first (an aggregate keeps a text as is)
+            out[key] = rewrite(item) if rewrite is not None and item else item
+        elif isinstance(item, list):
             out[key] = [shape(one, sub) for one in item]
-        elif not leaf:
-            out[key] = shape(item, sub)
-        elif rewrite is not None and isinstance(item, str) and item:
-            out[key] = rewrite(item)
+        elif leaf:  # not a str: a subclass of it is still rewritten
+            rewritten = rewrite is not None and isinstance(item, str) and item
+            out[key] = rewrite(item) if rewritten else item
+        elif sub_whole is not None and item.__class__ is dict and item.keys() <= sub_whole:
+            # What shape(item, sub) gives when every child is a text, without the call.
+            for text in item.values():
+                if text.__class__ is not str:
+                    out[key] = shape(item, sub)
+                    break
+            else:
+                out[key] = dict(item)
         else:
-            out[key] = item  # a leaf kept as given
+            out[key] = shape(item, sub)
     return out
 
 
