@@ -200,6 +200,7 @@ def run_size(records: int, seed: int, batch_size: int) -> Row:
             options = Rehearsal(records=records, seed=seed, batch_size=batch_size)
             report = rehearse(options, on_exchange=recorder.exchange)
     finally:
+        recorder.syncing = False  # the collector's passes from here on are not the sync's
         rehearsal.generate_app = original
         gc.callbacks.remove(recorder.collecting)
     raw = raw_lxml(recorder.documents)

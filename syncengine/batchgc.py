@@ -1,11 +1,16 @@
 """Python's cyclic garbage collector, set for one long batch run such as a rehearsal.
 
 A rehearsal allocates millions of small objects that live until it ends (the simulated
-company, the job's state). With the default settings the collector's full passes walk all
-of them again and again: at 30k records about a tenth of the wall time, and more the bigger
-the run. Inside :func:`batch_collector` what already exists is frozen out of the collector's
-passes and young objects are collected every ``first_threshold`` allocations instead of 700,
-so full passes become rare; cycles are still collected. The settings are restored on exit.
+company, the job's state) and makes almost no reference cycles: a 40k-record rehearsal's
+collector passes freed nothing at all, and one with a bookkeeper and a busy-office fault
+plan about 36,000 objects in 20k records. Yet each pass walks every young survivor, so the
+collector cost 4-5% of a 100k rehearsal's wall time for nothing. Inside
+:func:`batch_collector` the collector is off and what existed before is frozen out of its
+passes; on exit it is on again, and the cycles the batch left are freed by its next full pass.
+The price is memory held by the cycles a batch makes until it ends: none for a plain
+rehearsal (432 MB peak at 40k records either way), about 90 MB more (583 MB) for one with a
+bookkeeper and the busy-office fault plan, whose refused and lost requests keep their parsed
+documents in cycles.
 """
 
 from __future__ import annotations
@@ -14,17 +19,20 @@ import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-FIRST_THRESHOLD = 20_000
-
 
 @contextmanager
-def batch_collector(first_threshold: int = FIRST_THRESHOLD) -> Iterator[None]:
-    """Run the block with the collector set for a long batch (see the module docstring)."""
-    before = gc.get_threshold()
+def batch_collector() -> Iterator[None]:
+    """Run the block with the cyclic collector off (see the module docstring)."""
+    was_enabled = gc.isenabled()
     gc.freeze()
-    gc.set_threshold(max(first_threshold, before[0]), *before[1:])
+    gc.disable()
     try:
         yield
     finally:
-        gc.set_threshold(*before)
+        # Everything the batch made joins the oldest generation (unfreeze puts the frozen
+        # there), so switching the collector back on does not start a young pass over
+        # millions of objects at once; the next full pass frees the batch's cycles.
+        gc.freeze()
         gc.unfreeze()
+        if was_enabled:
+            gc.enable()

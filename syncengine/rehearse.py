@@ -181,20 +181,20 @@ def rehearse(
         began = time.perf_counter()
         generate_app(store, options.records, options.seed)
         generated = time.perf_counter() - began
-        company = setup_company(options.seed)
-        host = QuickBooksHost(
-            env, company, profile=profile, faults=plan, seed=options.seed, start=options.start
-        )
-        bookkeeper = _bookkeeper(host, options)
-        stats = DriveStats()
-        began = time.perf_counter()
-        run = env.process(_jobs(host, store, options, stats, on_exchange))
         with batch_collector():
+            company = setup_company(options.seed)
+            host = QuickBooksHost(
+                env, company, profile=profile, faults=plan, seed=options.seed, start=options.start
+            )
+            bookkeeper = _bookkeeper(host, options)
+            stats = DriveStats()
+            began = time.perf_counter()
+            run = env.process(_jobs(host, store, options, stats, on_exchange))
             jobs, unfinished = env.run(until=run)
-        timings = Timings(env.now, time.perf_counter() - began, generated)
-        if str(db) != MEMORY:
-            company.save(company_file(db))  # so `qbsync --db W job run --simulated` goes on
-        return _report(options, plan, store, host, stats, bookkeeper, jobs, unfinished, timings)
+            timings = Timings(env.now, time.perf_counter() - began, generated)
+            if str(db) != MEMORY:
+                company.save(company_file(db))  # so `qbsync --db W job run --simulated` goes on
+            return _report(options, plan, store, host, stats, bookkeeper, jobs, unfinished, timings)
 
 
 COMPANY_SUFFIX = ".qbsim.json"
