@@ -126,9 +126,9 @@ class Stamp(NamedTuple):
     text: str
 
 
-@dataclass
+@dataclass(slots=True)
 class Record:
-    """One list element or transaction as QuickBooks holds it."""
+    """One list element or transaction as QuickBooks holds it (slots: a company holds many)."""
 
     kind: str
     id: str

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, timedelta
+from functools import lru_cache
 
 from qbsim import status
 from qbsim.errors import NotImplementedInQbsim
@@ -24,9 +25,15 @@ _STEP = {"This": 0, "Last": -1, "Next": 1}
 def checked_date(value: str, field: str) -> str:
     """A DATETYPE value as ``YYYY-MM-DD``; 3020 when it is no calendar date."""
     try:
-        return parse_qb_date(value).isoformat()
+        return _iso_date(value)
     except ValueError:
         raise status.bad_date(value, field) from None
+
+
+@lru_cache(maxsize=4096)  # a company's transactions share a few hundred dates between them
+def _iso_date(value: str) -> str:
+    """``value`` read as a date and written back (ValueError, never cached, when it is none)."""
+    return parse_qb_date(value).isoformat()
 
 
 def macro_range(macro: str, today: date) -> tuple[date | None, date | None]:
