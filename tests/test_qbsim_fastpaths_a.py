@@ -127,7 +127,7 @@ UNUSUAL = [
     INVOICE.replace("<Quantity>2<", "<Quantity>2.x<"),  # fails its pattern
     INVOICE.replace("<Desc>", '<Desc defMacro="x">'),  # a leaf with an attribute
     INVOICE.replace('requestID="7"', 'requestID="7" bogus="1"'),  # an unknown attribute
-    INVOICE.replace("<Desc>note", "<Desc>no<!-- c -->te"),  # a comment inside a leaf
+    INVOICE.replace("<Desc>note", "<Desc>not<!-- c -->e"),  # a comment inside a leaf
     INVOICE.replace("</RefNumber>", "</RefNumber> stray"),  # text between elements
     INVOICE.replace("<TxnDate>2026-01-05</TxnDate>", "")
     .replace("<RefNumber>", "<TxnDate>2026-01-05</TxnDate><RefNumber>")
