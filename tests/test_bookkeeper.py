@@ -10,6 +10,7 @@ import simpy
 
 from qbsim import Company
 from qbsim.bookkeeper import Bookkeeper
+from qbsim.faults import Target
 from qbsim.host import QuickBooksHost
 from qbsim.host.documents import add_rq, first, mod_rq
 from qbsim.profile import Cost, Profile
@@ -87,3 +88,22 @@ def test_unknown_action_is_refused_with_the_choices():
     """A weight for an action the bookkeeper does not know names the ones it does."""
     with pytest.raises(ValueError, match="unknown action 'archive'; use add, rename"):
         Bookkeeper(make_host(), weights={"archive": 1.0})
+
+
+def test_a_pick_lists_each_record_as_the_screen_shows_it():
+    """The bookkeeper's list of candidates asks QuickBooks for what a list on the screen shows
+    (not every field): each record comes with its ID, EditSequence, names and active flag."""
+    host = make_host()
+    for name in ("Acme Corp", "Beta Ltd"):
+        host.call(add_rq("Customer", name))
+    host.call(add_rq("Customer", "Roof", ParentRef={"FullName": "Acme Corp"}))
+    beta = host.user.find(Target("Customer", "Beta Ltd"))
+    host.call(mod_rq("Customer", beta.list_id, beta.edit_sequence, IsActive="false"))
+    listed = {f.full_name: f for f in host.user.all("Customer", active_only=False)}
+    assert sorted(listed) == ["Acme Corp", "Acme Corp:Roof", "Beta Ltd"]
+    roof = listed["Acme Corp:Roof"]
+    record = host.company.lookup("Customer", roof.list_id)
+    assert (roof.kind, roof.name) == ("Customer", "Roof")
+    assert roof.edit_sequence == record.ret["EditSequence"]
+    assert not listed["Beta Ltd"].is_active and roof.is_active
+    assert [f.name for f in host.user.all("Customer")] == ["Acme Corp", "Roof"]
