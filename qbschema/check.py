@@ -183,9 +183,9 @@ _UNUSUAL = _Unusual()
 
 class _Plan:
     """What reading one element type needs, worked out once per schema node: its children's
-    steps (None for a leaf), attribute tests and the child sequences known to fit."""
+    steps (None for a leaf) and attribute tests."""
 
-    __slots__ = ("accepts", "attr_tests", "fitting", "node", "required_attrs", "steps")
+    __slots__ = ("accepts", "attr_tests", "node", "required_attrs", "steps")
 
     def __init__(self, node: Node) -> None:
         self.node = node
@@ -193,7 +193,6 @@ class _Plan:
         self.accepts = node.accepts
         self.attr_tests = {name: value_test(spec) for name, spec in node.attrs.items()}
         self.required_attrs = node.required_attrs
-        self.fitting: set[tuple[str, ...]] = set()
 
 
 # One child in a parent's plan: (its plan, whether it repeats, whether it is a leaf that
@@ -201,7 +200,6 @@ class _Plan:
 # when that is all there is to test (checked without a call), else ``Node.accepts``).
 _Step = tuple[_Plan, bool, bool, "int | None", Any]
 _PLANS: dict[int, tuple[Node, _Plan]] = {}  # id(node) -> (node, its plan)
-_FITTING_MAX = 4096  # child sequences remembered per element type
 
 
 def _plan(node: Node) -> _Plan:
@@ -269,12 +267,8 @@ def _read_plain(element: etree._Element, plan: _Plan) -> Any:
             out.setdefault(tag, []).append(value)
         else:
             out[tag] = value
-    key = tuple(tags)
-    if key not in plan.fitting:
-        if not plan.node.fits(key):
-            raise _UNUSUAL
-        if len(plan.fitting) < _FITTING_MAX:
-            plan.fitting.add(key)
+    if not plan.node.fits(tags):  # remembered per sequence by the node
+        raise _UNUSUAL
     return out
 
 
