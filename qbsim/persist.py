@@ -27,8 +27,19 @@ from qbsim.wire import StoredSet
 FORMAT = "qbsim-company"
 VERSION = 1
 # CompanyState fields written by dedicated code below; every other field is saved generically,
-# so a field added to the state later is kept too. ``last_stamp`` is a cache, never saved.
-_STATE_SPECIAL = {"clock", "tz", "records", "names", "deleted", "owned", "owner_of", "last_stamp"}
+# so a field added to the state later is kept too. ``last_stamp`` and ``referrers`` are caches,
+# never saved.
+_STATE_SPECIAL = {
+    "clock",
+    "tz",
+    "records",
+    "names",
+    "deleted",
+    "owned",
+    "owner_of",
+    "last_stamp",
+    "referrers",
+}
 
 
 class PersistError(ValueError):

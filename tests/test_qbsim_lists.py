@@ -6,6 +6,7 @@ import pytest
 
 from qbsim import Company, QBXMLRPError
 from qbsim.handlers import HANDLERS
+from qbsim.persist import dumps, loads
 from qbsim.testing import (
     CompanyBuilder,
     RequestRefused,
@@ -762,3 +763,22 @@ def test_employee_ssn_is_stored_in_quickbooks_form(company):
     """Nine digits are kept as 123-45-6789."""
     ret = add(company, "Employee", {"FirstName": "Sam", "SSN": "123 45 6789"})
     assert ret["SSN"] == "123-45-6789"
+
+
+def test_every_rename_reaches_records_added_or_changed_after_the_first(company):
+    """Renames after the first (which indexes who refers to what) still reach records added
+    since, records a Mod pointed at the account, and a company saved and loaded again."""
+    builder = CompanyBuilder(company).item_service("Labor", price="1.00")
+    mod(company, "Account", current(company, "Account", "Services"), {"Name": "Service Income"})
+    builder.item_service("Design", price="2.00", account="Service Income")  # added since
+    builder.item_service("Travel", price="3.00", account="Sales")
+    travel = current(company, "ItemService", "Travel")
+    mod(company, "ItemService", travel, {"SalesOrPurchaseMod": {"AccountRef": "Service Income"}})
+    mod(company, "Account", current(company, "Account", "Service Income"), {"Name": "Fees"})
+    for name in ("Labor", "Design", "Travel"):
+        ret = current(company, "ItemService", name)
+        assert ret["SalesOrPurchase"]["AccountRef"]["FullName"] == "Fees", name
+    again = loads(dumps(company))
+    mod(again, "Account", current(again, "Account", "Fees"), {"Name": "Service Fees"})
+    ret = current(again, "ItemService", "Travel")
+    assert ret["SalesOrPurchase"]["AccountRef"]["FullName"] == "Service Fees"

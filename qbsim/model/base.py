@@ -7,7 +7,7 @@ qbXML field names), so an answer shows the stored data as it is (read-only, see
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 from decimal import Decimal
@@ -174,6 +174,11 @@ class CompanyState:
     owner_of: dict[str, str] = field(default_factory=dict, repr=False)
     # The last moment stamped, with its epoch seconds and DATETIMETYPE text (see ``stamp``).
     last_stamp: Stamp | None = field(default=None, repr=False, compare=False)
+    # Derived index, made at the first rename and never saved: ListID -> (kind, id) of every
+    # record that may refer to it. A superset: a reference a Mod drops stays listed.
+    referrers: dict[str, set[tuple[str, str]]] | None = field(
+        default=None, repr=False, compare=False
+    )
 
     # -- identity and time --------------------------------------------------------
     def now(self) -> datetime:
@@ -244,6 +249,7 @@ class CompanyState:
         record = Record(kind, record_id, stamped, moment, moment, sequence)
         self.table(kind)[record_id] = record
         self._index_owner(record)
+        self._index_refs(record)
         return record
 
     # -- the owner index ----------------------------------------------------------
@@ -264,8 +270,29 @@ class CompanyState:
             self.owned.setdefault((record.kind, new), set()).add(record.id)
             self.owner_of[record.id] = new
 
+    def referring(self, list_ids: Iterable[str]) -> list[Record]:
+        """The records that may refer to any of ``list_ids`` through a ``…Ref`` aggregate at
+        any depth (the index is made from every record the first time it is asked)."""
+        if self.referrers is None:
+            self.referrers = {}
+            for table in self.records.values():
+                for record in table.values():
+                    self._index_refs(record)
+        keys = set().union(*(self.referrers.get(list_id, ()) for list_id in list_ids))
+        found = (self.records.get(kind, {}).get(record_id) for kind, record_id in sorted(keys))
+        return [record for record in found if record is not None]
+
+    def _index_refs(self, record: Record) -> None:
+        if self.referrers is None:
+            return  # nothing renamed yet: the index is made when first needed
+        for ref in ref_dicts(record.ret):
+            list_id = ref.get("ListID")
+            if list_id:
+                self.referrers.setdefault(list_id, set()).add((record.kind, record.id))
+
     def reindex(self) -> None:
         """Rebuild the derived indexes from the records (after loading a saved company)."""
+        self.referrers = None
         self.owned.clear()
         self.owner_of.clear()
         for table in self.records.values():
@@ -280,6 +307,7 @@ class CompanyState:
         record.ret["TimeModified"] = text
         record.ret["EditSequence"] = str(record.sequence)
         self._index_owner(record)
+        self._index_refs(record)
 
     def remove(self, record: Record, del_type: str, name: str, is_list: bool) -> Deleted:
         del self.table(record.kind)[record.id]
@@ -288,3 +316,17 @@ class CompanyState:
         entry = Deleted(del_type, record.id, record.created, self.now(), name, is_list)
         self.deleted.append(entry)
         return entry
+
+
+def ref_dicts(data: Any) -> Iterator[dict[str, Any]]:
+    """Every reference (an aggregate whose tag ends in ``Ref``) within Ret data, at any depth;
+    the references' own children are not searched."""
+    if isinstance(data, list):
+        for item in data:
+            yield from ref_dicts(item)
+    elif isinstance(data, dict):
+        for key, value in data.items():
+            if key.endswith("Ref") and isinstance(value, dict):
+                yield value
+            elif isinstance(value, (dict, list)):
+                yield from ref_dicts(value)

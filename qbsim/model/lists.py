@@ -18,7 +18,7 @@ from typing import Any
 from qbsim import status
 from qbsim.errors import Outcome
 from qbsim.model import listfields, refs
-from qbsim.model.base import CompanyState, Record, money, qb_datetime, to_decimal
+from qbsim.model.base import CompanyState, Record, money, qb_datetime, ref_dicts, to_decimal
 from qbsim.model.listquery import list_query
 from qbsim.model.retdata import ordered, ret_node
 
@@ -281,22 +281,10 @@ def _cascade_active(state: CompanyState, record: Record, was_active: bool) -> No
 
 def _refresh_refs(state: CompanyState, renamed: dict[str, str]) -> None:
     """References elsewhere show the current FullName (QuickBooks stores IDs, not names)."""
-    for table in state.records.values():
-        for record in table.values():
-            _refresh(record.ret, renamed)
-
-
-def _refresh(data: Any, renamed: dict[str, str]) -> None:
-    if isinstance(data, list):
-        for item in data:
-            _refresh(item, renamed)
-    elif isinstance(data, dict):
-        for key, value in data.items():
-            if key.endswith("Ref") and isinstance(value, dict):
-                if value.get("ListID") in renamed and "FullName" in value:
-                    value["FullName"] = renamed[value["ListID"]]
-            elif isinstance(value, (dict, list)):
-                _refresh(value, renamed)
+    for record in state.referring(renamed):
+        for ref in ref_dicts(record.ret):
+            if ref.get("ListID") in renamed and "FullName" in ref:
+                ref["FullName"] = renamed[ref["ListID"]]
 
 
 # -- ListDel --------------------------------------------------------------------------
