@@ -121,8 +121,9 @@ class Bookkeeper:
         return _say(f"inactivate {kind} {found.full_name!r}", answer)
 
     def _pick(self, kind: str) -> Found | None:
-        candidates = self.host.user.all(kind)
-        return self.rng.choice(candidates) if candidates else None
+        user = self.host.user
+        candidates = user.list_ids(kind)
+        return user.find(Target(kind, list_id=self.rng.choice(candidates))) if candidates else None
 
     def _new_name(self) -> str:
         self._serial += 1

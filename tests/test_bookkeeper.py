@@ -107,3 +107,6 @@ def test_a_pick_lists_each_record_as_the_screen_shows_it():
     assert roof.edit_sequence == record.ret["EditSequence"]
     assert not listed["Beta Ltd"].is_active and roof.is_active
     assert [f.name for f in host.user.all("Customer")] == ["Acme Corp", "Roof"]
+    for active_only in (True, False):  # what a pick chooses from: the same, in the same order
+        listed_ids = [f.list_id for f in host.user.all("Customer", active_only)]
+        assert host.user.list_ids("Customer", active_only) == listed_ids

@@ -106,6 +106,16 @@ class QuickBooksUser:
                 found.append(_found(answer))
         return found
 
+    def list_ids(self, kind: str, active_only: bool = True) -> list[str]:
+        """The ListIDs of every record of a kind (active ones only by default), ordered by
+        name as ``all`` orders them: for picking one without reading every record's fields."""
+        tag = "ItemQueryRq" if kind == "Item" else f"{kind}QueryRq"
+        status = "ActiveOnly" if active_only else "All"
+        query = {"ActiveStatus": status, "IncludeRetElement": ["ListID"]}
+        response = self.company.process(envelope(build(tag, query)))
+        rs = etree.fromstring(response.encode()).find("QBXMLMsgsRs")[0]
+        return [ret.findtext("ListID") or "" for ret in rs if str(ret.tag).endswith("Ret")]
+
     def add(self, target: Target, extra: Mapping[str, Any] | None = None) -> Answer:
         """Add a list element named like the target (under its parent, if any)."""
         kind = "ItemService" if target.kind == "Item" else target.kind
