@@ -92,29 +92,28 @@ class QuickBooksUser:
 
     def all(self, kind: str, active_only: bool = True) -> list[Found]:
         """Every record of a kind (active ones only by default), ordered by name."""
-        tag = "ItemQueryRq" if kind == "Item" else f"{kind}QueryRq"
-        status = "ActiveOnly" if active_only else "All"
-        query = {"ActiveStatus": status, "IncludeRetElement": list(_LISTED)}
-        response = self.company.process(envelope(build(tag, query)))
-        rs = etree.fromstring(response.encode()).find("QBXMLMsgsRs")[0]
-        found = []
-        for ret in rs:
-            if isinstance(ret.tag, str) and ret.tag.endswith("Ret"):
-                answer = Answer(
-                    0, "", ret.tag.removesuffix("Ret"), {c.tag: c.text or "" for c in ret}
-                )
-                found.append(_found(answer))
-        return found
+        return [
+            _found(Answer(0, "", ret.tag.removesuffix("Ret"), {c.tag: c.text or "" for c in ret}))
+            for ret in self._listed(kind, active_only, _LISTED)
+        ]
 
     def list_ids(self, kind: str, active_only: bool = True) -> list[str]:
         """The ListIDs of every record of a kind (active ones only by default), ordered by
         name as ``all`` orders them: for picking one without reading every record's fields."""
+        return [
+            ret.findtext("ListID") or "" for ret in self._listed(kind, active_only, ("ListID",))
+        ]
+
+    def _listed(
+        self, kind: str, active_only: bool, fields: tuple[str, ...]
+    ) -> list[etree._Element]:
+        """The ``…Ret`` elements of a query for every record of a kind, with ``fields`` only."""
         tag = "ItemQueryRq" if kind == "Item" else f"{kind}QueryRq"
         status = "ActiveOnly" if active_only else "All"
-        query = {"ActiveStatus": status, "IncludeRetElement": ["ListID"]}
+        query = {"ActiveStatus": status, "IncludeRetElement": list(fields)}
         response = self.company.process(envelope(build(tag, query)))
         rs = etree.fromstring(response.encode()).find("QBXMLMsgsRs")[0]
-        return [ret.findtext("ListID") or "" for ret in rs if str(ret.tag).endswith("Ret")]
+        return [ret for ret in rs if isinstance(ret.tag, str) and ret.tag.endswith("Ret")]
 
     def add(self, target: Target, extra: Mapping[str, Any] | None = None) -> Answer:
         """Add a list element named like the target (under its parent, if any)."""
