@@ -8,9 +8,9 @@ collector cost 4-5% of a 100k rehearsal's wall time for nothing. Inside
 :func:`batch_collector` the collector is off and what existed before is frozen out of its
 passes; on exit it is on again, and the cycles the batch left are freed by its next full pass.
 The price is memory held by the cycles a batch makes until it ends: none for a plain
-rehearsal (432 MB peak at 40k records either way), about 90 MB more (583 MB) for one with a
-bookkeeper and the busy-office fault plan, whose refused and lost requests keep their parsed
-documents in cycles.
+rehearsal (432 MB peak at 40k records either way), about 60 MB more (554 MB against 493 MB)
+for one with a bookkeeper and the busy-office fault plan, whose refused and lost requests
+keep their parsed documents in cycles.
 """
 
 from __future__ import annotations
