@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from functools import cache, lru_cache
 from typing import Any
 
 from qbschema import ATTRS, Node, schema
@@ -84,29 +83,10 @@ def _plan(node: Node) -> _Plan:
             sub,
             f"<{name}>",
             f"</{name}>",
-            _leaf_test(sub) if leaf else None,
+            sub.accepts if leaf else None,  # remembers the texts it passed
             None if leaf else _plan(sub),
         )
     return plan
-
-
-def _leaf_test(leaf: Node) -> Callable[[str], bool] | None:
-    """``leaf.accepts``; for a date or time, remembering the last texts it passed or failed:
-    records answered together share their stamps and dates, and these tests are regular
-    expressions costlier than the rest of writing the text."""
-    test = leaf.accepts
-    if test is None or (leaf.simple or {}).get("k") not in _REPEATING_KINDS:
-        return test
-    return _remembering(test)
-
-
-_REPEATING_KINDS = frozenset({"DATETIMETYPE", "DATETYPE"})
-
-
-@cache
-def _remembering(test: Callable[[str], bool]) -> Callable[[str], bool]:
-    """One bounded memo per test (the leaves of one schema node share theirs)."""
-    return lru_cache(maxsize=64)(test)
 
 
 def _write(out: list[str], plan: _Plan, value: Any) -> None:
