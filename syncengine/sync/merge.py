@@ -65,7 +65,7 @@ def merge(
     updates = {
         f: qb_raw.get(f)
         for f in sorted(changed - held)
-        if app.get(f) != qb.get(f) and f in app | qb
+        if app.get(f) != qb.get(f) and (f in app or f in qb)
     }
     conflicts = tuple(sorted(f for f in held & changed if qb.get(f) != app[f]))
     new_baseline = {f: v for f, v in qb.items() if f not in held}
