@@ -28,9 +28,9 @@ from typing import Any
 
 from lxml import etree
 
-import syncengine.rehearse as rehearsal
+import syncengine.rehearsal.rehearse as rehearsal
 from qbsim.company import Company
-from syncengine.rehearse import Rehearsal, RehearsalReport, rehearse
+from syncengine.rehearsal.rehearse import Rehearsal, RehearsalReport, rehearse
 
 SEED = 1
 TARGET_RATE = 5_000
@@ -39,7 +39,7 @@ TARGET_GROWTH = 11.0
 # Where a function's own time is charged: the first matching path fragment (or C name).
 AREAS = (
     ("syncengine/store", "engine store (SQLite calls from Python)"),
-    ("syncengine/sync/simulated", "simulator driver"),
+    ("syncengine/rehearsal/driver", "simulator driver"),
     ("syncengine/sync", "sync job"),
     ("syncengine/mapping", "mapping app <-> qbXML"),
     ("syncengine/qbxml", "engine qbXML build/parse"),

@@ -70,14 +70,14 @@ class Wizard:
     def enable(self) -> None:
         """Hold changes for approval from now on, offering what the queue holds."""
         with self.store.write():
-            self.store.settings.set("wizard.enabled", True)
+            self.store.settings.write_raw("wizard.enabled", True)
             self.store.wizard.offer_exports()
 
     def disable(self) -> None:
         """Let everything flow directly: whatever waits is approved for the next sync."""
         with self.store.write():
             self.store.wizard.approve_all()
-            self.store.settings.set("wizard.enabled", False)
+            self.store.settings.write_raw("wizard.enabled", False)
 
     def refresh(self) -> int:
         """Offer every queued change that has no candidate yet; how many were offered.

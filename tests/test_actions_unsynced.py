@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 
 from qbsim.testing import add, mod, send
-from syncengine import guide
 from syncengine.actions import ActionRefused, Actions
+from syncengine.reports import guide
 from tests.sync_world import World, acme, labor
 
 
@@ -215,7 +215,7 @@ def test_record_linked_by_name_can_send_its_values_by_resync():
 def test_resync_refuses_a_transaction_whose_area_does_not_sync():
     """An approved invoice with customer invoices switched off is refused, saying why."""
     w, actions = _world()
-    w.store.settings.set("sync.customer_invoices", False)
+    w.store.settings.write_raw("sync.customer_invoices", False)
     lines = [{"item": labor(w), "quantity": 1}]
     invoice = w.app.invoices.add(customer=acme(w), lines=lines, status="approved")
     with pytest.raises(ActionRefused, match=r"out of the sync's scope: the customer_invoices"):

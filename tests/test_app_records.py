@@ -195,7 +195,7 @@ def test_employee_name_comes_from_first_and_last(app):
 
 def test_item_kind_defaults_from_the_setting(app, store):
     """A new part with no kind takes the new-part setting; kind names are normalised."""
-    store.settings.set("items.new_part_kind", "inventory")
+    store.settings.write_raw("items.new_part_kind", "inventory")
     assert app.items.add(name="Bolt")["kind"] == "inventory"
     assert app.items.add(name="Nut", kind="Non-Inventory")["kind"] == "non_inventory"
 
@@ -257,14 +257,14 @@ def test_status_change_alone_does_not_resend(billing, store):
 
 def test_disabled_source_keeps_invoices_out(billing, store):
     """Invoices from a source document that the settings exclude are not queued."""
-    store.settings.set("sources.invoice", ["billing"])
+    store.settings.write_raw("sources.invoice", ["billing"])
     billing.invoices.add(customer="Acme", source="ship document", lines=[line()], status="approved")
     assert queued(billing, "invoice") == []
 
 
 def test_disabled_area_keeps_time_out(app, store):
     """With time sync switched off, approved time entries are not queued."""
-    store.settings.set("sync.time", False)
+    store.settings.write_raw("sync.time", False)
     employee = app.employees.add(first_name="Ann", last_name="Lee")
     app.time_entries.add(employee=employee.id, duration="1:30", status="approved")
     assert queued(app, "time_entry") == []

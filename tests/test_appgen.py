@@ -9,9 +9,9 @@ from decimal import Decimal
 import pytest
 
 from syncengine.app import STATUS_TABLE
-from syncengine.appgen import MIX, NEEDS, generate_app, plan_counts
 from syncengine.clock import FixedClock
 from syncengine.queue import SyncQueue
+from syncengine.rehearsal.appgen import MIX, NEEDS, generate_app, plan_counts
 from syncengine.store import Store
 
 N = 400

@@ -7,7 +7,7 @@ import weakref
 
 import pytest
 
-from syncengine.batchgc import batch_collector
+from syncengine.rehearsal.batchgc import batch_collector
 
 
 class _Node:

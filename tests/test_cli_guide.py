@@ -3,7 +3,7 @@ scripts; exit 2 for what is no code."""
 
 from __future__ import annotations
 
-from syncengine import guide
+from syncengine.reports import guide
 from tests.cli_workspace import qbsync
 
 

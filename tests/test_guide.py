@@ -14,9 +14,9 @@ import qbsim
 from qbsim import faults, hresults
 from qbsim import status as qbsim_status
 from qbsim.host.effects import in_use_status
-from syncengine import guide
-from syncengine.guide import GuideError
-from syncengine.sync.explain import ENGINE, explain
+from syncengine.reports import guide
+from syncengine.reports.explain import ENGINE, explain
+from syncengine.reports.guide import GuideError
 from syncengine.transports.hresults import HRESULT_FAMILIES
 from tests.sync_world import World
 

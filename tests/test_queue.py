@@ -88,7 +88,7 @@ def test_deleted_synced_customer_is_made_inactive(app, store):
 
 def test_delete_action_follows_the_setting(app, store):
     """With delete_action.customer = delete, a deleted customer is deleted in QuickBooks."""
-    store.settings.set("delete_action.customer", "delete")
+    store.settings.write_raw("delete_action.customer", "delete")
     acme = app.customers.add(name="Acme")
     sync(store)
     app.customers.delete(acme.id)

@@ -44,7 +44,7 @@ def _settings_reads(app: App) -> list[str]:
 @pytest.mark.parametrize("area_on", [True, False])
 def test_an_imported_row_is_what_an_update_from_quickbooks_stores(app, area_on):
     """Same data, name and status as ``update(from_quickbooks=True)``, whatever the scope."""
-    app.store.settings.set("sync.customer_invoices", area_on)
+    app.store.settings.write_raw("sync.customer_invoices", area_on)
     invoice = _invoice(app)
     fields = {"memo": "from QuickBooks", "ref_number": "1001-A"}
     entity = app.store.entities.get(invoice)
@@ -86,7 +86,7 @@ def test_a_bad_imported_value_is_refused_as_an_update_refuses_it(app):
 
 def test_records_added_from_quickbooks_queue_nothing(app):
     """``add_many(from_quickbooks=True)`` stores the rows (at their status) and queues none."""
-    app.store.settings.set("sync.customer_invoices", False)
+    app.store.settings.write_raw("sync.customer_invoices", False)
     app.customers.add(name="Acme")
     [added] = app.invoices.add_many([{"customer": "Acme", "status": "approved"}], True)
     assert app.invoices.get(added).status == "approved"

@@ -15,7 +15,7 @@ import pytest
 
 from qbsim.host.documents import document
 from syncengine.cli import main
-from syncengine.rehearse import (
+from syncengine.rehearsal.rehearse import (
     WALL_FIELDS,
     Rehearsal,
     human_duration,

@@ -10,11 +10,11 @@ from qbsim import QuickBooksHost
 from qbsim.testing import query
 from syncengine import qbxml
 from syncengine.app import App
-from syncengine.rehearse import START, setup_company
-from syncengine.reports import errors_frame, job_errors, latest_job_id, sync_report
+from syncengine.rehearsal.driver import RetryPolicy, SimulatedClock, drive
+from syncengine.rehearsal.rehearse import START, setup_company
+from syncengine.reports.sync_report import errors_frame, job_errors, latest_job_id, sync_report
 from syncengine.store import NotFound, Store
 from syncengine.sync import SyncJob
-from syncengine.sync.simulated import RetryPolicy, SimulatedClock, drive
 from tests.sync_world import World, acme, labor
 
 

@@ -13,12 +13,13 @@ from qbsim.testing import add
 from syncengine.app import App
 from syncengine.clock import stamp
 from syncengine.errors import RecordError
-from syncengine.rehearse import START, setup_company
-from syncengine.schedule import AutoSync, manual_sync
+from syncengine.rehearsal.autosync import SimulatedAutoSync
+from syncengine.rehearsal.driver import SimulatedClock
+from syncengine.rehearsal.rehearse import START, setup_company
 from syncengine.settings import SyncSettings
+from syncengine.settings.schedule import AutoSync, manual_sync
 from syncengine.store import JobRefused, Refused, Store
 from syncengine.sync import SyncJob
-from syncengine.sync.simulated import SimulatedClock
 from syncengine.transports.simulated import SimulatedTransport
 from tests.sync_world import World, acme, labor
 
@@ -153,7 +154,7 @@ class Sim:
 def test_auto_sync_runs_every_n_seconds_of_simulated_time():
     """Auto sync every 300 s syncs at 0, 300 and 600 simulated seconds."""
     sim = Sim()
-    AutoSync(sim.store, 300, START.date()).start(sim.env, sim.host)
+    SimulatedAutoSync(sim.store, 300, START.date()).start(sim.env, sim.host)
     sim.env.run(until=700)
     starts = [START + timedelta(seconds=s) for s in (0, 300, 600)]
     assert sim.job_times() == [str(t) for t in starts]
@@ -163,7 +164,7 @@ def test_auto_sync_sends_what_was_entered_between_runs():
     """An invoice approved between two runs reaches QuickBooks with the next run."""
     sim = Sim()
     customer, item = sim.app.customers.add(name="Acme").id, sim.app.items.add(name="Labor").id
-    AutoSync(sim.store, 300, START.date()).start(sim.env, sim.host)
+    SimulatedAutoSync(sim.store, 300, START.date()).start(sim.env, sim.host)
     sim.env.run(until=100)
     _invoice(sim.app, customer, item, "1001", START.date())
     sim.env.run(until=400)
@@ -176,7 +177,7 @@ def test_auto_sync_marks_records_before_the_begin_date_exported():
     customer, item = sim.app.customers.add(name="Acme").id, sim.app.items.add(name="Labor").id
     old = _invoice(sim.app, customer, item, "OLD", START.date() - timedelta(days=30))
     _invoice(sim.app, customer, item, "NEW", START.date())
-    AutoSync(sim.store, 300, START.date()).start(sim.env, sim.host)
+    SimulatedAutoSync(sim.store, 300, START.date()).start(sim.env, sim.host)
     sim.env.run(until=100)
     refs = [r.ret["RefNumber"] for r in sim.host.company.state.records["Invoice"].values()]
     [line] = sim.store.log.frame(outcome="skipped").itertuples()
@@ -190,7 +191,7 @@ def test_record_before_the_begin_date_stays_out_when_edited():
     sim = Sim()
     customer, item = sim.app.customers.add(name="Acme").id, sim.app.items.add(name="Labor").id
     old = _invoice(sim.app, customer, item, "OLD", START.date() - timedelta(days=30))
-    AutoSync(sim.store, 300, START.date()).start(sim.env, sim.host)
+    SimulatedAutoSync(sim.store, 300, START.date()).start(sim.env, sim.host)
     sim.env.run(until=100)
     sim.app.invoices.update(old, memo="late note")
     assert sim.app.queue.find(entity_type="invoice") == []
@@ -199,7 +200,7 @@ def test_record_before_the_begin_date_stays_out_when_edited():
 def test_stop_ends_the_schedule_after_the_sync_in_progress():
     """Stopped at 450 s, no sync starts afterwards and the schedule is manual again."""
     sim = Sim()
-    auto = AutoSync(sim.store, 300, START.date())
+    auto = SimulatedAutoSync(sim.store, 300, START.date())
     auto.start(sim.env, sim.host)
 
     def operator():
@@ -216,7 +217,7 @@ def test_auto_sync_needs_the_store_on_simulated_time():
     """A store on another clock is refused: its timestamps would not be simulated time."""
     w, sim = World(), Sim()
     with pytest.raises(Refused, match="needs the store on this simulation's clock"):
-        AutoSync(w.store, 300, START.date()).start(sim.env, sim.host)
+        SimulatedAutoSync(w.store, 300, START.date()).start(sim.env, sim.host)
 
 
 def test_auto_sync_interval_has_a_minimum():
@@ -228,7 +229,7 @@ def test_auto_sync_interval_has_a_minimum():
 def test_auto_sync_cannot_start_twice():
     """Starting a running auto sync again is refused."""
     sim = Sim()
-    auto = AutoSync(sim.store, 300, START.date())
+    auto = SimulatedAutoSync(sim.store, 300, START.date())
     auto.start(sim.env, sim.host)
     with pytest.raises(Refused, match=r"already running .*stop\(\) it first"):
         auto.start(sim.env, sim.host)

@@ -175,25 +175,25 @@ def test_settings_read_their_defaults(store):
 
 def test_settings_keep_their_type(store):
     """A date setting is stored and read back as a date."""
-    store.settings.set("schedule.begin_date", "2025-02-01")
+    store.settings.write_raw("schedule.begin_date", "2025-02-01")
     assert store.settings.get("schedule.begin_date") == date(2025, 2, 1)
 
 
 def test_bad_setting_value_names_the_setting(store):
     """A value outside a setting's allowed ones is refused, naming key and value."""
     with pytest.raises(RecordError, match=r"delete_action\.customer = 'shred'"):
-        store.settings.set("delete_action.customer", "shred")
+        store.settings.write_raw("delete_action.customer", "shred")
 
 
 def test_unknown_setting_is_refused(store):
     """A misspelled setting key is an error, not a new setting."""
     with pytest.raises(RecordError, match="no such setting"):
-        store.settings.set("sync.tme", True)
+        store.settings.write_raw("sync.tme", True)
 
 
 def test_settings_frame_marks_changed_values(store):
     """The settings DataFrame shows which values differ from their defaults."""
-    store.settings.set("sync.time", False)
+    store.settings.write_raw("sync.time", False)
     frame = store.settings.frame().set_index("key")
     assert frame.loc["sync.time", "changed"] and not frame.loc["sync.vendor_invoices", "changed"]
 

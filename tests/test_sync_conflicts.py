@@ -94,7 +94,7 @@ def test_modify_of_a_record_deleted_in_quickbooks_fails_with_3120():
 def test_deleting_a_record_already_gone_in_quickbooks_is_done():
     """A delete QuickBooks answers 3120 (already gone) is as good as done."""
     w = World()
-    w.store.settings.set("delete_action.customer", "delete")
+    w.store.settings.write_raw("delete_action.customer", "delete")
     customer = _synced_acme(w)
     send(w.company, "ListDelRq", {"ListDelType": "Customer", "ListID": w.link(customer).qb_id})
     w.app.customers.delete(customer)

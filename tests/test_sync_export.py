@@ -48,7 +48,7 @@ def test_deleted_customer_is_made_inactive():
 def test_deleted_customer_is_deleted_when_the_setting_says_so():
     """With delete_action.customer = delete the customer goes by ListDel."""
     w = World()
-    w.store.settings.set("delete_action.customer", "delete")
+    w.store.settings.write_raw("delete_action.customer", "delete")
     customer = acme(w)
     w.sync()
     w.app.customers.delete(customer)
@@ -69,7 +69,7 @@ def test_deleted_invoice_is_deleted_in_quickbooks():
 def test_deleted_invoice_is_voided_when_the_setting_says_so():
     """With delete_action.invoice = void the invoice stays in QuickBooks, zeroed."""
     w = World()
-    w.store.settings.set("delete_action.invoice", "void")
+    w.store.settings.write_raw("delete_action.invoice", "void")
     invoice = _invoice(w, acme(w))
     w.sync()
     w.app.invoices.delete(invoice)
@@ -251,7 +251,7 @@ def test_free_text_quickbooks_stores_differently_is_logged():
 def test_customer_in_use_is_not_deleted_and_says_why():
     """A customer its invoices use cannot be deleted: the PSR fails naming the way out."""
     w = World()
-    w.store.settings.set("delete_action.customer", "delete")
+    w.store.settings.write_raw("delete_action.customer", "delete")
     customer = acme(w)
     _invoice(w, customer)
     w.sync()

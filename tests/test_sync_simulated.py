@@ -11,10 +11,16 @@ from qbsim import QuickBooksHost
 from syncengine.app import App
 from syncengine.clock import stamp
 from syncengine.errors import TransportError
-from syncengine.rehearse import START, Rehearsal, quickbooks_duplicates, rehearse, setup_company
+from syncengine.rehearsal.driver import DriveStats, RetryPolicy, SimulatedClock, drive
+from syncengine.rehearsal.rehearse import (
+    START,
+    Rehearsal,
+    quickbooks_duplicates,
+    rehearse,
+    setup_company,
+)
 from syncengine.store import Store
 from syncengine.sync import SyncJob
-from syncengine.sync.simulated import DriveStats, RetryPolicy, SimulatedClock, drive
 
 MODAL = 0x80040414
 

@@ -23,9 +23,9 @@ from syncengine.app import STATUS_TABLE, App
 from syncengine.app.scope import Scope
 from syncengine.app.statuses import at_sync_status
 from syncengine.errors import ActionRefused
+from syncengine.reports.explain import explain
 from syncengine.store import Entity, Psr, PsrFilter
 from syncengine.store.psrs import FAILED, REMOVED
-from syncengine.sync.explain import explain
 
 COLUMNS = ["entity_id", "entity_type", "name", "error_code", "message", "fix", "state", "psr_id"]
 NOT_IN_QB, DELETED_IN_QB = "not in QuickBooks", "deleted in QuickBooks"

@@ -9,9 +9,9 @@ from __future__ import annotations
 import argparse
 import textwrap
 
-from syncengine import guide
 from syncengine.commands.common import add_json_option, emit, refusals, table
-from syncengine.guide import GuideEntry
+from syncengine.reports import guide
+from syncengine.reports.guide import GuideEntry
 
 COLUMNS = ("key", "kind", "severity", "title")
 WIDTH = 100

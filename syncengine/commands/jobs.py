@@ -17,7 +17,6 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from syncengine import guide, reports
 from syncengine.commands.common import (
     Refusal,
     add_json_option,
@@ -31,6 +30,8 @@ from syncengine.commands.common import (
 )
 from syncengine.errors import TransportError
 from syncengine.queue import SyncQueue
+from syncengine.reports import guide
+from syncengine.reports import sync_report as reports
 from syncengine.store import Store
 from syncengine.sync import JobReport
 
@@ -157,7 +158,7 @@ def run_run(args: argparse.Namespace) -> int:
 
 def _sync(store: Store, args: argparse.Namespace, company: Company | None) -> JobReport:
     # Imported here: the schedule pulls in simpy and qbsim, which other commands do not need.
-    from syncengine.schedule import manual_sync
+    from syncengine.settings.schedule import manual_sync
 
     options = {"batch_size": args.batch_size, "import_changes": not args.no_import}
     with _transport(args, company) as transport:
@@ -180,7 +181,7 @@ def company_path(args: argparse.Namespace) -> Path:
     """Where the workspace keeps its simulated company: ``--company`` or beside the file."""
     if args.company is not None:
         return Path(args.company)
-    from syncengine.rehearse import company_file
+    from syncengine.rehearsal.rehearse import company_file
 
     return company_file(workspace_path(args))
 

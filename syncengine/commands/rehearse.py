@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from syncengine.rehearse import RehearsalReport
+    from syncengine.rehearsal.rehearse import RehearsalReport
 
 _COLUMNS = ("records", "synced", "failed", "waiting")
 
@@ -58,7 +58,7 @@ def run(args: argparse.Namespace) -> int:
     """Run the rehearsal and print the report; the exit status (see the module docstring)."""
     # Imported here: the rehearsal pulls in simpy, qbsim and the sync job, which other
     # commands do not need.
-    from syncengine.rehearse import Rehearsal, RehearsalRefused, rehearse
+    from syncengine.rehearsal.rehearse import Rehearsal, RehearsalRefused, rehearse
 
     options = Rehearsal(
         records=args.generate,

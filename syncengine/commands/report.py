@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 
-from syncengine import reports
 from syncengine.commands.common import (
     add_json_option,
     add_workspace_option,
@@ -17,6 +16,7 @@ from syncengine.commands.common import (
     open_workspace,
     refusals,
 )
+from syncengine.reports import sync_report as reports
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

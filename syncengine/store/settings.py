@@ -190,8 +190,10 @@ class SettingsStore:
         )
         return {key: _load(spec, stored.get(key)) for key, spec in specs.items()}
 
-    def set(self, key: str, value: Any) -> None:
-        """Store a value after checking its type and allowed values."""
+    def write_raw(self, key: str, value: Any) -> None:
+        """Store a value after checking its type and allowed values, and nothing else: the
+        queue is not re-scoped and no rule across settings is checked. People and the CLI
+        change settings through :meth:`syncengine.settings.SyncSettings.set`."""
         value = check(key, value)
         with self._store.write() as conn:
             conn.execute(

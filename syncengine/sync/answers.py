@@ -16,9 +16,9 @@ from typing import Any
 
 from syncengine import qbxml
 from syncengine.qbxml import status
+from syncengine.reports.explain import explain
 from syncengine.store import LogEntry, MessageRequest, PsrDone, PsrFailure
 from syncengine.sync.context import Context
-from syncengine.sync.explain import explain
 from syncengine.sync.state import Item
 
 KIND_FIELDS = ("ListDelType", "TxnDelType", "TxnVoidType")

@@ -19,9 +19,9 @@ from syncengine import mapping, qbxml
 from syncengine.errors import RecordError
 from syncengine.mapping import Unresolved
 from syncengine.qbxml import status
+from syncengine.reports.explain import explain
 from syncengine.store import Entity, Link, LinkUpdate, LogEntry, PsrFailure
 from syncengine.sync.context import Context
-from syncengine.sync.explain import explain
 from syncengine.sync.merge import describe, merge
 from syncengine.sync.queries import by_ids
 from syncengine.sync.sets import Outgoing, read_set

@@ -15,11 +15,11 @@ from typing import Any
 
 from syncengine import mapping, qbxml
 from syncengine.errors import RecordError
+from syncengine.reports.explain import explain
 from syncengine.store import Entity, Link, PsrDone, PsrFailure
-from syncengine.sync import behaviours, conflicts, shared, validate
+from syncengine.sync import behaviours, conflicts, lists_first, shared
 from syncengine.sync.answers import apply_answer
 from syncengine.sync.context import Context
-from syncengine.sync.explain import explain
 from syncengine.sync.sets import Carried, Outgoing
 from syncengine.sync.state import Item
 
@@ -31,8 +31,8 @@ WAIT_HINT = "Fix PSR {} first; this PSR went back to the queue and goes out with
 def export(ctx: Context) -> Flow:
     """Send every pending PSR of the job (the shared lists validated first, if set); then
     move the job to its import phase, marking invoices paid if set."""
-    if validate.needs_validation(ctx):
-        yield from validate.validate_first(ctx)
+    if lists_first.needs_validation(ctx):
+        yield from lists_first.validate_first(ctx)
     planner = Planner(ctx)
     while True:
         if ctx.state.stale:

@@ -76,7 +76,7 @@ class Marks:
         """Store the marks (when the import has completed)."""
         for key, value in self.values.items():
             if value is not None:
-                store.settings.set(key, value)
+                store.settings.write_raw(key, value)
 
 
 def _later(a: str, b: str) -> bool:

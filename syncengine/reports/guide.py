@@ -222,7 +222,7 @@ def _make(
 
 @cache
 def _data() -> dict[str, Any]:
-    text = resources.files("syncengine").joinpath(DATA_FILE).read_text(encoding="utf-8")
+    text = resources.files("syncengine.reports").joinpath(DATA_FILE).read_text(encoding="utf-8")
     data = yaml.safe_load(text)
     for part in ("status", "hresult", "families", "bands"):
         if part not in data:

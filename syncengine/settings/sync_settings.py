@@ -14,7 +14,7 @@ what is allowed; a setting the engine keeps itself (the import marks, the schedu
 raises :class:`~syncengine.store.Refused` saying where it is changed; the wizard switch
 goes through :meth:`syncengine.wizard.Wizard.enable` / ``disable``.
 Changing the areas, the sources or the begin date re-scopes the queue
-(:mod:`syncengine.rescope`); switching an area on, or moving the begin date earlier, also
+(:mod:`syncengine.settings.rescope`); switching an area on, or moving the begin date earlier, also
 makes the next import read QuickBooks from the start, so what it skipped meanwhile comes in.
 """
 
@@ -27,7 +27,7 @@ import pandas as pd
 
 from syncengine.app.scope import Scope
 from syncengine.errors import RecordError
-from syncengine.rescope import Rescoped, rescope
+from syncengine.settings.rescope import Rescoped, rescope
 from syncengine.store import SETTINGS, Refused, Store
 from syncengine.store.settings import check
 
@@ -153,7 +153,7 @@ class SyncSettings:
         if key in _SCOPE_KEYS:
             self._rescope(key, value)
         else:
-            self.store.settings.set(key, value)
+            self.store.settings.write_raw(key, value)
 
     def reset(self, key: str) -> None:
         """Put a setting back to its default (by the same rules as :meth:`set`)."""
@@ -174,7 +174,7 @@ class SyncSettings:
     def _rescope(self, key: str, value: Any) -> None:
         with self.store.write():
             before = Scope.of(self.store.settings)
-            self.store.settings.set(key, value)
+            self.store.settings.write_raw(key, value)
             after = Scope.of(self.store.settings)
             self.last_rescope = rescope(self.store, before, after)
             if _widened(before, after):

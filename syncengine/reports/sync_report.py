@@ -15,8 +15,8 @@ from typing import Any
 
 import pandas as pd
 
-from syncengine import guide
-from syncengine.guide import GuideEntry
+from syncengine.reports import guide
+from syncengine.reports.guide import GuideEntry
 from syncengine.store import Job, NotFound, Store
 from syncengine.sync import JobReport
 from syncengine.sync import report as job_report

@@ -7,27 +7,24 @@
 * :class:`AutoSync` syncs every ``every_seconds`` from its start (a sync that takes longer
   is followed at once by the next). Transactions dated before its ``begin_date`` are marked
   exported when it starts: their queued changes are dropped (the sync log says why) and they
-  never sync. In a simulation it is a simpy process beside the qbsim host (:meth:`start`,
-  simulated time); for real it is a loop (:meth:`run`) reading the store's clock, sleeping
-  with an injected ``sleep``. :meth:`stop` ends either after the sync in progress.
+  never sync. :meth:`AutoSync.run` is a loop reading the store's clock, sleeping with an
+  injected ``sleep``; :meth:`AutoSync.stop` ends it after the sync in progress. In a
+  rehearsal the same schedule runs as a simpy process beside the qbsim host:
+  :class:`syncengine.rehearsal.autosync.SimulatedAutoSync`.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Generator
+from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
-import simpy
-
-from qbsim import QuickBooksHost
 from syncengine.errors import RecordError, TransportError
 from syncengine.settings import MIN_EVERY_SECONDS, SyncSettings
 from syncengine.store import Refused, Store
-from syncengine.sync import JobReport, SyncJob, run_job
+from syncengine.sync import JobReport, run_job
 from syncengine.sync.selection import DateRange
-from syncengine.sync.simulated import DriveStats, RetryPolicy, SimulatedClock, drive
 from syncengine.transports.base import Transport
 
 __all__ = ["AutoSync", "DateRange", "manual_sync"]
@@ -57,7 +54,8 @@ def manual_sync(
 
 
 class AutoSync:
-    """A sync every ``every_seconds`` from ``begin_date`` on (see the module docstring)."""
+    """A sync every ``every_seconds`` from ``begin_date`` on (see the module docstring).
+    Refused: an interval under ``MIN_EVERY_SECONDS``, a begin date that is not a date."""
 
     def __init__(
         self,
@@ -66,7 +64,6 @@ class AutoSync:
         begin_date: date | str,
         *,
         batch_size: int = 50,
-        policy: RetryPolicy | None = None,
     ) -> None:
         if isinstance(every_seconds, bool) or not isinstance(every_seconds, int):
             raise RecordError("auto sync", "every_seconds", every_seconds, "a whole number")
@@ -77,31 +74,17 @@ class AutoSync:
         self.every_seconds = every_seconds
         self.begin_date = _date(begin_date)
         self.batch_size = batch_size
-        self.policy = policy
         self.runs = 0
         self.reports: list[JobReport] = []
         self.errors: list[TransportError] = []
-        self.stats = DriveStats()
         self._running = False
         self._stopping = False
-        self._sleep: simpy.Process | None = None
         self._wake = threading.Event()
 
     @property
     def running(self) -> bool:
-        """True between :meth:`start` (or :meth:`run`) and the end of the last sync."""
+        """True between the start of the schedule and the end of its last sync."""
         return self._running
-
-    def start(self, env: simpy.Environment, host: QuickBooksHost) -> simpy.Process:
-        """Sync now and every ``every_seconds`` of simulated time, against ``host``."""
-        clock = self.store.clock
-        if not isinstance(clock, SimulatedClock) or clock.env is not env:
-            raise Refused(
-                "auto sync in a simulation needs the store on this simulation's clock: open"
-                " it with Store(path, SimulatedClock(env, start)) so every time is simulated"
-            )
-        self._begin()
-        return env.process(self._simulated(env, host))
 
     def run(
         self, transport: Transport, *, sleep: Callable[[float], Any] | None = None, runs: int = 0
@@ -128,11 +111,14 @@ class AutoSync:
         if not self._running:
             raise Refused("auto sync is not running; start() or run() it first")
         self._stopping = True
+        self._wake_up()
+
+    def _wake_up(self) -> None:
+        """End the wait between two syncs at once (the schedule was stopped)."""
         self._wake.set()
-        if self._sleep is not None and self._sleep.is_alive:
-            self._sleep.interrupt("auto sync stopped")
 
     def _begin(self) -> None:
+        """Mark the schedule running and write its settings (older transactions: exported)."""
         if self._running:
             raise Refused(
                 f"auto sync is already running (every {self.every_seconds} s); stop() it first"
@@ -141,26 +127,14 @@ class AutoSync:
         with self.store.write():
             settings.every_seconds = self.every_seconds
             settings.begin_date = self.begin_date  # older transactions: marked exported
-            self.store.settings.set("schedule.mode", "auto")
+            self.store.settings.write_raw("schedule.mode", "auto")
         self._running, self._stopping = True, False
         self._wake.clear()
 
     def _end(self) -> None:
-        self.store.settings.set("schedule.mode", "manual")
+        """The schedule is manual again."""
+        self.store.settings.write_raw("schedule.mode", "manual")
         self._running = False
-
-    def _simulated(self, env: simpy.Environment, host: QuickBooksHost) -> Generator:
-        while not self._stopping:
-            started = env.now
-            job = SyncJob.start(self.store, batch_size=self.batch_size)
-            yield env.process(drive(host, job, self.policy, self.stats))
-            self.runs += 1
-            self.reports.append(job.report())
-            if self._stopping:
-                break
-            self._sleep = env.process(_pause(env, started + self.every_seconds - env.now))
-            yield self._sleep
-        self._end()
 
     def _sync_once(self, transport: Transport) -> None:
         self.runs += 1
@@ -168,14 +142,6 @@ class AutoSync:
             self.reports.append(run_job(self.store, transport, batch_size=self.batch_size))
         except TransportError as exc:  # the job stays unfinished; the next sync resumes it
             self.errors.append(exc)
-
-
-def _pause(env: simpy.Environment, seconds: float) -> Generator:
-    """Wait ``seconds`` of simulated time, or less if interrupted (the schedule stopped)."""
-    try:
-        yield env.timeout(max(0.0, seconds))
-    except simpy.Interrupt:
-        return
 
 
 def _date(value: date | str) -> date:

@@ -1,7 +1,7 @@
 """A migration rehearsal: a generated app synced to a simulated QuickBooks in simulated time.
 
 ``rehearse(Rehearsal(records=2000, seed=1))`` builds an app of that many seeded records
-(:mod:`syncengine.appgen`), sets up a fresh simulated company (the accounts and terms a
+(:mod:`syncengine.rehearsal.appgen`), sets up a fresh simulated company (the accounts and terms a
 QuickBooks company has after its setup interview), and runs sync jobs against a
 ``QuickBooksHost`` with the chosen latency profile and fault plan (and, if asked, a bookkeeper
 editing QuickBooks meanwhile) until the queue is empty, only failures that retrying does not
@@ -30,13 +30,10 @@ from qbsim.faults import load_plan
 from qbsim.host.documents import document
 from qbsim.model.base import DEFAULT_START
 from qbsim.profile import Profile, load_profile
-from syncengine import appgen
-from syncengine.appgen import generate_app
-from syncengine.batchgc import batch_collector
-from syncengine.store import Store, StoreError
-from syncengine.store.db import MEMORY
-from syncengine.sync import SyncJob
-from syncengine.sync.simulated import (
+from syncengine.rehearsal import appgen
+from syncengine.rehearsal.appgen import generate_app
+from syncengine.rehearsal.batchgc import batch_collector
+from syncengine.rehearsal.driver import (
     DriveOutcome,
     DriveStats,
     Exchange,
@@ -44,6 +41,9 @@ from syncengine.sync.simulated import (
     SimulatedClock,
     drive,
 )
+from syncengine.store import Store, StoreError
+from syncengine.store.db import MEMORY
+from syncengine.sync import SyncJob
 
 START: datetime = DEFAULT_START
 """Simulated time 0 of a rehearsal, for the store's clock and QuickBooks' alike."""
@@ -232,7 +232,8 @@ def _fresh_store(db: str | Path, clock: SimulatedClock) -> Store:
 
 def setup_company(seed: int) -> Company:
     """A fresh simulated company with what QuickBooks' setup interview leaves in it: the
-    accounts generated items post to (:data:`syncengine.appgen.ACCOUNTS`) and standard terms."""
+    accounts generated items post to (:data:`syncengine.rehearsal.appgen.ACCOUNTS`) and
+    standard terms."""
     company = Company(seed=seed)
     for name, account_type in appgen.ACCOUNTS.items():
         company.process(
