@@ -5,5 +5,6 @@ ruff check .
 ruff format --check .
 codespell syncengine qbsim qbschema tests tools docs scenarios benchmarks README.md CHANGELOG.md
 validate-pyproject pyproject.toml
+lint-imports --no-cache   # the layer contracts in pyproject.toml
 python tools/gen_coverage.py --check
 python -m pytest -n 2 -p no:cacheprovider "$@"
