@@ -26,13 +26,6 @@ Prepare = Callable[[CompanyState, TxnKind, dict, dict, "Record | None"], None]
 
 _ADDRESSES = {"CustomerRef": ("BillAddress", "ShipAddress"), "VendorRef": ("VendorAddress",)}
 _DURATION = re.compile(r"([+-]?)PT(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?")
-_FLAGS = {
-    "Invoice": ("IsPending", "IsFinanceCharge", "IsToBePrinted", "IsToBeEmailed"),
-    "SalesReceipt": ("IsPending", "IsToBePrinted", "IsToBeEmailed"),
-    "CreditMemo": ("IsPending", "IsToBePrinted", "IsToBeEmailed"),
-    "PurchaseOrder": ("IsManuallyClosed", "IsFullyReceived", "IsToBePrinted", "IsToBeEmailed"),
-    "JournalEntry": ("IsAdjustment",),
-}
 
 
 def entity_of(state: CompanyState, kind: TxnKind, ret: dict) -> Record | None:
@@ -47,7 +40,7 @@ def prepare(state: CompanyState, kind: TxnKind, ret: dict, data: dict, own: Reco
     """Fill and check what the transaction type derives (see the module docstring)."""
     entity = entity_of(state, kind, ret)
     if own is None:
-        for flag in _FLAGS.get(kind.name, ()):
+        for flag in kind.flags:
             ret.setdefault(flag, "false")
         _copy_addresses(kind, ret, entity)
     add_address_blocks(ret, txn_node(kind.name))

@@ -1,4 +1,5 @@
-"""What each transaction type is made of: its name, entity, line lists, numbering, accounts.
+"""What each transaction type is made of: its name, entity, line lists, numbering, accounts,
+the flags an Add defaults, and its line in ``qbsim/COVERAGE.md``.
 
 One ``TxnKind`` per simulated transaction type. The name doubles as the word QuickBooks puts
 in its messages ("... in the Invoice.", "... in the SalesOrder." in a real capture).
@@ -42,6 +43,8 @@ class TxnKind:
     posting: str | None = None  # ARAccountRef / APAccountRef, defaulted when not given
     buying: bool = False  # item prices come from the purchase side
     unsimulated: tuple[str, ...] = ()
+    flags: tuple[str, ...] = ()  # Boolean fields an Add sets to false when not given
+    note: str = ""  # what its Add does, for qbsim/COVERAGE.md
 
     @cached_property
     def line_lists(self) -> tuple[str, ...]:
@@ -60,6 +63,8 @@ def _sales_lines(kind: str) -> LineList:
 
 _SALES_EXTRAS = ("DiscountLineAdd", "SalesTaxLineAdd", "ShippingLineAdd")
 
+_PRINTED = ("IsToBePrinted", "IsToBeEmailed")
+
 KINDS: dict[str, TxnKind] = {
     kind.name: kind
     for kind in (
@@ -77,6 +82,9 @@ KINDS: dict[str, TxnKind] = {
                 "SetCredit",
                 *_SALES_EXTRAS,
             ),
+            flags=("IsPending", "IsFinanceCharge", *_PRINTED),
+            note="RefNumber 1, 2…; DueDate from terms; raises customer/job and A/R; "
+            "BalanceRemaining/AppliedAmount/IsPaid from payments",
         ),
         TxnKind(
             "Bill",
@@ -91,14 +99,23 @@ KINDS: dict[str, TxnKind] = {
             posting="APAccountRef",
             buying=True,
             unsimulated=("ItemGroupLineAdd", "ItemGroupLineMod", "LinkToTxnID"),
+            note="DueDate from terms; raises vendor and A/P; expense and item lines",
         ),
-        TxnKind("ReceivePayment", "CustomerRef", posting="ARAccountRef"),
+        TxnKind(
+            "ReceivePayment",
+            "CustomerRef",
+            posting="ARAccountRef",
+            note="AppliedToTxnAdd (3210 paying more than due) or IsAutoApply; SetCredit "
+            "applies credit memos; lowers customer and A/R",
+        ),
         TxnKind(
             "SalesReceipt",
             "CustomerRef",
             (_sales_lines("SalesReceipt"),),
             auto_ref=True,
             unsimulated=("SalesReceiptLineGroupAdd", "SalesReceiptLineGroupMod", *_SALES_EXTRAS),
+            flags=("IsPending", *_PRINTED),
+            note="RefNumber 1, 2…; raises the DepositToAccount",
         ),
         TxnKind(
             "CreditMemo",
@@ -107,6 +124,8 @@ KINDS: dict[str, TxnKind] = {
             auto_ref=True,
             posting="ARAccountRef",
             unsimulated=("CreditMemoLineGroupAdd", "CreditMemoLineGroupMod", *_SALES_EXTRAS),
+            flags=("IsPending", *_PRINTED),
+            note="RefNumber 1, 2…; lowers customer and A/R; CreditRemaining",
         ),
         TxnKind(
             "PurchaseOrder",
@@ -115,8 +134,14 @@ KINDS: dict[str, TxnKind] = {
             auto_ref=True,
             buying=True,
             unsimulated=("PurchaseOrderLineGroupAdd", "PurchaseOrderLineGroupMod"),
+            flags=("IsManuallyClosed", "IsFullyReceived", *_PRINTED),
+            note="RefNumber 1, 2…; non-posting",
         ),
-        TxnKind("TimeTracking", "EntityRef"),
+        TxnKind(
+            "TimeTracking",
+            "EntityRef",
+            note="Duration normalised (PT2H30M0S); EntityRef employee/vendor/other name",
+        ),
         TxnKind(
             "JournalEntry",
             None,
@@ -125,6 +150,8 @@ KINDS: dict[str, TxnKind] = {
                 LineList("JournalCreditLine", "JournalLineMod", "JournalCreditLine", None),
             ),
             auto_ref=True,
+            flags=("IsAdjustment",),
+            note="debits must equal credits (3180); moves accounts, A/R-A/P lines their names",
         ),
     )
 }

@@ -189,20 +189,6 @@ def _modified_ret(
 
 
 # -- the handler table ------------------------------------------------------------------
-_ADD_NOTES = {
-    "Invoice": "RefNumber 1, 2…; DueDate from terms; raises customer/job and A/R; "
-    "BalanceRemaining/AppliedAmount/IsPaid from payments",
-    "Bill": "DueDate from terms; raises vendor and A/P; expense and item lines",
-    "ReceivePayment": "AppliedToTxnAdd (3210 paying more than due) or IsAutoApply; SetCredit "
-    "applies credit memos; lowers customer and A/R",
-    "SalesReceipt": "RefNumber 1, 2…; raises the DepositToAccount",
-    "CreditMemo": "RefNumber 1, 2…; lowers customer and A/R; CreditRemaining",
-    "PurchaseOrder": "RefNumber 1, 2…; non-posting",
-    "TimeTracking": "Duration normalised (PT2H30M0S); EntityRef employee/vendor/other name",
-    "JournalEntry": "debits must equal credits (3180); moves accounts, A/R-A/P lines their names",
-}
-
-
 def coverage_notes() -> dict[str, str]:
     """One line per request type for ``qbsim/COVERAGE.md``."""
     notes = {
@@ -210,8 +196,8 @@ def coverage_notes() -> dict[str, str]:
         "TxnVoidRq": 'zeroes amounts, memo "VOID: …", reverses balances, unapplies payments',
         "TxnDeletedQueryRq": "TxnDelType list, DeletedDateRangeFilter",
     }
-    for name, extra in _ADD_NOTES.items():
-        notes[f"{name}AddRq"] = f"3140 bad reference, 3020 bad date; {extra}"
+    for name, kind in KINDS.items():
+        notes[f"{name}AddRq"] = f"3140 bad reference, 3020 bad date; {kind.note}"
         notes[f"{name}ModRq"] = (
             "3120 unknown TxnID, 3200 stale EditSequence; lines by TxnLineID (-1 adds, left "
             "out deletes)"

@@ -31,30 +31,42 @@ __all__ = [
 
 
 class App:
-    """The app's records over one workspace store, wired to its sync queue."""
+    """The app's records over one workspace store, wired to its sync queue: one collection
+    per registered entity type (:data:`ENTITY_TYPES`), as the attribute its ``plural`` names.
+
+    The attributes are declared one by one so that type checkers see each collection's class;
+    ``tests/test_entity_registry.py`` checks the declarations against the registry.
+    """
+
+    customers: Collection
+    vendors: Collection
+    employees: Collection
+    items: Collection
+    invoices: TxnCollection
+    bills: TxnCollection
+    payments: TxnCollection
+    credit_memos: TxnCollection
+    purchase_orders: TxnCollection
+    sales_receipts: TxnCollection
+    time_entries: TxnCollection
 
     def __init__(self, store: Store, queue: SyncQueue | None = None) -> None:
         self.store = store
         self.queue = queue or SyncQueue(store)
-        self.customers = Collection(store, self.queue, "customer")
-        self.vendors = Collection(store, self.queue, "vendor")
-        self.employees = Collection(store, self.queue, "employee")
-        self.items = Collection(store, self.queue, "item")
-        self.invoices = TxnCollection(store, self.queue, "invoice")
-        self.bills = TxnCollection(store, self.queue, "bill")
-        self.payments = TxnCollection(store, self.queue, "payment")
-        self.credit_memos = TxnCollection(store, self.queue, "credit_memo")
-        self.purchase_orders = TxnCollection(store, self.queue, "purchase_order")
-        self.sales_receipts = TxnCollection(store, self.queue, "sales_receipt")
-        self.time_entries = TxnCollection(store, self.queue, "time_entry")
+        # every collection keyed by entity type, in the registry's order
+        self.collections: dict[str, Collection] = {
+            key: (Collection if etype.is_list else TxnCollection)(store, self.queue, key)
+            for key, etype in ENTITY_TYPES.items()
+        }
+        for key, collection in self.collections.items():
+            setattr(self, ENTITY_TYPES[key].plural, collection)
 
     def collection(self, entity_type: str) -> Collection:
         """The collection for an entity type key (``"customer"``, ``"time_entry"``, ...)."""
-        found = [c for c in vars(self).values() if isinstance(c, Collection)]
-        for candidate in found:
-            if candidate.entity_type == entity_type:
-                return candidate
-        raise KeyError(f"no entity type {entity_type!r}; types: {', '.join(ENTITY_TYPES)}")
+        found = self.collections.get(entity_type)
+        if found is None:
+            raise KeyError(f"no entity type {entity_type!r}; types: {', '.join(ENTITY_TYPES)}")
+        return found
 
     def record(self, record_id: int) -> Record:
         """Any app record by ID, whatever its type."""

@@ -38,6 +38,13 @@ SOURCE_SETTINGS: dict[str, str] = {
 }
 """Transaction types fed by chosen source documents, and the setting that chooses them."""
 
+SCOPE_KEYS: tuple[str, ...] = (
+    *(f"sync.{area}" for area in AREAS),
+    *SOURCE_SETTINGS.values(),
+    "schedule.begin_date",
+)
+"""The settings a scope is made of: changing one re-scopes the queue."""
+
 
 @dataclass(frozen=True)
 class Scope:
@@ -50,8 +57,7 @@ class Scope:
     @classmethod
     def of(cls, settings: SettingsStore) -> Scope:
         """The scope the workspace settings give now."""
-        keys = [*(f"sync.{a}" for a in AREAS), *SOURCE_SETTINGS.values(), "schedule.begin_date"]
-        value = settings.get_many(keys)
+        value = settings.get_many(SCOPE_KEYS)
         return cls(
             frozenset(a for a in AREAS if not value[f"sync.{a}"]),
             {t: tuple(value[key]) for t, key in SOURCE_SETTINGS.items()},

@@ -1,6 +1,6 @@
-"""Transaction statuses, as data: each type's default, its workflow, the statuses at which it
-becomes ready to sync, the parts it needs before it counts as fully recorded, and the status
-that closes it.
+"""Transaction statuses: each type's default, its workflow, the statuses at which it becomes
+ready to sync, the parts it needs before it counts as fully recorded, and the status that
+closes it. Each type's row is part of its entry in the registry (:mod:`syncengine.app.types`).
 
 A transaction enters the sync queue when it is at one of its ``sync_at`` statuses *and* fully
 recorded (rule 2). Undo sync puts it back to its ``default`` status (rule 6).
@@ -9,89 +9,21 @@ recorded (rule 2). Undo sync puts it back to its ``default`` status (rule 6).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 import pandas as pd
 
+from syncengine.app.types import ENTITY_TYPES, TxnStatuses
 
-@dataclass(frozen=True)
-class TxnStatuses:
-    """One transaction type's statuses, the parts it must have to be fully recorded, and its
-    closed-like status (``closed``: where the playbooks of rule 6 leave it)."""
-
-    entity_type: str
-    default: str
-    statuses: tuple[str, ...]
-    sync_at: tuple[str, ...]
-    required: tuple[str, ...]
-    required_if_billable: tuple[str, ...] = ()
-    closed: str = ""
+__all__ = ["STATUS_TABLE", "TxnStatuses", "at_sync_status", "missing_parts", "status_frame"]
 
 
 STATUS_TABLE: dict[str, TxnStatuses] = {
-    t.entity_type: t
-    for t in (
-        TxnStatuses(
-            "invoice",
-            "draft",
-            ("draft", "pending_approval", "approved", "sent", "paid", "closed"),
-            ("approved", "sent", "paid", "closed"),
-            ("customer", "lines"),
-            closed="closed",
-        ),
-        TxnStatuses(
-            "bill",
-            "entered",
-            ("entered", "pending_approval", "approved", "paid"),
-            ("approved", "paid"),
-            ("vendor", "lines"),
-            closed="paid",
-        ),
-        TxnStatuses(
-            "payment",
-            "pending",
-            ("pending", "received", "deposited"),
-            ("received", "deposited"),
-            ("customer", "amount"),
-            closed="deposited",
-        ),
-        TxnStatuses(
-            "credit_memo",
-            "draft",
-            ("draft", "approved", "applied"),
-            ("approved", "applied"),
-            ("customer", "lines"),
-            closed="applied",
-        ),
-        TxnStatuses(
-            "purchase_order",
-            "draft",
-            ("draft", "submitted", "approved", "received", "closed"),
-            ("approved", "received", "closed"),
-            ("vendor", "lines"),
-            closed="closed",
-        ),
-        TxnStatuses(
-            "sales_receipt",
-            "draft",
-            ("draft", "completed"),
-            ("completed",),
-            ("lines",),
-            closed="completed",
-        ),
-        TxnStatuses(
-            "time_entry",
-            "open",
-            ("open", "submitted", "approved", "billed"),
-            ("approved", "billed"),
-            ("employee", "duration"),
-            required_if_billable=("customer", "service_item"),
-            closed="billed",
-        ),
-    )
+    t.key: t.statuses for t in ENTITY_TYPES.values() if t.statuses is not None
 }
+"""Each transaction type's row, as its entry in :data:`~syncengine.app.types.ENTITY_TYPES`
+gives it."""
 
 
 def missing_parts(entity_type: str, data: Mapping[str, Any]) -> list[str]:

@@ -1,9 +1,15 @@
-"""The app's entity types as data: fields (named as in QuickBooks, in snake_case), the QuickBooks
-object each becomes, dependency order, sync area and source setting.
+"""The registry of the app's entity types: for each, its fields (named as in QuickBooks, in
+snake_case), the QuickBooks object it becomes, dependency order, the ``App`` attribute holding
+its records, and for a transaction its sync area, source setting and statuses.
 
 Lists: customer (a customer with a ``parent`` is a job, as QuickBooks calls sub-customers),
 vendor, employee, item (kinds: service, inventory, non_inventory, other_charge).
 Transactions: invoice, bill, payment, credit_memo, purchase_order, sales_receipt, time_entry.
+
+:data:`ENTITY_TYPES` is the one list of types: the status table, the sync areas and the
+``App`` are built from it, and ``tests/test_entity_registry.py`` checks every other per-type
+table (mapping, settings, generator, qbsim) against it. ``docs/adding-a-transaction-type.md``
+lists the steps of adding one.
 """
 
 from __future__ import annotations
@@ -64,8 +70,23 @@ def _txn(*fields: Field) -> tuple[Field, ...]:
 
 
 @dataclass(frozen=True)
+class TxnStatuses:
+    """One transaction type's statuses, the parts it must have to be fully recorded, and its
+    closed-like status (``closed``: where the playbooks of rule 6 leave it)."""
+
+    entity_type: str
+    default: str
+    statuses: tuple[str, ...]
+    sync_at: tuple[str, ...]
+    required: tuple[str, ...]
+    required_if_billable: tuple[str, ...] = ()
+    closed: str = ""
+
+
+@dataclass(frozen=True)
 class EntityType:
-    """One entity type: its fields, QuickBooks object, and how it queues."""
+    """One entity type: its fields, QuickBooks object, how it queues, and ``plural``, the
+    ``App`` attribute holding its records (``app.time_entries``)."""
 
     key: str
     is_list: bool
@@ -76,6 +97,16 @@ class EntityType:
     defaults: Mapping[str, Any] = field(default_factory=dict)
     area: str | None = None
     source_setting: str | None = None
+    statuses: TxnStatuses | None = None
+    plural: str = field(kw_only=True)
+
+    def __post_init__(self) -> None:
+        own = self.statuses is not None and self.statuses.entity_type == self.key
+        if own == self.is_list:
+            raise ValueError(
+                f"entity type {self.key!r}: a transaction type needs its own row of the status"
+                f" table (statuses=TxnStatuses({self.key!r}, ...)), a list type none"
+            )
 
     @cached_property
     def by_name(self) -> dict[str, Field]:
@@ -95,6 +126,11 @@ class EntityType:
         """The QuickBooks object a record of this type becomes (items: by kind)."""
         return ITEM_KINDS[data["kind"]] if self.key == "item" else self.qb_type
 
+    @cached_property
+    def qb_types(self) -> tuple[str, ...]:
+        """Every QuickBooks object a record of this type may be (items: one per kind)."""
+        return tuple(ITEM_KINDS.values()) if self.key == "item" else (self.qb_type,)
+
 
 _LIST_TYPES = (
     EntityType(
@@ -113,6 +149,7 @@ _LIST_TYPES = (
         "Customer",
         20,
         defaults={"is_active": True},
+        plural="customers",
     ),
     EntityType(
         "vendor",
@@ -129,6 +166,7 @@ _LIST_TYPES = (
         "Vendor",
         30,
         defaults={"is_active": True},
+        plural="vendors",
     ),
     EntityType(
         "employee",
@@ -137,6 +175,7 @@ _LIST_TYPES = (
         "Employee",
         40,
         defaults={"is_active": True},
+        plural="employees",
     ),
     EntityType(
         "item",
@@ -158,6 +197,7 @@ _LIST_TYPES = (
         "Item",
         10,
         defaults={"is_active": True},
+        plural="items",
     ),
 )
 
@@ -166,13 +206,20 @@ _VENDOR = Ref("vendor", entity_type="vendor")
 
 
 def _txn_type(
-    key: str, qb_type: str, area: str, fields: tuple[Field, ...], **options: Any
+    key: str,
+    qb_type: str,
+    area: str,
+    fields: tuple[Field, ...],
+    statuses: TxnStatuses,
+    **options: Any,
 ) -> EntityType:
     options.setdefault("dep_order", 60)
     options.setdefault("name_field", "ref_number")
-    return EntityType(key, False, fields, qb_type, area=area, **options)
+    return EntityType(key, False, fields, qb_type, area=area, statuses=statuses, **options)
 
 
+# A transaction enters the sync queue at one of its ``sync_at`` statuses, once fully recorded
+# (rule 2); undo sync puts it back to its default status (rule 6).
 _TXN_TYPES = (
     _txn_type(
         "invoice",
@@ -186,8 +233,17 @@ _TXN_TYPES = (
             Text("po_number", max_len=30),
             Lines("lines"),
         ),
+        TxnStatuses(
+            "invoice",
+            "draft",
+            ("draft", "pending_approval", "approved", "sent", "paid", "closed"),
+            ("approved", "sent", "paid", "closed"),
+            ("customer", "lines"),
+            closed="closed",
+        ),
         defaults={"source": "billing"},
         source_setting="sources.invoice",
+        plural="invoices",
     ),
     _txn_type(
         "bill",
@@ -200,8 +256,17 @@ _TXN_TYPES = (
             Text("terms"),
             Lines("lines"),
         ),
+        TxnStatuses(
+            "bill",
+            "entered",
+            ("entered", "pending_approval", "approved", "paid"),
+            ("approved", "paid"),
+            ("vendor", "lines"),
+            closed="paid",
+        ),
         defaults={"source": "vendor_invoice"},
         source_setting="sources.bill",
+        plural="bills",
     ),
     _txn_type(
         "payment",
@@ -214,21 +279,62 @@ _TXN_TYPES = (
             Bool("gateway_processed"),
             Applications("applied"),
         ),
+        TxnStatuses(
+            "payment",
+            "pending",
+            ("pending", "received", "deposited"),
+            ("received", "deposited"),
+            ("customer", "amount"),
+            closed="deposited",
+        ),
         dep_order=70,  # after the invoices it pays
         defaults={"gateway_processed": False},
+        plural="payments",
     ),
-    _txn_type("credit_memo", "CreditMemo", "customer_invoices", _txn(_CUSTOMER, Lines("lines"))),
+    _txn_type(
+        "credit_memo",
+        "CreditMemo",
+        "customer_invoices",
+        _txn(_CUSTOMER, Lines("lines")),
+        TxnStatuses(
+            "credit_memo",
+            "draft",
+            ("draft", "approved", "applied"),
+            ("approved", "applied"),
+            ("customer", "lines"),
+            closed="applied",
+        ),
+        plural="credit_memos",
+    ),
     _txn_type(
         "purchase_order",
         "PurchaseOrder",
         "vendor_invoices",
         _txn(_VENDOR, Date("expected_date"), Lines("lines")),
+        TxnStatuses(
+            "purchase_order",
+            "draft",
+            ("draft", "submitted", "approved", "received", "closed"),
+            ("approved", "received", "closed"),
+            ("vendor", "lines"),
+            closed="closed",
+        ),
+        plural="purchase_orders",
     ),
     _txn_type(
         "sales_receipt",
         "SalesReceipt",
         "customer_invoices",
         _txn(_CUSTOMER, Text("payment_method"), Lines("lines")),
+        TxnStatuses(
+            "sales_receipt",
+            "draft",
+            ("draft", "completed"),
+            ("completed",),
+            ("lines",),
+            closed="completed",
+        ),
+        plural="sales_receipts",
     ),
     _txn_type(
         "time_entry",
@@ -243,9 +349,20 @@ _TXN_TYPES = (
             Bool("billable"),
             Text("notes", max_len=4000, multiline=True),
         ),
+        TxnStatuses(
+            "time_entry",
+            "open",
+            ("open", "submitted", "approved", "billed"),
+            ("approved", "billed"),
+            ("employee", "duration"),
+            required_if_billable=("customer", "service_item"),
+            closed="billed",
+        ),
         name_field="",
         defaults={"billable": False},
+        plural="time_entries",
     ),
 )
 
 ENTITY_TYPES: dict[str, EntityType] = {t.key: t for t in (*_LIST_TYPES, *_TXN_TYPES)}
+"""Every entity type of the app, lists first, keyed by ``key``."""

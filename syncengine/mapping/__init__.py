@@ -24,7 +24,7 @@ from typing import Any
 
 from syncengine import qbxml
 from syncengine.app.fields import Email, Text
-from syncengine.app.types import ENTITY_TYPES, ITEM_KINDS
+from syncengine.app.types import ENTITY_TYPES
 from syncengine.mapping import compare, lists, txns
 from syncengine.mapping.compare import covers
 from syncengine.mapping.values import EntityOf, QbIdOf, Unresolved
@@ -76,16 +76,14 @@ MAPPERS: dict[str, _Mapper] = {
     "item": _Mapper(lists.ITEM_FIELDS, lists.item_to_qb, lists.item_from_qb),
     **{key: _txn_mapper(spec) for key, spec in txns.SPECS.items()},
 }
+"""Each entity type's mapping: the lists' by hand (:mod:`.lists`), the transactions' from
+their specs (:data:`.txns.SPECS`)."""
 
-IMPORT_ORDER: tuple[tuple[str, str], ...] = (
-    ("customer", "Customer"),
-    ("vendor", "Vendor"),
-    ("employee", "Employee"),
-    *(("item", qb) for qb in ITEM_KINDS.values()),
-    *((key, spec.qb_type) for key, spec in txns.SPECS.items()),
+IMPORT_ORDER: tuple[tuple[str, str], ...] = tuple(
+    (key, kind) for key in MAPPERS for kind in ENTITY_TYPES[key].qb_types
 )
 """(app entity type, qbXML object) in the order an import reads them: lists before the
-transactions that refer to them."""
+transactions that refer to them (the order of :data:`MAPPERS`)."""
 
 
 def fields_of(entity_type: str) -> tuple[str, ...]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
+from syncengine.app.types import ITEM_KINDS
 from syncengine.mapping.values import (
     EntityOf,
     QbIdOf,
@@ -50,12 +51,7 @@ DEFAULT_INCOME = {
     "other_charge": ("Other Income", "OtherIncome"),
     "inventory": ("Sales", "Income"),
 }
-KIND_OF = {
-    "ItemService": "service",
-    "ItemInventory": "inventory",
-    "ItemNonInventory": "non_inventory",
-    "ItemOtherCharge": "other_charge",
-}
+KIND_OF = {qb_type: kind for kind, qb_type in ITEM_KINDS.items()}
 
 
 @cache

@@ -30,7 +30,6 @@ class TxnSpec:
     references by FullName, plain fields, and the line element's stem and rate field."""
 
     entity_type: str
-    qb_type: str
     refs: tuple[tuple[str, str, str], ...]
     names: tuple[tuple[str, str], ...] = ()
     plain: tuple[tuple[str, str], ...] = ()
@@ -55,7 +54,6 @@ SPECS: dict[str, TxnSpec] = {
     for spec in (
         TxnSpec(
             "invoice",
-            "Invoice",
             _CUSTOMER,
             (("terms", "TermsRef"),),
             (*_HEAD, ("due_date", "DueDate"), ("po_number", "PONumber"), *_MEMO),
@@ -63,17 +61,15 @@ SPECS: dict[str, TxnSpec] = {
         ),
         TxnSpec(
             "bill",
-            "Bill",
             _VENDOR,
             (("terms", "TermsRef"),),
             (*_HEAD, ("due_date", "DueDate"), *_MEMO),
             "ItemLine",
             rate="Cost",
         ),
-        TxnSpec("credit_memo", "CreditMemo", _CUSTOMER, (), (*_HEAD, *_MEMO), "CreditMemoLine"),
+        TxnSpec("credit_memo", _CUSTOMER, (), (*_HEAD, *_MEMO), "CreditMemoLine"),
         TxnSpec(
             "purchase_order",
-            "PurchaseOrder",
             _VENDOR,
             (),
             (*_HEAD, ("expected_date", "ExpectedDate"), *_MEMO),
@@ -81,7 +77,6 @@ SPECS: dict[str, TxnSpec] = {
         ),
         TxnSpec(
             "sales_receipt",
-            "SalesReceipt",
             _CUSTOMER,
             (("payment_method", "PaymentMethodRef"),),
             (*_HEAD, *_MEMO),
@@ -89,14 +84,12 @@ SPECS: dict[str, TxnSpec] = {
         ),
         TxnSpec(
             "payment",
-            "ReceivePayment",
             _CUSTOMER,
             (("payment_method", "PaymentMethodRef"),),
             (*_HEAD, ("amount", "TotalAmount"), *_MEMO),
         ),
         TxnSpec(
             "time_entry",
-            "TimeTracking",
             (
                 ("employee", "EntityRef", "employee"),
                 *_CUSTOMER,
@@ -107,6 +100,8 @@ SPECS: dict[str, TxnSpec] = {
         ),
     )
 }
+"""Each transaction type's mapping (its qbXML object is the registry's ``qb_type``), in the
+order an import reads them (:data:`syncengine.mapping.IMPORT_ORDER`)."""
 
 EXTRA_FIELDS = {"payment": ("applied",), "time_entry": ("duration", "billable")}
 

@@ -30,6 +30,7 @@ from qbsim.faults import load_plan
 from qbsim.host.documents import document
 from qbsim.model.base import DEFAULT_START
 from qbsim.profile import Profile, load_profile
+from syncengine.app.types import ENTITY_TYPES
 from syncengine.rehearsal import appgen
 from syncengine.rehearsal.appgen import generate_app
 from syncengine.rehearsal.batchgc import batch_collector
@@ -369,7 +370,7 @@ def _by_type(store: Store, generated: int) -> dict[str, dict[str, int]]:
         row = out.setdefault(entity_type, {s: 0 for s in ("records", *_STATES)})
         row[state] += count
         row["records"] += count
-    return {key: out[key] for key in appgen.MIX if key in out}
+    return {key: out[key] for key in ENTITY_TYPES if key in out}
 
 
 _CODE = (

@@ -25,7 +25,7 @@ from typing import Any, Generic, TypeVar, overload
 
 import pandas as pd
 
-from syncengine.app.scope import Scope
+from syncengine.app.scope import SCOPE_KEYS, Scope
 from syncengine.errors import RecordError
 from syncengine.settings.rescope import Rescoped, rescope
 from syncengine.store import SETTINGS, Refused, Store
@@ -38,8 +38,6 @@ _ENGINE_KEPT = {
     **dict.fromkeys(IMPORT_MARKS, "the sync job keeps it; reset_import_marks() starts over"),
     "schedule.mode": "AutoSync.start() and stop() set it",
 }
-_SCOPE_KEYS = ("sync.customer_invoices", "sync.vendor_invoices", "sync.time")
-_SCOPE_KEYS += ("sources.invoice", "sources.bill", "schedule.begin_date")
 T = TypeVar("T")
 
 
@@ -150,7 +148,7 @@ class SyncSettings:
             Wizard(self.store).enable() if value else Wizard(self.store).disable()
             return
         _check_rules(self, key, value)
-        if key in _SCOPE_KEYS:
+        if key in SCOPE_KEYS:
             self._rescope(key, value)
         else:
             self.store.settings.write_raw(key, value)

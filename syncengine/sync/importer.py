@@ -25,8 +25,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from syncengine import mapping, qbxml
-from syncengine.app.types import ITEM_KINDS
-from syncengine.mapping.txns import SPECS
+from syncengine.app.types import ENTITY_TYPES
 from syncengine.store import LogEntry, Store
 from syncengine.store.psrs import ACTIVE_STATES
 from syncengine.sync import offers
@@ -36,14 +35,9 @@ from syncengine.sync.queries import PAGE, by_ids, modified_since
 from syncengine.sync.sets import Outgoing, read_set
 
 SLACK = timedelta(hours=2)
-DELETED_TYPES: dict[str, str] = {
-    "Customer": "customer",
-    "Vendor": "vendor",
-    "Employee": "employee",
-    **{kind: "item" for kind in ITEM_KINDS.values()},
-    **{spec.qb_type: key for key, spec in SPECS.items()},
-}
-_LISTS = ("Customer", "Vendor", "Employee", *ITEM_KINDS.values())
+DELETED_TYPES: dict[str, str] = {kind: key for key, kind in mapping.IMPORT_ORDER}
+"""The app entity type of each qbXML object an import reads (``ItemService`` → item)."""
+_LISTS = tuple(kind for key, kind in mapping.IMPORT_ORDER if ENTITY_TYPES[key].is_list)
 MODIFIED, DELETED = "import.modified_mark", "import.deleted_mark"
 
 Flow = Generator[Outgoing, str, None]
