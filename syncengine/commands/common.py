@@ -1,9 +1,11 @@
 """What the workspace commands share: opening the workspace, printing a table or JSON, and
 turning a refusal into exit status 2 with the reason on stderr.
 
-A handler wrapped in :func:`refusals` may raise :class:`Refusal` (bad input) or any
-``SyncError``/``LookupError``/``ValueError`` the engine raises; the wrapper prints
-``qbsync <command>: <reason>`` on stderr and returns 2.
+A handler wrapped in :func:`refusals` refuses by raising a ``SyncError``: its own
+:class:`Refusal` for bad input, or one the engine raises on purpose (``NotFound``, ``Refused``,
+``ActionRefused``, ``RecordError``, ``GuideError``, ...). The wrapper prints
+``qbsync <command>: <reason>`` on stderr and returns 2. Any other exception — a ``KeyError``
+or ``ValueError`` included — is a bug, and goes on to :func:`syncengine.cli.main`.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import dataclasses
 import functools
 import json
 import math
+import sqlite3
 import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, datetime
@@ -33,15 +36,15 @@ class Refusal(SyncError):
 
 
 def refusals(command: str) -> Callable[[Handler], Handler]:
-    """Run a handler; a refusal of any kind prints its reason on stderr and exits 2."""
+    """Run a handler; a refusal (any ``SyncError``) prints its reason on stderr and exits 2."""
 
     def wrap(handler: Handler) -> Handler:
         @functools.wraps(handler)
         def run(args: argparse.Namespace) -> int:
             try:
                 return handler(args)
-            except (SyncError, LookupError, ValueError) as exc:
-                return refuse(command, _reason(exc))
+            except SyncError as exc:
+                return refuse(command, str(exc) or type(exc).__name__)
 
         return run
 
@@ -52,11 +55,6 @@ def refuse(command: str, reason: str) -> int:
     """Print ``qbsync <command>: <reason>`` on stderr; the exit status of a refusal."""
     print(f"qbsync {command}: {reason}", file=sys.stderr)
     return REFUSED
-
-
-def _reason(exc: BaseException) -> str:
-    text = str(exc.args[0]) if isinstance(exc, KeyError) and exc.args else str(exc)
-    return text or type(exc).__name__
 
 
 def add_workspace_option(parser: argparse.ArgumentParser) -> None:
@@ -84,8 +82,15 @@ def workspace_path(args: argparse.Namespace) -> Path:
 
 
 def open_workspace(args: argparse.Namespace) -> Store:
-    """The workspace store named by ``--db`` (see :func:`workspace_path`)."""
-    return Store(workspace_path(args))
+    """The workspace store named by ``--db`` (see :func:`workspace_path`); refused when the
+    file is not a workspace."""
+    path = workspace_path(args)
+    try:
+        return Store(path)
+    except sqlite3.DatabaseError as exc:
+        raise Refusal(
+            f"cannot open workspace {path}: {exc}; check that --db names a QB Sync Lab workspace"
+        ) from None
 
 
 def emit(args: argparse.Namespace, data: Any, text: str | Callable[[], str]) -> int:

@@ -88,7 +88,9 @@ def _run(actions: argparse._SubParsersAction) -> None:
     parser.add_argument("--seed", type=int, default=1, help="seed of a new simulated company")
     parser.add_argument("--company-file", default="", help="COM: the .QBW file ('' = open one)")
     parser.add_argument("--app-name", default="QB Sync Lab", help="COM: application name")
-    parser.add_argument("--batch-size", type=int, default=50, help="requests per message set")
+    parser.add_argument(
+        "--batch-size", type=_batch_size, default=50, help="requests per message set"
+    )
     parser.add_argument("--no-import", action="store_true", help="export only, skip the import")
     parser.add_argument(
         "--from", dest="date_from", type=_date, help="only transactions dated from (YYYY-MM-DD)"
@@ -125,6 +127,16 @@ def _date(text: str) -> date:
         return date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date; write YYYY-MM-DD") from None
+
+
+def _batch_size(text: str) -> int:
+    try:
+        size = int(text)
+    except ValueError:
+        size = 0
+    if size < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of 1 or more")
+    return size
 
 
 @refusals("job new")
@@ -187,14 +199,25 @@ def company_path(args: argparse.Namespace) -> Path:
 
 
 def _company(args: argparse.Namespace) -> tuple[Company, Path, bool]:
+    path = company_path(args)
+    if path.exists():
+        return _load_company(path), path, False
+    if not path.parent.is_dir():
+        raise Refusal(
+            f"no folder {path.parent} for the simulated company {path.name}; create it,"
+            " or give another path with --company"
+        )
+    from qbsim import Company
+
+    return Company(seed=args.seed), path, True
+
+
+def _load_company(path: Path) -> Company:
     from qbsim import Company
     from qbsim.persist import PersistError
 
-    path = company_path(args)
-    if not path.exists():
-        return Company(seed=args.seed), path, True
     try:
-        return Company.load(path), path, False
+        return Company.load(path)
     except (PersistError, OSError, ValueError) as exc:
         raise Refusal(
             f"the simulated company {path} cannot be read ({exc}); move it away to start a new"
