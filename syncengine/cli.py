@@ -1,11 +1,13 @@
 """``qbsync``: the command line. Each command family lives in ``syncengine.commands.<name>``
-and adds itself with ``register(subparsers)``; its handler returns the exit status.
+and adds itself with ``register(subparsers)``; its handler returns the exit status. Command
+modules import the engine inside their handlers, so that building the parser (``--help``) and
+``qbsync guide`` import neither pandas, qbsim nor lxml (``tests/test_cli_startup.py``).
 
 Exit status: 0 done, 1 the thing checked was found wrong (invalid XML, failed expectation),
 2 a refusal or bad input (reason on stderr), as argparse does for a bad command line.
 
 A refusal is a ``SyncError`` (see ``syncengine.commands.common``). Any other exception is a
-bug in QB Sync Lab, never the user's input: ``main`` prints
+bug in QB Sync Lab, not in the input: ``main`` prints
 ``qbsync <command>: internal error: <error>`` with a request to report it and the traceback on
 stderr, and exits 1.
 """

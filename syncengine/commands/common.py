@@ -20,12 +20,14 @@ import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from syncengine.errors import SyncError
-from syncengine.store import Store
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from syncengine.store import Store
 
 REFUSED = 2
 Handler = Callable[[argparse.Namespace], int]
@@ -84,6 +86,8 @@ def workspace_path(args: argparse.Namespace) -> Path:
 def open_workspace(args: argparse.Namespace) -> Store:
     """The workspace store named by ``--db`` (see :func:`workspace_path`); refused when the
     file is not a workspace."""
+    from syncengine.store import Store  # the store imports pandas: only workspace commands
+
     path = workspace_path(args)
     try:
         return Store(path)
@@ -104,7 +108,7 @@ def emit(args: argparse.Namespace, data: Any, text: str | Callable[[], str]) -> 
 
 def plain(value: Any) -> Any:
     """JSON-ready data from frames, dataclasses, named tuples, timestamps and numpy scalars."""
-    if isinstance(value, pd.DataFrame):
+    if _is_frame(value):
         return [plain(row) for row in value.to_dict("records")]
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return plain(dataclasses.asdict(value))
@@ -117,8 +121,19 @@ def plain(value: Any) -> Any:
     return _scalar(value)
 
 
+def _is_frame(value: Any) -> bool:
+    # A frame exists only once pandas is loaded: commands that print none never import it.
+    pandas = sys.modules.get("pandas")
+    return pandas is not None and isinstance(value, pandas.DataFrame)
+
+
+def _is_nat(value: Any) -> bool:
+    pandas = sys.modules.get("pandas")
+    return pandas is not None and value is pandas.NaT
+
+
 def _scalar(value: Any) -> Any:
-    if value is None or value is pd.NaT:
+    if value is None or _is_nat(value):
         return None
     if isinstance(value, (datetime, date)):
         return value.isoformat()
@@ -133,7 +148,7 @@ def _scalar(value: Any) -> Any:
 
 def table(rows: Iterable[Mapping[str, Any]] | pd.DataFrame, columns: Sequence[str]) -> str:
     """A plain text table of ``columns`` for people; "(none)" when there are no rows."""
-    data = plain(rows) if isinstance(rows, pd.DataFrame) else [plain(r) for r in rows]
+    data = plain(rows) if _is_frame(rows) else [plain(r) for r in rows]
     if not data:
         return "(none)"
     cells = [[_cell(row.get(c)) for c in columns] for row in data]

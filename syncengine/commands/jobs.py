@@ -29,14 +29,12 @@ from syncengine.commands.common import (
     workspace_path,
 )
 from syncengine.errors import TransportError
-from syncengine.queue import SyncQueue
-from syncengine.reports import guide
-from syncengine.reports import sync_report as reports
-from syncengine.store import Store
-from syncengine.sync import JobReport
 
 if TYPE_CHECKING:
     from qbsim import Company
+    from syncengine.reports.sync_report import SyncReport
+    from syncengine.store import Store
+    from syncengine.sync import JobReport
 
 JOB_COLUMNS = (
     "id",
@@ -142,6 +140,8 @@ def _batch_size(text: str) -> int:
 @refusals("job new")
 def run_new(args: argparse.Namespace) -> int:
     """Create a job locking the queue; refused while another job is unfinished."""
+    from syncengine.queue import SyncQueue
+
     with open_workspace(args) as store:
         job = SyncQueue(store).create_job(args.note)
     text = f"sync job {job.id} created: {job.item_count} PSR(s) locked; run it with `job run`"
@@ -151,6 +151,8 @@ def run_new(args: argparse.Namespace) -> int:
 @refusals("job run")
 def run_run(args: argparse.Namespace) -> int:
     """Run or resume the job to its end and print its sync report."""
+    from syncengine.reports import sync_report as reports
+
     with open_workspace(args) as store:
         company, path, created = _company(args) if args.simulated else (None, None, False)
         try:
@@ -226,6 +228,8 @@ def _load_company(path: Path) -> Company:
 
 
 def _unreachable(exc: TransportError) -> str:
+    from syncengine.reports import guide
+
     text = f"could not talk to QuickBooks: {exc}"
     entry = guide.for_error(None, str(exc))
     if entry is not None:
@@ -233,7 +237,7 @@ def _unreachable(exc: TransportError) -> str:
     return text + "\nThe job is kept unfinished; run `job run` again to resume it."
 
 
-def _run_text(report: reports.SyncReport, path: Path | None, created: bool) -> str:
+def _run_text(report: SyncReport, path: Path | None, created: bool) -> str:
     lines = []
     if path is not None:
         what = "a new simulated company, saved to" if created else "the simulated company in"
@@ -254,6 +258,8 @@ def run_list(args: argparse.Namespace) -> int:
 @refusals("job errors")
 def run_errors(args: argparse.Namespace) -> int:
     """A job's errors (default: the latest job's; ``--all``: every job's)."""
+    from syncengine.reports import sync_report as reports
+
     with open_workspace(args) as store:
         job_id = None if args.all else (args.job or reports.latest_job_id(store))
         if job_id is not None:
