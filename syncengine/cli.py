@@ -1,8 +1,15 @@
 """``qbsync``: the command line. Each command family lives in ``syncengine.commands.<name>``
-and adds itself with ``register(subparsers)``; its handler returns the exit status.
+and adds itself with ``register(subparsers)``; its handler returns the exit status. Command
+modules import the engine inside their handlers, so that building the parser (``--help``) and
+``qbsync guide`` import neither pandas, qbsim nor lxml (``tests/test_cli_startup.py``).
 
 Exit status: 0 done, 1 the thing checked was found wrong (invalid XML, failed expectation),
-2 a refusal or bad input (reason on stderr).
+2 a refusal or bad input (reason on stderr), as argparse does for a bad command line.
+
+A refusal is a ``SyncError`` (see ``syncengine.commands.common``). Any other exception is a
+bug in QB Sync Lab, not in the input: ``main`` prints
+``qbsync <command>: internal error: <error>`` with a request to report it and the traceback on
+stderr, and exits 1.
 """
 
 from __future__ import annotations
@@ -11,6 +18,7 @@ import argparse
 import importlib
 import os
 import sys
+import traceback
 from collections.abc import Sequence
 
 COMMAND_MODULES = (
@@ -50,6 +58,26 @@ def main(argv: Sequence[str] | None = None) -> int:
         # The reader went away (``qbsync ... | head``): nothing left to say to it.
         sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - stdout must stay open until exit
         return 0
+    except Exception as exc:  # anything not a refusal is a bug: say so, to be reported
+        return internal_error(command_name(args), exc)
+
+
+def command_name(args: argparse.Namespace) -> str:
+    """The command as typed, without its arguments: ``guide``, ``record undo-sync``."""
+    action = getattr(args, f"{args.command}_action", None)
+    return f"{args.command} {action}" if action else args.command
+
+
+def internal_error(command: str, exc: Exception) -> int:
+    """Say on stderr that ``command`` met a bug, with the traceback to report; exit status 1."""
+    print(
+        f"qbsync {command}: internal error: {type(exc).__name__}: {exc}\n"
+        "This is a bug in QB Sync Lab, not a problem with your input; please report it, with "
+        "the traceback below.",
+        file=sys.stderr,
+    )
+    traceback.print_exception(exc, file=sys.stderr)
+    return 1
 
 
 if __name__ == "__main__":

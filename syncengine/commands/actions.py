@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 
-from syncengine.actions import Actions
 from syncengine.commands.common import (
     act,
     action_handler,
@@ -70,6 +69,8 @@ def run_set_status(args: argparse.Namespace) -> int:
 @refusals("record unsynced")
 def run_unsynced(args: argparse.Namespace) -> int:
     """Print every unsynced record with its state, last error and the fix."""
+    from syncengine.actions import Actions
+
     with open_workspace(args) as store:
         frame = Actions(store).unsynced()
     return emit(args, frame, lambda: table(frame, UNSYNCED_COLUMNS))

@@ -1,9 +1,11 @@
 """What the workspace commands share: opening the workspace, printing a table or JSON, and
 turning a refusal into exit status 2 with the reason on stderr.
 
-A handler wrapped in :func:`refusals` may raise :class:`Refusal` (bad input) or any
-``SyncError``/``LookupError``/``ValueError`` the engine raises; the wrapper prints
-``qbsync <command>: <reason>`` on stderr and returns 2.
+A handler wrapped in :func:`refusals` refuses by raising a ``SyncError``: its own
+:class:`Refusal` for bad input, or one the engine raises on purpose (``NotFound``, ``Refused``,
+``ActionRefused``, ``RecordError``, ``GuideError``, ...). The wrapper prints
+``qbsync <command>: <reason>`` on stderr and returns 2. Any other exception — a ``KeyError``
+or ``ValueError`` included — is a bug, and goes on to :func:`syncengine.cli.main`.
 """
 
 from __future__ import annotations
@@ -13,16 +15,19 @@ import dataclasses
 import functools
 import json
 import math
+import sqlite3
 import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from syncengine.errors import SyncError
-from syncengine.store import Store
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from syncengine.store import Store
 
 REFUSED = 2
 Handler = Callable[[argparse.Namespace], int]
@@ -33,15 +38,15 @@ class Refusal(SyncError):
 
 
 def refusals(command: str) -> Callable[[Handler], Handler]:
-    """Run a handler; a refusal of any kind prints its reason on stderr and exits 2."""
+    """Run a handler; a refusal (any ``SyncError``) prints its reason on stderr and exits 2."""
 
     def wrap(handler: Handler) -> Handler:
         @functools.wraps(handler)
         def run(args: argparse.Namespace) -> int:
             try:
                 return handler(args)
-            except (SyncError, LookupError, ValueError) as exc:
-                return refuse(command, _reason(exc))
+            except SyncError as exc:
+                return refuse(command, str(exc) or type(exc).__name__)
 
         return run
 
@@ -52,11 +57,6 @@ def refuse(command: str, reason: str) -> int:
     """Print ``qbsync <command>: <reason>`` on stderr; the exit status of a refusal."""
     print(f"qbsync {command}: {reason}", file=sys.stderr)
     return REFUSED
-
-
-def _reason(exc: BaseException) -> str:
-    text = str(exc.args[0]) if isinstance(exc, KeyError) and exc.args else str(exc)
-    return text or type(exc).__name__
 
 
 def add_workspace_option(parser: argparse.ArgumentParser) -> None:
@@ -84,8 +84,17 @@ def workspace_path(args: argparse.Namespace) -> Path:
 
 
 def open_workspace(args: argparse.Namespace) -> Store:
-    """The workspace store named by ``--db`` (see :func:`workspace_path`)."""
-    return Store(workspace_path(args))
+    """The workspace store named by ``--db`` (see :func:`workspace_path`); refused when the
+    file is not a workspace."""
+    from syncengine.store import Store  # the store imports pandas: only workspace commands
+
+    path = workspace_path(args)
+    try:
+        return Store(path)
+    except sqlite3.DatabaseError as exc:
+        raise Refusal(
+            f"cannot open workspace {path}: {exc}; check that --db names a QB Sync Lab workspace"
+        ) from None
 
 
 def emit(args: argparse.Namespace, data: Any, text: str | Callable[[], str]) -> int:
@@ -99,7 +108,7 @@ def emit(args: argparse.Namespace, data: Any, text: str | Callable[[], str]) -> 
 
 def plain(value: Any) -> Any:
     """JSON-ready data from frames, dataclasses, named tuples, timestamps and numpy scalars."""
-    if isinstance(value, pd.DataFrame):
+    if _is_frame(value):
         return [plain(row) for row in value.to_dict("records")]
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return plain(dataclasses.asdict(value))
@@ -112,8 +121,19 @@ def plain(value: Any) -> Any:
     return _scalar(value)
 
 
+def _is_frame(value: Any) -> bool:
+    # A frame exists only once pandas is loaded: commands that print none never import it.
+    pandas = sys.modules.get("pandas")
+    return pandas is not None and isinstance(value, pandas.DataFrame)
+
+
+def _is_nat(value: Any) -> bool:
+    pandas = sys.modules.get("pandas")
+    return pandas is not None and value is pandas.NaT
+
+
 def _scalar(value: Any) -> Any:
-    if value is None or value is pd.NaT:
+    if value is None or _is_nat(value):
         return None
     if isinstance(value, (datetime, date)):
         return value.isoformat()
@@ -128,7 +148,7 @@ def _scalar(value: Any) -> Any:
 
 def table(rows: Iterable[Mapping[str, Any]] | pd.DataFrame, columns: Sequence[str]) -> str:
     """A plain text table of ``columns`` for people; "(none)" when there are no rows."""
-    data = plain(rows) if isinstance(rows, pd.DataFrame) else [plain(r) for r in rows]
+    data = plain(rows) if _is_frame(rows) else [plain(r) for r in rows]
     if not data:
         return "(none)"
     cells = [[_cell(row.get(c)) for c in columns] for row in data]

@@ -8,9 +8,11 @@ query paged with an iterator.
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
-from qbsim import Company
-from syncengine import qbxml
+if TYPE_CHECKING:
+    from qbsim import Company
+    from syncengine import qbxml
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -20,6 +22,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _send(company: Company, *requests: qbxml.Request) -> qbxml.ResponseSet:
+    from syncengine import qbxml
+
     document = qbxml.MessageSet(requests, on_error="continueOnError").to_xml()
     return qbxml.parse_response(company.process(document))
 
@@ -30,6 +34,10 @@ def _say(response: qbxml.Response, what: str) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    # Imported here: qbsim and the qbXML layer are for this command only.
+    from qbsim import Company
+    from syncengine import qbxml
+
     company = Company(seed=args.seed)
     print(f"Simulated company '{company.state.company_name}' (seed {args.seed})")
     names = ["Acme Supply", "Birch & Co", "Cedar Works", "Dunmore Ltd", "Elm Street Cafe"]

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import argparse
 import textwrap
+from typing import TYPE_CHECKING
 
 from syncengine.commands.common import add_json_option, emit, refusals, table
-from syncengine.reports import guide
-from syncengine.reports.guide import GuideEntry
+
+if TYPE_CHECKING:
+    from syncengine.reports.guide import GuideEntry
 
 COLUMNS = ("key", "kind", "severity", "title")
 WIDTH = 100
@@ -36,6 +38,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 @refusals("guide")
 def run(args: argparse.Namespace) -> int:
     """Print one entry, or the list of entries."""
+    from syncengine.reports import guide
+
     if args.code is None:
         every = guide.entries(args.kind)
         rows = [e.as_dict() for e in every]

@@ -29,14 +29,12 @@ from syncengine.commands.common import (
     workspace_path,
 )
 from syncengine.errors import TransportError
-from syncengine.queue import SyncQueue
-from syncengine.reports import guide
-from syncengine.reports import sync_report as reports
-from syncengine.store import Store
-from syncengine.sync import JobReport
 
 if TYPE_CHECKING:
     from qbsim import Company
+    from syncengine.reports.sync_report import SyncReport
+    from syncengine.store import Store
+    from syncengine.sync import JobReport
 
 JOB_COLUMNS = (
     "id",
@@ -88,7 +86,9 @@ def _run(actions: argparse._SubParsersAction) -> None:
     parser.add_argument("--seed", type=int, default=1, help="seed of a new simulated company")
     parser.add_argument("--company-file", default="", help="COM: the .QBW file ('' = open one)")
     parser.add_argument("--app-name", default="QB Sync Lab", help="COM: application name")
-    parser.add_argument("--batch-size", type=int, default=50, help="requests per message set")
+    parser.add_argument(
+        "--batch-size", type=_batch_size, default=50, help="requests per message set"
+    )
     parser.add_argument("--no-import", action="store_true", help="export only, skip the import")
     parser.add_argument(
         "--from", dest="date_from", type=_date, help="only transactions dated from (YYYY-MM-DD)"
@@ -127,9 +127,21 @@ def _date(text: str) -> date:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date; write YYYY-MM-DD") from None
 
 
+def _batch_size(text: str) -> int:
+    try:
+        size = int(text)
+    except ValueError:
+        size = 0
+    if size < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of 1 or more")
+    return size
+
+
 @refusals("job new")
 def run_new(args: argparse.Namespace) -> int:
     """Create a job locking the queue; refused while another job is unfinished."""
+    from syncengine.queue import SyncQueue
+
     with open_workspace(args) as store:
         job = SyncQueue(store).create_job(args.note)
     text = f"sync job {job.id} created: {job.item_count} PSR(s) locked; run it with `job run`"
@@ -139,6 +151,8 @@ def run_new(args: argparse.Namespace) -> int:
 @refusals("job run")
 def run_run(args: argparse.Namespace) -> int:
     """Run or resume the job to its end and print its sync report."""
+    from syncengine.reports import sync_report as reports
+
     with open_workspace(args) as store:
         company, path, created = _company(args) if args.simulated else (None, None, False)
         try:
@@ -187,14 +201,25 @@ def company_path(args: argparse.Namespace) -> Path:
 
 
 def _company(args: argparse.Namespace) -> tuple[Company, Path, bool]:
+    path = company_path(args)
+    if path.exists():
+        return _load_company(path), path, False
+    if not path.parent.is_dir():
+        raise Refusal(
+            f"no folder {path.parent} for the simulated company {path.name}; create it,"
+            " or give another path with --company"
+        )
+    from qbsim import Company
+
+    return Company(seed=args.seed), path, True
+
+
+def _load_company(path: Path) -> Company:
     from qbsim import Company
     from qbsim.persist import PersistError
 
-    path = company_path(args)
-    if not path.exists():
-        return Company(seed=args.seed), path, True
     try:
-        return Company.load(path), path, False
+        return Company.load(path)
     except (PersistError, OSError, ValueError) as exc:
         raise Refusal(
             f"the simulated company {path} cannot be read ({exc}); move it away to start a new"
@@ -203,6 +228,8 @@ def _company(args: argparse.Namespace) -> tuple[Company, Path, bool]:
 
 
 def _unreachable(exc: TransportError) -> str:
+    from syncengine.reports import guide
+
     text = f"could not talk to QuickBooks: {exc}"
     entry = guide.for_error(None, str(exc))
     if entry is not None:
@@ -210,7 +237,7 @@ def _unreachable(exc: TransportError) -> str:
     return text + "\nThe job is kept unfinished; run `job run` again to resume it."
 
 
-def _run_text(report: reports.SyncReport, path: Path | None, created: bool) -> str:
+def _run_text(report: SyncReport, path: Path | None, created: bool) -> str:
     lines = []
     if path is not None:
         what = "a new simulated company, saved to" if created else "the simulated company in"
@@ -231,6 +258,8 @@ def run_list(args: argparse.Namespace) -> int:
 @refusals("job errors")
 def run_errors(args: argparse.Namespace) -> int:
     """A job's errors (default: the latest job's; ``--all``: every job's)."""
+    from syncengine.reports import sync_report as reports
+
     with open_workspace(args) as store:
         job_id = None if args.all else (args.job or reports.latest_job_id(store))
         if job_id is not None:

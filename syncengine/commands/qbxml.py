@@ -4,7 +4,7 @@ Each problem is printed as ``FILE:LINE: element: message`` and each valid file a
 ``FILE: OK``. Exit 1 when any file is invalid or not well-formed, 2 when the XSD cannot be
 found (or a file cannot be read). ``--builtin`` checks with the project's compiled content
 models instead, for machines without the XSD; it covers only the message types the product
-speaks.
+speaks. lxml and the content models are imported when a file is checked, not before.
 """
 
 from __future__ import annotations
@@ -12,14 +12,14 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Iterator
+from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from lxml import etree
+if TYPE_CHECKING:
+    from lxml import etree
 
-import qbschema
-from qbschema.model import simple_problem
-
-_PARSER = etree.XMLParser(resolve_entities=False, no_network=True)
+    import qbschema
 
 
 def register(subparsers) -> None:
@@ -52,6 +52,10 @@ def run_validate(args: argparse.Namespace) -> int:
 
 
 def _xsd_ready() -> bool:
+    from lxml import etree
+
+    import qbschema
+
     folder = qbschema.find_xsd_dir()
     if folder is None:
         print(
@@ -69,13 +73,15 @@ def _xsd_ready() -> bool:
 
 
 def _validate_file(path: Path, check) -> int:
+    from lxml import etree
+
     try:
         raw = path.read_bytes()
     except OSError as exc:
         print(f"{path}: cannot read: {exc.strerror or exc}", file=sys.stderr)
         return 2
     try:
-        root = etree.fromstring(raw, _PARSER)
+        root = etree.fromstring(raw, _parser())
     except etree.XMLSyntaxError as exc:
         line = exc.lineno or (exc.position[0] if exc.position else 0)
         print(f"{path}:{line}: (document): not well-formed XML: {exc.msg}")
@@ -89,12 +95,23 @@ def _validate_file(path: Path, check) -> int:
     return 0
 
 
+@cache
+def _parser() -> etree.XMLParser:
+    from lxml import etree
+
+    return etree.XMLParser(resolve_entities=False, no_network=True)
+
+
 def _xsd_problems(root: etree._Element) -> Iterator[tuple[int, str, str]]:
+    import qbschema
+
     for issue in qbschema.validate_xsd(root):
         yield issue.line, issue.element, issue.message
 
 
 def _builtin_problems(root: etree._Element) -> Iterator[tuple[int, str, str]]:
+    import qbschema
+
     sch = qbschema.schema()
     if root.tag != "QBXML":
         yield root.sourceline or 0, str(root.tag), "the root element must be QBXML"
@@ -122,6 +139,8 @@ def _builtin_problems(root: etree._Element) -> Iterator[tuple[int, str, str]]:
 
 
 def _envelope_problems(msgs: etree._Element, specs: dict) -> Iterator[tuple[int, str, str]]:
+    from qbschema.model import simple_problem
+
     line = msgs.sourceline or 0
     for name, value in msgs.attrib.items():
         spec = specs.get(name)

@@ -18,10 +18,23 @@ from syncengine.commands.common import (
     refusals,
     table,
 )
-from syncengine.queue import SyncQueue
-from syncengine.store.psrs import ACTIONS, ACTIVE_STATES, SORTABLE
 
+# The store's words for PSRs, written out so that building the parser does not import the
+# store (and pandas); tests/test_cli_startup.py checks that they are the store's.
 STATES = ("queued", "locked", "failed", "done", "removed", "cancelled")
+ACTIONS = ("add", "modify", "delete", "inactivate", "void")
+SORTABLE = (
+    "id",
+    "dep_order",
+    "entity_type",
+    "name",
+    "action",
+    "state",
+    "error_code",
+    "attempts",
+    "created_at",
+    "updated_at",
+)
 COLUMNS = (
     "id",
     "entity_id",
@@ -85,6 +98,9 @@ def _one(actions: argparse._SubParsersAction, name: str, method: str, what: str,
 @refusals("queue list")
 def run_list(args: argparse.Namespace) -> int:
     """Print the PSRs the filters select, with the queue's counts by state below."""
+    from syncengine.queue import SyncQueue
+    from syncengine.store.psrs import ACTIVE_STATES
+
     state = None if args.all else (args.state or list(ACTIVE_STATES))
     with open_workspace(args) as store:
         queue = SyncQueue(store)

@@ -16,7 +16,6 @@ from syncengine.commands.common import (
     open_workspace,
     refusals,
 )
-from syncengine.reports import sync_report as reports
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -36,6 +35,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 @refusals("report")
 def run(args: argparse.Namespace) -> int:
     """Print the job's sync report."""
+    from syncengine.reports import sync_report as reports
+
     with open_workspace(args) as store:
         report = reports.sync_report(store, args.job)
     return emit(args, report.as_dict(), report.render)

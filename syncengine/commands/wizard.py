@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from syncengine.commands.common import (
     Handler,
@@ -21,10 +21,16 @@ from syncengine.commands.common import (
     refusals,
     table,
 )
-from syncengine.store.wizard import DIRECTIONS
-from syncengine.wizard import CANDIDATE_COLUMNS, LOG_COLUMNS, UNCHECKED, ApprovalResult, Wizard
 
-Body = Callable[[Wizard, argparse.Namespace], tuple[Any, str]]
+if TYPE_CHECKING:
+    from syncengine.wizard import ApprovalResult, Wizard
+
+# The wizard's words, written out so that building the parser does not import the wizard
+# (and pandas); tests/test_cli_startup.py checks that they are the wizard's.
+DIRECTIONS = ("export", "import")
+UNCHECKED = ("keep", "clear")
+
+Body = Callable[["Wizard", argparse.Namespace], tuple[Any, str]]
 """A wizard command: given the workspace's wizard and the arguments, the data and the text."""
 
 
@@ -68,6 +74,8 @@ def _parser(
 def _handler(name: str, body: Body) -> Handler:
     @refusals(f"wizard {name}")
     def run(args: argparse.Namespace) -> int:
+        from syncengine.wizard import Wizard
+
         with open_workspace(args) as store:
             data, text = body(Wizard(store), args)
         return emit(args, data, text)
@@ -97,6 +105,8 @@ def _refresh(wizard: Wizard, args: argparse.Namespace) -> tuple[Any, str]:
 
 
 def _list(wizard: Wizard, args: argparse.Namespace) -> tuple[Any, str]:
+    from syncengine.wizard import CANDIDATE_COLUMNS
+
     frame = wizard.candidates(args.direction)
     text = f"{table(frame, CANDIDATE_COLUMNS)}\n\nwaiting: {_badge(wizard.badge())}"
     return {"candidates": frame, "badge": wizard.badge()}, text
@@ -129,6 +139,8 @@ def _approved_text(result: ApprovalResult) -> str:
 
 
 def _log(wizard: Wizard, args: argparse.Namespace) -> tuple[Any, str]:
+    from syncengine.wizard import LOG_COLUMNS
+
     frame = wizard.log()
     return frame, table(frame, LOG_COLUMNS)
 
