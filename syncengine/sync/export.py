@@ -164,7 +164,7 @@ class Planner:
                 request = self._write(item, entity, link, view)
         except RecordError as exc:
             item.state = "failed"
-            failed.append(_failure(item, str(exc), getattr(exc, "hint", explain(None))))
+            failed.append(_failure(item, str(exc), exc.hint or explain(None)))
             return
         if request is None:
             item.state = "done"
@@ -310,9 +310,8 @@ def _waits_failed(
 ) -> _NotSent:
     name = ctx.store.entities.get(dep.entity_id).name
     reason = f"waits for PSR {dep.psr_id} ({ref_type} {name!r}), which failed in this job"
-    exc = _NotSent(_label(item, entity, None), field_name, name, reason)
-    exc.hint = WAIT_HINT.format(dep.psr_id)  # type: ignore[attr-defined]
-    return exc
+    hint = WAIT_HINT.format(dep.psr_id)
+    return _NotSent(_label(item, entity, None), field_name, name, reason, hint=hint)
 
 
 def _missing_ref(
