@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import simpy
 import simpy.rt
@@ -32,6 +32,9 @@ from qbsim.model.base import CompanyState
 from qbsim.model.refs import ITEM_KINDS
 from qbsim.profile import Profile, load_profile
 
+if TYPE_CHECKING:
+    from qbsim.wire import Answered
+
 WEB_CONNECTOR = "Web Connector"
 _REQUEST_TAG = re.compile(r"<(\w+Rq)\b")
 
@@ -41,6 +44,7 @@ class HostedCompany(Protocol):
 
     state: CompanyState
     request_hooks: list[Callable[[str, etree._Element], StatusError | None]]
+    answered: Answered | None  # what the last ``process`` answered, if the company knows
 
     def process(self, request_xml: str | bytes) -> str: ...
 
