@@ -275,7 +275,8 @@ def _shallow_child(kids: dict, parent: etree._Element, child: etree._Element) ->
     kid = kids.get(child.tag)
     if kid is None or kid[0].content is None:
         return _read_child(kids, parent, child)  # refused, or not a record: read in full
-    readers, out = kid[0].readers, {}
+    readers = kid[0].readers
+    out: dict[str, Any] = {}
     for field_element in child:
         reader = readers.get(field_element.tag)
         if reader is None:

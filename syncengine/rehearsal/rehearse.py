@@ -19,7 +19,7 @@ from collections.abc import Generator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import simpy
 
@@ -191,8 +191,8 @@ def rehearse(
             stats = DriveStats()
             began = time.perf_counter()
             run = env.process(_jobs(host, store, options, stats, on_exchange))
-            env.run(until=run)
-            jobs, unfinished = run.value
+            # simpy types a process's value as Optional[Any]; _jobs returns this pair.
+            jobs, unfinished = cast("tuple[int, bool]", env.run(until=run))
             timings = Timings(env.now, time.perf_counter() - began, generated)
             if str(db) != MEMORY:
                 company.save(company_file(db))  # so `qbsync --db W job run --simulated` goes on

@@ -38,7 +38,7 @@ _ENGINE_KEPT = {
     **dict.fromkeys(IMPORT_MARKS, "the sync job keeps it; reset_import_marks() starts over"),
     "schedule.mode": "AutoSync.start() and stop() set it",
 }
-_SCOPE_KEYS = ("sync.customer_invoices", "sync.vendor_invoices", "sync.time")
+_SCOPE_KEYS: tuple[str, ...] = ("sync.customer_invoices", "sync.vendor_invoices", "sync.time")
 _SCOPE_KEYS += ("sources.invoice", "sources.bill", "schedule.begin_date")
 T = TypeVar("T")
 

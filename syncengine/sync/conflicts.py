@@ -67,8 +67,8 @@ def _settle_all(
     ctx.ids.prefetch(
         pair
         for item in items
-        if found[item.psr_id] is not None
-        for pair in mapping.ret_references(item.entity_type, found[item.psr_id])
+        if (ret := found[item.psr_id]) is not None
+        for pair in mapping.ret_references(item.entity_type, ret)
     )
     baselines = ctx.store.baselines.get_many([i.entity_id for i in items])
     gone = []
