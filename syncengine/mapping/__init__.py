@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from syncengine import qbxml
 from syncengine.app.fields import Email, Text
@@ -28,6 +28,9 @@ from syncengine.app.types import ENTITY_TYPES, ITEM_KINDS
 from syncengine.mapping import compare, lists, txns
 from syncengine.mapping.compare import covers
 from syncengine.mapping.values import EntityOf, QbIdOf, Unresolved
+
+if TYPE_CHECKING:
+    from syncengine.store.psrs import Removal
 
 __all__ = [
     "IMPORT_ORDER",
@@ -156,7 +159,7 @@ def answer_fields(entity_type: str) -> tuple[str, ...]:
 
 def removal_request(
     entity_type: str,
-    action: str,
+    action: Removal,
     kind: str,
     target: tuple[str, str | None],
     *,

@@ -17,6 +17,7 @@ from syncengine import mapping, qbxml
 from syncengine.errors import RecordError
 from syncengine.reports.explain import explain
 from syncengine.store import Entity, Link, PsrDone, PsrFailure
+from syncengine.store.psrs import REMOVALS, Removal, is_removal
 from syncengine.sync import behaviours, conflicts, lists_first, shared
 from syncengine.sync.answers import apply_answer
 from syncengine.sync.context import Context
@@ -24,7 +25,6 @@ from syncengine.sync.sets import Carried, Outgoing
 from syncengine.sync.state import Item
 
 Flow = Generator[Outgoing, str, None]
-REMOVALS = ("delete", "inactivate", "void")
 WAIT_HINT = "Fix PSR {} first; this PSR went back to the queue and goes out with the next sync."
 
 
@@ -117,7 +117,8 @@ class Planner:
     def _take(self, count: int) -> list[Item]:
         """Up to ``count`` pending items in export order; items of an area stopped at its
         first error go back to the queue instead."""
-        items, held = [], []
+        items: list[Item] = []
+        held: list[Item] = []
         stopped = behaviours.stopped_areas(self.ctx) if self._stop_areas else {}
         while len(items) < count:
             item = self.ctx.state.pop()
@@ -157,8 +158,8 @@ class Planner:
         entity = view.entities[item.entity_id]
         link = view.links.get(item.entity_id)
         try:
-            if item.action in REMOVALS:
-                request = self._removal(item, entity, link, done)
+            if is_removal(item.action):
+                request = self._removal(item, item.action, entity, link, done)
             else:
                 self._check_refs(item, entity, view)
                 request = self._write(item, entity, link, view)
@@ -175,10 +176,10 @@ class Planner:
             self._needs(item, entity, batch)
 
     def _removal(
-        self, item: Item, entity: Entity, link: Link | None, done: list[PsrDone]
+        self, item: Item, action: Removal, entity: Entity, link: Link | None, done: list[PsrDone]
     ) -> qbxml.Request | None:
         if link is None or link.qb_deleted_at is not None:
-            if item.action == "delete":  # QuickBooks does not have it: nothing to delete
+            if action == "delete":  # QuickBooks does not have it: nothing to delete
                 done.append(PsrDone(item.psr_id))
                 return None
             where = "was never in QuickBooks" if link is None else "was deleted in QuickBooks"
@@ -186,7 +187,7 @@ class Planner:
         kind = link.qb_type or mapping.qb_type(item.entity_type, entity.data)
         return mapping.removal_request(
             item.entity_type,
-            item.action,
+            action,
             kind,
             (link.qb_id, link.edit_sequence),
             request_id=str(item.psr_id),

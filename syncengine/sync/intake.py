@@ -29,6 +29,7 @@ from syncengine.app.validate import Resolver
 from syncengine.errors import RecordError
 from syncengine.mapping import Unresolved
 from syncengine.store import Entity, EntityRow, Link, LinkUpdate, LogEntry
+from syncengine.store.log import LogOutcome
 from syncengine.store.psrs import ACTIVE_STATES
 from syncengine.sync.context import Context
 from syncengine.sync.merge import describe, merge
@@ -299,7 +300,7 @@ class Intake:
         self.ctx.store.log.add_many([replace(entry, qb_id=qb_id(ret), message=message)])
 
     def _log(self, entity: Entity, action: str, qb: str, message: str) -> LogEntry:
-        outcome = "skipped" if action == "skipped" else "success"
+        outcome: LogOutcome = "skipped" if action == "skipped" else "success"
         entry = LogEntry("import", outcome, entity.id, entity.entity_type, action, self.ctx.job_id)
         return replace(entry, qb_id=qb, message=message)
 
