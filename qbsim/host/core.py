@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 import simpy
 import simpy.rt
@@ -138,7 +138,8 @@ class QuickBooksHost:
 
     def call(self, request_xml: str | bytes, ticket: str | None = None) -> str:
         """Run the simulation until this request is answered; return it or raise its error."""
-        return self.env.run(until=self.request(request_xml, ticket))
+        # simpy types a process's value as Optional[Any]; _serve's is the response.
+        return cast("str", self.env.run(until=self.request(request_xml, ticket)))
 
     def _serve(self, request_xml, ticket, precheck, ids: RequestIds, kinds: str):
         with self._line.request() as turn:
@@ -149,6 +150,7 @@ class QuickBooksHost:
             reads = self.faults.reads_requests
             summary = summarise(request_xml, self._name_of) if reads else None
             armed = self.faults.before_request(summary or RequestSummary(), ids)
+            refusal: QBXMLRPError | NotImplementedInQbsim | None
             try:
                 if precheck is not None:
                     precheck()
@@ -226,7 +228,7 @@ class QuickBooksHost:
         session = self.desktop.session_or_none(ticket)
         if session is None:
             return
-        self.desktop.end(ticket)
+        self.desktop.end(session.ticket)
         self.company.end_session()
         self.log.record(self.env.now, session.app_name, "end_session")
 
