@@ -30,6 +30,7 @@ from syncengine.store.psrs import (
     LOCKED,
     OPEN_STATES,
     REMOVED,
+    WRITES,
     PsrAction,
     Removal,
     merge,
@@ -122,7 +123,7 @@ class SyncQueue:
     ) -> PsrAction | None:
         psr_id, action = current
         if wanted is None:
-            if change.event == "deleted" or action in ("add", "modify"):
+            if change.event == "deleted" or action in WRITES:
                 note = "deleted before any sync" if change.event == "deleted" else "no longer ready"
                 self.store.psrs.close([psr_id], CANCELLED, note)
                 return None
@@ -131,7 +132,7 @@ class SyncQueue:
         if result is None:
             self.store.psrs.close([psr_id], CANCELLED, "added then deleted before any sync")
             return None
-        order = change.dep_order if result in ("add", "modify") else removal_order(change.dep_order)
+        order = change.dep_order if result in WRITES else removal_order(change.dep_order)
         self.store.psrs.set_action(psr_id, result, order)
         return result
 
@@ -148,7 +149,7 @@ class SyncQueue:
             return self._insert(change, action)
 
     def _insert(self, change: Change, action: PsrAction) -> int:
-        order = change.dep_order if action in ("add", "modify") else removal_order(change.dep_order)
+        order = change.dep_order if action in WRITES else removal_order(change.dep_order)
         self.store.psrs.insert_many([NewPsr(change.entity_id, change.entity_type, action, order)])
         row = self.store.conn.execute("SELECT last_insert_rowid()").fetchone()
         return int(row[0])

@@ -19,9 +19,8 @@ from syncengine.commands.common import (
     table,
 )
 from syncengine.queue import SyncQueue
-from syncengine.store.psrs import ACTIONS, ACTIVE_STATES, SORTABLE
+from syncengine.store.psrs import ACTIONS, ACTIVE_STATES, SORTABLE, STATES
 
-STATES = ("queued", "locked", "failed", "done", "removed", "cancelled")
 COLUMNS = (
     "id",
     "entity_id",

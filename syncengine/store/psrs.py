@@ -35,8 +35,9 @@ if TYPE_CHECKING:
 
 # The words are written once, here, as types; the tuples below are read from them.
 PsrState = Literal["queued", "locked", "failed", "done", "removed", "cancelled"]
+Write = Literal["add", "modify"]  # the actions that send the record's data
 Removal = Literal["delete", "inactivate", "void"]  # the actions that take a record out
-PsrAction = Literal["add", "modify", Removal]
+PsrAction = Literal[Write, Removal]
 
 STATES: tuple[PsrState, ...] = get_args(PsrState)
 QUEUED, LOCKED, FAILED, DONE, REMOVED, CANCELLED = STATES
@@ -44,6 +45,7 @@ OPEN_STATES = (QUEUED, FAILED)
 ACTIVE_STATES = (QUEUED, LOCKED, FAILED)
 CLOSED_STATES = (DONE, REMOVED, CANCELLED)
 ACTIONS: tuple[PsrAction, ...] = get_args(PsrAction)
+WRITES: tuple[Write, ...] = get_args(Write)
 REMOVALS: tuple[Removal, ...] = get_args(Removal)
 
 SORTABLE = (

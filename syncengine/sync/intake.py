@@ -30,7 +30,7 @@ from syncengine.errors import RecordError
 from syncengine.mapping import Unresolved
 from syncengine.store import Entity, EntityRow, Link, LinkUpdate, LogEntry
 from syncengine.store.log import LogOutcome
-from syncengine.store.psrs import ACTIVE_STATES
+from syncengine.store.psrs import ACTIVE_STATES, WRITES
 from syncengine.sync.context import Context
 from syncengine.sync.merge import describe, merge
 
@@ -116,7 +116,7 @@ class Intake:
                 log.append(self._log(entity, "skipped", qb_id(ret), f"{entity.name!r}: {note}"))
                 continue
             psr = queued.get(entity.id)
-            hold = psr is not None and psr.action in ("add", "modify")
+            hold = psr is not None and psr.action in WRITES
             before = baselines.get(entity.id)
             baseline = self._update_one(entity, kind, ret, before, hold, page, log)
             if baseline is not None:
