@@ -8,6 +8,7 @@ a column the queue cannot sort by), reason on stderr.
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
 from syncengine.commands.common import (
     action_handler,
@@ -20,6 +21,9 @@ from syncengine.commands.common import (
 )
 from syncengine.queue import SyncQueue
 from syncengine.store.psrs import ACTIONS, ACTIVE_STATES, SORTABLE, STATES
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 COLUMNS = (
     "id",
@@ -103,6 +107,6 @@ def run_list(args: argparse.Namespace) -> int:
     return emit(args, frame, lambda: _text(frame, counts))
 
 
-def _text(frame, counts: dict[str, int]) -> str:
+def _text(frame: pd.DataFrame, counts: dict[str, int]) -> str:
     summary = ", ".join(f"{counts[s]} {s}" for s in STATES if counts.get(s))
     return f"{table(frame, COLUMNS)}\n\n{len(frame)} shown; queue: {summary or 'empty'}"

@@ -68,7 +68,11 @@ def _txn_mapper(spec: txns.TxnSpec) -> _Mapper:
     )
 
 
-def _list_mapper(fields, to_qb, from_qb) -> _Mapper:
+def _list_mapper(
+    fields: tuple[str, ...],
+    to_qb: Callable[[dict[str, Any], QbIdOf, bool], dict[str, Any]],
+    from_qb: Callable[[dict[str, Any], EntityOf], dict[str, Any]],
+) -> _Mapper:
     return _Mapper(fields, to_qb, lambda ret, entity_of, _qb_type: from_qb(ret, entity_of))
 
 

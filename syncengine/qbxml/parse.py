@@ -8,6 +8,7 @@ list. Nothing here validates against the XSD; that is the CLI's job.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -118,7 +119,7 @@ class ResponseSet:
     message_set_status_code: int | None = None
     new_message_set_id: str | None = None
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Response]:
         return iter(self.responses)
 
     def __len__(self) -> int:

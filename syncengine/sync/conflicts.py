@@ -45,7 +45,7 @@ def reread(ctx: Context) -> Generator[Outgoing, str, None]:
     ]
     store.jobs.stamp(ctx.job_id, sent=True)
     answer = qbxml.parse_response((yield read_set(requests)))
-    rets = {(r.get("ListID") or r.get("TxnID")): r for rs in answer for r in rs.records}
+    rets = {(r.get("ListID") or r.get("TxnID") or ""): r for rs in answer for r in rs.records}
     with store.write():
         store.jobs.stamp(ctx.job_id, received=True)
         _settle_all(ctx, items, entities, links, rets)
