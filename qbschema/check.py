@@ -107,7 +107,7 @@ def check_element(
             )
             return problems
     seen = [0]
-    if not node.fits(tags) and len(tags) not in _ends(node.content, tags, {0}, seen):
+    if not node.fits(tags) and len(tags) not in _ends(node.content or [], tags, {0}, seen):
         problems.append(_order_problem(seen[0], children, element, here))
         return problems
     for child in children:
@@ -327,7 +327,7 @@ class _Walk:
                     self.stray = (element, child)
         if not node.fits(tags):
             seen = [0]
-            if len(tags) not in _ends(node.content, tags, {0}, seen):
+            if len(tags) not in _ends(node.content or [], tags, {0}, seen):
                 order = _order_problem(seen[0], elements, element, "")
                 raise _Found(Problem(self._path(element), order.line, order.message))
         out: dict[str, Any] = {ATTRS: attrs} if attrs else {}
@@ -377,7 +377,7 @@ class _Walk:
         if self.cut and limit is not None and len(text) > limit:
             self.too_long.append((element, element.tag, limit))
             text = text[:limit]
-            if node.accepts(text):
+            if node.accepts is None or node.accepts(text):
                 return
         why = simple_problem(node.simple, text)
         raise self._problem(element, element, f"{element.tag} {why}")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import astuple, dataclass, fields
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -45,7 +45,7 @@ class EventLog:
     def __init__(self) -> None:
         self._events: list[Event] = []
 
-    def record(self, time: float, actor: str, event: str, detail: str = "", **ids: str) -> Event:
+    def record(self, time: float, actor: str, event: str, detail: str = "", **ids: Any) -> Event:
         """Append one event; keyword arguments fill the other ``Event`` fields."""
         entry = Event(float(time), actor, event, detail, **ids)
         self._events.append(entry)

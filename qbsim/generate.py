@@ -158,7 +158,7 @@ class Generator:
         document = request_xml((rq, {f"{kind}Add": fields}))
         rs = expect_ok(rq, responses(self.company.process(document))[0])
         record_id = rs[0].findtext("ListID") or rs[0].findtext("TxnID")
-        ret = self.company.lookup(kind, record_id).snapshot()
+        ret = self.company.state.table(kind)[record_id].snapshot()
         self.made.setdefault(kind, []).append(ret)
         return ret
 
@@ -307,7 +307,7 @@ class Generator:
         for _ in range(count):
             first, last = rng.choice(self.pools.first), rng.choice(self.pools.last)
             name = self._unique(f"{first} {last}")
-            fields = {"Name": name, "FirstName": first, "LastName": last}
+            fields: dict[str, Any] = {"Name": name, "FirstName": first, "LastName": last}
             fields["OtherNameAddress"] = self._address()
             fields.update({"Phone": self._phone(), "Email": self._email(first, last)})
             self.send("OtherName", fields)
@@ -482,7 +482,7 @@ class Generator:
         for kind in ("Customer", "Vendor"):
             for ret in self.made.get(kind, []):
                 if rng.random() < 0.05:
-                    current = self.company.lookup(kind, ret["ListID"]).ret
+                    current = self.company.state.table(kind)[ret["ListID"]].ret
                     body = {
                         "ListID": current["ListID"],
                         "EditSequence": current["EditSequence"],

@@ -43,7 +43,7 @@ CHART: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("Depreciation Expense", "Expense", ()),
     ("Interest Expense", "OtherExpense", ()),
 )
-TERMS = (
+TERMS: tuple[tuple[str, str, dict[str, str]], ...] = (
     ("Due on receipt", "0", {}),
     ("Net 15", "15", {}),
     ("Net 30", "30", {}),

@@ -4,6 +4,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/_venv.sh"
 ruff check .
 ruff format --check .
 codespell syncengine qbsim qbschema tests tools docs scenarios benchmarks README.md CHANGELOG.md
+mypy
 validate-pyproject pyproject.toml
 lint-imports --no-cache   # the layer contracts in pyproject.toml
 python tools/gen_coverage.py --check

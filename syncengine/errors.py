@@ -59,13 +59,17 @@ class QBStatusError(SyncError):
 
 
 class RecordError(SyncError, ValueError):
-    """A record's field holds a value QuickBooks cannot store; says which and what to do."""
+    """A record's field holds a value QuickBooks cannot store; says which and what to do.
+    ``hint``, when given, is the fix the PSR keeps (None: the guide's general one)."""
 
-    def __init__(self, record: str, field: str, value: object, reason: str) -> None:
+    def __init__(
+        self, record: str, field: str, value: object, reason: str, *, hint: str | None = None
+    ) -> None:
         self.record = record
         self.field = field
         self.value = value
         self.reason = reason
+        self.hint = hint
         shown = "is missing" if value is None else f"= {str(value)[:60]!r}"
         super().__init__(f"{record}: field {field} {shown}: {reason}")
 

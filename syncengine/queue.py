@@ -30,6 +30,9 @@ from syncengine.store.psrs import (
     LOCKED,
     OPEN_STATES,
     REMOVED,
+    WRITES,
+    PsrAction,
+    Removal,
     merge,
 )
 from syncengine.store.settings import SETTINGS
@@ -80,7 +83,7 @@ class SyncQueue:
             )
             self._collapse([c for c in changes if c.event != "created"])
 
-    def delete_action(self, entity_type: str, is_list: bool) -> str:
+    def delete_action(self, entity_type: str, is_list: bool) -> Removal:
         """What a deletion of this type does in QuickBooks: the setting, or the default."""
         key = f"delete_action.{entity_type}"
         if key in SETTINGS:
@@ -108,17 +111,19 @@ class SyncQueue:
             else:
                 open_psrs[change.entity_id] = (current[0], result)
 
-    def _wanted(self, change: Change, in_qb: bool) -> str | None:
+    def _wanted(self, change: Change, in_qb: bool) -> PsrAction | None:
         if change.event == "deleted":
             return self.delete_action(change.entity_type, change.is_list) if in_qb else None
         if not change.ready:
             return None
         return "modify" if in_qb else "add"
 
-    def _combine(self, change: Change, current: tuple[int, str], wanted: str | None) -> str | None:
+    def _combine(
+        self, change: Change, current: tuple[int, PsrAction], wanted: PsrAction | None
+    ) -> PsrAction | None:
         psr_id, action = current
         if wanted is None:
-            if change.event == "deleted" or action in ("add", "modify"):
+            if change.event == "deleted" or action in WRITES:
                 note = "deleted before any sync" if change.event == "deleted" else "no longer ready"
                 self.store.psrs.close([psr_id], CANCELLED, note)
                 return None
@@ -127,11 +132,11 @@ class SyncQueue:
         if result is None:
             self.store.psrs.close([psr_id], CANCELLED, "added then deleted before any sync")
             return None
-        order = change.dep_order if result in ("add", "modify") else removal_order(change.dep_order)
+        order = change.dep_order if result in WRITES else removal_order(change.dep_order)
         self.store.psrs.set_action(psr_id, result, order)
         return result
 
-    def put(self, change: Change, action: str, note: str) -> int:
+    def put(self, change: Change, action: PsrAction, note: str) -> int:
         """Queue exactly ``action`` for a record, whatever the collapse rule would make of it
         (undo sync deletes in QuickBooks a record the app keeps): the record's open PSR, if any,
         is cancelled with ``note`` first. Flags are the caller's to check. Returns the PSR ID."""
@@ -143,8 +148,8 @@ class SyncQueue:
                 self.store.psrs.close([open_psrs[change.entity_id].id], CANCELLED, note)
             return self._insert(change, action)
 
-    def _insert(self, change: Change, action: str) -> int:
-        order = change.dep_order if action in ("add", "modify") else removal_order(change.dep_order)
+    def _insert(self, change: Change, action: PsrAction) -> int:
+        order = change.dep_order if action in WRITES else removal_order(change.dep_order)
         self.store.psrs.insert_many([NewPsr(change.entity_id, change.entity_type, action, order)])
         row = self.store.conn.execute("SELECT last_insert_rowid()").fetchone()
         return int(row[0])

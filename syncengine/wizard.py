@@ -181,7 +181,7 @@ class Wizard:
         undecided = frame[
             (frame.state == "waiting") & frame.decided_at.isna() & (frame.checked == 0)
         ]
-        out = {d: [] for d in DIRECTIONS}
+        out: dict[str, list[int]] = {d: [] for d in DIRECTIONS}
         for row in undecided.itertuples():
             out[row.direction].append(int(row.entity_id) if row.direction == "export" else row.id)
         return out

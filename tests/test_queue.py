@@ -120,7 +120,7 @@ def test_flagged_record_gets_no_psr(app, store, flag):
     """A record flagged proxy or prevent-sync never enters the queue."""
     acme = app.customers.add(name="Acme")
     sync(store)
-    store.flags.set(acme.id, flag)
+    store.flags.mark(acme.id, flag)
     app.customers.update(acme.id, phone="555-0100")
     assert open_psrs(app) == []
 

@@ -235,7 +235,7 @@ def test_answered_message_set_is_not_unanswered(store):
 def test_flags_are_set_and_cleared(store):
     """A record can be flagged proxy, and the flag removed again."""
     _customer(store)
-    store.flags.set(1, "proxy", "stands for a QuickBooks-only customer")
+    store.flags.mark(1, "proxy", "stands for a QuickBooks-only customer")
     assert store.flags.of(1) == {"proxy"}
     assert store.flags.clear(1, "proxy") and store.flags.of(1) == set()
 

@@ -229,7 +229,7 @@ def test_proxied_record_takes_no_change_from_quickbooks():
     """A proxied customer is out of syncing both ways: an edit in QuickBooks stays there."""
     w = World()
     customer = _synced_acme(w)
-    w.store.flags.set(customer, "proxy")
+    w.store.flags.mark(customer, "proxy")
     phone = w.app.customers.get(customer).get("phone")
     mod(w.company, "Customer", w.qb_named("Customer", "Acme"), {"Phone": "555-0199"})
     report = w.sync()

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 import simpy
 import simpy.rt
@@ -32,6 +32,9 @@ from qbsim.model.base import CompanyState
 from qbsim.model.refs import ITEM_KINDS
 from qbsim.profile import Profile, load_profile
 
+if TYPE_CHECKING:
+    from qbsim.wire import Answered
+
 WEB_CONNECTOR = "Web Connector"
 _REQUEST_TAG = re.compile(r"<(\w+Rq)\b")
 
@@ -41,6 +44,7 @@ class HostedCompany(Protocol):
 
     state: CompanyState
     request_hooks: list[Callable[[str, etree._Element], StatusError | None]]
+    answered: Answered | None  # what the last ``process`` answered, if the company knows
 
     def process(self, request_xml: str | bytes) -> str: ...
 
@@ -134,7 +138,8 @@ class QuickBooksHost:
 
     def call(self, request_xml: str | bytes, ticket: str | None = None) -> str:
         """Run the simulation until this request is answered; return it or raise its error."""
-        return self.env.run(until=self.request(request_xml, ticket))
+        # simpy types a process's value as Optional[Any]; _serve's is the response.
+        return cast("str", self.env.run(until=self.request(request_xml, ticket)))
 
     def _serve(self, request_xml, ticket, precheck, ids: RequestIds, kinds: str):
         with self._line.request() as turn:
@@ -145,6 +150,7 @@ class QuickBooksHost:
             reads = self.faults.reads_requests
             summary = summarise(request_xml, self._name_of) if reads else None
             armed = self.faults.before_request(summary or RequestSummary(), ids)
+            refusal: QBXMLRPError | NotImplementedInQbsim | None
             try:
                 if precheck is not None:
                     precheck()
@@ -222,7 +228,7 @@ class QuickBooksHost:
         session = self.desktop.session_or_none(ticket)
         if session is None:
             return
-        self.desktop.end(ticket)
+        self.desktop.end(session.ticket)
         self.company.end_session()
         self.log.record(self.env.now, session.app_name, "end_session")
 

@@ -69,12 +69,14 @@ def apply(injector: FaultInjector, firing: Firing) -> str:
 
 def _window(injector: FaultInjector, firing: Firing) -> str:
     fault = firing.fault
+    assert fault.duration is not None  # the plan's check requires it of a window
     window = injector.host.desktop.add_window(fault.effect, float(fault.duration))
     return f"{fault.effect} from {window.start:g}s to {window.end:g}s"
 
 
 def _slow(injector: FaultInjector, firing: Firing) -> str:
     fault, now = firing.fault, injector.host.env.now
+    assert fault.duration is not None  # the plan's check requires it of a window
     span = Window("slow", now, now + float(fault.duration))
     injector.slow_windows.append((span, fault.factor))
     return f"latency x{fault.factor:g} from {span.start:g}s to {span.end:g}s"

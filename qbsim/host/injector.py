@@ -55,6 +55,7 @@ class FaultInjector:
                 self.host.env.process(self._timed(index, fault))
 
     def _timed(self, index: int, fault: Fault):
+        assert fault.when.at is not None  # what makes a fault timed
         delay = max(0.0, float(fault.when.at) - self.host.env.now)
         yield self.host.env.timeout(delay)
         if self._chance(fault):

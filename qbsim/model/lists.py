@@ -250,6 +250,7 @@ def _check_depth(spec, parent: Record | None, record: Record, descendants: list[
 def _follow_parent(state: CompanyState, child: Record) -> str:
     """Re-derive a descendant's FullName, Sublevel and ParentRef after an ancestor moved."""
     parent = record_parent(state, child)
+    assert parent is not None  # only a descendant of the moved record comes here
     state.names.pop(_key(child.kind, child.ret["FullName"]), None)
     new_full = f"{parent.ret['FullName']}:{child.ret['Name']}"
     _place_fields(child.ret, child.kind, parent, new_full)

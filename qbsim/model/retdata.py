@@ -242,7 +242,7 @@ def shape(value: Any, node: Node) -> Any:
             out[key] = [shape(one, sub) for one in item]
         elif leaf:  # not a str: a subclass of it is still rewritten
             rewritten = rewrite is not None and isinstance(item, str) and item
-            out[key] = rewrite(item) if rewritten else item
+            out[key] = rewrite(item) if rewrite is not None and rewritten else item
         elif sub_whole is not None and item.__class__ is dict and item.keys() <= sub_whole:
             # What shape(item, sub) gives when every child is a text, without the call.
             for text in item.values():

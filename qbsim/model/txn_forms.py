@@ -30,7 +30,9 @@ _DURATION = re.compile(r"([+-]?)PT(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?")
 
 def entity_of(state: CompanyState, kind: TxnKind, ret: dict) -> Record | None:
     """The customer, vendor or name a transaction is for (None when it has none)."""
-    ref = ret.get(kind.entity) if kind.entity else None
+    if not kind.entity:
+        return None
+    ref = ret.get(kind.entity)
     if not ref or not ref.get("ListID"):
         return None
     return state.find_any(refs.REF_KINDS[kind.entity][0], ref["ListID"])

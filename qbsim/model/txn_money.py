@@ -102,7 +102,7 @@ def _journal_moves(state: CompanyState, ret: dict[str, Any]) -> list[tuple[Recor
             account = _ref(state, line, "AccountRef")
             if account is None:
                 continue
-            kind = account.ret.get("AccountType")
+            kind = account.ret.get("AccountType", "")
             delta = to_decimal(line.get("Amount")) * (side if kind in DEBIT_NORMAL else -side)
             found.append((account, delta))
             entity = _ref(state, line, "EntityRef")
@@ -139,9 +139,9 @@ def default_account(state: CompanyState, ref_key: str) -> dict[str, str]:
         record = min(candidates, key=lambda r: refs.display_name(r).casefold())
     else:
         add = {"AccountAdd": {"Name": name, "AccountType": account_type}}
-        record = state.find(
-            "Account", lists.list_add(state, "Account", add).children[0][1]["ListID"]
-        )
+        record = state.table("Account")[
+            lists.list_add(state, "Account", add).children[0][1]["ListID"]
+        ]
     return {"ListID": record.id, "FullName": refs.display_name(record)}
 
 

@@ -103,7 +103,8 @@ class _Ledger:
     held (a Mod re-applies it), minus what earlier entries of the request took."""
 
     def __init__(self, state: CompanyState, own: Record | None) -> None:
-        self.state, self.taken = state, {}
+        self.state = state
+        self.taken: dict[str, Decimal] = {}
         self.own = own.ret.get("AppliedToTxnRet", []) if own is not None else []
 
     def available(self, record: Record) -> Decimal:

@@ -85,7 +85,7 @@ def _by_id(state: CompanyState, kind: str, ids: list[str], missing: list[str]) -
 
 def _by_ref(state: CompanyState, kind: str, body: dict, missing: list[str]) -> list[Record]:
     exact = "RefNumberCaseSensitive" in body
-    wanted = body.get("RefNumberCaseSensitive") or body.get("RefNumber")
+    wanted = body.get("RefNumberCaseSensitive") or body.get("RefNumber") or ()
     records = sorted(state.all((kind,)), key=_order)
     found: list[Record] = []
     for ref in wanted:

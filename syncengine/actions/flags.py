@@ -35,7 +35,7 @@ def proxy(app: App, entity_id: int) -> ActionResult:
         queued = open_psr(app, entity.id)
         if queued is not None:
             app.queue.remove(queued.id, "proxied: kept out of QuickBooks")
-        app.store.flags.set(entity.id, PROXY)
+        app.store.flags.mark(entity.id, PROXY)
     taken = f"PSR {queued.id} ({queued.action}) deleted from the queue. " if queued else ""
     note = f"{taken}No change of it goes to QuickBooks until the proxy is removed. {NOT_IMPORTED}"
     return ActionResult(named(entity), "proxied", note)
@@ -46,7 +46,7 @@ def prevent_sync(app: App, entity_id: int) -> ActionResult:
     allowed). A PSR already in the queue stays there; the note names it."""
     with app.store.write():
         entity = _flaggable(app, entity_id, PREVENT)
-        app.store.flags.set(entity.id, PREVENT)
+        app.store.flags.mark(entity.id, PREVENT)
         queued = open_psr(app, entity.id)
     note = f"None of its changes is queued any more. {NOT_IMPORTED}"
     if queued is not None:

@@ -17,7 +17,7 @@ from syncengine.actions.common import (
     open_psr,
     transaction,
 )
-from syncengine.app import STATUS_TABLE, App
+from syncengine.app import STATUS_TABLE, App, TxnCollection
 from syncengine.errors import ActionRefused, RecordError
 from syncengine.store import Entity, Psr
 from syncengine.store.psrs import REMOVALS
@@ -83,6 +83,7 @@ def set_status(app: App, txn_id: int, new_status: str) -> ActionResult:
     with app.store.write():
         entity = transaction(app, txn_id)
         collection = app.collection(entity.entity_type)
+        assert isinstance(collection, TxnCollection)  # transaction() refused anything else
         before = open_psr(app, entity.id)
         try:
             record = collection.set_status(entity.id, new_status)

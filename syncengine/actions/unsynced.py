@@ -21,7 +21,7 @@ from syncengine.actions.common import (
 )
 from syncengine.app import STATUS_TABLE, App
 from syncengine.app.scope import Scope
-from syncengine.app.statuses import at_sync_status
+from syncengine.app.statuses import at_sync_status, missing_parts
 from syncengine.errors import ActionRefused
 from syncengine.reports.explain import explain
 from syncengine.store import Entity, Psr, PsrFilter
@@ -121,7 +121,7 @@ def _not_ready(app: App, entity: Entity) -> str:
             f"{named(entity)} is at status {entity.status}; it syncs at"
             f" {', '.join(spec.sync_at)}: set its status first"
         )
-    missing = app.collection(entity.entity_type).missing(entity.id)
+    missing = missing_parts(entity.entity_type, entity.data)
     if missing:
         return f"{named(entity)} is not fully recorded: it lacks {', '.join(missing)}"
     why = Scope.of(app.store.settings).refuses(entity.entity_type, entity.data)

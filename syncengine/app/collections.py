@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import pandas as pd
 
@@ -23,6 +23,13 @@ from syncengine.clock import today
 from syncengine.errors import RecordError
 from syncengine.queue import Change, SyncQueue
 from syncengine.store import Entity, EntityRow, NotFound, Refused, Store
+
+
+def _records(rows: Iterable[Mapping[str, Any]] | pd.DataFrame) -> list[Mapping[str, Any]]:
+    """The rows as a list; a DataFrame's rows keyed by its columns, the field names."""
+    if isinstance(rows, pd.DataFrame):
+        return cast("list[Mapping[str, Any]]", rows.to_dict("records"))  # stubs: Hashable keys
+    return list(rows)
 
 
 @dataclass
@@ -58,7 +65,7 @@ class Collection:
     ) -> list[int]:
         """Create many records at once (rows may reference each other by name); all or none.
         Returns their IDs in input order. ``from_quickbooks``: an import, not queued back."""
-        rows = rows.to_dict("records") if isinstance(rows, pd.DataFrame) else list(rows)
+        rows = _records(rows)
         with self.store.write():
             first = self.store.entities.next_id()
             resolve = Resolver(self.store, preload=len(rows) > 100)

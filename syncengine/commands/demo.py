@@ -44,13 +44,14 @@ def run(args: argparse.Namespace) -> int:
     added = _send(company, *(qbxml.add("Customer", {"Name": n}) for n in names))
     for name, response in zip(names, added, strict=True):
         _say(response, f"CustomerAdd {name!r}")
-    acme = added[0].record
+    acme = added[0].records[0]
     job = _send(
         company,
         qbxml.add("Customer", {"Name": "Warehouse", "ParentRef": {"ListID": acme["ListID"]}}),
     )
     _say(job[0], "CustomerAdd job 'Warehouse' under Acme Supply")
-    print(f"    -> FullName {job[0].record['FullName']!r}, Sublevel {job[0].record['Sublevel']}")
+    warehouse = job[0].records[0]
+    print(f"    -> FullName {warehouse['FullName']!r}, Sublevel {warehouse['Sublevel']}")
     duplicate = _send(company, qbxml.add("Vendor", {"Name": "ACME SUPPLY"}))
     _say(duplicate[0], "VendorAdd 'ACME SUPPLY' (name taken)")
     first = _send(

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     import qbschema
 
 
-def register(subparsers) -> None:
+def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the ``qbxml`` command family to the ``qbsync`` parser."""
     family = subparsers.add_parser("qbxml", help="qbXML documents: validate")
     actions = family.add_subparsers(dest="qbxml_action", metavar="ACTION", required=True)
@@ -72,7 +72,9 @@ def _xsd_ready() -> bool:
     return True
 
 
-def _validate_file(path: Path, check) -> int:
+def _validate_file(
+    path: Path, check: Callable[[etree._Element], Iterator[tuple[int, str, str]]]
+) -> int:
     from lxml import etree
 
     try:

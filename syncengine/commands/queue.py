@@ -8,6 +8,7 @@ a column the queue cannot sort by), reason on stderr.
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
 from syncengine.commands.common import (
     action_handler,
@@ -18,6 +19,9 @@ from syncengine.commands.common import (
     refusals,
     table,
 )
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 # The store's words for PSRs, written out so that building the parser does not import the
 # store (and pandas); tests/test_cli_startup.py checks that they are the store's.
@@ -120,6 +124,6 @@ def run_list(args: argparse.Namespace) -> int:
     return emit(args, frame, lambda: _text(frame, counts))
 
 
-def _text(frame, counts: dict[str, int]) -> str:
+def _text(frame: pd.DataFrame, counts: dict[str, int]) -> str:
     summary = ", ".join(f"{counts[s]} {s}" for s in STATES if counts.get(s))
     return f"{table(frame, COLUMNS)}\n\n{len(frame)} shown; queue: {summary or 'empty'}"

@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from syncengine import qbxml
 from syncengine.app.fields import Email, Text
@@ -28,6 +28,9 @@ from syncengine.app.types import ENTITY_TYPES
 from syncengine.mapping import compare, lists, txns
 from syncengine.mapping.compare import covers
 from syncengine.mapping.values import EntityOf, QbIdOf, Unresolved
+
+if TYPE_CHECKING:
+    from syncengine.store.psrs import Removal
 
 __all__ = [
     "IMPORT_ORDER",
@@ -65,7 +68,11 @@ def _txn_mapper(spec: txns.TxnSpec) -> _Mapper:
     )
 
 
-def _list_mapper(fields, to_qb, from_qb) -> _Mapper:
+def _list_mapper(
+    fields: tuple[str, ...],
+    to_qb: Callable[[dict[str, Any], QbIdOf, bool], dict[str, Any]],
+    from_qb: Callable[[dict[str, Any], EntityOf], dict[str, Any]],
+) -> _Mapper:
     return _Mapper(fields, to_qb, lambda ret, entity_of, _qb_type: from_qb(ret, entity_of))
 
 
@@ -154,7 +161,7 @@ def answer_fields(entity_type: str) -> tuple[str, ...]:
 
 def removal_request(
     entity_type: str,
-    action: str,
+    action: Removal,
     kind: str,
     target: tuple[str, str | None],
     *,

@@ -232,7 +232,7 @@ def _leaf_text(kid: _Kid, value: str | bool | int) -> str:
     """The escaped text of a leaf value, not verbatim, that the policy keeps and the schema
     accepts."""
     if value.__class__ is str:
-        if kid.amount or _UNSAFE.search(value) is not None:  # type: ignore[arg-type]
+        if kid.amount or _UNSAFE.search(value) is not None:
             raise _Unusual  # an amount to reformat, or text to transliterate or refuse
         text = value
     elif kid.amount:
@@ -240,6 +240,6 @@ def _leaf_text(kid: _Kid, value: str | bool | int) -> str:
     else:
         text = ("true" if value else "false") if value.__class__ is bool else str(value)
     accepts = kid.node.accepts
-    if accepts is not None and not accepts(text):  # type: ignore[arg-type]
+    if accepts is not None and not accepts(text):
         raise _Unusual
-    return escape(text)  # type: ignore[arg-type]
+    return escape(text)

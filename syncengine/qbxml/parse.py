@@ -8,6 +8,7 @@ list. Nothing here validates against the XSD; that is the CLI's job.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -118,7 +119,7 @@ class ResponseSet:
     message_set_status_code: int | None = None
     new_message_set_id: str | None = None
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Response]:
         return iter(self.responses)
 
     def __len__(self) -> int:
@@ -275,7 +276,8 @@ def _shallow_child(kids: dict, parent: etree._Element, child: etree._Element) ->
     kid = kids.get(child.tag)
     if kid is None or kid[0].content is None:
         return _read_child(kids, parent, child)  # refused, or not a record: read in full
-    readers, out = kid[0].readers, {}
+    readers = kid[0].readers
+    out: dict[str, Any] = {}
     for field_element in child:
         reader = readers.get(field_element.tag)
         if reader is None:

@@ -244,7 +244,7 @@ def _plan(schema: Schema, node: Node) -> dict[str, tuple[Node, bool, int | None]
 
 
 def _is_amount(node: Node) -> bool:
-    return bool(node.simple) and node.simple.get("k") == "AMTTYPE"
+    return node.simple is not None and node.simple.get("k") == "AMTTYPE"
 
 
 def amount_text(record: str, path: str, value: Any) -> Any:

@@ -280,7 +280,8 @@ class _Maker:
         jobs = min(round(total * JOB_SHARE), max(total - 1, 0))
         self._add("customer", (self._customer() for _ in range(total - jobs)))
         parents = self.ids.get("customer", ())
-        rows, names = [], {}
+        rows: list[dict[str, Any]] = []
+        names: dict[int, set[str]] = {}
         for _ in range(jobs):
             parent = self.rng.choice(parents)
             taken = names.setdefault(parent, set())

@@ -19,7 +19,7 @@ from collections.abc import Generator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import simpy
 
@@ -27,6 +27,7 @@ from qbsim import Company, FaultPlan, QuickBooksHost
 from qbsim.bookkeeper import Bookkeeper
 from qbsim.errors import FaultPlanError, ProfileError
 from qbsim.faults import load_plan
+from qbsim.host.core import HostedCompany
 from qbsim.host.documents import document
 from qbsim.model.base import DEFAULT_START
 from qbsim.profile import Profile, load_profile
@@ -191,7 +192,8 @@ def rehearse(
             stats = DriveStats()
             began = time.perf_counter()
             run = env.process(_jobs(host, store, options, stats, on_exchange))
-            jobs, unfinished = env.run(until=run)
+            # simpy types a process's value as Optional[Any]; _jobs returns this pair.
+            jobs, unfinished = cast("tuple[int, bool]", env.run(until=run))
             timings = Timings(env.now, time.perf_counter() - began, generated)
             if str(db) != MEMORY:
                 company.save(company_file(db))  # so `qbsync --db W job run --simulated` goes on
@@ -446,7 +448,7 @@ _NAME_SPACES: Mapping[str, tuple[str, ...]] = {
 _TIME_KEYS = ("EntityRef", "TxnDate", "Duration", "CustomerRef", "ItemServiceRef", "Notes")
 
 
-def quickbooks_duplicates(company: Company) -> dict[str, int]:
+def quickbooks_duplicates(company: HostedCompany) -> dict[str, int]:
     """Extra copies QuickBooks holds, by list namespace or transaction type: records sharing
     a (case-insensitive) full name in one namespace, transactions of one type sharing a
     RefNumber, time entries alike in every field. Only kinds with duplicates are listed."""

@@ -18,7 +18,7 @@ from syncengine.app import App
 from syncengine.app.scope import Scope
 from syncengine.app.types import ENTITY_TYPES
 from syncengine.store import Entity, LogEntry, Store
-from syncengine.store.psrs import ACTIVE_STATES, CANCELLED, OPEN_STATES
+from syncengine.store.psrs import ACTIVE_STATES, CANCELLED, OPEN_STATES, WRITES
 from syncengine.sync.merge import app_changed
 
 TXN_TYPES = tuple(t.key for t in ENTITY_TYPES.values() if not t.is_list)
@@ -57,7 +57,7 @@ def _leave(store: Store, leaving: list[tuple[Entity, str]]) -> int:
     cancelled = 0
     for entity, why in leaving:
         psr = open_psrs.get(entity.id)
-        if psr is not None and psr.action in ("add", "modify"):
+        if psr is not None and psr.action in WRITES:
             store.psrs.close([psr.id], CANCELLED, f"out of the sync: {why}")
             cancelled += 1
         if "counts as exported" in why:

@@ -16,7 +16,7 @@ from syncengine.store.outcomes import PsrFailure
 
 if TYPE_CHECKING:
     from syncengine.store import Store
-    from syncengine.store.jobs import Job, JobItem
+    from syncengine.store.jobs import Job, JobItem, JobOutcome
 
 LOST = "sent in job {} but no answer came back; QuickBooks may already have it"
 
@@ -66,7 +66,7 @@ def _unfinished(store: Store, job_id: int) -> Job:
     return job
 
 
-def _close(store: Store, job_id: int, outcome: str, note: str = "") -> None:
+def _close(store: Store, job_id: int, outcome: JobOutcome, note: str = "") -> None:
     pending = store.jobs.items(job_id, ("pending",))
     psrs = store.psrs.by_ids([i.psr_id for i in pending])
     store.conn.execute(

@@ -26,7 +26,7 @@ class FlagStore:
     def __init__(self, store: Store) -> None:
         self._store = store
 
-    def set(self, entity_id: int, flag: str, note: str = "") -> None:
+    def mark(self, entity_id: int, flag: str, note: str = "") -> None:
         """Flag a record (again: refreshes the note and time)."""
         if flag not in FLAGS:
             raise RecordError(f"record {entity_id}", "flag", flag, f"flags: {', '.join(FLAGS)}")

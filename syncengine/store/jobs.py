@@ -10,18 +10,19 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Literal, NamedTuple
 
 import pandas as pd
 
 from syncengine.store import closing, outcomes
 from syncengine.store.errors import JobRefused, NotFound
 from syncengine.store.outcomes import PsrDone, PsrFailure
-from syncengine.store.psrs import LOCKED, OPEN_STATES
+from syncengine.store.psrs import LOCKED, OPEN_STATES, PsrAction
 
 if TYPE_CHECKING:
     from syncengine.store import Store
 
+JobOutcome = Literal["running", "finished", "cancelled"]  # as the jobs table CHECKs
 _JOB_COLUMNS = (
     "id, finished, outcome, phase, item_count, error_count, created_at, request_sent_at,"
     " response_received_at, completed_at, note, date_from, date_to"
@@ -34,7 +35,7 @@ class Job:
 
     id: int
     finished: bool
-    outcome: str
+    outcome: JobOutcome
     phase: str
     item_count: int
     error_count: int
@@ -57,7 +58,7 @@ class JobItem(NamedTuple):
     job_id: int
     psr_id: int
     seq: int
-    action: str
+    action: PsrAction
     state: str
     entity_id: int
     entity_type: str
@@ -72,7 +73,7 @@ class ItemState(NamedTuple):
     psr_id: int
     entity_id: int
     entity_type: str
-    action: str
+    action: PsrAction
     state: str
     seq: int
 
@@ -122,7 +123,8 @@ class JobStore:
                 )
             except sqlite3.IntegrityError as exc:  # another writer got there first
                 raise JobRefused("another sync job is not finished; finish or cancel it") from exc
-            job_id = int(cur.lastrowid)
+            job_id = cur.lastrowid
+            assert job_id is not None  # sqlite3 sets it after every INSERT
             if psr_ids is None:
                 self._lock_open_psrs(conn, job_id)
             else:
@@ -211,10 +213,9 @@ class JobStore:
 
     def items(self, job_id: int, states: Sequence[str] | None = None) -> list[JobItem]:
         """The job's items in export order, optionally only those in ``states``."""
-        sql, params = _ITEMS, [job_id]
+        sql, params = _ITEMS, [job_id, *(states or ())]
         if states:
             sql += f" AND ji.state IN ({','.join('?' * len(states))})"
-            params += list(states)
         rows = self._store.conn.execute(sql + " ORDER BY ji.seq", params)
         return [JobItem(*row) for row in rows]
 

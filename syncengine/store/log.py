@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal, get_args
 
 import pandas as pd
 
@@ -12,7 +12,8 @@ if TYPE_CHECKING:
     from syncengine.store import Store
 
 DIRECTIONS = ("export", "import")
-OUTCOMES = ("pending", "success", "failed", "skipped")
+LogOutcome = Literal["pending", "success", "failed", "skipped"]
+OUTCOMES: tuple[LogOutcome, ...] = get_args(LogOutcome)
 
 
 @dataclass(frozen=True)
@@ -20,7 +21,7 @@ class LogEntry:
     """One sync log line: direction (export/import), outcome and what it was about."""
 
     direction: str
-    outcome: str
+    outcome: LogOutcome
     entity_id: int | None = None
     entity_type: str = ""
     action: str = ""

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from syncengine.store.entities import chunks
 from syncengine.store.errors import Refused
 from syncengine.store.links import LinkUpdate
-from syncengine.store.psrs import CANCELLED, LOCKED, OPEN_STATES, Psr, merge
+from syncengine.store.psrs import CANCELLED, LOCKED, OPEN_STATES, Psr, PsrAction, PsrState, merge
 
 if TYPE_CHECKING:
     from syncengine.store import Store
@@ -163,7 +163,10 @@ def _set_items(store: Store, psrs: Sequence[Psr], state: str) -> None:
 
 
 def requeue(
-    store: Store, psrs: Sequence[Psr], state: str, failures: dict[int, PsrFailure] | None = None
+    store: Store,
+    psrs: Sequence[Psr],
+    state: PsrState,
+    failures: dict[int, PsrFailure] | None = None,
 ) -> None:
     """Put locked PSRs back in the queue as ``state``, merging changes made while locked."""
     failures = failures or {}
@@ -172,7 +175,8 @@ def requeue(
     cancelled: list[tuple[int, str]] = []
     plain, failed = [], []
     for p in psrs:
-        action, dep_order = p.action, p.dep_order
+        action: PsrAction | None = p.action
+        dep_order = p.dep_order
         later = newer.get(p.entity_id)
         if later is not None:
             cancelled.append((later.id, f"merged into PSR {p.id}"))

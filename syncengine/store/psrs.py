@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple, TypeGuard, get_args
 
 import pandas as pd
 
@@ -33,19 +33,20 @@ from syncengine.store.errors import NotFound
 if TYPE_CHECKING:
     from syncengine.store import Store
 
-QUEUED, LOCKED, FAILED, DONE, REMOVED, CANCELLED = (
-    "queued",
-    "locked",
-    "failed",
-    "done",
-    "removed",
-    "cancelled",
-)
+# The words are written once, here, as types; the tuples below are read from them.
+PsrState = Literal["queued", "locked", "failed", "done", "removed", "cancelled"]
+Write = Literal["add", "modify"]  # the actions that send the record's data
+Removal = Literal["delete", "inactivate", "void"]  # the actions that take a record out
+PsrAction = Literal[Write, Removal]
+
+STATES: tuple[PsrState, ...] = get_args(PsrState)
+QUEUED, LOCKED, FAILED, DONE, REMOVED, CANCELLED = STATES
 OPEN_STATES = (QUEUED, FAILED)
 ACTIVE_STATES = (QUEUED, LOCKED, FAILED)
 CLOSED_STATES = (DONE, REMOVED, CANCELLED)
-ACTIONS = ("add", "modify", "delete", "inactivate", "void")
-REMOVALS = ("delete", "inactivate", "void")
+ACTIONS: tuple[PsrAction, ...] = get_args(PsrAction)
+WRITES: tuple[Write, ...] = get_args(Write)
+REMOVALS: tuple[Removal, ...] = get_args(Removal)
 
 SORTABLE = (
     "id",
@@ -61,7 +62,12 @@ SORTABLE = (
 )
 
 
-def merge(older: str, newer: str) -> str | None:
+def is_removal(action: PsrAction) -> TypeGuard[Removal]:
+    """Whether the action takes the record out of QuickBooks (delete, inactivate or void)."""
+    return action in REMOVALS
+
+
+def merge(older: PsrAction, newer: PsrAction) -> PsrAction | None:
     """The one action two successive changes of a record amount to; None = nothing to send.
 
     add + modify = add; add + delete = nothing (QuickBooks never saw it); modify + x = x;
@@ -81,8 +87,8 @@ class Psr(NamedTuple):
     entity_id: int
     entity_type: str
     name: str
-    action: str
-    state: str
+    action: PsrAction
+    state: PsrState
     dep_order: int
     job_id: int | None
     attempts: int
@@ -101,7 +107,7 @@ class NewPsr:
 
     entity_id: int
     entity_type: str
-    action: str
+    action: PsrAction
     dep_order: int
 
 
@@ -135,10 +141,10 @@ def _where(f: PsrFilter) -> tuple[str, list[Any]]:
             _in(column, value, where, params)
     if f.state is not None:
         _in("p.state", f.state, where, params)
-    for column, value in (("p.error_code", f.error_code), ("p.job_id", f.job_id)):
-        if value is not None:
+    for column, number in (("p.error_code", f.error_code), ("p.job_id", f.job_id)):
+        if number is not None:
             where.append(f"{column} = ?")
-            params.append(value)
+            params.append(number)
     if f.text:
         columns = ("e.name", "p.entity_type", "COALESCE(p.error_message, '')", "p.note")
         where.append("(" + " OR ".join(f"{c} LIKE ? ESCAPE '\\'" for c in columns) + ")")
@@ -195,7 +201,7 @@ class PsrStore:
             out += self.select(f"{_SELECT} WHERE p.id IN ({marks}) ORDER BY p.id", part)
         return out
 
-    def for_entities(self, entity_ids: Sequence[int], states: Sequence[str]) -> dict[int, Psr]:
+    def for_entities(self, entity_ids: Sequence[int], states: Sequence[PsrState]) -> dict[int, Psr]:
         """Each record's newest PSR among those in ``states``."""
         out: dict[int, Psr] = {}
         marks_s = ",".join("?" * len(states))
@@ -206,7 +212,7 @@ class PsrStore:
                 out[psr.entity_id] = psr
         return out
 
-    def set_action(self, psr_id: int, action: str, dep_order: int) -> None:
+    def set_action(self, psr_id: int, action: PsrAction, dep_order: int) -> None:
         """Collapse a newer change into an open PSR: its action becomes ``action``."""
         with self._store.write() as conn:
             conn.execute(
@@ -214,7 +220,7 @@ class PsrStore:
                 (action, dep_order, self._store.now(), psr_id),
             )
 
-    def close(self, psr_ids: Sequence[int], state: str, note: str = "") -> None:
+    def close(self, psr_ids: Sequence[int], state: PsrState, note: str = "") -> None:
         """Close PSRs as ``removed`` or ``cancelled``; they stay as history with ``note``."""
         now = self._store.now()
         with self._store.write() as conn:

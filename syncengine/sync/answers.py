@@ -18,6 +18,7 @@ from syncengine import qbxml
 from syncengine.qbxml import status
 from syncengine.reports.explain import explain
 from syncengine.store import LogEntry, MessageRequest, PsrDone, PsrFailure
+from syncengine.store.psrs import WRITES
 from syncengine.sync.context import Context
 from syncengine.sync.state import Item
 
@@ -168,7 +169,7 @@ def _baselines(ctx: Context, decisions: Decisions) -> None:
     unknown: list[int] = []
     for done in decisions.done:
         item = ctx.state.items[done.psr_id]
-        if item.action not in ("add", "modify"):
+        if item.action not in WRITES:
             continue
         data = ctx.sent.pop(done.psr_id, None)
         if data is None:

@@ -45,7 +45,7 @@ def reread(ctx: Context) -> Generator[Outgoing, str, None]:
     ]
     store.jobs.stamp(ctx.job_id, sent=True)
     answer = qbxml.parse_response((yield read_set(requests)))
-    rets = {(r.get("ListID") or r.get("TxnID")): r for rs in answer for r in rs.records}
+    rets = {(r.get("ListID") or r.get("TxnID") or ""): r for rs in answer for r in rs.records}
     with store.write():
         store.jobs.stamp(ctx.job_id, received=True)
         _settle_all(ctx, items, entities, links, rets)
@@ -67,8 +67,8 @@ def _settle_all(
     ctx.ids.prefetch(
         pair
         for item in items
-        if found[item.psr_id] is not None
-        for pair in mapping.ret_references(item.entity_type, found[item.psr_id])
+        if (ret := found[item.psr_id]) is not None
+        for pair in mapping.ret_references(item.entity_type, ret)
     )
     baselines = ctx.store.baselines.get_many([i.entity_id for i in items])
     gone = []

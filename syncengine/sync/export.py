@@ -17,6 +17,7 @@ from syncengine import mapping, qbxml
 from syncengine.errors import RecordError
 from syncengine.reports.explain import explain
 from syncengine.store import Entity, Link, PsrDone, PsrFailure
+from syncengine.store.psrs import REMOVALS, Removal, is_removal
 from syncengine.sync import behaviours, conflicts, lists_first, shared
 from syncengine.sync.answers import apply_answer
 from syncengine.sync.context import Context
@@ -24,7 +25,6 @@ from syncengine.sync.sets import Carried, Outgoing
 from syncengine.sync.state import Item
 
 Flow = Generator[Outgoing, str, None]
-REMOVALS = ("delete", "inactivate", "void")
 WAIT_HINT = "Fix PSR {} first; this PSR went back to the queue and goes out with the next sync."
 
 
@@ -117,7 +117,8 @@ class Planner:
     def _take(self, count: int) -> list[Item]:
         """Up to ``count`` pending items in export order; items of an area stopped at its
         first error go back to the queue instead."""
-        items, held = [], []
+        items: list[Item] = []
+        held: list[Item] = []
         stopped = behaviours.stopped_areas(self.ctx) if self._stop_areas else {}
         while len(items) < count:
             item = self.ctx.state.pop()
@@ -157,14 +158,14 @@ class Planner:
         entity = view.entities[item.entity_id]
         link = view.links.get(item.entity_id)
         try:
-            if item.action in REMOVALS:
-                request = self._removal(item, entity, link, done)
+            if is_removal(item.action):
+                request = self._removal(item, item.action, entity, link, done)
             else:
                 self._check_refs(item, entity, view)
                 request = self._write(item, entity, link, view)
         except RecordError as exc:
             item.state = "failed"
-            failed.append(_failure(item, str(exc), getattr(exc, "hint", explain(None))))
+            failed.append(_failure(item, str(exc), exc.hint or explain(None)))
             return
         if request is None:
             item.state = "done"
@@ -175,10 +176,10 @@ class Planner:
             self._needs(item, entity, batch)
 
     def _removal(
-        self, item: Item, entity: Entity, link: Link | None, done: list[PsrDone]
+        self, item: Item, action: Removal, entity: Entity, link: Link | None, done: list[PsrDone]
     ) -> qbxml.Request | None:
         if link is None or link.qb_deleted_at is not None:
-            if item.action == "delete":  # QuickBooks does not have it: nothing to delete
+            if action == "delete":  # QuickBooks does not have it: nothing to delete
                 done.append(PsrDone(item.psr_id))
                 return None
             where = "was never in QuickBooks" if link is None else "was deleted in QuickBooks"
@@ -186,7 +187,7 @@ class Planner:
         kind = link.qb_type or mapping.qb_type(item.entity_type, entity.data)
         return mapping.removal_request(
             item.entity_type,
-            item.action,
+            action,
             kind,
             (link.qb_id, link.edit_sequence),
             request_id=str(item.psr_id),
@@ -310,9 +311,8 @@ def _waits_failed(
 ) -> _NotSent:
     name = ctx.store.entities.get(dep.entity_id).name
     reason = f"waits for PSR {dep.psr_id} ({ref_type} {name!r}), which failed in this job"
-    exc = _NotSent(_label(item, entity, None), field_name, name, reason)
-    exc.hint = WAIT_HINT.format(dep.psr_id)  # type: ignore[attr-defined]
-    return exc
+    hint = WAIT_HINT.format(dep.psr_id)
+    return _NotSent(_label(item, entity, None), field_name, name, reason, hint=hint)
 
 
 def _missing_ref(

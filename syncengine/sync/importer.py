@@ -27,6 +27,7 @@ from typing import Any
 from syncengine import mapping, qbxml
 from syncengine.app.types import ENTITY_TYPES
 from syncengine.store import LogEntry, Store
+from syncengine.store.log import LogOutcome
 from syncengine.store.psrs import ACTIVE_STATES
 from syncengine.sync import offers
 from syncengine.sync.context import Context
@@ -175,7 +176,7 @@ def _apply_deleted(ctx: Context, entity_type: str, kind: str, qb_ids: list[str])
         if held is not None:
             message += f"; PSR {held.id} keeps the app record: Clear ID to add it again"
         action = "deleted" if link.entity_id in gone else "skipped"
-        outcome = "success" if action == "deleted" else "skipped"
+        outcome: LogOutcome = "success" if action == "deleted" else "skipped"
         entry = LogEntry("import", outcome, link.entity_id, entity_type, action, ctx.job_id)
         log.append(replace(entry, qb_id=link.qb_id, message=message))
     store.log.add_many(log)

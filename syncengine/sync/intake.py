@@ -29,7 +29,8 @@ from syncengine.app.validate import Resolver
 from syncengine.errors import RecordError
 from syncengine.mapping import Unresolved
 from syncengine.store import Entity, EntityRow, Link, LinkUpdate, LogEntry
-from syncengine.store.psrs import ACTIVE_STATES
+from syncengine.store.log import LogOutcome
+from syncengine.store.psrs import ACTIVE_STATES, WRITES
 from syncengine.sync.context import Context
 from syncengine.sync.merge import describe, merge
 
@@ -115,7 +116,7 @@ class Intake:
                 log.append(self._log(entity, "skipped", qb_id(ret), f"{entity.name!r}: {note}"))
                 continue
             psr = queued.get(entity.id)
-            hold = psr is not None and psr.action in ("add", "modify")
+            hold = psr is not None and psr.action in WRITES
             before = baselines.get(entity.id)
             baseline = self._update_one(entity, kind, ret, before, hold, page, log)
             if baseline is not None:
@@ -299,7 +300,7 @@ class Intake:
         self.ctx.store.log.add_many([replace(entry, qb_id=qb_id(ret), message=message)])
 
     def _log(self, entity: Entity, action: str, qb: str, message: str) -> LogEntry:
-        outcome = "skipped" if action == "skipped" else "success"
+        outcome: LogOutcome = "skipped" if action == "skipped" else "success"
         entry = LogEntry("import", outcome, entity.id, entity.entity_type, action, self.ctx.job_id)
         return replace(entry, qb_id=qb, message=message)
 

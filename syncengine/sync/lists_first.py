@@ -29,14 +29,13 @@ from syncengine import mapping
 from syncengine.app.types import ENTITY_TYPES
 from syncengine.queue import SyncQueue
 from syncengine.store import Entity, LogEntry
-from syncengine.store.psrs import OPEN_STATES
+from syncengine.store.psrs import OPEN_STATES, REMOVALS
 from syncengine.sync import shared
 from syncengine.sync.context import Context
 from syncengine.sync.sets import Outgoing
 from syncengine.sync.state import Item
 
 Flow = Generator[Outgoing, str, None]
-REMOVALS = ("delete", "inactivate", "void")
 
 
 def needs_validation(ctx: Context) -> bool:

@@ -61,10 +61,10 @@ def _present(
 def _missing(
     accounts: dict[str, str], terms: set[str], found: set[tuple[str, str]]
 ) -> list[qbxml.Request]:
-    requests = []
+    requests: list[qbxml.Request | None] = []
     for name, account_type in sorted(accounts.items()):
         if ("account", name.casefold()) not in found and ":" not in name:
-            fields = {"Name": name, "AccountType": account_type}
+            fields: dict[str, object] = {"Name": name, "AccountType": account_type}
             requests.append(_request("Account", fields, len(requests)))
     for name in sorted(terms):
         if ("terms", name.casefold()) not in found:

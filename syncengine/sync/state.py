@@ -16,6 +16,7 @@ from syncengine.qbxml import status
 from syncengine.store import Job, Store
 from syncengine.store.entities import chunks
 from syncengine.store.messages import ANSWERED, RECOVERED
+from syncengine.store.psrs import PsrAction
 
 
 @dataclass
@@ -25,7 +26,7 @@ class Item:
     psr_id: int
     entity_id: int
     entity_type: str
-    action: str
+    action: PsrAction
     seq: int
     state: str
 

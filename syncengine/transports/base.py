@@ -8,7 +8,9 @@ caller's business. Transports are context managers so sessions are always closed
 from __future__ import annotations
 
 from types import TracebackType
-from typing import Protocol, runtime_checkable
+from typing import Protocol, TypeVar, runtime_checkable
+
+_T = TypeVar("_T", bound="BaseTransport")
 
 
 @runtime_checkable
@@ -30,7 +32,7 @@ class BaseTransport:
     def close(self) -> None:  # pragma: no cover - overridden where there is something to close
         return None
 
-    def __enter__(self):
+    def __enter__(self: _T) -> _T:
         return self
 
     def __exit__(

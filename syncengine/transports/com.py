@@ -21,7 +21,7 @@ MODES = {"single": 0, "multi": 1, "either": 2}
 
 def _dispatch(prog_id: str) -> Any:
     try:
-        import win32com.client  # type: ignore[import-not-found]
+        import win32com.client
     except ImportError as exc:
         raise TransportError(
             "The COM transport needs Windows and pywin32: pip install 'qb-sync-lab[com]'"
@@ -31,7 +31,7 @@ def _dispatch(prog_id: str) -> Any:
 
 def _translate(exc: Exception) -> TransportError:
     """A pywin32 com_error as the engine's typed error (HRESULT and QuickBooks' text kept)."""
-    args = getattr(exc, "args", ())
+    args: tuple[Any, ...] = getattr(exc, "args", ())
     hresult = unsigned(int(args[0])) if args and isinstance(args[0], int) else None
     text = ""
     if len(args) > 2 and args[2] and len(args[2]) > 2 and args[2][2]:
@@ -57,7 +57,7 @@ class ComTransport(BaseTransport):
     ) -> None:
         self.app_name, self.company_file = app_name, company_file
         self.mode, self.app_id = MODES[mode], app_id
-        self._rp = processor
+        self._rp: Any = processor  # the COM object (None until open)
         self._ticket: str | None = None
         self._connected = False
 
