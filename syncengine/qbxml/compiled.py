@@ -22,11 +22,11 @@ from xml.sax.saxutils import escape
 
 from qbschema import FastPathDeclined, Node
 from qbschema.model import value_test
-from syncengine.qbxml.text import _CP1252_HIGH, _UNSAFE, _is_amount
+from syncengine.qbxml.text import CP1252_HIGH, UNSAFE, is_amount
 
 # Text the policy leaves as it is and XML carries verbatim: Windows-1252 without control
 # characters (the policy's safe class) and without the markup characters & < >.
-_PLAIN_CLASS = "\t\n\r\x20-\x25\x27-\x3b\x3d\x3f-\x7e\xa0-\xff" + re.escape(_CP1252_HIGH)
+_PLAIN_CLASS = "\t\n\r\x20-\x25\x27-\x3b\x3d\x3f-\x7e\xa0-\xff" + re.escape(CP1252_HIGH)
 _PLAIN = re.compile(f"[{_PLAIN_CLASS}]*")
 # An attribute value written as it is: printable ASCII without " & < >.
 _PLAIN_ATTR = re.compile(r"[ !#-%'-;=?-~]*")
@@ -46,7 +46,7 @@ class _Kid:
     def __init__(self, name: str, node: Node) -> None:
         self.name, self.node = name, node
         self.open, self.close = f"<{name}>", f"</{name}>"
-        self.amount = node.is_leaf and _is_amount(node)
+        self.amount = node.is_leaf and is_amount(node)
         # for a leaf: true exactly when a text is kept by the policy and written as it is
         self.verbatim: _Test | None = None
         if node.is_leaf:
@@ -228,7 +228,7 @@ def _leaf_text(kid: _Kid, value: str | bool | int) -> str:
     """The escaped text of a leaf value, not verbatim, that the policy keeps and the schema
     accepts."""
     if value.__class__ is str:
-        if kid.amount or _UNSAFE.search(value) is not None:  # type: ignore[arg-type]
+        if kid.amount or UNSAFE.search(value) is not None:  # type: ignore[arg-type]
             raise FastPathDeclined  # an amount to reformat, or text to transliterate or refuse
         text = value
     elif kid.amount:
