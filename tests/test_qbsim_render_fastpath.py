@@ -2,17 +2,22 @@
 date tests) against ``Schema.render``, the general path it stands in for.
 
 Each answer comes out as the schema writes it, or is refused alike, on good data and on bad,
-also after the plans have seen other data. The rehearsal corpus checks the common case byte
-for byte; these cover the unusual ones.
+also after the plans have seen other data. Hypothesis draws Ret data from the schema itself
+(``tests/schema_data.py``); the cases below name the unusual ones.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from qbschema import SchemaDataError, schema
 from qbsim.model.retdata import ret_node
 from qbsim.render import render
+from tests.schema_data import node_data
 
 
 def _written(tag: str, node, value) -> str:
@@ -96,3 +101,28 @@ def test_an_answer_the_schema_refuses_is_refused_alike():
     """A child the Ret cannot hold raises the schema's own error."""
     with pytest.raises(SchemaDataError, match="InvoiceRet has no child element Bogus"):
         render("InvoiceRet", ret_node("Invoice"), {"TxnID": "1-1", "Bogus": "x"})
+
+
+RET_KINDS = ["Customer", "Vendor", "Employee", "Account", "ItemService", "ItemInventory"]
+RET_KINDS += ["Invoice", "Bill", "ReceivePayment", "SalesReceipt", "CreditMemo", "JournalEntry"]
+
+
+def _outcome(write, tag: str, node, value: Any) -> tuple:
+    """The text written, or any error's type and message."""
+    try:
+        return ("written", write(tag, node, value))
+    except Exception as exc:  # the outcome compared is any error's type and text
+        return ("refused", type(exc).__name__, str(exc))
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_any_answer_data_is_written_or_refused_as_the_schema_does(data):
+    """Ret data of any kind, plain, odd or all verbatim text, in any key order: the same text
+    or the same error."""
+    kind = data.draw(st.sampled_from(RET_KINDS))
+    node = ret_node(kind)
+    odd, verbatim = data.draw(st.sampled_from([(True, False), (False, False), (False, True)]))
+    value = data.draw(node_data(node, 0, odd, verbatim))
+    tag = f"{kind}Ret"
+    assert _outcome(render, tag, node, value) == _outcome(schema().render, tag, node, value)
