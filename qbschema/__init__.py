@@ -15,6 +15,7 @@ from __future__ import annotations
 from qbschema.model import (
     ATTRS,
     TEXT,
+    FastPathDeclined,
     Node,
     Schema,
     SchemaDataError,
@@ -25,6 +26,7 @@ from qbschema.xsd import XsdIssue, find_xsd_dir, load_xsd, validate_xsd
 __all__ = [
     "ATTRS",
     "TEXT",
+    "FastPathDeclined",
     "Node",
     "Schema",
     "SchemaDataError",

@@ -12,7 +12,15 @@ from typing import Any
 
 from lxml import etree
 
-from qbschema.model import ATTRS, TEXT, Node, Schema, simple_problem, value_test
+from qbschema.model import (
+    ATTRS,
+    TEXT,
+    FastPathDeclined,
+    Node,
+    Schema,
+    simple_problem,
+    value_test,
+)
 
 
 @dataclass(frozen=True)
@@ -163,7 +171,7 @@ def read_checked(element: etree._Element, node: Node, *, cut_long_texts: bool = 
     """
     try:
         return Checked(_read_plain(element, _plan(node)))
-    except _Unusual:
+    except FastPathDeclined:
         pass  # the general walk below says what is wrong (or reads what is unusual)
     walk = _Walk(element, cut_long_texts)
     try:
@@ -174,13 +182,6 @@ def read_checked(element: etree._Element, node: Node, *, cut_long_texts: bool = 
 
 
 # -- the fast path: a valid element without long texts, stray text or comments -------------
-class _Unusual(Exception):
-    """The element is not plain valid data; ``_Walk`` must read it."""
-
-
-_UNUSUAL = _Unusual()
-
-
 class _Plan:
     """What reading one element type needs, worked out once per schema node: its children's
     steps (None for a leaf) and attribute tests."""
@@ -224,8 +225,8 @@ def _plan(node: Node) -> _Plan:
 def _read_plain(element: etree._Element, plan: _Plan) -> Any:
     """``element`` read as ``_Walk.read`` reads it, when it holds nothing unusual: valid
     values no longer than their fields, no text between elements, no comments or processing
-    instructions. Anything else raises ``_Unusual`` (the general walk then reads or refuses
-    it, with its first problem worded as ever)."""
+    instructions. Anything else raises ``FastPathDeclined`` (the general walk then reads or
+    refuses it, with its first problem worded as ever)."""
     # ``items()`` (an empty list for most elements) is cheaper than testing ``attrib``, which
     # makes a proxy object.
     items = element.items()
@@ -233,34 +234,34 @@ def _read_plain(element: etree._Element, plan: _Plan) -> Any:
     steps = plan.steps
     if steps is None:
         if len(element):
-            raise _UNUSUAL
+            raise FastPathDeclined
         text = element.text or ""
         accepts = plan.accepts
         if accepts is not None and not accepts(text):
-            raise _UNUSUAL
+            raise FastPathDeclined
         return {ATTRS: attrs, TEXT: text} if attrs else text
     text = element.text
     if text and not text.isspace():
-        raise _UNUSUAL
+        raise FastPathDeclined
     out: dict[str, Any] = {ATTRS: attrs} if attrs else {}
     tags: list[str] = []
     for child in element:
         tag = child.tag
         step = steps.get(tag)  # None for an unknown element, a comment or an instruction
         if step is None:
-            raise _UNUSUAL
+            raise FastPathDeclined
         tail = child.tail
         if tail and not tail.isspace():
-            raise _UNUSUAL
+            raise FastPathDeclined
         tags.append(tag)
         kid, repeatable, plain_leaf, limit, accepts = step
         if plain_leaf and not len(child) and not child.keys():
             value = child.text or ""  # the common leaf, read without a call
             if limit is not None:
                 if len(value) > limit:
-                    raise _UNUSUAL
+                    raise FastPathDeclined
             elif accepts is not None and not accepts(value):
-                raise _UNUSUAL
+                raise FastPathDeclined
         else:
             value = _read_plain(child, kid)
         if repeatable:
@@ -268,7 +269,7 @@ def _read_plain(element: etree._Element, plan: _Plan) -> Any:
         else:
             out[tag] = value
     if not plan.node.fits(tags):  # remembered per sequence by the node
-        raise _UNUSUAL
+        raise FastPathDeclined
     return out
 
 
@@ -277,11 +278,11 @@ def _plain_attrs(plan: _Plan, items: list) -> dict[str, str]:
     for name, value in items:
         test = tests.get(name)
         if test is None or not test(value):
-            raise _UNUSUAL
+            raise FastPathDeclined
     attrs = dict(items)
     for name in plan.required_attrs:
         if name not in attrs:
-            raise _UNUSUAL
+            raise FastPathDeclined
     return attrs
 
 

@@ -51,6 +51,17 @@ class SchemaDataError(ValueError):
         return f"{self.path}:{shown} {self.reason}"
 
 
+class FastPathDeclined(Exception):
+    """The fast path declines this input; the general path answers it.
+
+    Raised inside a fast path (a compiled or one-pass walk) at the first thing it does not
+    handle, and caught by the function that chose it, which then runs the general path on the
+    whole input. It never leaves that function: errors are always the general path's. Raise
+    the class, never a shared instance: an instance raised again keeps every earlier raise's
+    traceback, and the frames (with their data) in it.
+    """
+
+
 @dataclass(frozen=True)
 class Child:
     name: str

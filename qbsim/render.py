@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from qbschema import ATTRS, Node, schema
+from qbschema import ATTRS, FastPathDeclined, Node, schema
 from qbschema.model import expanded_tags
 
 # A text ``Schema.render`` would escape or refuse: it is not written here.
@@ -45,13 +45,6 @@ class _Plan:
 _PLANS: dict[int, tuple[Node, _Plan]] = {}  # id(node) -> (node, its plan)
 
 
-class _Unusual(Exception):
-    """The data is not plain: ``Schema.render`` must write it."""
-
-
-_UNUSUAL = _Unusual()
-
-
 def render(tag: str, node: Node, value: Any) -> str:
     """``value`` as element ``tag`` of ``node``, as ``Schema.render(tag, node, value)``."""
     if node.content is None:
@@ -61,7 +54,7 @@ def render(tag: str, node: Node, value: Any) -> str:
     out: list[str] = [f"<{tag}>"]
     try:
         _write(out, _plan(node), value)
-    except _Unusual:
+    except FastPathDeclined:
         return schema().render(tag, node, value)
     out.append(f"</{tag}>")
     return "".join(out)
@@ -92,7 +85,7 @@ def _plan(node: Node) -> _Plan:
 def _write(out: list[str], plan: _Plan, value: Any) -> None:
     """The children of an aggregate, in schema order, between tags the caller writes."""
     if value.__class__ is not dict or ATTRS in value:
-        raise _UNUSUAL
+        raise FastPathDeclined
     keys = tuple(value)
     layout = plan.layouts.get(keys)
     if layout is None:
@@ -108,7 +101,7 @@ def _write(out: list[str], plan: _Plan, value: Any) -> None:
             # The common leaf, as in _child, without the call: this runs for every leaf.
             accepts = step[3]
             if (accepts is not None and not accepts(item)) or search(item):
-                raise _UNUSUAL
+                raise FastPathDeclined
             out += (step[1], item, step[2])
         elif item is None:
             irregular = True
@@ -121,9 +114,9 @@ def _write(out: list[str], plan: _Plan, value: Any) -> None:
     if irregular:
         given = [key for key, _ in layout[0] if value[key] is not None]
         if not plan.node.fits(expanded_tags(given, value)):
-            raise _UNUSUAL
+            raise FastPathDeclined
     elif not layout[1]:
-        raise _UNUSUAL
+        raise FastPathDeclined
 
 
 def _layout(plan: _Plan, keys: tuple[str, ...]) -> _Layout | None:
@@ -144,7 +137,7 @@ def _write_sorted(out: list[str], plan: _Plan, value: dict) -> None:
     try:
         keys.sort(key=plan.order.__getitem__)
     except KeyError:  # a child the node does not have
-        raise _UNUSUAL from None
+        raise FastPathDeclined from None
     for key in keys:
         item = value[key]
         if item.__class__ is list:
@@ -153,14 +146,14 @@ def _write_sorted(out: list[str], plan: _Plan, value: dict) -> None:
         else:
             _child(out, plan.steps[key], item)
     if not plan.node.fits(expanded_tags(keys, value)):
-        raise _UNUSUAL
+        raise FastPathDeclined
 
 
 def _child(out: list[str], step: _Step, item: Any) -> None:
     _, start, end, accepts, sub_plan = step
     if sub_plan is None:
         if item.__class__ is not str or not _plain_text(accepts, item):
-            raise _UNUSUAL
+            raise FastPathDeclined
         out.append(start)
         out.append(item)
     else:

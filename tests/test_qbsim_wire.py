@@ -6,7 +6,8 @@ import re
 
 import pytest
 
-from qbsim import Company, NotImplementedInQbsim, QBXMLRPError, StatusError
+from qbschema import schema
+from qbsim import Company, NotImplementedInQbsim, QBXMLRPError, StatusError, wire
 from qbsim.testing import (
     CompanyBuilder,
     find,
@@ -18,6 +19,7 @@ from qbsim.testing import (
     send,
     status_of,
 )
+from tests.test_qbsim_txns import Books, line
 
 GUID = re.compile(r"\{[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}\}")
 
@@ -111,6 +113,13 @@ def test_text_between_requests_is_refused(company):
     """Text in the message set outside any request is refused."""
     with pytest.raises(QBXMLRPError, match="QBXMLMsgsRq takes elements, not text"):
         company.process(doc("<CustomerQueryRq/> stray"))
+
+
+def test_a_comment_inside_a_request_is_read_past():
+    """A comment between elements takes the general check and changes nothing."""
+    books = Books()
+    answer = books.invoice("Acme", line("Labor", "2"), extra="<!-- from the app -->")
+    assert answer.findtext("CustomerRef/FullName") == "Acme"
 
 
 def test_unknown_attribute_on_a_request_is_refused(company):
@@ -446,3 +455,25 @@ def test_request_xml_helper_round_trips_through_the_wire(company):
         request_xml(("CustomerQueryRq", {"MaxReturned": "1"}), newMessageSetID="H1")
     )
     assert status_of(responses(response)[0])[0] == 0
+
+
+# -- line tags found once (the host's sketch counts lines by them) ---------------------
+def test_each_request_type_counts_the_line_tags_its_model_holds():
+    """Line tags found from a request's own model are those of all the schema's line tags
+    that it holds, for every request type."""
+    for request in schema().messages:
+        names = wire._names([schema().request_node(request).id])
+        assert wire._request_line_tags(request) == tuple(
+            tag for tag in wire.line_tags() if tag in names
+        )
+    assert "InvoiceLineAdd" in wire._request_line_tags("InvoiceAddRq")
+
+
+def test_the_line_tags_are_those_of_every_global_element():
+    """One walk of the schema finds the line tags that walking each global element finds."""
+    names: set[str] = set()
+    for node_id in schema().elements.values():
+        names |= wire._names([node_id])
+    assert wire.line_tags() == tuple(
+        sorted(name for name in names if "LineAdd" in name or "LineMod" in name)
+    )

@@ -9,8 +9,6 @@ refuse, numbers, None, lists, unknown children).
 
 from __future__ import annotations
 
-import datetime as dt
-from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -19,6 +17,7 @@ from hypothesis import strategies as st
 
 import qbschema
 from syncengine.qbxml import build, compiled
+from tests.schema_data import node_data
 
 REQUEST_TYPES = [
     "CustomerAddRq",
@@ -34,118 +33,10 @@ REQUEST_TYPES = [
     "InvoiceQueryRq",
     "TxnDeletedQueryRq",
 ]
-ODD_TEXTS = [
-    "",
-    "Acme & Sons <Ltd>",
-    'say "hi"',
-    "Łódź",
-    "Zoë Café €",
-    "e\u0308",
-    "😀",
-    "tab\there",
-    "bell\x07",
-    "\x85",
-    "\ufeffx",
-    "ﬁne",
-    "x" * 42,
-    "ł" * 41,
-    "Ａ",
-]
-ODD_NUMBERS = [
-    "10.50",
-    "-0.00",
-    "0.00",
-    "7",
-    "10.5",
-    "10.555",
-    "+1.00",
-    "0800.00",
-    " 5.00",
-    "1e3",
-    "NaN",
-    "abc",
-    "１.00",
-    "12345678901234.00",
-    "1234567890123.00",
-]
-ODD_VALUES = [
-    None,
-    True,
-    False,
-    0,
-    7,
-    -3,
-    Decimal("10.5"),
-    Decimal("3.00"),
-    2.5,
-    dt.date(2024, 1, 2),
-    dt.datetime(2024, 1, 2, 3, 4, 5),
-]
 
 
 def _sch() -> qbschema.Schema:
     return qbschema.schema()
-
-
-VALID_BY_KIND = {
-    "AMTTYPE": ["12.34", "0.00", "-5.10", "7", "10.5", "+1.00", "0800.00"],
-    "QUANTYPE": ["2", "1.5"],
-    "PRICETYPE": ["75.00", "1.23456"],
-    "PERCENTTYPE": ["10", "2.5"],
-    "DATETYPE": ["2024-01-02"],
-    "DATETIMETYPE": ["2024-01-02T03:04:05", "2024-01-02"],
-    "BOOLTYPE": ["true", "false", True],
-    "INTTYPE": ["5", 5],
-    "IDTYPE": ["80000001-1700000000"],
-    "GUIDTYPE": ["0"],
-    "TIMEINTERVALTYPE": ["PT1H15M0S"],
-    "FLOATTYPE": ["1.5", "2"],
-}
-
-
-def _leaf_value(node: qbschema.Node, odd: bool) -> st.SearchStrategy[Any]:
-    """A value the leaf takes as it is; when ``odd``, now and then one of every odd kind."""
-    simple = node.simple or {}
-    valid = list(simple.get("enum", ())) or VALID_BY_KIND.get(simple.get("k", ""), [])
-    size = min(12, simple.get("len", 12))
-    text = st.text(st.characters(codec="cp1252", exclude_categories=("Cc", "Cs")), max_size=size)
-    usual = st.sampled_from(valid) if valid else st.one_of(text, st.sampled_from(["A & B"]))
-    unusual = st.one_of(
-        st.sampled_from(ODD_TEXTS + ODD_NUMBERS + ODD_VALUES), st.text(max_size=4), text
-    )
-    return st.one_of(*[usual] * 12, unusual) if odd else usual
-
-
-def _particle(draw: st.DrawFn, particle: list, out: dict[str, Any], depth: int, odd: bool) -> None:
-    """Children for one content-model particle, mostly as the model allows."""
-    kind, low, high = particle[0], particle[-2], particle[-1]
-    count = 1 if low >= 1 and high == 1 else draw(st.integers(low, 2 if high == -1 else high))
-    if kind == "e" and count:
-        name, child = particle[1], _sch().node(particle[2])
-        values = [draw(_value(child, depth + 1, odd)) for _ in range(count)]
-        out[name] = values if high != 1 or draw(st.integers(0, 9)) == 0 else values[0]
-    elif kind == "s":
-        for _ in range(count):
-            for sub in particle[1]:
-                _particle(draw, sub, out, depth, odd)
-    elif kind == "c" and count:
-        _particle(draw, draw(st.sampled_from(particle[1])), out, depth, odd)
-
-
-@st.composite
-def _value(draw: st.DrawFn, node: qbschema.Node, depth: int, odd: bool) -> Any:
-    """Data for ``node``: what its content model allows, and when ``odd`` sometimes not."""
-    if node.is_leaf:
-        return draw(_leaf_value(node, odd))
-    if depth > 4 or (odd and draw(st.integers(0, 40)) == 0):
-        return draw(st.sampled_from([{}, "text for a parent", None, 5]))
-    out: dict[str, Any] = {}
-    _particle(draw, node.content, out, depth, odd)
-    if draw(st.integers(0, 20)) == 0:
-        out[draw(st.sampled_from(["NoSuchChild", *node.child_nodes]))] = None
-    if odd and draw(st.integers(0, 30)) == 0:
-        out["NoSuchChild"] = "x"
-    return dict(sorted(out.items(), key=lambda item: draw(st.integers(0, 3))))
 
 
 @st.composite
@@ -153,7 +44,7 @@ def requests(draw: st.DrawFn) -> tuple[str, dict[str, Any], dict[str, Any]]:
     """A request type, its body data and the keyword arguments of ``Request``."""
     rq_type = draw(st.sampled_from(REQUEST_TYPES))
     node = _sch().request_node(rq_type)
-    body = draw(_value(node, 0, draw(st.booleans())))
+    body = draw(node_data(node, 0, draw(st.booleans())))
     if not isinstance(body, dict):
         body = {}
     request_id = draw(st.sampled_from([None, "1", "a&b", 'q"', "x y", "é", "\t"]))

@@ -111,3 +111,27 @@ def test_prefetched_references_resolve_without_a_query_each(app):
     assert len(reads) == 1
     with pytest.raises(Invalid, match="no customer with id 999"):
         resolve("customer", 999)  # not found by the prefetch: asked again, still none
+
+
+def test_prefetched_references_resolve_as_one_at_a_time(app):
+    """Resolved or refused, each reference gives with a prefetch what a resolver that reads
+    each record on its own gives."""
+    labor = app.items.add(name="Labor", kind="service", price="85").id
+    acme = app.customers.add(name="Acme").id
+    gone = app.customers.add(name="Gone Ltd").id
+    app.customers.delete(gone)
+    asked = [("item", labor), ("customer", acme), ("customer", gone), ("customer", 999)]
+    asked += [("customer", labor), ("item", acme), ("customer", "Acme"), ("item", "Nothing")]
+
+    def outcomes(resolve: Resolver) -> list:
+        out = []
+        for entity_type, value in asked:
+            try:
+                out.append(resolve(entity_type, value))
+            except Invalid as exc:
+                out.append(f"refused: {exc}")
+        return out
+
+    prefetched = Resolver(app.store)
+    prefetched.prefetch([labor, acme, gone, 999])
+    assert outcomes(prefetched) == outcomes(Resolver(app.store))

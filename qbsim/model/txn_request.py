@@ -12,7 +12,7 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from qbschema import ATTRS, Node, schema
+from qbschema import ATTRS, FastPathDeclined, Node, schema
 from qbsim import status
 from qbsim.errors import StatusError
 from qbsim.model import refs
@@ -21,13 +21,6 @@ from qbsim.model.txn_dates import checked_date
 
 # What one child of a request element is to the walk.
 _LEAF, _DATE, _REF, _FIXED, _NESTED = range(5)
-
-
-class _Unusual(Exception):
-    """The data holds something only the three-step reading handles."""
-
-
-_UNUSUAL = _Unusual()
 
 
 def read(
@@ -40,7 +33,7 @@ def read(
     walk = _Walk(state, in_object)
     try:
         walk.aggregate(data, node.id, False)
-    except _Unusual:
+    except FastPathDeclined:
         return None
     if walk.bad_reference is not None:
         raise walk.bad_reference
@@ -79,25 +72,25 @@ class _Walk:
         for key, value in data.items():
             step = plan.get(key)
             if step is None:  # attributes, or not a child of this element
-                raise _UNUSUAL
+                raise FastPathDeclined
             action, sub_id = step
             kind = value.__class__
             if kind is str:
                 if action == _DATE and value:
                     data[key] = checked_date(value, key)
                 elif action > _DATE:  # an aggregate read as text
-                    raise _UNUSUAL
+                    raise FastPathDeclined
             elif kind is list:
                 nested = line or "Line" in key
                 for one in value:
                     if one.__class__ is not dict:
                         continue  # a repeated leaf: kept as given
                     if action <= _DATE:  # a leaf with attributes
-                        raise _UNUSUAL
+                        raise FastPathDeclined
                     # A repeated reference is read as an aggregate: not resolved, as before.
                     self.aggregate(one, sub_id, nested)
             elif kind is not dict or action <= _DATE:
-                raise _UNUSUAL
+                raise FastPathDeclined
             elif action == _REF:
                 data[key] = self._reference(key, value, line)
             elif action == _FIXED:

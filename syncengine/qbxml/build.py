@@ -40,11 +40,6 @@ class BuildError(SyncError, ValueError):
     """The engine refuses to build a request or message set of this shape (says why)."""
 
 
-@cache
-def _schema() -> Schema:
-    return schema()
-
-
 def _check_id(what: str, value: str, limit: int, reason: str) -> None:
     if not value:
         raise BuildError(f"{what} must not be empty")
@@ -84,7 +79,7 @@ class Request:
         include: Sequence[str] = (),
         record: str | None = None,
     ) -> None:
-        sch = _schema()
+        sch = schema()
         node = _request_node(rq_type)
         if request_id is not None:
             _check_id("requestID", request_id, MAX_REQUEST_ID, "QuickBooks answers 1060")
@@ -146,9 +141,9 @@ def _request_node(rq_type: str) -> Node:
     """The schema node of a request type, found once per type (an unknown type raises and
     is not cached, so the key space stays the schema's own request types)."""
     try:
-        return _schema().request_node(rq_type)
+        return schema().request_node(rq_type)
     except KeyError:
-        close = difflib.get_close_matches(rq_type, _schema().messages, n=3)
+        close = difflib.get_close_matches(rq_type, schema().messages, n=3)
         hint = f"did you mean {' or '.join(close)}? " if close else ""
         raise BuildError(
             f"{rq_type} is not a request type this product speaks; {hint}the full list is "
@@ -321,7 +316,7 @@ def mod(
 def _mod_id_field(kind: str) -> str:
     """``ListID`` or ``TxnID``: what a ``{kind}Mod`` names its object by, read from the schema
     once per kind (an unknown kind raises and is not cached)."""
-    mod_node = _schema().node(_request_node(f"{kind}ModRq").children[f"{kind}Mod"].node)
+    mod_node = schema().node(_request_node(f"{kind}ModRq").children[f"{kind}Mod"].node)
     return _id_field(mod_node)
 
 

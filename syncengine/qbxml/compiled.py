@@ -20,13 +20,13 @@ from collections.abc import Callable
 from typing import Any
 from xml.sax.saxutils import escape
 
-from qbschema import Node
+from qbschema import FastPathDeclined, Node
 from qbschema.model import value_test
-from syncengine.qbxml.text import _CP1252_HIGH, _UNSAFE, _is_amount
+from syncengine.qbxml.text import CP1252_HIGH, UNSAFE, is_amount
 
 # Text the policy leaves as it is and XML carries verbatim: Windows-1252 without control
 # characters (the policy's safe class) and without the markup characters & < >.
-_PLAIN_CLASS = "\t\n\r\x20-\x25\x27-\x3b\x3d\x3f-\x7e\xa0-\xff" + re.escape(_CP1252_HIGH)
+_PLAIN_CLASS = "\t\n\r\x20-\x25\x27-\x3b\x3d\x3f-\x7e\xa0-\xff" + re.escape(CP1252_HIGH)
 _PLAIN = re.compile(f"[{_PLAIN_CLASS}]*")
 # An attribute value written as it is: printable ASCII without " & < >.
 _PLAIN_ATTR = re.compile(r"[ !#-%'-;=?-~]*")
@@ -38,10 +38,6 @@ _LAYOUTS_PER_NODE = 4096
 _Test = Callable[[str], Any]
 
 
-class _Unusual(Exception):
-    """Data the compiled walk leaves to the general path."""
-
-
 class _Kid:
     """What rendering one child needs: its tags and, for a leaf, one test of its text."""
 
@@ -50,7 +46,7 @@ class _Kid:
     def __init__(self, name: str, node: Node) -> None:
         self.name, self.node = name, node
         self.open, self.close = f"<{name}>", f"</{name}>"
-        self.amount = node.is_leaf and _is_amount(node)
+        self.amount = node.is_leaf and is_amount(node)
         # for a leaf: true exactly when a text is kept by the policy and written as it is
         self.verbatim: _Test | None = None
         if node.is_leaf:
@@ -149,9 +145,9 @@ def _attr_text(node: Node, attrs: dict[str, str]) -> str:
     for name, value in attrs.items():
         test = tests.get(name)
         if test is None or value.__class__ is not str or not test(value):
-            raise _Unusual
+            raise FastPathDeclined
         if _PLAIN_ATTR.fullmatch(value) is None:
-            raise _Unusual
+            raise FastPathDeclined
         parts.append(f' {name}="{value}"')
     return "".join(parts)
 
@@ -162,7 +158,7 @@ def request_text(node: Node, tag: str, data: dict[str, Any], attrs: dict[str, st
     try:
         out = [f"<{tag}{_attr_text(node, attrs)}>"]
         _children(_plan(node), data, out)
-    except _Unusual:
+    except FastPathDeclined:
         return None
     out.append(f"</{tag}>")
     return "".join(out)
@@ -173,7 +169,7 @@ def _children(plan: _Plan, value: dict[str, Any], out: list[str]) -> None:
     keys = tuple(value)
     layout = plan.layouts.get(keys) or _layout(plan, keys)
     if layout is None:
-        raise _Unusual
+        raise FastPathDeclined
     kids, fits = layout
     as_given = True  # no None to leave out, no list to repeat: the layout's verdict holds
     for kid in kids:
@@ -195,7 +191,7 @@ def _children(plan: _Plan, value: dict[str, Any], out: list[str]) -> None:
         else:
             _value(kid, one, out)
     if not (fits if as_given else plan.node.fits(_tags(kids, value))):
-        raise _Unusual
+        raise FastPathDeclined
 
 
 def _tags(kids: tuple[_Kid, ...], value: dict[str, Any]) -> list[str]:
@@ -216,7 +212,7 @@ def _value(kid: _Kid, value: Any, out: list[str]) -> None:
     verbatim = kid.verbatim
     if verbatim is None:
         if cls is not dict:
-            raise _Unusual  # a parent given a value: the general path names it
+            raise FastPathDeclined  # a parent given a value: the general path names it
         out.append(kid.open)
         _children(kid.plan or _kid_plan(kid), value, out)
         out.append(kid.close)
@@ -225,21 +221,21 @@ def _value(kid: _Kid, value: Any, out: list[str]) -> None:
     elif cls is str or cls is bool or cls is int:
         out.append(f"{kid.open}{_leaf_text(kid, value)}{kid.close}")
     else:
-        raise _Unusual
+        raise FastPathDeclined
 
 
 def _leaf_text(kid: _Kid, value: str | bool | int) -> str:
     """The escaped text of a leaf value, not verbatim, that the policy keeps and the schema
     accepts."""
     if value.__class__ is str:
-        if kid.amount or _UNSAFE.search(value) is not None:
-            raise _Unusual  # an amount to reformat, or text to transliterate or refuse
+        if kid.amount or UNSAFE.search(value) is not None:
+            raise FastPathDeclined  # an amount to reformat, or text to transliterate or refuse
         text = value
     elif kid.amount:
-        raise _Unusual  # the policy formats numbers given for amounts
+        raise FastPathDeclined  # the policy formats numbers given for amounts
     else:
         text = ("true" if value else "false") if value.__class__ is bool else str(value)
     accepts = kid.node.accepts
     if accepts is not None and not accepts(text):
-        raise _Unusual
+        raise FastPathDeclined
     return escape(text)

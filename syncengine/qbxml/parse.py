@@ -15,11 +15,11 @@ from typing import Any
 
 from lxml import etree
 
-from qbschema import ATTRS, Node, SchemaDataError
+from qbschema import ATTRS, Node, SchemaDataError, schema
 from qbschema.model import leaf_data
 from syncengine.errors import QBStatusError, TransportError
 from syncengine.qbxml import status
-from syncengine.qbxml.build import MessageSet, Request, _schema
+from syncengine.qbxml.build import MessageSet, Request
 
 _PARSER_OPTIONS = {
     "remove_blank_text": True,
@@ -170,7 +170,7 @@ def _messages(root: etree._Element, tag: str) -> etree._Element:
 @cache
 def _rs_kids() -> dict[str, dict[str, tuple[Node, bool]]]:
     """Per response type in the schema data, its children's nodes (``Node.kids``)."""
-    sch = _schema()
+    sch = schema()
     return {info["rs"]: sch.node(info["rs_node"]).kids for info in sch.messages.values()}
 
 
@@ -197,11 +197,11 @@ def read_element(element: etree._Element, node: Node) -> Any:
     """Plain data from an element, as ``Schema.read`` gives it (lists where repeatable); a
     child the schema does not know is a ResponseParseError naming it and its line."""
     try:
-        return _schema().read(element, node)
+        return schema().read(element, node)
     except SchemaDataError as exc:
         raise ResponseParseError(
             f"line {exc.line}: {exc.path} has no child element {exc.field} in qbXML "
-            f"{_schema().version} (is QuickBooks answering another version?)"
+            f"{schema().version} (is QuickBooks answering another version?)"
         ) from None
 
 
@@ -265,7 +265,7 @@ def _read_child(kids: dict | None, parent: etree._Element, child: etree._Element
     if kid is None:
         raise ResponseParseError(
             f"line {child.sourceline}: {parent.tag} has no child element {child.tag} in qbXML "
-            f"{_schema().version}"
+            f"{schema().version}"
         )
     return read_element(child, kid[0])
 
@@ -314,7 +314,7 @@ def parse_request(document: str | bytes | etree._Element) -> MessageSet:
     Only the request types this product speaks are accepted; others raise BuildError.
     """
     msgs = _messages(_root(document), "QBXMLMsgsRq")
-    sch = _schema()
+    sch = schema()
     requests = []
     for child in msgs:
         if not isinstance(child.tag, str):

@@ -12,15 +12,14 @@ from typing import Any
 
 from lxml import etree
 
-from qbschema import ATTRS
-from syncengine.qbxml.build import _schema
+from qbschema import ATTRS, schema
 from syncengine.qbxml.status import severity_of
 
 STATUS_OK = "Status OK"
 
 
 def _ret_tag(rs_type: str) -> str:
-    node = _schema().response_node(rs_type)
+    node = schema().response_node(rs_type)
     rets = [name for name in node.children if name.endswith("Ret")]
     if len(rets) != 1:
         raise ValueError(f"{rs_type} holds {len(rets)} Ret kinds; pass (tag, record) pairs")
@@ -41,7 +40,7 @@ def rs(
 
     Extra keyword attributes (``retCount``, ``iteratorID``…) are set as given.
     """
-    sch = _schema()
+    sch = schema()
     data: dict[str, Any] = {}
     for item in records:
         tag, record = item if isinstance(item, tuple) else (_ret_tag(rs_type), item)

@@ -104,10 +104,12 @@ NEAREST = {
     "\ufeff": "",
 }
 
-_CP1252_HIGH = bytes(range(0x80, 0xA0)).decode("cp1252", errors="ignore")
-_SAFE_CLASS = "\t\n\r\x20-\x7e\xa0-\xff" + re.escape(_CP1252_HIGH)
+# The characters Windows-1252 puts at bytes 0x80-0x9F (€, curly quotes, dashes …), where
+# Latin-1 has control characters: QuickBooks stores them as they are.
+CP1252_HIGH = bytes(range(0x80, 0xA0)).decode("cp1252", errors="ignore")
+_SAFE_CLASS = "\t\n\r\x20-\x7e\xa0-\xff" + re.escape(CP1252_HIGH)
 # Anything QuickBooks cannot store as is: one search decides the common (clean) case.
-_UNSAFE = re.compile(f"[^{_SAFE_CLASS}]")
+UNSAFE = re.compile(f"[^{_SAFE_CLASS}]")
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 
 
@@ -142,7 +144,7 @@ def nearest(char: str) -> str | None:
         unicodedata.normalize("NFC", decomposed),
         "".join(c for c in decomposed if not unicodedata.combining(c)),
     ):
-        if candidate and _UNSAFE.search(candidate) is None:
+        if candidate and UNSAFE.search(candidate) is None:
             return candidate
     mapped = [NEAREST.get(c) for c in decomposed if not unicodedata.combining(c)]
     if mapped and None not in mapped and any(mapped):
@@ -165,7 +167,7 @@ def _reject_control(record: str, path: str, value: str) -> None:
 def _transliterate(record: str, path: str, value: str) -> str:
     out = []
     for char in value:
-        if _UNSAFE.search(char) is None:
+        if UNSAFE.search(char) is None:
             out.append(char)
             continue
         stand_in = nearest(char)
@@ -182,7 +184,7 @@ def _transliterate(record: str, path: str, value: str) -> str:
 
 
 def _reject_identity(record: str, path: str, value: str) -> None:
-    char = _UNSAFE.search(value).group()  # type: ignore[union-attr]
+    char = UNSAFE.search(value).group()  # type: ignore[union-attr]
     raise RecordError(
         record,
         path,
@@ -213,10 +215,10 @@ def check_text(
     free text without an equivalent and for values longer than ``limit``.
     """
     stored = value
-    if _UNSAFE.search(value) is not None:
+    if UNSAFE.search(value) is not None:
         _reject_control(record, path, value)
         stored = unicodedata.normalize("NFC", value)
-        if _UNSAFE.search(stored) is not None:
+        if UNSAFE.search(stored) is not None:
             if path.rpartition(".")[2] not in FREE_TEXT_FIELDS:
                 _reject_identity(record, path, stored)
             stored = _transliterate(record, path, stored)
@@ -238,12 +240,13 @@ def _plan(schema: Schema, node: Node) -> dict[str, tuple[Node, bool, int | None]
         for name, info in node.children.items():
             child = schema.node(info.node)
             limit = child.simple.get("len") if child.simple else None
-            plan[name] = (child, child.is_leaf and not _is_amount(child), limit)
+            plan[name] = (child, child.is_leaf and not is_amount(child), limit)
         _PLANS[node.id] = plan
     return plan
 
 
-def _is_amount(node: Node) -> bool:
+def is_amount(node: Node) -> bool:
+    """Whether the leaf holds an amount (AMTTYPE), which the policy writes to the cent."""
     return node.simple is not None and node.simple.get("k") == "AMTTYPE"
 
 
@@ -268,7 +271,7 @@ def amount_text(record: str, path: str, value: Any) -> Any:
 
 
 def _leaf(record: str, path: str, node: Node, value: Any, changes: list[TextChange]) -> Any:
-    if _is_amount(node) and value != "":
+    if is_amount(node) and value != "":
         return amount_text(record, path, value)
     if isinstance(value, str):
         limit = node.simple.get("len") if node.simple else None
@@ -304,7 +307,7 @@ def apply_text_policy(
             plain
             and type(child_value) is str
             and (limit is None or len(child_value) <= limit)
-            and _UNSAFE.search(child_value) is None
+            and UNSAFE.search(child_value) is None
         ):
             continue  # the common case: clean text, nothing to do
         new = _child(schema, record, f"{path}.{name}", child, child_value, changes)
