@@ -7,16 +7,15 @@ Exit status 0; 2 for a code the guide cannot read or knows nothing about.
 from __future__ import annotations
 
 import argparse
-import textwrap
 from typing import TYPE_CHECKING
 
 from syncengine.commands.common import add_json_option, emit, refusals, table
+from syncengine.reports.layout import wrap
 
 if TYPE_CHECKING:
     from syncengine.reports.guide import GuideEntry
 
 COLUMNS = ("key", "kind", "severity", "title")
-WIDTH = 100
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -57,26 +56,16 @@ def render(entry: GuideEntry) -> str:
         what = "range" if entry.kind == "status" else "family"
         lines.append(f"(no entry of its own: what its {what} means)")
     if entry.says:
-        lines += ["", _wrap(f"QuickBooks says: {entry.says}", 0, 2)]
-    lines += ["", "What it means:", _wrap(entry.meaning), "", "What to do:", *_steps(entry)]
+        lines += ["", wrap(f"QuickBooks says: {entry.says}", 0, 2)]
+    lines += ["", "What it means:", wrap(entry.meaning), "", "What to do:", *_steps(entry)]
     if entry.engine:
-        lines += ["", "What the sync does by itself:", _wrap(entry.engine)]
+        lines += ["", "What the sync does by itself:", wrap(entry.engine)]
     if entry.on_delete:
         deleting = entry.for_action("delete")
-        lines += ["", "When the change was a deletion:", _wrap(deleting.meaning)]
+        lines += ["", "When the change was a deletion:", wrap(deleting.meaning)]
         lines += _steps(deleting)
     return "\n".join(lines)
 
 
 def _steps(entry: GuideEntry) -> list[str]:
-    return [_wrap(f"{n}. {step}", 2, 5) for n, step in enumerate(entry.steps, 1)]
-
-
-def _wrap(text: str, indent: int = 2, hanging: int | None = None) -> str:
-    return textwrap.fill(
-        " ".join(text.split()),
-        WIDTH,
-        initial_indent=" " * indent,
-        subsequent_indent=" " * (indent if hanging is None else hanging),
-        break_on_hyphens=False,
-    )
+    return [wrap(f"{n}. {step}", 2, 5) for n, step in enumerate(entry.steps, 1)]

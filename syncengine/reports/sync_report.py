@@ -8,7 +8,6 @@ reports the latest job; ``render()`` is for people, ``as_dict()`` for scripts. T
 
 from __future__ import annotations
 
-import textwrap
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -17,6 +16,7 @@ import pandas as pd
 
 from syncengine.reports import guide
 from syncengine.reports.guide import GuideEntry
+from syncengine.reports.layout import wrap
 from syncengine.store import Job, NotFound, Store
 from syncengine.sync import JobReport
 from syncengine.sync import report as job_report
@@ -40,7 +40,6 @@ GROUP_OF_CHANGE = {
 }
 """The report's sections: created, modified, deleted (inactivated and voided too), linked."""
 GROUPS = ("created", "modified", "deleted", "linked")
-WIDTH = 100
 
 
 @dataclass(frozen=True)
@@ -270,7 +269,7 @@ def _job_lines(job: Job) -> list[str]:
     ]
     when = "; ".join(f"{what} {at[:19]}" for what, at in times if at)
     state = job.outcome if job.finished else f"{job.outcome}, in its {job.phase} phase"
-    return [f"Sync job {job.id}: {state}, {job.error_count} error(s)", _wrap(when, 2)]
+    return [f"Sync job {job.id}: {state}, {job.error_count} error(s)", wrap(when, 2)]
 
 
 def _section(
@@ -300,26 +299,15 @@ def _error_lines(error: ErrorLine) -> list[str]:
         code = f"HRESULT {error.guide.key}"
     psr = f"PSR {error.psr_id}, " if error.psr_id is not None else ""
     request = f" ({error.request_type})" if error.request_type else ""
-    out = [f"  #{error.id} {psr}{error.record}: {code}{request}", _wrap(error.message, 4)]
+    out = [f"  #{error.id} {psr}{error.record}: {code}{request}", wrap(error.message, 4)]
     entry = error.guide
     own_words = error.hint and (entry is None or f"(qbsync guide {entry.key})" not in error.hint)
     if own_words:
-        out.append(_wrap(f"What to do: {error.hint}", 4))
+        out.append(wrap(f"What to do: {error.hint}", 4))
     if entry is not None:
-        out.append(_wrap(f"Guide {entry.key}, {entry.title}: {entry.meaning}", 4))
-        out += [_wrap(f"{n}. {step}", 4, 7) for n, step in enumerate(entry.steps, 1)]
+        out.append(wrap(f"Guide {entry.key}, {entry.title}: {entry.meaning}", 4))
+        out += [wrap(f"{n}. {step}", 4, 7) for n, step in enumerate(entry.steps, 1)]
     return out
-
-
-def _wrap(text: str, indent: int, hanging: int | None = None) -> str:
-    """``text`` filled to the report's width, indented (continuation lines by ``hanging``)."""
-    return textwrap.fill(
-        " ".join(text.split()),
-        WIDTH,
-        initial_indent=" " * indent,
-        subsequent_indent=" " * (indent if hanging is None else hanging),
-        break_on_hyphens=False,
-    )
 
 
 __all__ = [
