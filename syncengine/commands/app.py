@@ -156,7 +156,7 @@ def _shown(store: Store, record_id: int) -> dict[str, Any]:
 
 def _show_text(data: dict[str, Any]) -> str:
     head = [(k, data[k]) for k in ("id", "entity_type", "name", "status", "qb_id")]
-    head += [(k, v) for k, v in data["fields"].items()]
+    head += [(k, v) for k, v in data["fields"].items() if k not in data]
     head += [(k, data[k]) for k in ("created_at", "modified_at", "deleted_at", "next_sync")]
     width = max(len(k) for k, _ in head)
     return "\n".join(f"{k:<{width}}  {_value(v)}" for k, v in head if v not in (None, ""))

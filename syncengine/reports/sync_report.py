@@ -18,9 +18,8 @@ import pandas as pd
 from syncengine.reports import guide
 from syncengine.reports.guide import GuideEntry
 from syncengine.store import Job, NotFound, Store
-from syncengine.sync import JobReport
+from syncengine.sync import JobReport, shared
 from syncengine.sync import report as job_report
-from syncengine.sync import shared
 
 CHANGE_OF_ACTION = {
     "add": "created",
