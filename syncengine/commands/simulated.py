@@ -74,7 +74,7 @@ def run_autosync(
     finished. The schedule mode is left as it was. What each run did, and the faults."""
     env = simpy.Environment()
     host = QuickBooksHost(env, company, faults=plan, seed=options.pop("seed", 1))
-    clock = SimulatedClock(env, datetime.now().astimezone())
+    clock = SimulatedClock(env, datetime.now().astimezone().replace(microsecond=0))
     with Store(db, clock) as store:
         every, begin, mode = _schedule(store)
         auto = SimulatedAutoSync(store, every, begin, **options)
