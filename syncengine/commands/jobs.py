@@ -4,7 +4,9 @@ errors with the guide's entry for each, cancel one.
 
 ``job run --simulated`` keeps its QuickBooks company in ``<workspace>.qbsim.json`` (or
 ``--company PATH``), loaded before and saved after every run, so repeated runs talk to the
-same company file.
+same company file. With ``--faults PLAN`` the job runs in simulated time against that company
+with the fault plan (refusals retried as a rehearsal does), and the output lists every planned
+fault with how often it fired.
 
 Exit status: 0 done; 1 with ``job run --strict`` when the job recorded errors; 2 a refusal
 (another unfinished job, no such job, QuickBooks could not be reached), reason on stderr.
