@@ -31,6 +31,9 @@ COMMAND_MODULES = (
     "wizard",
     "guide",
     "report",
+    "app",
+    "settings",
+    "autosync",
 )
 
 
@@ -48,7 +51,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args, extra = parser.parse_known_args(argv)
+    if extra and not _takes_extra(args, extra):
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
     try:
         return int(args.handler(args) or 0)
     except KeyboardInterrupt:
@@ -60,6 +65,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     except Exception as exc:  # anything not a refusal is a bug: say so, to be reported
         return internal_error(command_name(args), exc)
+
+
+def _takes_extra(args: argparse.Namespace, extra: list[str]) -> bool:
+    """A command whose ``field=value`` words may follow its options (``app add TYPE --line
+    ... status=approved``) takes the words argparse left over; nothing else does."""
+    if not hasattr(args, "extra_words") or any(word.startswith("-") for word in extra):
+        return False
+    args.extra_words = extra
+    return True
 
 
 def command_name(args: argparse.Namespace) -> str:

@@ -67,6 +67,9 @@ def heavy(modules: list[str]) -> list[str]:
         ("queue", "list", "--help"),
         ("job", "run", "--help"),
         ("wizard", "approve", "--help"),
+        ("app", "add", "--help"),
+        ("settings", "set", "--help"),
+        ("autosync", "run", "--help"),
     ],
     ids=" ".join,
 )

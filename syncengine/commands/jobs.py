@@ -4,7 +4,9 @@ errors with the guide's entry for each, cancel one.
 
 ``job run --simulated`` keeps its QuickBooks company in ``<workspace>.qbsim.json`` (or
 ``--company PATH``), loaded before and saved after every run, so repeated runs talk to the
-same company file.
+same company file. With ``--faults PLAN`` the job runs in simulated time against that company
+with the fault plan (refusals retried as a rehearsal does), and the output lists every planned
+fault with how often it fired.
 
 Exit status: 0 done; 1 with ``job run --strict`` when the job recorded errors; 2 a refusal
 (another unfinished job, no such job, QuickBooks could not be reached), reason on stderr.
@@ -97,6 +99,12 @@ def _run(actions: argparse._SubParsersAction) -> None:
         "--to", dest="date_to", type=_date, help="only transactions dated up to (YYYY-MM-DD)"
     )
     parser.add_argument("--strict", action="store_true", help="exit 1 if the job has errors")
+    parser.add_argument(
+        "--faults",
+        type=Path,
+        metavar="PLAN",
+        help="simulated: run in simulated time with this fault plan (YAML); says what fired",
+    )
     parser.set_defaults(handler=run_run)
 
 
@@ -153,10 +161,13 @@ def run_run(args: argparse.Namespace) -> int:
     """Run or resume the job to its end and print its sync report."""
     from syncengine.reports import sync_report as reports
 
+    if args.faults is not None and not args.simulated:
+        raise Refusal("--faults PLAN runs against the simulated company: add --simulated")
+    faults: list[dict[str, Any]] = []
     with open_workspace(args) as store:
         company, path, created = _company(args) if args.simulated else (None, None, False)
         try:
-            report = _sync(store, args, company)
+            report, faults = _sync_maybe_faults(store, args, company)
         except TransportError as exc:
             return refuse("job run", _unreachable(exc))
         finally:
@@ -166,8 +177,29 @@ def run_run(args: argparse.Namespace) -> int:
     data: dict[str, Any] = {"report": full.as_dict()}
     if path is not None:
         data.update(company=str(path), company_created=created)
-    emit(args, data, lambda: _run_text(full, path, created))
+    if args.faults is not None:
+        data.update(faults=faults)
+    emit(args, data, lambda: _run_text(full, path, created, faults))
     return 1 if args.strict and full.errors else 0
+
+
+def _sync_maybe_faults(
+    store: Store, args: argparse.Namespace, company: Company | None
+) -> tuple[JobReport, list[dict[str, Any]]]:
+    """The job's counts and, with ``--faults``, every planned fault's outcome."""
+    if args.faults is None or company is None:
+        return _sync(store, args, company), []
+    from syncengine.commands import simulated
+    from syncengine.settings.schedule import sync_window
+
+    plan = simulated.fault_plan(args.faults)
+    window = sync_window(store, args.date_from, args.date_to)
+    options = {"batch_size": args.batch_size, "import_changes": not args.no_import}
+    run = simulated.run_job(store, company, plan, window, seed=args.seed, **options)
+    if run.report is None:
+        assert run.outcome.error is not None  # an unfinished drive ends on an error
+        raise TransportError(f"{run.outcome.error}; {simulated.faults_text(run.faults)}")
+    return run.report, run.faults
 
 
 def _sync(store: Store, args: argparse.Namespace, company: Company | None) -> JobReport:
@@ -237,11 +269,17 @@ def _unreachable(exc: TransportError) -> str:
     return text + "\nThe job is kept unfinished; run `job run` again to resume it."
 
 
-def _run_text(report: SyncReport, path: Path | None, created: bool) -> str:
+def _run_text(
+    report: SyncReport, path: Path | None, created: bool, faults: list[dict[str, Any]]
+) -> str:
     lines = []
     if path is not None:
         what = "a new simulated company, saved to" if created else "the simulated company in"
         lines.append(f"QuickBooks: {what} {path}")
+    if faults:
+        from syncengine.commands.simulated import faults_text  # loads simpy: only with --faults
+
+        lines.append(faults_text(faults))
     return "\n".join([*lines, report.render()])
 
 

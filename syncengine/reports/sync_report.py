@@ -18,7 +18,7 @@ from syncengine.reports import guide
 from syncengine.reports.guide import GuideEntry
 from syncengine.reports.layout import wrap
 from syncengine.store import Job, NotFound, Store
-from syncengine.sync import JobReport
+from syncengine.sync import JobReport, shared
 from syncengine.sync import report as job_report
 
 CHANGE_OF_ACTION = {
@@ -107,6 +107,9 @@ class SyncReport:
     conflicts: tuple[str, ...]
     errors: tuple[ErrorLine, ...]
     counts: JobReport
+    held_back: tuple[ChangeLine, ...] = ()
+    marked_paid: tuple[ChangeLine, ...] = ()
+    shared_created: tuple[ChangeLine, ...] = ()
 
     def changes(self, direction: str, group: str) -> list[ChangeLine]:
         """The lines of one section: ``changes("export", "created")``."""
@@ -136,6 +139,9 @@ class SyncReport:
             "imported": _grouped(self.imported),
             "import_notes": [asdict(line) for line in self.import_notes],
             "conflicts": list(self.conflicts),
+            "held_back": [asdict(line) for line in self.held_back],
+            "marked_paid": [asdict(line) for line in self.marked_paid],
+            "accounts_created": [asdict(line) for line in self.shared_created],
             "errors": [e.as_dict() for e in self.errors],
             "counts": {
                 "exported": self.counts.exported,
@@ -155,6 +161,9 @@ class SyncReport:
         if self.conflicts:
             lines += ["", f"Conflicts ({len(self.conflicts)}):"]
             lines += [f"  {note}" for note in self.conflicts]
+        lines += _noted("Held back (not sent, back in the queue)", self.held_back)
+        lines += _noted("Marked paid in the app", self.marked_paid)
+        lines += _noted("Accounts and terms created in QuickBooks", self.shared_created)
         return "\n".join([*lines, "", render_errors(self.errors)])
 
 
@@ -178,7 +187,37 @@ def sync_report(store: Store, job_id: int | None = None) -> SyncReport:
         conflicts=tuple(_conflicts(store, job.id)),
         errors=tuple(job_errors(store, job.id)),
         counts=job_report.build(store, job.id),
+        held_back=tuple(_logged(store, job.id, _HELD_BACK)),
+        marked_paid=tuple(_logged(store, job.id, _MARKED_PAID)),
+        shared_created=tuple(_logged(store, job.id, _SHARED_CREATED)),
     )
+
+
+_HELD_BACK = "s.outcome = 'skipped' AND s.message LIKE 'not sent:%'"
+_MARKED_PAID = "s.outcome = 'success' AND s.action = 'paid'"
+_SHARED_CREATED = f"s.outcome = 'success' AND s.action = '{shared.SHARED_CREATED}'"
+
+
+def _logged(store: Store, job_id: int, where: str) -> list[ChangeLine]:
+    """The job's export lines of the sync log that ``where`` selects, oldest first."""
+    rows = store.conn.execute(
+        "SELECT s.action, s.entity_type, s.entity_id, COALESCE(e.name, ''), s.qb_id, s.psr_id,"
+        " s.message FROM sync_log s LEFT JOIN entities e ON e.id = s.entity_id"
+        f" WHERE s.job_id = ? AND s.direction = 'export' AND {where} ORDER BY s.id",
+        (job_id,),
+    ).fetchall()
+    return [ChangeLine("export", *row) for row in rows]
+
+
+def _noted(title: str, lines: tuple[ChangeLine, ...]) -> list[str]:
+    """A section of log lines, left out when empty."""
+    if not lines:
+        return []
+    out = ["", f"{title}: {len(lines)}"]
+    for line in lines:
+        name = f"{line.entity_type} {line.name!r}" if line.name else line.entity_type
+        out.append(_wrap(f"{name}: {line.note}" if line.entity_id else line.note, 2, 4))
+    return out
 
 
 def job_errors(store: Store, job_id: int | None = None) -> list[ErrorLine]:

@@ -27,7 +27,7 @@ from syncengine.sync import JobReport, run_job
 from syncengine.sync.selection import DateRange
 from syncengine.transports.base import Transport
 
-__all__ = ["AutoSync", "DateRange", "manual_sync"]
+__all__ = ["AutoSync", "DateRange", "manual_sync", "sync_window"]
 
 
 def manual_sync(
@@ -42,6 +42,13 @@ def manual_sync(
     default to the settings ``range.from_date``/``range.to_date``. ``options`` go to
     :meth:`SyncJob.start`. Refused: a reversed range, a range that ends before the begin
     date (all of it counts as exported), an unfinished job with another range."""
+    window = sync_window(store, date_from, date_to)
+    return run_job(store, transport, date_from=window.date_from, date_to=window.date_to, **options)
+
+
+def sync_window(store: Store, date_from: date | None, date_to: date | None) -> DateRange:
+    """A manual sync's date range: the dates given, else the settings ``range.from_date`` /
+    ``range.to_date``; refused when it is reversed or ends before the begin date."""
     settings = SyncSettings(store)
     window = DateRange(date_from or settings.date_from, date_to or settings.date_to)
     begin = settings.begin_date
@@ -50,7 +57,7 @@ def manual_sync(
             f"the date range {window.describe()} ends before the begin date {begin}: its"
             " transactions count as exported and never sync; choose dates from the begin date"
         )
-    return run_job(store, transport, date_from=window.date_from, date_to=window.date_to, **options)
+    return window
 
 
 class AutoSync:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Generator
+from dataclasses import replace
 
 from syncengine import qbxml
 from syncengine.errors import RecordError
@@ -24,6 +25,8 @@ from syncengine.sync.context import Context
 from syncengine.sync.sets import Carried, Outgoing, read_set
 
 _DAYS = re.compile(r"\d+")
+SHARED_CREATED = "create_shared"
+"""The sync-log action of an account or terms the job created (outside the wizard's log)."""
 
 
 def ensure(
@@ -85,6 +88,7 @@ def _add(ctx: Context, requests: list[qbxml.Request]) -> Generator[Outgoing, str
     out = ctx.sets.save([Carried(r, None) for r in requests])
     answer_xml = yield out
     apply_answer(ctx, out.message_set_id or "", answer_xml, False, out.requests)
+    responses = qbxml.parse_response(answer_xml)
     refused = [
         LogEntry(
             "export",
@@ -94,7 +98,24 @@ def _add(ctx: Context, requests: list[qbxml.Request]) -> Generator[Outgoing, str
             job_id=ctx.job_id,
             message=f"{r.type}: {r.status_code} {r.status_message}",
         )
-        for r in qbxml.parse_response(answer_xml)
+        for r in responses
         if r.is_error and r.status_code != status.NAME_IN_USE
     ]
-    ctx.store.log.add_many(refused)
+    ctx.store.log.add_many(refused + _created(ctx, responses))
+
+
+def _created(ctx: Context, responses: qbxml.ResponseSet) -> list[LogEntry]:
+    """A sync-log line for each account or terms QuickBooks created (the sync report's)."""
+    out = []
+    for r in responses:
+        if r.is_error or r.record is None:
+            continue
+        kind = "account" if r.type == "AccountAddRs" else "terms"
+        name = r.record.get("FullName") or r.record.get("Name") or ""
+        typed = f" ({r.record['AccountType']})" if r.record.get("AccountType") else ""
+        entry = LogEntry(
+            "export", "success", entity_type=kind, action=SHARED_CREATED, job_id=ctx.job_id
+        )
+        message = f"{kind} {name!r}{typed} created in QuickBooks"
+        out.append(replace(entry, qb_id=r.record.get("ListID"), message=message))
+    return out
