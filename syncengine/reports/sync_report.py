@@ -216,7 +216,7 @@ def _noted(title: str, lines: tuple[ChangeLine, ...]) -> list[str]:
     out = ["", f"{title}: {len(lines)}"]
     for line in lines:
         name = f"{line.entity_type} {line.name!r}" if line.name else line.entity_type
-        out.append(_wrap(f"{name}: {line.note}" if line.entity_id else line.note, 2, 4))
+        out.append(wrap(f"{name}: {line.note}" if line.entity_id else line.note, 2, 4))
     return out
 
 
