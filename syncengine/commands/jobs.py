@@ -158,7 +158,7 @@ def run_run(args: argparse.Namespace) -> int:
         try:
             report = _sync(store, args, company)
         except TransportError as exc:
-            return refuse("job run", _unreachable(exc))
+            return refuse("job run", _unreachable(exc), args)
         finally:
             if company is not None and path is not None:
                 company.save(path)

@@ -15,6 +15,7 @@ from typing import Any
 
 import pandas as pd
 
+from syncengine.clock import shown
 from syncengine.reports import guide
 from syncengine.reports.guide import GuideEntry
 from syncengine.store import Job, NotFound, Store
@@ -268,7 +269,7 @@ def _job_lines(job: Job) -> list[str]:
         ("last response received", job.response_received_at),
         ("completed", job.completed_at),
     ]
-    when = "; ".join(f"{what} {at[:19]}" for what, at in times if at)
+    when = "; ".join(f"{what} {shown(at)}" for what, at in times if at)
     state = job.outcome if job.finished else f"{job.outcome}, in its {job.phase} phase"
     return [f"Sync job {job.id}: {state}, {job.error_count} error(s)", _wrap(when, 2)]
 
