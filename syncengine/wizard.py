@@ -37,7 +37,10 @@ IMPORT_ACTIONS = ("created", "updated", "deleted", "linked", "conflict", "create
 OUTCOMES = {"success": "successful", "failed": "failed"}
 CANDIDATE_COLUMNS = ["id", "direction", "record", "action", "checked", "state"]
 LOG_COLUMNS = ["time", "direction", "record", "outcome", "action", "job_id", "message"]
-_OFF = "the sync wizard is off: every change goes with the next sync; enable() it first"
+_OFF = (
+    "the sync wizard is off: every change goes with the next sync; turn it on first with"
+    " qbsync wizard enable"
+)
 
 
 @dataclass(frozen=True)
@@ -113,7 +116,7 @@ class Wizard:
         rows = self.store.wizard.frame().set_index("id")
         for cid in candidate_ids:
             if cid not in rows.index:
-                raise NotFound(f"no wizard candidate {cid}; see candidates() for the ids")
+                raise NotFound(f"no wizard candidate {cid}; qbsync wizard list shows their IDs")
             row = rows.loc[cid]
             if row.state != "waiting":
                 raise Refused(

@@ -147,6 +147,14 @@ class SyncReport:
             },
         }
 
+    def errors_dict(self) -> dict[str, Any]:
+        """The job and its errors only, as plain data for JSON."""
+        return {"job": asdict(self.job), "errors": [e.as_dict() for e in self.errors]}
+
+    def render_errors(self) -> str:
+        """The job line and every error with what to do, for people."""
+        return "\n".join([*_job_lines(self.job), "", render_errors(self.errors)])
+
     def render(self) -> str:
         """The report for people: the job, each section with its records, every error with
         what to do."""
