@@ -180,6 +180,13 @@ class PsrStore:
                 " updated_at) VALUES (?, ?, ?, ?, ?, ?)",
                 params,
             )
+            self._queue_changed()
+
+    def _queue_changed(self) -> None:
+        """With the sync wizard on, its export candidates follow the queue at once (the badge
+        never needs a refresh): new open PSRs are offered, left ones closed, actions renamed."""
+        if self._store.settings.get("wizard.enabled"):
+            self._store.wizard.offer_exports()
 
     def get(self, psr_id: int) -> Psr:
         """The PSR with this ID; :class:`NotFound` if there is none."""
@@ -219,6 +226,7 @@ class PsrStore:
                 "UPDATE psrs SET action = ?, dep_order = ?, updated_at = ? WHERE id = ?",
                 (action, dep_order, self._store.now(), psr_id),
             )
+            self._queue_changed()
 
     def close(self, psr_ids: Sequence[int], state: PsrState, note: str = "") -> None:
         """Close PSRs as ``removed`` or ``cancelled``; they stay as history with ``note``."""
@@ -228,6 +236,7 @@ class PsrStore:
                 "UPDATE psrs SET state = ?, note = ?, updated_at = ?, closed_at = ? WHERE id = ?",
                 [(state, note, now, now, i) for i in psr_ids],
             )
+            self._queue_changed()
 
     def find(
         self,

@@ -171,6 +171,15 @@ class WizardStore:
             )
         return cur.rowcount
 
+    def clear(self, ids: Sequence[int]) -> None:
+        """Clear waiting candidates for good (an export's PSR is the caller's to delete)."""
+        with self._store.write() as conn:
+            conn.executemany(
+                "UPDATE wizard_candidates SET state = 'cleared', decided_at = ?"
+                " WHERE id = ? AND state = 'waiting'",
+                [(self._store.now(), i) for i in ids],
+            )
+
     def approved_exports(self) -> set[int]:
         """The app records whose export change is approved and not yet synced."""
         rows = self._store.conn.execute(
