@@ -185,3 +185,14 @@ def test_a_since_that_is_no_time_is_refused(logged, capsys):
     """``log --since yesterday``: exit 2 saying what form to give."""
     ran = _wizard(capsys, logged, "log", "--since", "yesterday")
     assert ran.code == 2 and "give 2026-01-05" in ran.err
+
+
+def test_an_action_names_its_own_psr_with_the_wizard_on(shop, capsys):
+    """With the wizard on (candidates follow the queue), undo sync names the PSR it queued."""
+    invoice = record_id(shop, "invoice", "1001")
+    qbsync(capsys, "--db", shop, "record", "set-status", invoice, "approved")
+    _wizard(capsys, shop, "approve")
+    qbsync(capsys, "--db", shop, "job", "run", "--simulated")
+    note = qbsync(capsys, "--db", shop, "record", "undo-sync", invoice, "--json").json["note"]
+    rows = qbsync(capsys, "--db", shop, "queue", "list", "--type", "invoice", "--json").json
+    assert [row["action"] for row in rows] == ["delete"] and f"PSR {rows[0]['id']} " in note

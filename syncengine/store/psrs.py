@@ -170,8 +170,8 @@ class PsrStore:
     def __init__(self, store: Store) -> None:
         self._store = store
 
-    def insert_many(self, new: Sequence[NewPsr]) -> None:
-        """Queue new PSRs, stamped now."""
+    def insert_many(self, new: Sequence[NewPsr]) -> int:
+        """Queue new PSRs, stamped now; the ID of the last one."""
         now = self._store.now()
         params = [(n.entity_id, n.entity_type, n.action, n.dep_order, now, now) for n in new]
         with self._store.write() as conn:
@@ -180,7 +180,9 @@ class PsrStore:
                 " updated_at) VALUES (?, ?, ?, ?, ?, ?)",
                 params,
             )
-            self._queue_changed()
+            last = int(conn.execute("SELECT last_insert_rowid()").fetchone()[0])
+            self._queue_changed()  # may insert wizard candidates: read the PSR's ID first
+        return last
 
     def _queue_changed(self) -> None:
         """With the sync wizard on, its export candidates follow the queue at once (the badge
