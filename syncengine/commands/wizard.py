@@ -1,9 +1,11 @@
-"""``qbsync wizard ...``: the sync wizard of a workspace — turn it on or off, what waits for
-approval in each direction (all checked by default) with the badge count, check or uncheck
-candidates, approve the checked ones keeping or clearing the unchecked, the log of syncs.
+"""``qbsync wizard ...``: the sync wizard of a workspace — turn it on or off (``disable``
+asks ``--keep`` or ``--clear`` while unchecked changes wait), what waits for approval in each
+direction (all checked by default) with the badge count, which follows the queue, check or
+uncheck candidates, approve the checked ones keeping or clearing the unchecked, the log of
+syncs (``--outcome``, ``--since``, ``--limit``).
 
 Exit status 0; 2 for a refusal (the wizard is off, a candidate that does not wait or does not
-exist), reason on stderr.
+exist, disable without a choice), reason on stderr (JSON on stdout with ``--json``).
 """
 
 from __future__ import annotations
