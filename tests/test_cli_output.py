@@ -107,3 +107,10 @@ def test_the_report_of_a_job_by_option(synced, capsys):
     assert (
         by_option.code == 0 and by_option.out == qbsync(capsys, "--db", synced, "report", "1").out
     )
+
+
+def test_a_bad_command_line_with_json_is_a_json_object(synced, capsys):
+    """``queue list --state bogus --json``: argparse's refusal as JSON on stdout, exit 2."""
+    ran = qbsync(capsys, "--db", synced, "queue", "list", "--state", "bogus", "--json")
+    assert (ran.code, ran.err, ran.json["command"]) == (2, "", "qbsync queue list")
+    assert "bogus" in ran.json["error"]
