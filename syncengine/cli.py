@@ -4,7 +4,9 @@ modules import the engine inside their handlers, so that building the parser (``
 ``qbsync guide`` import neither pandas, qbsim nor lxml (``tests/test_cli_startup.py``).
 
 Exit status: 0 done, 1 the thing checked was found wrong (invalid XML, failed expectation),
-2 a refusal or bad input (reason on stderr), as argparse does for a bad command line.
+2 a refusal or bad input (reason on stderr), as argparse does for a bad command line. With
+``--json`` a refusal, a bad command line's too, is ``{"error", "command", "exit": 2}`` on
+stdout.
 
 A refusal is a ``SyncError`` (see ``syncengine.commands.common``). Any other exception is a
 bug in QB Sync Lab, not in the input: ``main`` prints
@@ -16,10 +18,12 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import json
 import os
 import sys
 import traceback
 from collections.abc import Sequence
+from typing import NoReturn
 
 COMMAND_MODULES = (
     "qbxml",
@@ -37,8 +41,22 @@ COMMAND_MODULES = (
 )
 
 
+class Parser(argparse.ArgumentParser):
+    """argparse's parser; with ``--json`` on the command line a bad command line is refused
+    as every refusal is with ``--json``: a JSON object on stdout, exit 2."""
+
+    json_refusals = False
+
+    def error(self, message: str) -> NoReturn:
+        if not Parser.json_refusals:
+            super().error(message)
+        refusal = {"error": message, "command": self.prog, "exit": 2}
+        print(json.dumps(refusal, indent=2))
+        sys.exit(2)
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="qbsync",
         description="QB Sync Lab: sync an app with QuickBooks Desktop, or rehearse against qbsim.",
     )
@@ -51,6 +69,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
+    Parser.json_refusals = "--json" in (sys.argv[1:] if argv is None else argv)
     args, extra = parser.parse_known_args(argv)
     if extra and not _takes_extra(args, extra):
         parser.error(f"unrecognized arguments: {' '.join(extra)}")

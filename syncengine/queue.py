@@ -150,9 +150,9 @@ class SyncQueue:
 
     def _insert(self, change: Change, action: PsrAction) -> int:
         order = change.dep_order if action in WRITES else removal_order(change.dep_order)
-        self.store.psrs.insert_many([NewPsr(change.entity_id, change.entity_type, action, order)])
-        row = self.store.conn.execute("SELECT last_insert_rowid()").fetchone()
-        return int(row[0])
+        return self.store.psrs.insert_many(
+            [NewPsr(change.entity_id, change.entity_type, action, order)]
+        )
 
     def find(
         self,

@@ -16,15 +16,19 @@ With the wizard on, a change goes to QuickBooks (or into the app) only once appr
 Export candidates are the queue's open PSRs (:meth:`Wizard.refresh`, and after every job);
 import candidates are QuickBooks' changes, offered by the job's import phase instead of being
 applied, and applied by the next job once approved (read again from QuickBooks). Switched off,
-everything flows directly: :meth:`Wizard.disable` approves whatever waits.
+everything flows directly: :meth:`Wizard.disable` approves whatever waits checked, and keeps
+(lets go) or clears the unchecked. With the wizard on, the export candidates follow the
+queue as it changes (``PsrStore``): the badge is always current.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 import pandas as pd
 
+from syncengine.clock import utc
 from syncengine.errors import RecordError
 from syncengine.queue import SyncQueue
 from syncengine.store import NotFound, Refused, Store
@@ -35,9 +39,13 @@ from syncengine.sync.selection import DateRange, selected
 UNCHECKED = ("keep", "clear")
 IMPORT_ACTIONS = ("created", "updated", "deleted", "linked", "conflict", "create", "update")
 OUTCOMES = {"success": "successful", "failed": "failed"}
+LOG_OUTCOMES = ("pending", "successful", "failed")
 CANDIDATE_COLUMNS = ["id", "direction", "record", "action", "checked", "state"]
 LOG_COLUMNS = ["time", "direction", "record", "outcome", "action", "job_id", "message"]
-_OFF = "the sync wizard is off: every change goes with the next sync; enable() it first"
+_OFF = (
+    "the sync wizard is off: every change goes with the next sync; turn it on first with"
+    " qbsync wizard enable"
+)
 
 
 @dataclass(frozen=True)
@@ -73,11 +81,42 @@ class Wizard:
             self.store.settings.write_raw("wizard.enabled", True)
             self.store.wizard.offer_exports()
 
-    def disable(self) -> None:
-        """Let everything flow directly: whatever waits is approved for the next sync."""
+    def disable(self, unchecked: str = "keep") -> ApprovalResult:
+        """Let everything flow directly: whatever waits checked is approved for the next sync;
+        the unchecked (kept ones too) go with it (``keep``) or are cleared (``clear``: an
+        export's PSR is deleted from the queue, an import is not applied)."""
+        if unchecked not in UNCHECKED:
+            raise RecordError("disable the sync wizard", "unchecked", unchecked, "keep or clear")
         with self.store.write():
+            held = self.unchecked()
+            removed = self._clear() if unchecked == "clear" else ()
+            approved = self._waiting()
             self.store.wizard.approve_all()
             self.store.settings.write_raw("wizard.enabled", False)
+        count = sum(held.values())
+        kept, cleared = (count, 0) if unchecked == "keep" else (0, count)
+        return ApprovalResult(approved, kept, cleared, removed)
+
+    def unchecked(self) -> dict[str, int]:
+        """How many unchecked candidates wait (kept ones too), per direction: what the user
+        holds back."""
+        frame = self.store.wizard.frame()
+        held = frame[(frame.state == "waiting") & (frame.checked == 0)]
+        return {d: int((held.direction == d).sum()) for d in DIRECTIONS}
+
+    def _waiting(self) -> dict[str, int]:
+        frame = self.store.wizard.frame()
+        waiting = frame[frame.state == "waiting"]
+        return {d: int((waiting.direction == d).sum()) for d in DIRECTIONS}
+
+    def _clear(self) -> tuple[int, ...]:
+        """Clear every waiting unchecked candidate; the PSRs deleted from the queue."""
+        frame = self.store.wizard.frame()
+        rows = frame[(frame.state == "waiting") & (frame.checked == 0)]
+        exports = rows[rows.direction == "export"]
+        removed = self._remove_psrs([int(i) for i in exports.entity_id])
+        self.store.wizard.clear([int(i) for i in rows.id])
+        return removed
 
     def refresh(self) -> int:
         """Offer every queued change that has no candidate yet; how many were offered.
@@ -113,7 +152,7 @@ class Wizard:
         rows = self.store.wizard.frame().set_index("id")
         for cid in candidate_ids:
             if cid not in rows.index:
-                raise NotFound(f"no wizard candidate {cid}; see candidates() for the ids")
+                raise NotFound(f"no wizard candidate {cid}; qbsync wizard list shows their IDs")
             row = rows.loc[cid]
             if row.state != "waiting":
                 raise Refused(
@@ -141,10 +180,24 @@ class Wizard:
         kept, cleared = (count, 0) if unchecked == "keep" else (0, count)
         return ApprovalResult(approved, kept, cleared, removed)
 
-    def log(self) -> pd.DataFrame:
+    def log(
+        self, outcome: str | None = None, since: datetime | None = None, limit: int | None = None
+    ) -> pd.DataFrame:
         """Syncs over time: pending (waiting for the connector), successful and failed, in
-        both directions, oldest first: time, direction, record, outcome, action, job_id,
-        message."""
+        both directions, oldest first: time (aware, UTC), direction, record, outcome, action,
+        job_id, message. Only one ``outcome``, only from ``since`` on, only the latest
+        ``limit``, when given."""
+        if outcome is not None and outcome not in LOG_OUTCOMES:
+            raise RecordError("sync wizard log", "outcome", outcome, ", ".join(LOG_OUTCOMES))
+        frame = self._log()
+        if outcome is not None:
+            frame = frame[frame.outcome == outcome]
+        if since is not None:
+            frame = frame[frame.time >= pd.Timestamp(utc(since))]
+        return frame.tail(limit).reset_index(drop=True) if limit is not None else frame
+
+    def _log(self) -> pd.DataFrame:
+        """The whole log, oldest first."""
         done = self.store.read_frame(
             "SELECT l.at AS time, l.direction, l.entity_type, COALESCE(e.name, l.qb_id, '')"
             " AS name, l.outcome, l.action, l.job_id, l.message FROM sync_log l"
@@ -155,7 +208,7 @@ class Wizard:
         done["outcome"] = done["outcome"].map(OUTCOMES)
         frame = pd.concat([self._pending(), done], ignore_index=True)
         frame["record"] = [_label(t, n) for t, n in zip(frame.entity_type, frame.name, strict=True)]
-        frame["time"] = pd.to_datetime(frame["time"], format="ISO8601")
+        frame["time"] = pd.to_datetime(frame["time"], format="ISO8601", utc=True)
         return frame.sort_values("time", kind="stable", ignore_index=True)[LOG_COLUMNS]
 
     def _pending(self) -> pd.DataFrame:

@@ -8,6 +8,9 @@ caused it.
 
 from __future__ import annotations
 
+import os
+import time
+
 import pytest
 
 import qbschema
@@ -25,6 +28,21 @@ def assert_valid_qbxml(document: str) -> None:
         return
     problems = qbschema.validate_xsd(document.encode())
     assert not problems, "qbXML not valid against the XSD:\n" + "\n".join(map(str, problems))
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _times_in_utc():
+    """Commands show instants in the user's zone: the suite's user is in UTC, so that what
+    they print does not depend on the machine (tests of other zones set ``TZ`` themselves)."""
+    before = os.environ.get("TZ")
+    os.environ["TZ"] = "UTC"
+    time.tzset()
+    yield
+    if before is None:
+        del os.environ["TZ"]
+    else:
+        os.environ["TZ"] = before
+    time.tzset()
 
 
 @pytest.fixture(autouse=True, scope="session")

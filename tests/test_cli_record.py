@@ -88,10 +88,11 @@ def test_unsynced_records_show_the_fix(shop, capsys):
 
 
 def test_the_unsynced_list_is_a_table(shop, capsys):
-    """For people: a header and the vendor's line."""
+    """For people: a header and the vendor's line, then its fix in full below the table."""
     _sync(capsys, shop)
     lines = _record(capsys, shop, "unsynced").out.splitlines()
-    assert lines[0].split()[:3] == ["entity_id", "entity_type", "name"] and len(lines) == 2
+    assert lines[0].split()[:3] == ["entity_id", "entity_type", "name"]
+    assert lines[1].split()[:3] == ["4", "vendor", "Birch"] and lines[2:4] == ["", "Fixes:"]
 
 
 def test_resync_of_a_queued_record_changes_nothing(shop, capsys):

@@ -15,7 +15,7 @@ from syncengine.commands import queue as queue_command
 from syncengine.commands import wizard as wizard_command
 from syncengine.store import psrs
 from syncengine.store import wizard as wizard_store
-from syncengine.wizard import UNCHECKED
+from syncengine.wizard import LOG_OUTCOMES, UNCHECKED
 
 HEAVY = (
     "pandas",
@@ -96,9 +96,11 @@ def test_the_queue_commands_words_are_the_stores():
 
 
 def test_the_wizard_commands_words_are_the_wizards():
-    """The directions and the choices for unchecked candidates are the wizard's."""
+    """The directions, the choices for unchecked candidates and the log's outcomes are the
+    wizard's."""
     assert wizard_command.DIRECTIONS == wizard_store.DIRECTIONS
     assert wizard_command.UNCHECKED == UNCHECKED
+    assert wizard_command.LOG_OUTCOMES == LOG_OUTCOMES
 
 
 @pytest.mark.parametrize("name", qbxml.__all__)

@@ -9,6 +9,7 @@ import sqlite3
 import subprocess
 import sys
 from contextlib import closing
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -111,10 +112,14 @@ def test_workspace_file_keeps_simulated_times(tmp_path, capsys):
     db = tmp_path / "rehearsal.db"
     code, _ = _json(capsys, "--generate", "20", "--db", str(db))
     assert code == 0
+    from qbsim.model.base import DEFAULT_START
+    from syncengine.clock import parse_stamp
     from syncengine.store import Store
 
-    with Store(db) as store:
-        assert store.jobs.get(1).created_at.startswith("2026-01-05 09:0")
+    with Store(db) as store:  # kept in UTC: 09:0x at QuickBooks' -05:00 is 14:0x
+        started = store.jobs.get(1).created_at
+    assert started.startswith("2026-01-05 14:0") and started.endswith("+00:00")
+    assert parse_stamp(started) - DEFAULT_START < timedelta(minutes=10)
 
 
 @pytest.mark.parametrize(

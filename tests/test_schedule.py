@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import pandas as pd
 import pytest
 import simpy
 
@@ -147,8 +148,9 @@ class Sim:
         self.app = App(self.store)
         self.host = QuickBooksHost(self.env, setup_company(1), seed=1, start=START)
 
-    def job_times(self) -> list[str]:
-        return list(self.store.jobs.frame().sort_values("id").created_at.astype(str))
+    def job_times(self) -> list[pd.Timestamp]:
+        """When each job started, as instants (the store keeps them in UTC)."""
+        return list(self.store.jobs.frame().sort_values("id").created_at)
 
 
 def test_auto_sync_runs_every_n_seconds_of_simulated_time():
@@ -157,7 +159,7 @@ def test_auto_sync_runs_every_n_seconds_of_simulated_time():
     SimulatedAutoSync(sim.store, 300, START.date()).start(sim.env, sim.host)
     sim.env.run(until=700)
     starts = [START + timedelta(seconds=s) for s in (0, 300, 600)]
-    assert sim.job_times() == [str(t) for t in starts]
+    assert sim.job_times() == [pd.Timestamp(t) for t in starts]
 
 
 def test_auto_sync_sends_what_was_entered_between_runs():

@@ -152,10 +152,11 @@ def test_frame_of_unknown_table_is_refused(store):
 
 
 def test_frame_times_are_datetimes(store):
-    """Timestamp columns in DataFrames are datetimes, ready for sorting and plotting."""
+    """Timestamp columns in DataFrames are aware UTC datetimes, ready for sorting and plotting
+    (the fixed clock's naive start is UTC)."""
     _customer(store)
     frame = store.frame("entities")
-    assert frame["created_at"].iloc[0] == pd.Timestamp(START)
+    assert frame["created_at"].iloc[0] == pd.Timestamp(START, tz="UTC")
 
 
 def test_failed_write_leaves_nothing_behind(store):

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from syncengine.app import App
+from syncengine.clock import shown
 from syncengine.errors import ActionRefused
 from syncengine.store import Entity, Psr
 from syncengine.store.psrs import LOCKED, OPEN_STATES
@@ -43,8 +44,8 @@ def live(app: App, entity_id: int) -> Entity:
     entity = app.store.entities.get(entity_id)
     if entity.deleted:
         raise ActionRefused(
-            f"{named(entity)} was deleted in the app at {entity.deleted_at}; a deletion cannot"
-            " be reversed: re-create the record"
+            f"{named(entity)} was deleted in the app at {shown(entity.deleted_at)}; a deletion"
+            " cannot be reversed: re-create the record"
         )
     return entity
 

@@ -18,6 +18,7 @@ from syncengine.actions.common import (
     transaction,
 )
 from syncengine.app import STATUS_TABLE, App, TxnCollection
+from syncengine.clock import shown
 from syncengine.errors import ActionRefused, RecordError
 from syncengine.store import Entity, Psr
 from syncengine.store.psrs import REMOVALS
@@ -61,7 +62,7 @@ def _undoable(app: App, entity: Entity) -> None:
         )
     if link.qb_deleted_at is not None:
         raise ActionRefused(
-            f"{named(entity)} was already deleted in QuickBooks at {link.qb_deleted_at}:"
+            f"{named(entity)} was already deleted in QuickBooks at {shown(link.qb_deleted_at)}:"
             " there is no sync to undo; set its status, or Clear ID to add it again"
         )
     _refuse_queued_removal(app, entity, "sync is already undone", "")

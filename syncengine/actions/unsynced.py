@@ -22,6 +22,7 @@ from syncengine.actions.common import (
 from syncengine.app import STATUS_TABLE, App
 from syncengine.app.scope import Scope
 from syncengine.app.statuses import at_sync_status, missing_parts
+from syncengine.clock import shown
 from syncengine.errors import ActionRefused
 from syncengine.reports.explain import explain
 from syncengine.store import Entity, Psr, PsrFilter
@@ -68,7 +69,7 @@ def _missing_row(app: App, entity: Entity) -> list:
     code = last.error_code if last is not None else None
     psr_id = last.id if last is not None else None
     if link is not None:
-        message = f"deleted in QuickBooks at {link.qb_deleted_at}"
+        message = f"deleted in QuickBooks at {shown(link.qb_deleted_at)}"
         fix, state = CLEAR_ID_FIX, DELETED_IN_QB
     else:
         message, fix, state = _not_sent(last), RESYNC_FIX, NOT_IN_QB
@@ -109,8 +110,8 @@ def _refuse_unsyncable(app: App, entity: Entity) -> None:
     link = app.store.links.get(entity.id)
     if link is not None and link.qb_deleted_at is not None:
         raise ActionRefused(
-            f"{named(entity)} was deleted in QuickBooks at {link.qb_deleted_at} (per its link);"
-            " use Clear ID to add it again"
+            f"{named(entity)} was deleted in QuickBooks at {shown(link.qb_deleted_at)} (per its"
+            " link); use Clear ID to add it again"
         )
 
 

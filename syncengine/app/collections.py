@@ -19,7 +19,7 @@ from syncengine.app.scope import Scope
 from syncengine.app.statuses import STATUS_TABLE, TxnStatuses, at_sync_status, missing_parts
 from syncengine.app.types import ENTITY_TYPES
 from syncengine.app.validate import Resolver, check_payment, clean, depth, label, record_name
-from syncengine.clock import today
+from syncengine.clock import shown, today
 from syncengine.errors import RecordError
 from syncengine.queue import Change, SyncQueue
 from syncengine.store import Entity, EntityRow, NotFound, Refused, Store
@@ -144,8 +144,8 @@ class Collection:
         entity = self._entity(record_id)
         if entity.deleted:
             raise Refused(
-                f"{label(self.etype, entity.data, record_id)} was deleted at {entity.deleted_at};"
-                " a deletion cannot be reversed"
+                f"{label(self.etype, entity.data, record_id)} was deleted at"
+                f" {shown(entity.deleted_at)}; a deletion cannot be reversed"
             )
         return entity
 

@@ -1,6 +1,6 @@
 """``qbsync record ...``: what support does to one app record — undo sync, prevent sync (and
 allow it again), set a transaction's status, close it, delete a payment, resync, clear ID — and
-the list of unsynced records with the fix for each.
+the list of unsynced records with the fix for each (in full, below the table).
 
 Each action prints what it did and what follows (``invoice '1001' (id 5): sync undone. ...``).
 Exit status 0; 2 for a refusal (a payment cannot be undone, a record locked in a job, an
@@ -10,6 +10,7 @@ unknown status or ID), reason on stderr.
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
 from syncengine.commands.common import (
     act,
@@ -18,9 +19,13 @@ from syncengine.commands.common import (
     add_workspace_option,
     emit,
     open_workspace,
+    paragraphs,
     refusals,
     table,
 )
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 ONE_RECORD = (
     ("undo-sync", "undo_sync", "re-open a synced transaction and queue its deletion"),
@@ -31,7 +36,7 @@ ONE_RECORD = (
     ("resync", "resync", "queue an unsynced record again"),
     ("clear-id", "clear_id", "forget the QuickBooks ID of a record deleted there"),
 )
-UNSYNCED_COLUMNS = ("entity_id", "entity_type", "name", "state", "error_code", "psr_id", "fix")
+UNSYNCED_COLUMNS = ("entity_id", "entity_type", "name", "state", "error_code", "psr_id")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -73,4 +78,15 @@ def run_unsynced(args: argparse.Namespace) -> int:
 
     with open_workspace(args) as store:
         frame = Actions(store).unsynced()
-    return emit(args, frame, lambda: table(frame, UNSYNCED_COLUMNS))
+    return emit(args, frame, lambda: _unsynced_text(frame))
+
+
+def _unsynced_text(frame: pd.DataFrame) -> str:
+    """The table, then each record's fix in full (too long for a table cell)."""
+    if frame.empty:
+        return table(frame, UNSYNCED_COLUMNS)
+    fixes = [
+        (f"record {r.entity_id}, {r.entity_type} {r.name!r}:", str(r.fix))
+        for r in frame.itertuples()
+    ]
+    return f"{table(frame, UNSYNCED_COLUMNS)}\n\n{paragraphs('Fixes', fixes)}"

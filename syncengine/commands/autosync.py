@@ -137,7 +137,7 @@ def run_stop(args: argparse.Namespace) -> int:
 def run_run(args: argparse.Namespace) -> int:
     """Run the schedule for ``--for`` simulated seconds; print what each run did."""
     from syncengine.commands import simulated
-    from syncengine.commands.jobs import _company
+    from syncengine.commands.jobs import workspace_company
 
     if args.seconds <= 0:
         raise Refusal(f"--for {args.seconds:g}: give a span of simulated seconds above 0")
@@ -145,7 +145,7 @@ def run_run(args: argparse.Namespace) -> int:
     plan = simulated.fault_plan(args.faults)
     with open_workspace(args):
         pass  # refuses a file that is no workspace before the company is touched
-    company, path, created = _company(args)
+    company, path, created = workspace_company(args)
     try:
         result = simulated.run_autosync(
             db, company, plan, args.seconds, seed=args.seed, batch_size=args.batch_size

@@ -4,8 +4,14 @@ turning a refusal into exit status 2 with the reason on stderr.
 A handler wrapped in :func:`refusals` refuses by raising a ``SyncError``: its own
 :class:`Refusal` for bad input, or one the engine raises on purpose (``NotFound``, ``Refused``,
 ``ActionRefused``, ``RecordError``, ``GuideError``, ...). The wrapper prints
-``qbsync <command>: <reason>`` on stderr and returns 2. Any other exception — a ``KeyError``
-or ``ValueError`` included — is a bug, and goes on to :func:`syncengine.cli.main`.
+``qbsync <command>: <reason>`` on stderr and returns 2; with ``--json`` it prints instead, on
+stdout, ``{"error": <reason>, "command": "qbsync <command>", "exit": 2}``. Any other
+exception — a ``KeyError`` or ``ValueError`` included — is a bug, and goes on to
+:func:`syncengine.cli.main`.
+
+Output for people and for scripts is made here only: whole numbers print as whole numbers
+(``3100``, never ``3100.0``), and every instant the same way in the user's zone (the machine's,
+or ``TZ``): ``2026-01-05 09:00:30`` in tables and text, ISO 8601 with its offset in JSON.
 """
 
 from __future__ import annotations
@@ -15,13 +21,16 @@ import dataclasses
 import functools
 import json
 import math
+import re
 import sqlite3
 import sys
+import textwrap
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeGuard, cast
 
+from syncengine.clock import shown, shown_json
 from syncengine.errors import SyncError
 
 if TYPE_CHECKING:
@@ -38,7 +47,7 @@ class Refusal(SyncError):
 
 
 def refusals(command: str) -> Callable[[Handler], Handler]:
-    """Run a handler; a refusal (any ``SyncError``) prints its reason on stderr and exits 2."""
+    """Run a handler; a refusal (any ``SyncError``) is reported by :func:`refuse`, exit 2."""
 
     def wrap(handler: Handler) -> Handler:
         @functools.wraps(handler)
@@ -46,16 +55,21 @@ def refusals(command: str) -> Callable[[Handler], Handler]:
             try:
                 return handler(args)
             except SyncError as exc:
-                return refuse(command, str(exc) or type(exc).__name__)
+                return refuse(command, str(exc) or type(exc).__name__, args)
 
         return run
 
     return wrap
 
 
-def refuse(command: str, reason: str) -> int:
-    """Print ``qbsync <command>: <reason>`` on stderr; the exit status of a refusal."""
-    print(f"qbsync {command}: {reason}", file=sys.stderr)
+def refuse(command: str, reason: str, args: argparse.Namespace | None = None) -> int:
+    """Print ``qbsync <command>: <reason>`` on stderr, or with ``--json`` the refusal as a JSON
+    object on stdout (``error``, ``command``, ``exit``); the exit status of a refusal."""
+    if getattr(args, "json", False):
+        refusal = {"error": reason, "command": f"qbsync {command}", "exit": REFUSED}
+        print(json.dumps(refusal, indent=2))
+    else:
+        print(f"qbsync {command}: {reason}", file=sys.stderr)
     return REFUSED
 
 
@@ -107,9 +121,10 @@ def emit(args: argparse.Namespace, data: Any, text: str | Callable[[], str]) -> 
 
 
 def plain(value: Any) -> Any:
-    """JSON-ready data from frames, dataclasses, named tuples, timestamps and numpy scalars."""
+    """JSON-ready data from frames, dataclasses, named tuples, timestamps and numpy scalars;
+    instants (and stored stamps) as ISO 8601 in the user's zone."""
     if _is_frame(value):
-        return [plain(row) for row in value.to_dict("records")]
+        return [plain(row) for row in records(value)]
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return plain(dataclasses.asdict(value))
     if isinstance(value, tuple) and hasattr(value, "_asdict"):
@@ -118,52 +133,87 @@ def plain(value: Any) -> Any:
         return {str(k): plain(v) for k, v in value.items()}
     if isinstance(value, (list, tuple, set, frozenset)):
         return [plain(v) for v in value]
-    return _scalar(value)
+    return _scalar(value, shown_json)
 
 
-def _is_frame(value: Any) -> bool:
+def _is_frame(value: Any) -> TypeGuard[pd.DataFrame]:
     # A frame exists only once pandas is loaded: commands that print none never import it.
     pandas = sys.modules.get("pandas")
     return pandas is not None and isinstance(value, pandas.DataFrame)
 
 
-def _is_nat(value: Any) -> bool:
+def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """A frame's rows as dicts, whole numbers as integers (``3100``, not ``3100.0``: see
+    :func:`syncengine.store.whole_numbers`)."""
+    from syncengine.store import whole_numbers  # a frame exists: pandas is loaded already
+
+    return cast("list[dict[str, Any]]", whole_numbers(frame).to_dict("records"))
+
+
+def _is_missing(value: Any) -> bool:
+    """None, NaN, or pandas' NaT and NA (only looked for once pandas is loaded)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return True
     pandas = sys.modules.get("pandas")
-    return pandas is not None and value is pandas.NaT
+    return pandas is not None and (value is pandas.NaT or value is pandas.NA)
 
 
-def _scalar(value: Any) -> Any:
-    if value is None or _is_nat(value):
+def _scalar(value: Any, when: Callable[[datetime | str], str]) -> Any:
+    """One value as JSON holds it; instants (and stamp text) through ``when``."""
+    if _is_missing(value):
         return None
-    if isinstance(value, (datetime, date)):
+    if isinstance(value, datetime) or (isinstance(value, str) and is_stamp(value)):
+        return when(value)
+    if isinstance(value, date):
         return value.isoformat()
     if hasattr(value, "item") and not isinstance(value, (str, bytes)):
         value = value.item()  # numpy scalars
-    if isinstance(value, float) and math.isnan(value):
-        return None
     if isinstance(value, (str, int, float, bool)):
         return value
     return str(value)
 
 
-def table(rows: Iterable[Mapping[str, Any]] | pd.DataFrame, columns: Sequence[str]) -> str:
-    """A plain text table of ``columns`` for people; "(none)" when there are no rows."""
-    data = plain(rows) if _is_frame(rows) else [plain(r) for r in rows]
+_STAMP = re.compile(r"\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(\.\d+)?([+-]\d{2}:\d{2}|Z)")
+
+
+def is_stamp(text: str) -> bool:
+    """True for an instant written as text with its UTC offset (how the store keeps them)."""
+    return _STAMP.fullmatch(text) is not None
+
+
+def table(
+    rows: Iterable[Mapping[str, Any]] | pd.DataFrame, columns: Sequence[str], width: int = 60
+) -> str:
+    """A plain text table of ``columns`` for people; "(none)" when there are no rows. A cell
+    longer than ``width`` is cut (show long text in full below the table)."""
+    if _is_frame(rows):
+        data: Sequence[Mapping[str, Any]] = records(rows)
+    else:
+        data = list(cast("Iterable[Mapping[str, Any]]", rows))
     if not data:
         return "(none)"
-    cells = [[_cell(row.get(c)) for c in columns] for row in data]
+    cells = [[_cell(row.get(c), width) for c in columns] for row in data]
     widths = [max(len(c), *(len(r[i]) for r in cells)) for i, c in enumerate(columns)]
     lines = ["  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True))]
     lines += ["  ".join(v.ljust(w) for v, w in zip(r, widths, strict=True)) for r in cells]
     return "\n".join(line.rstrip() for line in lines)
 
 
-def _cell(value: Any, width: int = 60) -> str:
-    text = "" if value is None else str(value)
-    if isinstance(value, str) and "T" in text[:20] and text[:4].isdigit():
-        text = text.replace("T", " ")[:19]  # timestamps to the second
-    text = " ".join(text.split())
+def _cell(value: Any, width: int) -> str:
+    value = _scalar(value, shown)
+    text = " ".join(("" if value is None else str(value)).split())
     return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def paragraphs(title: str, items: Iterable[tuple[str, str]], width: int = 92) -> str:
+    """Long texts in full for people, each under its heading, wrapped to ``width``."""
+    lines = [f"{title}:"]
+    for heading, text in items:
+        lines.append(f"  {heading}")
+        lines += textwrap.wrap(
+            " ".join(text.split()), width, initial_indent="    ", subsequent_indent="    "
+        )
+    return "\n".join(lines)
 
 
 def act(args: argparse.Namespace, method: str, *params: Any) -> int:

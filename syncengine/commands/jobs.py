@@ -165,11 +165,11 @@ def run_run(args: argparse.Namespace) -> int:
         raise Refusal("--faults PLAN runs against the simulated company: add --simulated")
     faults: list[dict[str, Any]] = []
     with open_workspace(args) as store:
-        company, path, created = _company(args) if args.simulated else (None, None, False)
+        company, path, created = workspace_company(args) if args.simulated else (None, None, False)
         try:
             report, faults = _sync_maybe_faults(store, args, company)
         except TransportError as exc:
-            return refuse("job run", _unreachable(exc))
+            return refuse("job run", _unreachable(exc), args)
         finally:
             if company is not None and path is not None:
                 company.save(path)
@@ -232,7 +232,9 @@ def company_path(args: argparse.Namespace) -> Path:
     return company_file(workspace_path(args))
 
 
-def _company(args: argparse.Namespace) -> tuple[Company, Path, bool]:
+def workspace_company(args: argparse.Namespace) -> tuple[Company, Path, bool]:
+    """The workspace's simulated company, its path, and whether it was made new (a first run);
+    refused when its folder is missing or the file cannot be read."""
     path = company_path(args)
     if path.exists():
         return _load_company(path), path, False

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from syncengine.commands.common import refuse
 
 if TYPE_CHECKING:
     from syncengine.rehearsal.rehearse import RehearsalReport
@@ -73,8 +74,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         report = rehearse(options, db)
     except RehearsalRefused as exc:
-        print(f"qbsync rehearse: {exc}", file=sys.stderr)
-        return 2
+        return refuse("rehearse", str(exc), args)
     print(json.dumps(report.as_dict(), indent=2) if args.json else render(report))
     bad = report.failed or report.duplicates_in_quickbooks
     return 1 if args.strict and bad else 0

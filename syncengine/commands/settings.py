@@ -75,13 +75,13 @@ def run_set(args: argparse.Namespace) -> int:
 
 def setting_key(text: str) -> str:
     """The setting's key, from its key or its ``SyncSettings`` property name."""
-    from syncengine.settings.sync_settings import SyncSettings, _Setting
+    from syncengine.settings.sync_settings import SyncSettings
     from syncengine.store.settings import SETTINGS
 
     word = text.strip()
     if word in SETTINGS:
         return word
-    names = {n: s.key for n, s in vars(SyncSettings).items() if isinstance(s, _Setting)}
+    names = SyncSettings.property_keys()
     if word.replace("-", "_") in names:
         return names[word.replace("-", "_")]
     known = ", ".join(SETTINGS)

@@ -14,6 +14,7 @@ from typing import Any
 
 import pandas as pd
 
+from syncengine.clock import shown
 from syncengine.reports import guide
 from syncengine.reports.guide import GuideEntry
 from syncengine.reports.layout import wrap
@@ -150,6 +151,14 @@ class SyncReport:
                 "message_sets": dict(self.counts.message_sets),
             },
         }
+
+    def errors_dict(self) -> dict[str, Any]:
+        """The job and its errors only, as plain data for JSON."""
+        return {"job": asdict(self.job), "errors": [e.as_dict() for e in self.errors]}
+
+    def render_errors(self) -> str:
+        """The job line and every error with what to do, for people."""
+        return "\n".join([*_job_lines(self.job), "", render_errors(self.errors)])
 
     def render(self) -> str:
         """The report for people: the job, each section with its records, every error with
@@ -306,7 +315,7 @@ def _job_lines(job: Job) -> list[str]:
         ("last response received", job.response_received_at),
         ("completed", job.completed_at),
     ]
-    when = "; ".join(f"{what} {at[:19]}" for what, at in times if at)
+    when = "; ".join(f"{what} {shown(at)}" for what, at in times if at)
     state = job.outcome if job.finished else f"{job.outcome}, in its {job.phase} phase"
     return [f"Sync job {job.id}: {state}, {job.error_count} error(s)", wrap(when, 2)]
 

@@ -162,10 +162,16 @@ class SyncSettings:
         for key in IMPORT_MARKS:
             self.store.settings.reset(key)
 
+    @classmethod
+    def property_keys(cls) -> dict[str, str]:
+        """Each typed property's name and the key of the setting it reads (``mark_paid``:
+        ``export.mark_paid``)."""
+        return {s.name: s.key for s in vars(cls).values() if isinstance(s, _Setting)}
+
     def frame(self) -> pd.DataFrame:
         """Every setting: key, value, default, whether changed, meaning, and the property."""
         frame = self.store.settings.frame()
-        names = {s.key: s.name for s in vars(SyncSettings).values() if isinstance(s, _Setting)}
+        names = {key: name for name, key in self.property_keys().items()}
         frame["property"] = frame["key"].map(names).fillna("")
         return frame
 

@@ -70,6 +70,7 @@ __all__ = [
     "SchemaVersionError",
     "Store",
     "StoreError",
+    "whole_numbers",
 ]
 
 
@@ -118,12 +119,14 @@ class Store:
         return self._tx.write()
 
     def read_frame(self, sql: str, params: Sequence[Any] = ()) -> pd.DataFrame:
-        """A query's rows as a DataFrame, ``*_at`` columns parsed as datetimes."""
+        """A query's rows as a DataFrame: ``*_at`` columns as aware UTC datetimes, integer
+        columns with missing values as nullable ``Int64`` (not floats: ``3100``, not
+        ``3100.0``)."""
         frame = pd.read_sql_query(sql, self.conn, params=tuple(params))
         for column in frame.columns:
             if column.endswith("_at") or column == "at":
                 frame[column] = _times(frame[column])
-        return frame
+        return whole_numbers(frame)
 
     def frame(self, table: str) -> pd.DataFrame:
         """A whole table as a DataFrame (``"psrs"``, ``"jobs"``, ``"errors"``, ...)."""
@@ -143,7 +146,22 @@ class Store:
 
 
 def _times(column: pd.Series) -> pd.Series:
+    """Stored stamps as aware UTC datetimes; naive ones (older workspaces) are UTC."""
     try:
-        return pd.to_datetime(column, format="ISO8601")
-    except (ValueError, TypeError):  # mixed UTC offsets: leave the ISO text as it is
+        return pd.to_datetime(column, format="ISO8601", utc=True)
+    except (ValueError, TypeError):  # not a stamp at all: leave the text as it is
         return column
+
+
+def whole_numbers(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with each float column of whole numbers with gaps as nullable ``Int64``:
+    integers with NULLs (or None) among them, which pandas reads as floats (``3100.0``)."""
+    whole = {c: "Int64" for c in frame.columns if _whole_with_gaps(frame[c])}
+    return frame.astype(whole) if whole else frame
+
+
+def _whole_with_gaps(column: pd.Series) -> bool:
+    if column.dtype.kind != "f" or not column.isna().any():
+        return False
+    values = column.dropna()
+    return bool((values == values.round()).all())

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Literal, NamedTuple
 
 import pandas as pd
 
+from syncengine.clock import shown
 from syncengine.store import closing, outcomes
 from syncengine.store.errors import JobRefused, NotFound
 from syncengine.store.outcomes import PsrDone, PsrFailure
@@ -49,7 +50,7 @@ class Job:
 
     def describe(self) -> str:
         """``job 12 started 2025-01-06 10:02``."""
-        return f"job {self.id} started {self.created_at[:16]}"
+        return f"job {self.id} started {shown(self.created_at)[:16]}"
 
 
 class JobItem(NamedTuple):

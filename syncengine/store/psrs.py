@@ -170,8 +170,8 @@ class PsrStore:
     def __init__(self, store: Store) -> None:
         self._store = store
 
-    def insert_many(self, new: Sequence[NewPsr]) -> None:
-        """Queue new PSRs, stamped now."""
+    def insert_many(self, new: Sequence[NewPsr]) -> int:
+        """Queue new PSRs, stamped now; the ID of the last one."""
         now = self._store.now()
         params = [(n.entity_id, n.entity_type, n.action, n.dep_order, now, now) for n in new]
         with self._store.write() as conn:
@@ -180,6 +180,26 @@ class PsrStore:
                 " updated_at) VALUES (?, ?, ?, ?, ?, ?)",
                 params,
             )
+            last = int(conn.execute("SELECT last_insert_rowid()").fetchone()[0])
+            self._queue_changed(
+                [n.entity_id for n in new]
+            )  # may insert wizard candidates: read the PSR's ID first
+        return last
+
+    def _queue_changed(self, entity_ids: Sequence[int]) -> None:
+        """With the sync wizard on, its export candidates follow the queue at once (the badge
+        never needs a refresh): these records' open PSRs are offered, left ones closed, their
+        actions renamed."""
+        if entity_ids and self._store.settings.get("wizard.enabled"):
+            self._store.wizard.offer_exports(entity_ids)
+
+    def _entities_of(self, psr_ids: Sequence[int]) -> list[int]:
+        out: list[int] = []
+        for part in chunks(list(psr_ids)):
+            marks = ",".join("?" * len(part))
+            sql = f"SELECT entity_id FROM psrs WHERE id IN ({marks})"
+            out += [row[0] for row in self._store.conn.execute(sql, tuple(part))]
+        return out
 
     def get(self, psr_id: int) -> Psr:
         """The PSR with this ID; :class:`NotFound` if there is none."""
@@ -219,6 +239,7 @@ class PsrStore:
                 "UPDATE psrs SET action = ?, dep_order = ?, updated_at = ? WHERE id = ?",
                 (action, dep_order, self._store.now(), psr_id),
             )
+            self._queue_changed(self._entities_of([psr_id]))
 
     def close(self, psr_ids: Sequence[int], state: PsrState, note: str = "") -> None:
         """Close PSRs as ``removed`` or ``cancelled``; they stay as history with ``note``."""
@@ -228,6 +249,7 @@ class PsrStore:
                 "UPDATE psrs SET state = ?, note = ?, updated_at = ?, closed_at = ? WHERE id = ?",
                 [(state, note, now, now, i) for i in psr_ids],
             )
+            self._queue_changed(self._entities_of(psr_ids))
 
     def find(
         self,

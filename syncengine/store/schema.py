@@ -197,11 +197,40 @@ WIZARD_DETAIL_AND_WINDOWS = (
     "ALTER TABLE jobs ADD COLUMN date_to TEXT",
 )
 
+# Every instant the engine's clock wrote, by table. Until migration 5 the store kept the
+# clock's own zone (a rehearsal's QuickBooks offset, the machine's, or naive from a fixed
+# clock); from then on UTC. QuickBooks' own times (links.qb_*) are QuickBooks' and stay.
+STAMPED = {
+    "entities": ("created_at", "modified_at", "deleted_at"),
+    "links": ("synced_at",),
+    "jobs": ("created_at", "request_sent_at", "response_received_at", "completed_at"),
+    "psrs": ("created_at", "updated_at", "closed_at"),
+    "message_sets": ("saved_at", "sent_at", "answered_at"),
+    "errors": ("created_at",),
+    "sync_log": ("at",),
+    "settings": ("updated_at",),
+    "entity_flags": ("set_at",),
+    "wizard_candidates": ("created_at", "decided_at"),
+    "baselines": ("updated_at",),
+}
+
+
+def _to_utc(table: str, columns: tuple[str, ...]) -> str:
+    """Rewrite a table's stamps in UTC (SQLite reads the offset; a naive stamp is UTC; text
+    that is no stamp stays as it is)."""
+    utc = "COALESCE(strftime('%Y-%m-%d %H:%M:%f', {0}) || '+00:00', {0})"
+    sets = ", ".join(f"{c} = {utc.format(c)}" for c in columns)
+    return f"UPDATE {table} SET {sets}"
+
+
+STAMPS_IN_UTC = tuple(_to_utc(table, columns) for table, columns in STAMPED.items())
+
 MIGRATIONS: tuple[tuple[str, ...], ...] = (
     CORE,
     FLAGS_AND_WIZARD,
     BASELINES,
     WIZARD_DETAIL_AND_WINDOWS,
+    STAMPS_IN_UTC,
 )
 """Migration N (1-based) is ``MIGRATIONS[N - 1]``: statements run in one transaction."""
 

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from syncengine.errors import RecordError
+from syncengine.store.entities import chunks
 
 if TYPE_CHECKING:
     from syncengine.store import Store
@@ -78,31 +79,46 @@ class WizardStore:
                 ],
             )
 
-    def offer_exports(self) -> int:
+    def offer_exports(self, entity_ids: Sequence[int] | None = None) -> int:
         """Offer every open PSR that has no live export candidate; close the live candidates
-        whose PSR left the queue. Returns how many were offered."""
+        whose PSR left the queue; only for these app records when given (the queue changed
+        there). Returns how many were offered."""
+        if entity_ids is None:
+            return self._offer_exports("", ())
+        offered = 0
+        for part in chunks(list(dict.fromkeys(entity_ids))):
+            offered += self._offer_exports(
+                f" AND {{0}}.entity_id IN ({','.join('?' * len(part))})", part
+            )
+        return offered
+
+    def _offer_exports(self, scope: str, ids: Sequence[int]) -> int:
+        """:meth:`offer_exports` where ``scope`` (a condition on ``{0}.entity_id``) holds."""
         now = self._store.now()
+        live = " WHERE direction = 'export' AND state IN ('waiting', 'approved')" + scope.format(
+            "w"
+        )
         with self._store.write() as conn:
             conn.execute(
                 "UPDATE wizard_candidates AS w SET state = 'cleared', decided_at = ?"
-                " WHERE direction = 'export' AND state IN ('waiting', 'approved')"
-                f" AND NOT EXISTS ({_OPEN_PSR.format(_ACTIVE)})",
-                (now,),
+                f"{live} AND NOT EXISTS ({_OPEN_PSR.format(_ACTIVE)})",
+                (now, *ids),
             )
             conn.execute(  # what the record is called and what its PSR does now
                 "UPDATE wizard_candidates AS w SET action = (SELECT p.action FROM psrs p"
                 f" WHERE p.entity_id = w.entity_id AND p.state IN ({_ACTIVE}) ORDER BY p.id DESC"
-                " LIMIT 1), name = (SELECT e.name FROM entities e WHERE e.id = w.entity_id)"
-                " WHERE direction = 'export' AND state IN ('waiting', 'approved')"
+                f" LIMIT 1), name = (SELECT e.name FROM entities e WHERE e.id = w.entity_id){live}",
+                ids,
             )
             cur = conn.execute(
                 "INSERT INTO wizard_candidates (direction, entity_type, entity_id, name, action,"
                 " created_at) SELECT 'export', p.entity_type, p.entity_id, e.name, p.action, ?"
                 " FROM psrs p JOIN entities e ON e.id = p.entity_id"
-                " WHERE p.state IN ('queued', 'failed') AND NOT EXISTS (SELECT 1 FROM"
-                " wizard_candidates w WHERE w.direction = 'export' AND w.entity_id = p.entity_id"
-                " AND w.state IN ('waiting', 'approved')) ORDER BY p.dep_order, p.id",
-                (now,),
+                f" WHERE p.state IN ('queued', 'failed'){scope.format('p')} AND NOT EXISTS"
+                " (SELECT 1 FROM wizard_candidates w WHERE w.direction = 'export'"
+                " AND w.entity_id = p.entity_id AND w.state IN ('waiting', 'approved'))"
+                " ORDER BY p.dep_order, p.id",
+                (now, *ids),
             )
         return cur.rowcount
 
@@ -170,6 +186,15 @@ class WizardStore:
                 (self._store.now(),),
             )
         return cur.rowcount
+
+    def clear(self, ids: Sequence[int]) -> None:
+        """Clear waiting candidates for good (an export's PSR is the caller's to delete)."""
+        with self._store.write() as conn:
+            conn.executemany(
+                "UPDATE wizard_candidates SET state = 'cleared', decided_at = ?"
+                " WHERE id = ? AND state = 'waiting'",
+                [(self._store.now(), i) for i in ids],
+            )
 
     def approved_exports(self) -> set[int]:
         """The app records whose export change is approved and not yet synced."""

@@ -306,8 +306,8 @@ class Intake:
 
 
 _HELD = (
-    "QuickBooks' {!r} has the name of this app record, which has a queued change (PSR {}): "
-    "not linked. Delete that PSR so the next import links them (rule 4)."
+    "QuickBooks' {0!r} has the name of this app record, which has a queued change (PSR {1}): "
+    "not linked. Delete that PSR (qbsync queue delete {1}) so the next import links them."
 )
 
 
