@@ -4,6 +4,7 @@ and the refusal to reverse a "to be deleted" PSR."""
 from __future__ import annotations
 
 from syncengine.actions.common import ActionResult, named, psr_named
+from syncengine.actions.next_sync import next_sync
 from syncengine.app import App
 from syncengine.errors import ActionRefused
 from syncengine.qbxml import status
@@ -26,7 +27,7 @@ def delete_psr(app: App, psr_id: int) -> ActionResult:
         app.queue.remove(psr_id, "deleted from the queue")
     entity = app.store.entities.get(psr.entity_id)
     done = f"PSR {psr.id} ({psr.action}) deleted from the queue"
-    return ActionResult(named(entity), done, _kept_out(psr))
+    return ActionResult(named(entity), done, f"{next_sync(app, entity.id)} {_kept_out(psr)}")
 
 
 def _refuse_unless_open(psr: Psr) -> None:
@@ -45,8 +46,6 @@ def _refuse_unless_open(psr: Psr) -> None:
 
 def _kept_out(psr: Psr) -> str:
     note = f"The change stays out of QuickBooks; {NEXT_IMPORT}."
-    if psr.action in REMOVALS:
-        return f"QuickBooks keeps its copy. {note}"
     if psr.action == "add" and psr.error_code == status.NAME_IN_USE:
         return note + RELINK
     return note
