@@ -104,7 +104,9 @@ def _until(app: App, entity: Entity, link: Link | None) -> str:
     if link is None:
         return "Resync queues it"
     is_list = app.collection(entity.entity_type).etype.is_list
-    return "its next change in the app is queued" + ("" if is_list else "; undo sync deletes it there")
+    return "its next change in the app is queued" + (
+        "" if is_list else "; undo sync deletes it there"
+    )
 
 
 def not_ready(app: App, entity: Entity) -> str | None:
