@@ -123,3 +123,12 @@ def test_deleting_a_payment_under_the_wizard_says_the_deletion_waits(shop, invoi
     qbsync(capsys, "--db", shop, "wizard", "enable")
     note = _cli(capsys, shop, "record", "delete-payment", str(payment))
     assert "not approved in the sync wizard" in note and "The next sync deletes" not in note
+
+
+def test_a_transaction_outside_the_settings_date_range_says_it_waits(shop, invoice, capsys):
+    """A manual sync's date range in the settings: an invoice dated before it waits."""
+    with app_of(shop) as app:
+        app.invoices.update(invoice, txn_date="2025-03-01")
+        SyncSettings(app.store).set("range.from_date", "2025-04-01")
+    note = _cli(capsys, shop, "record", "set-status", str(invoice), "approved")
+    assert "dated 2025-03-01, outside the date range from 2025-04-01" in note

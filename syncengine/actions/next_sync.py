@@ -1,10 +1,11 @@
 """What the next sync does with one record: the sentence every action's message ends with.
 
-It is read from the record as it stands — its PSR locked in a job or open in the queue, the
-rules by which a new job takes a PSR (areas that sync, the sync wizard:
-:func:`syncengine.sync.selection.held_back`), its flags, its link to QuickBooks and whether it
-is ready to sync — never from what the action just did, so it stays true whatever steps came
-before (undo sync, then prevent sync, then close: the deletion is still queued).
+It is read from the record as it stands: its PSR locked in a job or open in the queue, the
+rules by which the next manual sync takes a PSR (areas that sync, the sync wizard, the date
+range in the settings: :func:`syncengine.sync.selection.held_back`), its flags, its link to
+QuickBooks and whether it is ready to sync. Never from what the action just did, so it stays
+true whatever steps came before (undo sync, then prevent sync, then close: the deletion is
+still queued).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from syncengine.app.scope import Scope
 from syncengine.app.statuses import at_sync_status, missing_parts
 from syncengine.store import Entity, Link, Psr
 from syncengine.store.psrs import FAILED, LOCKED, REMOVALS
-from syncengine.sync.selection import held_back
+from syncengine.sync.selection import held_back, manual_window
 
 VERBS = {
     "add": "adds it to QuickBooks",
@@ -50,7 +51,7 @@ def then_next_sync(fact: str, app: App, entity_id: int) -> str:
 
 
 def _queued(app: App, entity: Entity, psr: Psr) -> str:
-    why = held_back(app.store, None, [psr]).get(psr.id)
+    why = held_back(app.store, manual_window(app.store), [psr]).get(psr.id)
     if why is not None:
         return (
             f"The next sync leaves PSR {psr.id} ({psr.action}) in the queue: {why}; once a sync"

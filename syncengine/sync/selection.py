@@ -80,6 +80,15 @@ class DateRange:
         return f"from {first}" if first else f"until {last}"
 
 
+def manual_window(
+    store: Store, date_from: date | None = None, date_to: date | None = None
+) -> DateRange:
+    """The range of a manual sync (``job run``): each end as given, else the setting
+    (``range.from_date``, ``range.to_date``; none: open)."""
+    first = date_from or store.settings.get("range.from_date")
+    return DateRange(first, date_to or store.settings.get("range.to_date"))
+
+
 def selected(store: Store, window: DateRange) -> list[int] | None:
     """The PSRs a new job locks; None when it takes every open PSR."""
     wizard_on = bool(store.settings.get("wizard.enabled"))
