@@ -92,3 +92,13 @@ def test_job_new_says_what_it_left_in_the_queue(shop, capsys):
     ran = _cli(capsys, shop, "job", "new")
     assert ran.out.startswith("sync job 2 created: 1 PSR(s) locked; 1 left in the queue:")
     assert "not approved in the sync wizard (1)" in ran.out
+
+
+def test_job_new_takes_the_settings_date_range_as_job_run_does(shop, capsys):
+    """A date range in the settings: ``job new`` leaves out the invoice dated before it, and
+    ``job run`` then runs that job (it is not refused for another range)."""
+    with app_of(shop) as app:
+        SyncSettings(app.store).set("range.from_date", "2030-01-01")
+    assert _locked(capsys, shop) == ["vendor"]
+    assert _cli(capsys, shop, "job", "run", "--simulated").code == 0
+    assert _invoices_in_quickbooks(shop) == ["1001"]

@@ -72,7 +72,8 @@ def _new(actions: argparse._SubParsersAction) -> None:
         actions,
         "new",
         "start a sync job: it locks the queued and failed PSRs the settings let through (not"
-        " those of areas that do not sync; with the sync wizard on, only the approved ones)",
+        " those of areas that do not sync, nor transactions outside the settings' date range;"
+        " with the sync wizard on, only the approved ones)",
     )
     parser.add_argument("--note", default="", help="a note kept with the job")
     parser.set_defaults(handler=run_new)
@@ -146,11 +147,12 @@ def _batch_size(text: str) -> int:
 def run_new(args: argparse.Namespace) -> int:
     """Create a job locking what the settings and the wizard let through; refused while
     another job is unfinished."""
-    from syncengine.sync.selection import held_back, new_job
+    from syncengine.sync.selection import held_back, manual_window, new_job
 
     with open_workspace(args) as store:
-        job = new_job(store, args.note)
-        held = held_back(store)
+        window = manual_window(store)  # as `job run` takes it, so that it runs this job
+        job = new_job(store, args.note, window)
+        held = held_back(store, window)
     text = f"sync job {job.id} created: {job.item_count} PSR(s) locked"
     return emit(args, job, f"{text}{_held_text(held)}; run it with `job run`")
 
