@@ -20,7 +20,9 @@ only ``at`` fires at that moment when its effect needs no request (a window, or 
 change with a ``target``); otherwise it fires on the first matching request at or after ``at``.
 
 Other keys: ``label`` (names the fault in the event log), ``target`` ({kind, name} or {kind,
-list_id}: the record a company-changing effect acts on, else the request's own record),
+list_id}: the record a company-changing effect acts on, else the request's own record; {kind}
+alone: the first record of that kind the triggering request adds, changes or refers to, such
+as the Customer of an InvoiceAddRq),
 ``duration`` (seconds, for windows and ``record_in_use``), ``factor`` (``slow``), ``code``
 (``record_in_use``: 3170, 3175, 3176 or 3180), ``changes`` (``edit_in_quickbooks``: fields to
 set), ``description`` (free text).
@@ -104,6 +106,12 @@ class Fault:
             return False
         return self.effect in WINDOW_EFFECTS or self.effect == "slow" or self.target is not None
 
+    @property
+    def aims_by_kind(self) -> bool:
+        """True when the target gives only a kind: the triggering request's record of it."""
+        target = self.target
+        return target is not None and target.name is None and target.list_id is None
+
 
 @dataclass(frozen=True)
 class FaultPlan:
@@ -141,6 +149,11 @@ def _check_fault(fault: Fault, where: str) -> None:
     if trigger.at is None and not trigger.watches_requests:
         raise FaultPlanError(
             f"fault {where!r}: 'when' needs at least one of at, on_request, request_type, name"
+        )
+    if fault.aims_by_kind and not trigger.watches_requests:
+        raise FaultPlanError(
+            f"fault {where!r}: a target of only a kind needs a request to find it in; give"
+            " 'when' a request_type, name or on_request, or the target a name"
         )
 
 
@@ -223,8 +236,6 @@ def _target(entry: Any, where: str) -> Target:
     if not isinstance(entry, Mapping) or "kind" not in entry:
         raise FaultPlanError(f"{where}: expected {{kind: Customer, name: ...}} or a list_id")
     _no_unknown(entry, _TARGET_KEYS, where)
-    if entry.get("name") is None and entry.get("list_id") is None:
-        raise FaultPlanError(f"{where}: give the record's name or list_id")
     return Target(**entry)
 
 

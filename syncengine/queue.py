@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -36,6 +37,9 @@ from syncengine.store.psrs import (
     merge,
 )
 from syncengine.store.settings import SETTINGS
+
+if TYPE_CHECKING:
+    from syncengine.sync.selection import DateRange
 
 EVENTS = ("created", "updated", "deleted")
 REMOVAL_BASE = 200
@@ -203,17 +207,15 @@ class SyncQueue:
             self.store.psrs.close([psr_id], REMOVED, note or "deleted from the queue")
         return self.store.psrs.get(psr_id)
 
-    def create_job(
-        self,
-        note: str = "",
-        psr_ids: Sequence[int] | None = None,
-        date_from: str | None = None,
-        date_to: str | None = None,
-    ) -> Job:
-        """Start a sync job locking every queued and failed PSR (or only those among
-        ``psr_ids``: the wizard's approvals, a date range); refused (:class:`JobRefused`)
-        while another job is unfinished, also when that job belongs to another process."""
-        return self.store.jobs.create(note, psr_ids, date_from, date_to)
+    def create_job(self, note: str = "", window: DateRange | None = None) -> Job:
+        """Start a sync job taking what the settings and the sync wizard let through (the
+        one rule: :func:`syncengine.sync.selection.new_job`), with a manual sync's date
+        range if given; refused (:class:`JobRefused`) while another job is unfinished, also
+        when that job belongs to another process."""
+        # Imported here: the sync package imports this module (the queue is what it exports).
+        from syncengine.sync.selection import new_job
+
+        return new_job(self.store, note, window)
 
     def counts(self) -> dict[str, int]:
         """How many PSRs are in each state."""

@@ -33,6 +33,11 @@ if TYPE_CHECKING:
 _MODIFIED_BY_ANOTHER_USER = "QuickBooks error message: This list has been modified by another user."
 
 
+class NoEffect(str):
+    """An effect's line for the event log when it found nothing to act on (no such record,
+    no name to take, QuickBooks refused the other user's change)."""
+
+
 @dataclass
 class Armed:
     """What fired faults ask of the request being served."""
@@ -64,7 +69,7 @@ def apply(injector: FaultInjector, firing: Firing) -> str:
             return _window(injector, firing)
         return _EFFECTS[effect](injector, firing)
     except (SchemaDataError, QBXMLRPError) as exc:
-        return f"{effect} could not be keyed into QuickBooks: {exc}"
+        return NoEffect(f"{effect} could not be keyed into QuickBooks: {exc}")
 
 
 def _window(injector: FaultInjector, firing: Firing) -> str:
@@ -91,12 +96,16 @@ def _lose_response(injector: FaultInjector, firing: Firing) -> str:
 def _duplicate_name(injector: FaultInjector, firing: Firing) -> str:
     target = firing.target
     if target is None or not target.name:
-        return "no name to take: the request adds nothing by name and the fault has no target"
+        return NoEffect(
+            "no name to take: the request adds nothing by name and the fault has no target"
+        )
     body = firing.summary.add_body(target) if firing.summary is not None else None
     user = injector.host.user
     answer = user.send_element(body) if body is not None else user.add(target)
     if not answer.ok:
-        return f"could not add {target.kind} {target.name!r}: {answer.code} {answer.message}"
+        return NoEffect(
+            f"could not add {target.kind} {target.name!r}: {answer.code} {answer.message}"
+        )
     list_id = (answer.fields or {}).get("ListID", "")
     return f"added {answer.kind} {target.name!r} ({list_id}) in QuickBooks first"
 
@@ -107,7 +116,9 @@ def _delete_entity(injector: FaultInjector, firing: Firing) -> str:
         return found
     answer = injector.host.user.delete(found)
     if not answer.ok:
-        return f"could not delete {found.kind} {found.full_name!r}: {answer.code} {answer.message}"
+        return NoEffect(
+            f"could not delete {found.kind} {found.full_name!r}: {answer.code} {answer.message}"
+        )
     return f"deleted {found.kind} {found.full_name!r} ({found.list_id}) in QuickBooks"
 
 
@@ -117,7 +128,9 @@ def _edit(injector: FaultInjector, firing: Firing) -> str:
         return found
     answer = injector.host.user.modify(found, firing.fault.changes)
     if not answer.ok:
-        return f"could not edit {found.kind} {found.full_name!r}: {answer.code} {answer.message}"
+        return NoEffect(
+            f"could not edit {found.kind} {found.full_name!r}: {answer.code} {answer.message}"
+        )
     sequence = (answer.fields or {}).get("EditSequence", "")
     return (
         f"edited {found.kind} {found.full_name!r} ({found.list_id}) in QuickBooks: "
@@ -142,11 +155,11 @@ def _record_in_use(injector: FaultInjector, firing: Firing) -> str:
 
 def _find(injector: FaultInjector, target: Target | None):
     if target is None:
-        return "no record to act on: the request names none and the fault has no target"
+        return NoEffect("no record to act on: the request names none and the fault has no target")
     found = injector.host.user.find(target)
     if found is None:
         shown = target.name or target.list_id
-        return f"{target.kind} {shown!r} is not in QuickBooks: nothing to do"
+        return NoEffect(f"{target.kind} {shown!r} is not in QuickBooks: nothing to do")
     return found
 
 

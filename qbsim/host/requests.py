@@ -53,6 +53,10 @@ class RequestSummary:
         element = next((body for added, body in self.adds if added == target), None)
         return None if element is None else _without_request_id(element)
 
+    def first_of(self, kind: str) -> Target | None:
+        """The first record of this kind the request adds, changes or refers to."""
+        return next((t for t in self.targets if t.kind == kind), None)
+
     def target(self, name: str | None = None) -> Target | None:
         """The first record the request touches (named ``name``, when given)."""
         for candidate in self.targets:

@@ -8,7 +8,9 @@
     actions.unsynced()                         # DataFrame: error code, message, fix, state
 
 Each action runs in one store transaction and hands back an :class:`ActionResult` saying what
-it did and what follows; an action that does not apply to the record raises
+it did and what follows: its note ends with what the next sync does with the record, read from
+the record's PSRs, flags and the settings (:func:`syncengine.actions.next_sync.next_sync`, the
+same for every action); an action that does not apply to the record raises
 :class:`ActionRefused` naming the record and what to do instead (an unknown ID: ``NotFound``).
 
 The playbooks of rule 6, which leave QuickBooks untouched:

@@ -12,18 +12,17 @@ from __future__ import annotations
 from syncengine.actions.common import (
     FLAG_WORDS,
     ActionResult,
-    flag_words,
     live,
     named,
     not_locked,
     open_psr,
 )
+from syncengine.actions.next_sync import next_sync, then_next_sync
 from syncengine.app import App
 from syncengine.errors import ActionRefused
 from syncengine.store import Entity
 
 PROXY, PREVENT = "proxy", "prevent_sync"
-COMES_BACK = "Its next change in the app queues a PSR again; Resync queues it now."
 NOT_IMPORTED = "QuickBooks' own changes to it are not imported either."
 
 
@@ -36,8 +35,11 @@ def proxy(app: App, entity_id: int) -> ActionResult:
         if queued is not None:
             app.queue.remove(queued.id, "proxied: kept out of QuickBooks")
         app.store.flags.mark(entity.id, PROXY)
-    taken = f"PSR {queued.id} ({queued.action}) deleted from the queue. " if queued else ""
-    note = f"{taken}No change of it goes to QuickBooks until the proxy is removed. {NOT_IMPORTED}"
+    taken = f"PSR {queued.id} ({queued.action}) deleted from the queue" if queued else ""
+    note = (
+        f"{then_next_sync(taken, app, entity.id)} No change of it goes to QuickBooks until the"
+        f" proxy is removed. {NOT_IMPORTED}"
+    )
     return ActionResult(named(entity), "proxied", note)
 
 
@@ -48,12 +50,11 @@ def prevent_sync(app: App, entity_id: int) -> ActionResult:
         entity = _flaggable(app, entity_id, PREVENT)
         app.store.flags.mark(entity.id, PREVENT)
         queued = open_psr(app, entity.id)
-    note = f"None of its changes is queued any more. {NOT_IMPORTED}"
-    if queued is not None:
-        note = (
-            f"PSR {queued.id} ({queued.action}) is still in the queue and goes to QuickBooks"
-            f" with the next sync: delete it from the queue to keep it out. {note}"
-        )
+    still = f"PSR {queued.id} ({queued.action}) is still in the queue" if queued else ""
+    note = (
+        f"{then_next_sync(still, app, entity.id)} None of its later changes is queued."
+        f" {NOT_IMPORTED}"
+    )
     return ActionResult(named(entity), "marked prevent sync", note)
 
 
@@ -81,6 +82,4 @@ def _unflag(app: App, entity_id: int, flag: str, done: str) -> ActionResult:
         entity = app.store.entities.get(entity_id)
         if not app.store.flags.clear(entity.id, flag):
             raise ActionRefused(f"{named(entity)} is not {FLAG_WORDS[flag]}; nothing to remove")
-        still = flag_words(app, entity.id)
-    note = f"It is still {still}: nothing is queued." if still else COMES_BACK
-    return ActionResult(named(entity), done, note)
+    return ActionResult(named(entity), done, next_sync(app, entity.id))

@@ -1,10 +1,12 @@
-"""Actions on one PSR: delete it from the queue (rule 5: the change stays out of QuickBooks),
-and the refusal to reverse a "to be deleted" PSR."""
+"""Actions on one PSR: delete it from the queue (rule 5: the change stays out of QuickBooks; a
+transaction QuickBooks never had goes back to its default status, as undo sync does for a
+synced one), and the refusal to reverse a "to be deleted" PSR."""
 
 from __future__ import annotations
 
 from syncengine.actions.common import ActionResult, named, psr_named
-from syncengine.app import App
+from syncengine.actions.next_sync import next_sync
+from syncengine.app import STATUS_TABLE, App
 from syncengine.errors import ActionRefused
 from syncengine.qbxml import status
 from syncengine.store import Psr
@@ -19,14 +21,29 @@ VERBS = {"delete": "deletes", "void": "voids", "inactivate": "makes inactive"}
 
 
 def delete_psr(app: App, psr_id: int) -> ActionResult:
-    """Take a queued or failed PSR out of the queue; it stays as history, state ``removed``."""
+    """Take a queued or failed PSR out of the queue; it stays as history, state ``removed``.
+    A transaction QuickBooks never had goes back to its type's default status."""
     with app.store.write():
         psr = app.store.psrs.get(psr_id)
         _refuse_unless_open(psr)
         app.queue.remove(psr_id, "deleted from the queue")
+        reopened = _reopen_unsynced(app, psr.entity_id)
     entity = app.store.entities.get(psr.entity_id)
-    done = f"PSR {psr.id} ({psr.action}) deleted from the queue"
-    return ActionResult(named(entity), done, _kept_out(psr))
+    done = f"PSR {psr.id} ({psr.action}) deleted from the queue{reopened}"
+    return ActionResult(named(entity), done, f"{next_sync(app, entity.id)} {_kept_out(psr)}")
+
+
+def _reopen_unsynced(app: App, entity_id: int) -> str:
+    """Put a live transaction that never reached QuickBooks back to its default status (it
+    stays out until a sync status is set again); what was done, or ""."""
+    entity = app.store.entities.get(entity_id)
+    statuses = STATUS_TABLE.get(entity.entity_type)
+    if statuses is None or entity.deleted or entity.status == statuses.default:
+        return ""
+    if app.store.links.get(entity.id) is not None:
+        return ""
+    app.collection(entity.entity_type).update(entity.id, status=statuses.default)
+    return f", status {entity.status} back to {statuses.default} (it never reached QuickBooks)"
 
 
 def _refuse_unless_open(psr: Psr) -> None:
@@ -45,8 +62,6 @@ def _refuse_unless_open(psr: Psr) -> None:
 
 def _kept_out(psr: Psr) -> str:
     note = f"The change stays out of QuickBooks; {NEXT_IMPORT}."
-    if psr.action in REMOVALS:
-        return f"QuickBooks keeps its copy. {note}"
     if psr.action == "add" and psr.error_code == status.NAME_IN_USE:
         return note + RELINK
     return note

@@ -17,6 +17,7 @@ from syncengine.actions.common import (
     open_psr,
     transaction,
 )
+from syncengine.actions.next_sync import next_sync, then_next_sync
 from syncengine.app import STATUS_TABLE, App, TxnCollection
 from syncengine.clock import shown
 from syncengine.errors import ActionRefused, RecordError
@@ -37,11 +38,7 @@ def undo_sync(app: App, txn_id: int) -> ActionResult:
         collection.update(entity.id, status=default)
         psr_id = app.queue.put(collection.change_of(entity.id), "delete", UNDO_NOTE)
     done = f"sync undone: status {entity.status} to {default}, PSR {psr_id} (delete) queued"
-    note = (
-        "The next sync deletes it in QuickBooks. To keep QuickBooks' copy instead, delete"
-        f" PSR {psr_id} from the queue."
-    )
-    return ActionResult(named(entity), done, note)
+    return ActionResult(named(entity), done, next_sync(app, entity.id))
 
 
 def _undoable(app: App, entity: Entity) -> None:
@@ -95,7 +92,7 @@ def set_status(app: App, txn_id: int, new_status: str) -> ActionResult:
         if ready and not flag_words(app, entity.id):
             waits = f"status {record.status} must wait"
             _refuse_queued_removal(app, entity, waits, " (then set the status: it is added again)")
-        note = _queue_note(app, stored, before, open_psr(app, entity.id), ready)
+        note = then_next_sync(_queue_change(before, open_psr(app, entity.id)), app, entity.id)
     return ActionResult(named(entity), f"status {entity.status} to {record.status}", note)
 
 
@@ -106,25 +103,15 @@ def close(app: App, txn_id: int) -> ActionResult:
     return set_status(app, txn_id, STATUS_TABLE[entity.entity_type].closed)
 
 
-def _queue_note(
-    app: App, entity: Entity, before: Psr | None, after: Psr | None, ready: bool
+def _queue_change(
+    before: Psr | None, after: Psr | None, why: str = "it is no longer ready to sync"
 ) -> str:
-    flagged = flag_words(app, entity.id)
-    if flagged:
-        return f"It is {flagged}: nothing goes to QuickBooks."
+    """What a change did to the record's open PSR: one queued, or cancelled (``why``), or ""."""
     if after is not None and (before is None or before.id != after.id):
-        return f"PSR {after.id} ({after.action}) queued: it goes to QuickBooks with the next sync."
-    if after is not None:
-        return f"PSR {after.id} ({after.action}) stays in the queue."
-    if before is not None:
-        return f"PSR {before.id} ({before.action}) cancelled: it is no longer ready to sync."
-    link = app.store.links.get(entity.id)
-    if not ready and link is not None and link.qb_deleted_at is None:
-        return "Nothing queued: QuickBooks keeps its copy (undo sync removes it)."
-    if not ready:
-        sync_at = ", ".join(STATUS_TABLE[entity.entity_type].sync_at)
-        return f"Nothing queued: it syncs at {sync_at}, once fully recorded."
-    return "Nothing queued: a status change alone stays in the app."
+        return f"PSR {after.id} ({after.action}) queued"
+    if after is None and before is not None:
+        return f"PSR {before.id} ({before.action}) cancelled: {why}"
+    return ""
 
 
 def delete_payment(app: App, payment_id: int) -> ActionResult:
@@ -144,17 +131,5 @@ def delete_payment(app: App, payment_id: int) -> ActionResult:
             )
         before = open_psr(app, entity.id)
         app.payments.delete(entity.id)
-        after = open_psr(app, entity.id)
-    return ActionResult(
-        named(entity), "deleted in the app", _deleted_note(app, entity, before, after)
-    )
-
-
-def _deleted_note(app: App, entity: Entity, before: Psr | None, after: Psr | None) -> str:
-    if after is not None:
-        return f"PSR {after.id} ({after.action}) queued: the next sync deletes it in QuickBooks."
-    flagged = flag_words(app, entity.id)
-    if flagged:
-        return f"It is {flagged}: QuickBooks keeps its copy."
-    cancelled = f" PSR {before.id} ({before.action}) cancelled." if before is not None else ""
-    return f"QuickBooks never had it: nothing goes to QuickBooks.{cancelled}"
+        change = _queue_change(before, open_psr(app, entity.id), "it never reached QuickBooks")
+    return ActionResult(named(entity), "deleted in the app", then_next_sync(change, app, entity.id))

@@ -19,6 +19,7 @@ from syncengine.actions.common import (
     not_locked,
     open_psr,
 )
+from syncengine.actions.next_sync import next_sync, then_next_sync
 from syncengine.app import STATUS_TABLE, App
 from syncengine.app.scope import Scope
 from syncengine.app.statuses import at_sync_status, missing_parts
@@ -35,7 +36,6 @@ RESYNC_FIX = (
     " record in QuickBooks instead: the next import links them."
 )
 CLEAR_ID_FIX = "Clear ID adds it to QuickBooks again at the next sync; or delete it in the app."
-NEXT_SYNC = "It goes to QuickBooks with the next sync."
 
 
 def unsynced(app: App) -> pd.DataFrame:
@@ -92,14 +92,16 @@ def resync(app: App, entity_id: int) -> ActionResult:
         queued = open_psr(app, entity.id)
         if queued is not None:
             done = f"already queued: PSR {queued.id} ({queued.action}, {queued.state})"
-            return ActionResult(named(entity), done, f"Nothing changed. {NEXT_SYNC}")
+            note = f"Nothing changed. {next_sync(app, entity.id)}"
+            return ActionResult(named(entity), done, note)
         change = app.collection(entity.entity_type).change_of(entity.id)
         if not change.ready:
             raise ActionRefused(_not_ready(app, entity))
         app.queue.record([change])
         psr = open_psr(app, entity.id)
     assert psr is not None  # a ready, unflagged record with no open PSR always gets one
-    return ActionResult(named(entity), f"PSR {psr.id} ({psr.action}) queued", NEXT_SYNC)
+    done = f"PSR {psr.id} ({psr.action}) queued"
+    return ActionResult(named(entity), done, next_sync(app, entity.id))
 
 
 def _refuse_unsyncable(app: App, entity: Entity) -> None:
@@ -141,8 +143,9 @@ def clear_id(app: App, entity_id: int) -> ActionResult:
         change = app.collection(entity.entity_type).change_of(entity.id)
         app.queue.record([change])
         psr = open_psr(app, entity.id)
-    done = f"QuickBooks ID {qb} cleared"
-    return ActionResult(named(entity), done, _cleared_note(app, entity, psr))
+    queued = f"PSR {psr.id} ({psr.action}) queued" if psr is not None else ""
+    note = then_next_sync(queued, app, entity.id)
+    return ActionResult(named(entity), f"QuickBooks ID {qb} cleared", note)
 
 
 def _deleted_link_id(app: App, entity: Entity) -> str:
@@ -165,12 +168,3 @@ def _deleted_link_id(app: App, entity: Entity) -> str:
             " imported): re-create the record to add it to QuickBooks again"
         )
     return link.qb_id
-
-
-def _cleared_note(app: App, entity: Entity, psr: Psr | None) -> str:
-    if psr is not None:
-        return f"PSR {psr.id} ({psr.action}) queued: the next sync adds it to QuickBooks again."
-    flagged = flag_words(app, entity.id)
-    if flagged:
-        return f"It is {flagged}: nothing is queued until that is removed."
-    return "Nothing queued yet: it is added to QuickBooks once it is ready to sync."

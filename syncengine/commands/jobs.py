@@ -70,7 +70,13 @@ def _parser(actions: argparse._SubParsersAction, name: str, text: str) -> argpar
 
 
 def _new(actions: argparse._SubParsersAction) -> None:
-    parser = _parser(actions, "new", "start a sync job: it locks every queued and failed PSR")
+    parser = _parser(
+        actions,
+        "new",
+        "start a sync job: it locks the queued and failed PSRs the settings let through (not"
+        " those of areas that do not sync, nor transactions outside the settings' date range;"
+        " with the sync wizard on, only the approved ones)",
+    )
     parser.add_argument("--note", default="", help="a note kept with the job")
     parser.set_defaults(handler=run_new)
 
@@ -147,13 +153,27 @@ def _batch_size(text: str) -> int:
 
 @refusals("job new")
 def run_new(args: argparse.Namespace) -> int:
-    """Create a job locking the queue; refused while another job is unfinished."""
-    from syncengine.queue import SyncQueue
+    """Create a job locking what the settings and the wizard let through; refused while
+    another job is unfinished."""
+    from syncengine.sync.selection import held_back, manual_window, new_job
 
     with open_workspace(args) as store:
-        job = SyncQueue(store).create_job(args.note)
-    text = f"sync job {job.id} created: {job.item_count} PSR(s) locked; run it with `job run`"
-    return emit(args, job, text)
+        window = manual_window(store)  # as `job run` takes it, so that it runs this job
+        job = new_job(store, args.note, window)
+        held = held_back(store, window)
+    text = f"sync job {job.id} created: {job.item_count} PSR(s) locked"
+    return emit(args, job, f"{text}{_held_text(held)}; run it with `job run`")
+
+
+def _held_text(held: dict[int, str]) -> str:
+    """``; 2 left in the queue: not approved in the sync wizard (2)`` or ""."""
+    if not held:
+        return ""
+    counts: dict[str, int] = {}
+    for why in held.values():
+        counts[why] = counts.get(why, 0) + 1
+    reasons = ", ".join(f"{why} ({n})" for why, n in counts.items())
+    return f"; {len(held)} left in the queue: {reasons}"
 
 
 @refusals("job run")

@@ -104,7 +104,9 @@ class RehearsalReport:
     by status code, ``transport`` (no answer from QuickBooks) or ``not sent`` (the engine held
     the record back: bad data, or it waits for a record that failed): ``errors_by_code``
     counts every error of every job, ``failed_by_code`` the records still failing, and
-    ``requeued`` the records that went back to the queue at least once. ``simulated_seconds``
+    ``requeued`` the records that went back to the queue at least once. ``faults_planned``
+    lists every fault of the plan with how often it fired and, when it never took effect,
+    why (``fault_firings`` counts firings by label). ``simulated_seconds``
     is the estimate for real QuickBooks (by the latency profile); the ``WALL_FIELDS``
     measure this machine. Duplicates are counted from the company itself.
     """
@@ -128,6 +130,7 @@ class RehearsalReport:
     unfinished_job: bool
     transport: dict[str, Any]
     fault_firings: dict[str, int]
+    faults_planned: list[dict[str, Any]]
     bookkeeper_actions: int
     quickbooks_records: int
     duplicates_in_quickbooks: int
@@ -353,6 +356,7 @@ def _report(
         unfinished_job=unfinished,
         transport=stats.as_dict(),
         fault_firings=_fault_firings(host),
+        faults_planned=_faults_planned(host),
         bookkeeper_actions=bookkeeper.actions_done if bookkeeper else 0,
         quickbooks_records=sum(len(t) for t in host.company.state.records.values()),
         duplicates_in_quickbooks=sum(dupes.values()),
@@ -415,6 +419,21 @@ def _plan_name(plan: FaultPlan, source: Any) -> str | None:
     if plan.title:
         return plan.title
     return str(source) if isinstance(source, (str, Path)) else "fault plan"
+
+
+def _faults_planned(host: QuickBooksHost) -> list[dict[str, Any]]:
+    """Every fault of the plan, in order: its label, effect, how often it fired, how many of
+    those firings found nothing to act on, and why it never took effect (None: it did)."""
+    return [
+        {
+            "label": outcome.fault.name,
+            "effect": outcome.fault.effect,
+            "fired": outcome.fired,
+            "no_effect": outcome.no_effect,
+            "why_not": outcome.why_not,
+        }
+        for outcome in host.faults.outcomes()
+    ]
 
 
 def _fault_firings(host: QuickBooksHost) -> dict[str, int]:

@@ -24,7 +24,7 @@ from syncengine.errors import RecordError, TransportError
 from syncengine.settings import MIN_EVERY_SECONDS, SyncSettings
 from syncengine.store import Refused, Store
 from syncengine.sync import JobReport, run_job
-from syncengine.sync.selection import DateRange
+from syncengine.sync.selection import DateRange, manual_window
 from syncengine.transports.base import Transport
 
 __all__ = ["AutoSync", "DateRange", "manual_sync", "sync_window"]
@@ -49,9 +49,8 @@ def manual_sync(
 def sync_window(store: Store, date_from: date | None, date_to: date | None) -> DateRange:
     """A manual sync's date range: the dates given, else the settings ``range.from_date`` /
     ``range.to_date``; refused when it is reversed or ends before the begin date."""
-    settings = SyncSettings(store)
-    window = DateRange(date_from or settings.date_from, date_to or settings.date_to)
-    begin = settings.begin_date
+    window = manual_window(store, date_from, date_to)
+    begin = SyncSettings(store).begin_date
     if begin and window.date_to and window.date_to < begin:
         raise Refused(
             f"the date range {window.describe()} ends before the begin date {begin}: its"

@@ -326,7 +326,13 @@ def _missing_ref(
 ) -> _NotSent:
     ref = ctx.store.entities.get(ref_id)
     what = f"{ref_type} {ref.name!r}"
-    if link is None:
+    if link is None and lists_first.awaiting_link(ctx.store, [ref_id]):
+        reason = (
+            f"refers to {what}, whose add was refused (name in use) and deleted from the queue:"
+            f" this goes once the import links {ref.name!r} to QuickBooks' record of that name"
+            " (edit that record in QuickBooks), or once it is renamed and queued again"
+        )
+    elif link is None:
         reason = f"refers to {what}, which is not in QuickBooks yet; sync it first"
     elif ref.deleted:
         reason = f"refers to {what}, deleted in QuickBooks and so in the app; choose another"

@@ -14,14 +14,13 @@ from collections.abc import Generator
 from datetime import date
 
 from syncengine.errors import SyncError, TransportError
-from syncengine.queue import SyncQueue
 from syncengine.store import Job, JobRefused, Store
 from syncengine.sync import report
 from syncengine.sync.context import Context
 from syncengine.sync.export import export
 from syncengine.sync.importer import Marks, import_changes
 from syncengine.sync.recovery import recover
-from syncengine.sync.selection import DateRange, selected
+from syncengine.sync.selection import DateRange, new_job
 from syncengine.sync.sets import Outgoing
 
 Flow = Generator[Outgoing, str, None]
@@ -54,16 +53,16 @@ class SyncJob:
         date_from: date | None = None,
         date_to: date | None = None,
     ) -> SyncJob:
-        """Resume the unfinished job if there is one, else create one from the queue: it
-        locks every queued and failed PSR — with the sync wizard on only the approved ones,
-        and with a date range (a manual sync) only lists and the transactions dated in it.
+        """Resume the unfinished job if there is one, else create one from the queue
+        (:func:`~syncengine.sync.selection.new_job`): it locks the queued and failed PSRs of
+        the areas that sync — with the sync wizard on only the approved ones, and with a date
+        range (a manual sync) only lists and the transactions dated in it.
         JobRefused if another writer got there first, or if the unfinished job has another
         date range than the one asked for."""
         window = DateRange(date_from, date_to)
         job = store.jobs.current()
         if job is None:
-            first, last = window.iso()
-            job = SyncQueue(store).create_job("", selected(store, window), first, last)
+            job = new_job(store, "", window)
         elif not window.is_open and DateRange.of(job) != window:
             raise JobRefused(
                 f"{job.describe()} is not finished; finish it first (sync without a date"

@@ -10,8 +10,10 @@ they name:
   (*Clear ID* does that, on purpose); what refers to it fails saying so;
 * one never sent to QuickBooks is added: its open PSR joins this job, or an add PSR is
   queued for it and joins the job — ahead of the records needing it, whatever the wizard
-  left unapproved. Proxy and prevent-sync records are never added; what refers to them
-  fails naming them;
+  left unapproved. Proxy and prevent-sync records are never added, nor one whose add failed
+  with 3100 (name in use) and was then deleted from the queue: that is rule 4's second fix,
+  the import links it to QuickBooks' record of that name. What refers to them fails naming
+  them (and, once the record is linked, goes with the next sync);
 * accounts and terms are asked for in one query and the missing ones added (setting
   ``accounts.create_defaults``).
 
@@ -27,9 +29,10 @@ from dataclasses import replace
 
 from syncengine import mapping
 from syncengine.app.types import ENTITY_TYPES
+from syncengine.qbxml.status import NAME_IN_USE
 from syncengine.queue import SyncQueue
-from syncengine.store import Entity, LogEntry
-from syncengine.store.psrs import OPEN_STATES, REMOVALS
+from syncengine.store import Entity, LogEntry, Store
+from syncengine.store.psrs import CLOSED_STATES, OPEN_STATES, REMOVALS, REMOVED
 from syncengine.sync import shared
 from syncengine.sync.context import Context
 from syncengine.sync.sets import Outgoing
@@ -93,6 +96,8 @@ def _bring_unsent(ctx: Context, needed: dict[int, Entity]) -> list[Entity]:
         return []
     with store.write():
         open_psrs = store.psrs.for_entities(missing, OPEN_STATES)
+        held = awaiting_link(ctx.store, [i for i in missing if i not in open_psrs])
+        missing = [i for i in missing if i not in held]
         fresh = [i for i in missing if i not in open_psrs]
         SyncQueue(store).record(
             [ctx.app.collection(needed[i].entity_type).change_of(i, "created") for i in fresh]
@@ -106,6 +111,18 @@ def _bring_unsent(ctx: Context, needed: dict[int, Entity]) -> list[Entity]:
         ctx.state.by_entity[item.entity_id] = item
         ctx.state.push(item)
     return [needed[row.entity_id] for row in added]
+
+
+def awaiting_link(store: Store, entity_ids: list[int]) -> set[int]:
+    """The records among these whose last PSR, an add QuickBooks refused with 3100 (name in
+    use), was deleted from the queue: rule 4's second fix, where the import links the record
+    to QuickBooks' own of that name. Adding it again would only fail again."""
+    last = store.psrs.for_entities(entity_ids, CLOSED_STATES)
+    return {
+        i
+        for i, psr in last.items()
+        if psr.state == REMOVED and psr.action == "add" and psr.error_code == NAME_IN_USE
+    }
 
 
 def _log(ctx: Context, entity: Entity, psr_id: int) -> LogEntry:

@@ -7,18 +7,21 @@ Every open (queued or failed) PSR, except:
 * in a manual sync over a date range, transactions dated outside the range (lists go).
 
 What the job leaves out stays in the queue for a later job: a transaction outside the range
-does not sync, even if it is new.
+does not sync, even if it is new. Every command that creates a job (``job new``, ``job run``,
+auto sync, a rehearsal) does it through :func:`new_job`, and :func:`held_back` says why a
+PSR waits.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
 from syncengine.app.scope import Scope
 from syncengine.app.types import ENTITY_TYPES
 from syncengine.errors import RecordError
-from syncengine.store import Job, PsrFilter, Store
+from syncengine.store import Job, Psr, PsrFilter, Store
 from syncengine.store.psrs import OPEN_STATES
 
 
@@ -77,19 +80,74 @@ class DateRange:
         return f"from {first}" if first else f"until {last}"
 
 
+def manual_window(
+    store: Store, date_from: date | None = None, date_to: date | None = None
+) -> DateRange:
+    """The range of a manual sync (``job run``): each end as given, else the setting
+    (``range.from_date``, ``range.to_date``; none: open)."""
+    first = date_from or store.settings.get("range.from_date")
+    return DateRange(first, date_to or store.settings.get("range.to_date"))
+
+
 def selected(store: Store, window: DateRange) -> list[int] | None:
     """The PSRs a new job locks; None when it takes every open PSR."""
     wizard_on = bool(store.settings.get("wizard.enabled"))
-    scope = Scope.of(store.settings)
-    if not wizard_on and window.is_open and not scope.areas_off:
+    if not wizard_on and window.is_open and not Scope.of(store.settings).areas_off:
         return None
     psrs = store.psrs.find(PsrFilter(state=OPEN_STATES), "id")
-    psrs = [p for p in psrs if scope.area_on(p.entity_type)]
-    if wizard_on:
-        approved = store.wizard.approved_exports()
-        psrs = [p for p in psrs if p.entity_id in approved]
-    if not window.is_open:
-        txns = [p.entity_id for p in psrs if not ENTITY_TYPES[p.entity_type].is_list]
-        dates = {i: e.data.get("txn_date") for i, e in store.entities.get_many(txns).items()}
-        psrs = [p for p in psrs if p.entity_id not in dates or window.admits(dates[p.entity_id])]
-    return [p.id for p in psrs]
+    held = held_back(store, window, psrs)
+    return [p.id for p in psrs if p.id not in held]
+
+
+def held_back(
+    store: Store, window: DateRange | None = None, psrs: Sequence[Psr] | None = None
+) -> dict[int, str]:
+    """The open PSRs (default: all; else those given) a new job would leave in the queue,
+    each with why: its area does not sync, the wizard has not approved it, or its date is
+    outside the range."""
+    window = window or DateRange()
+    if psrs is None:
+        psrs = store.psrs.find(PsrFilter(state=OPEN_STATES), "id")
+    rules = _Rules.of(store, window, psrs)
+    reasons = {p.id: rules.why_held(p) for p in psrs}
+    return {psr_id: why for psr_id, why in reasons.items() if why is not None}
+
+
+def new_job(store: Store, note: str = "", window: DateRange | None = None) -> Job:
+    """Create a sync job locking exactly what :func:`selected` lets through (every command
+    that creates a job comes here); :class:`JobRefused` while another job is unfinished."""
+    window = window or DateRange()
+    first, last = window.iso()
+    return store.jobs.create(note, selected(store, window), first, last)
+
+
+@dataclass(frozen=True)
+class _Rules:
+    """What the settings hold now: the scope, the wizard's approvals (None: the wizard is
+    off), the date range and the dates of the transactions it applies to."""
+
+    scope: Scope
+    approved: set[int] | None
+    window: DateRange
+    dates: dict[int, str | None]
+
+    @classmethod
+    def of(cls, store: Store, window: DateRange, psrs: Sequence[Psr]) -> _Rules:
+        wizard_on = bool(store.settings.get("wizard.enabled"))
+        approved = store.wizard.approved_exports() if wizard_on else None
+        dates: dict[int, str | None] = {}
+        if not window.is_open:
+            txns = [p.entity_id for p in psrs if not ENTITY_TYPES[p.entity_type].is_list]
+            dates = {i: e.data.get("txn_date") for i, e in store.entities.get_many(txns).items()}
+        return cls(Scope.of(store.settings), approved, window, dates)
+
+    def why_held(self, psr: Psr) -> str | None:
+        """Why a new job leaves this open PSR in the queue; None when it takes it."""
+        if not self.scope.area_on(psr.entity_type):
+            return f"the {ENTITY_TYPES[psr.entity_type].area} area does not sync"
+        if self.approved is not None and psr.entity_id not in self.approved:
+            return "not approved in the sync wizard"
+        if psr.entity_id in self.dates and not self.window.admits(self.dates[psr.entity_id]):
+            dated = self.dates[psr.entity_id] or "undated"
+            return f"dated {dated}, outside the date range {self.window.describe()}"
+        return None
