@@ -31,6 +31,7 @@ COMMAND_MODULES = (
     "wizard",
     "guide",
     "report",
+    "scenario",
 )
 
 

@@ -1,0 +1,286 @@
+"""Where a playbook runs: a workspace file in a folder of its own, the simulated QuickBooks
+company kept beside it (as ``job run --simulated`` keeps it), and the app records' keys.
+
+Each step is done as a user would do it, and answers with what they would be shown
+(:class:`Shown`: exit status, stdout, stderr): ``run`` is the ``qbsync`` command line itself;
+app edits and settings go through the engine's API, each behind one small function, until
+the command line has them; a person's edit in QuickBooks is qbXML sent to the company; a
+``sync`` is a sync job in simulated time against the company, with the fault plan.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import re
+import shlex
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import simpy
+
+from qbsim import Company, FaultPlan, QuickBooksHost
+from qbsim.testing import RequestRefused, add, mod, query, send
+from syncengine.app import App
+from syncengine.cli import main
+from syncengine.errors import SyncError
+from syncengine.rehearsal.appgen import generate_app
+from syncengine.rehearsal.driver import drive
+from syncengine.rehearsal.playbooks import model
+from syncengine.rehearsal.rehearse import company_file, setup_company
+from syncengine.reports.sync_report import sync_report
+from syncengine.settings import SyncSettings
+from syncengine.store import Store
+from syncengine.sync import SyncJob
+
+REFERENCE = re.compile(r"\{(?:(psr):)?([A-Za-z0-9_.-]+)\}")
+"""``{key}``: the app record's ID; ``{psr:key}``: the ID of its newest PSR."""
+
+
+@dataclass(frozen=True)
+class Shown:
+    """What a step showed the user: its exit status and messages."""
+
+    exit: int = 0
+    stdout: str = ""
+    stderr: str = ""
+
+
+@dataclass
+class World:
+    """A playbook's workspace (``db``), its company file, the app records' keys → IDs."""
+
+    db: Path
+    seed: int
+    plan: FaultPlan
+    keys: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def company_path(self) -> Path:
+        """The simulated company's file, beside the workspace."""
+        return company_file(self.db)
+
+    # -- the starting point -----------------------------------------------------------------
+    @classmethod
+    def build(cls, playbook: model.Playbook, folder: Path, plan: FaultPlan) -> World:
+        """The starting company, app records and settings of ``playbook``, in ``folder``."""
+        world = cls(folder / "workspace.db", playbook.seed, plan)
+        company = setup_company(playbook.seed)
+        for kind, records in playbook.quickbooks.items():
+            for fields in records:
+                add(company, kind, fields)
+        company.save(world.company_path)
+        with world.store() as store:
+            if playbook.app.generate:
+                generate_app(store, playbook.app.generate, playbook.seed)
+            for record in playbook.app.records:
+                world.keys[record.key] = add_record(store, world.resolve(record.fields), record)
+            for key, value in playbook.settings.items():
+                set_setting(store, key, value)
+        return world
+
+    @contextlib.contextmanager
+    def store(self) -> Iterator[Store]:
+        """The workspace, opened for one step and closed after it (as a command does)."""
+        store = Store(self.db)
+        try:
+            yield store
+        finally:
+            store.close()
+
+    def company(self) -> Company:
+        """The simulated company as saved after the last step."""
+        return Company.load(self.company_path)
+
+    # -- names ------------------------------------------------------------------------------
+    def id_of(self, key: str) -> int:
+        """The app ID of the record the playbook calls ``key``."""
+        if key not in self.keys:
+            known = ", ".join(self.keys) or "none yet"
+            raise SyncError(f"no app record with key {key!r}; keys: {known}")
+        return self.keys[key]
+
+    def text(self, line: str) -> str:
+        """``line`` with each ``{key}`` replaced by the record's ID, ``{psr:key}`` by its PSR's."""
+        return REFERENCE.sub(lambda m: str(self._reference(m[1], m[2])), line)
+
+    def resolve(self, value: Any) -> Any:
+        """Field values with every ``"{key}"`` made the record's ID (at any depth)."""
+        if isinstance(value, dict):
+            return {k: self.resolve(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [self.resolve(v) for v in value]
+        if isinstance(value, str) and (whole := REFERENCE.fullmatch(value)):
+            return self._reference(whole[1], whole[2])
+        return value
+
+    def _reference(self, psr: str | None, key: str) -> int:
+        record = self.id_of(key)
+        if not psr:
+            return record
+        with self.store() as store:
+            row = store.conn.execute(
+                "SELECT MAX(id) FROM psrs WHERE entity_id = ?", (record,)
+            ).fetchone()
+        if row[0] is None:
+            raise SyncError(f"app record {key!r} (id {record}) has no PSR")
+        return int(row[0])
+
+    # -- the steps ----------------------------------------------------------------------------
+    def do(self, step: model.Step) -> Shown:
+        """Do one step; what it showed. A refusal by the engine shows as the CLI's would."""
+        try:
+            return getattr(self, f"_{step.action}")(getattr(step, step.action))
+        except (SyncError, RequestRefused) as exc:
+            return Shown(2, "", f"{exc}\n")
+
+    def _run(self, line: str) -> Shown:
+        return run_cli(["--db", str(self.db), *shlex.split(self.text(line))])
+
+    def _app(self, edit: model.AppEdit) -> Shown:
+        with self.store() as store:
+            if edit.add is not None:
+                self.keys[edit.add.key] = add_record(store, self.resolve(edit.add.fields), edit.add)
+                return Shown(stdout=f"added {edit.add.type} {edit.add.key}\n")
+            if edit.delete is not None:
+                delete_record(store, self.id_of(edit.delete))
+                return Shown(stdout=f"deleted {edit.delete}\n")
+            fields = self.resolve(dict(edit.edit or {}))
+            edit_record(store, self.id_of(fields.pop("record").strip("{}")), fields)
+        return Shown(stdout="edited\n")
+
+    def _settings(self, values: dict[str, Any]) -> Shown:
+        with self.store() as store:
+            for key, value in values.items():
+                set_setting(store, key, value)
+        return Shown(stdout="".join(f"{k} = {v}\n" for k, v in values.items()))
+
+    def _quickbooks(self, edit: model.QuickBooksEdit) -> Shown:
+        company = self.company()
+        shown = edit_quickbooks(company, edit)
+        company.save(self.company_path)
+        return shown
+
+    def _sync(self, options: model.Sync) -> Shown:
+        company = self.company()
+        env = simpy.Environment()
+        host = QuickBooksHost(env, company, faults=self.plan, seed=self.seed)
+        with self.store() as store:
+            job = SyncJob.start(
+                store, batch_size=options.batch_size, import_changes=options.import_changes
+            )
+            outcome = env.run(until=env.process(drive(host, job)))
+            text = sync_report(store, job.job_id).render()
+        company.save(self.company_path)
+        fired = [e.actor.removeprefix("fault:") for e in host.log.where(actor="fault:*")]
+        text += "".join(f"\nfault fired: {label}" for label in fired)
+        return Shown(0 if outcome.finished else 2, text + "\n")
+
+
+# -- one small function each: the command line will do these ---------------------------------
+def run_cli(argv: list[str]) -> Shown:
+    """``qbsync ARGV`` in this process: its exit status and what it printed."""
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            code = main(argv)
+        except SystemExit as exc:  # argparse refusing the command line
+            code = exc.code if isinstance(exc.code, int) else 2
+    return Shown(code, out.getvalue(), err.getvalue())
+
+
+def add_record(store: Store, fields: dict[str, Any], record: model.AppRecord) -> int:
+    """Add an app record (and move a transaction to its status); its ID."""
+    app = App(store)
+    added = app.collection(record.type).add(**fields)
+    if record.status is not None:
+        app.collection(record.type).update(added.id, status=record.status)
+    return added.id
+
+
+def edit_record(store: Store, record_id: int, fields: dict[str, Any]) -> None:
+    """Change fields of an app record (``status`` too), as a user's edit in the app."""
+    app = App(store)
+    app.collection(app.record(record_id).entity_type).update(record_id, **fields)
+
+
+def delete_record(store: Store, record_id: int) -> None:
+    """Delete an app record, as a user in the app."""
+    app = App(store)
+    app.collection(app.record(record_id).entity_type).delete(record_id)
+
+
+def set_setting(store: Store, key: str, value: Any) -> None:
+    """Change one setting as the user does (with what it does to the queue)."""
+    SyncSettings(store).set(key, value)
+
+
+# -- a person at QuickBooks --------------------------------------------------------------------
+def edit_quickbooks(company: Company, edit: model.QuickBooksEdit) -> Shown:
+    """Add, change or delete QuickBooks records through qbXML, as a person in QuickBooks."""
+    if edit.add is not None:
+        for kind, fields in edit.add.items():
+            add(company, kind, fields)
+        return Shown(stdout=f"added in QuickBooks: {', '.join(edit.add)}\n")
+    target = edit.edit or edit.delete
+    assert target is not None  # the schema lets exactly one through
+    ret = quickbooks_ret(company, target.kind, target.name)
+    if edit.edit is not None:
+        mod(company, target.kind, ret, edit.edit.set)
+        return Shown(stdout=f"changed in QuickBooks: {target.kind} {target.name}\n")
+    _delete(company, target.kind, ret)
+    return Shown(stdout=f"deleted in QuickBooks: {target.kind} {target.name}\n")
+
+
+def quickbooks_ret(company: Company, kind: str, name: str) -> dict[str, Any]:
+    """The Ret data of the record of ``kind`` named ``name`` (full name or RefNumber)."""
+    for ret in quickbooks_records(company, kind):
+        if name in (ret.get("FullName"), ret.get("Name"), ret.get("RefNumber")):
+            return ret
+    raise SyncError(f"QuickBooks has no {kind} named {name!r}")
+
+
+def quickbooks_records(company: Company, kind: str) -> list[dict[str, Any]]:
+    """Every record of ``kind`` QuickBooks holds, active or not, read by a qbXML query."""
+    if kind in LIST_KINDS:
+        return query(company, kind, ActiveStatus="All")
+    return query(company, kind)
+
+
+def _delete(company: Company, kind: str, ret: dict[str, Any]) -> None:
+    if "TxnID" in ret:
+        body: dict[str, Any] = {"TxnDelType": kind, "TxnID": ret["TxnID"]}
+        rq = "TxnDelRq"
+    else:
+        body, rq = {"ListDelType": kind, "ListID": ret["ListID"]}, "ListDelRq"
+    rs = send(company, rq, body)
+    if rs.get("statusSeverity") == "Error":
+        raise RequestRefused(rq, int(rs.get("statusCode")), rs.get("statusMessage", ""))
+
+
+LIST_KINDS = frozenset(
+    {
+        "Account",
+        "Customer",
+        "Vendor",
+        "Employee",
+        "OtherName",
+        "Class",
+        "StandardTerms",
+        "DateDrivenTerms",
+        "ItemService",
+        "ItemInventory",
+        "ItemNonInventory",
+        "ItemOtherCharge",
+        "ItemInventoryAssembly",
+        "ItemGroup",
+        "ItemDiscount",
+        "ItemPayment",
+        "ItemSalesTax",
+        "ItemSalesTaxGroup",
+        "ItemSubtotal",
+    }
+)
+"""QuickBooks list objects (the rest are transactions): a list query asks for inactive too."""
