@@ -40,7 +40,10 @@ class Check:
 
 
 def same(expected: Any, actual: Any) -> bool:
-    """Equal, numbers compared as numbers (``"80"`` is ``Decimal("80.00")``), lists in order."""
+    """Equal, numbers compared as numbers (``"80"`` is ``Decimal("80.00")``), qbXML's
+    ``"true"``/``"false"`` as booleans, lists in order."""
+    if isinstance(expected, bool) and isinstance(actual, str):
+        return actual == str(expected).lower()
     if isinstance(expected, list) and isinstance(actual, list):
         return len(expected) == len(actual) and all(map(same, expected, actual))
     if expected == actual:

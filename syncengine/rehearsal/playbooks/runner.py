@@ -30,12 +30,14 @@ class StepResult:
         return [c for c in self.checks if not c.passed]
 
     def as_dict(self) -> dict[str, Any]:
-        """JSON-ready: the step, its exit status, and every expectation with its result."""
+        """JSON-ready: the step, what it showed, and every expectation with its result."""
         return {
             "index": self.index,
             "title": self.title,
             "did": self.did,
             "exit": self.shown.exit,
+            "stdout": self.shown.stdout,
+            "stderr": self.shown.stderr,
             "expectations": [_check_dict(c) for c in self.checks],
         }
 
