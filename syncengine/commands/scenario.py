@@ -71,6 +71,7 @@ def _files(folder: Path) -> list[Path]:
 def run_show(args: argparse.Namespace) -> int:
     """The playbook's title, what it covers, its starting point and steps."""
     from syncengine.rehearsal.playbooks import load
+    from syncengine.rehearsal.playbooks.runner import summary
 
     book = load(_named(args.folder, args.name))
     lines = [
@@ -78,7 +79,7 @@ def run_show(args: argparse.Namespace) -> int:
         f"covers: {book.covers.behaviour}",
         f"source: {book.covers.source}",
         f"seed: {book.seed}" + _known(book.known_failure),
-        *(f"{i}. {s.title}  [{s.action}]" for i, s in enumerate(book.steps, start=1)),
+        *(f"{i}. {s.title}  [{s.action}] {summary(s)}" for i, s in enumerate(book.steps, 1)),
     ]
     return emit(args, book.model_dump(mode="json"), "\n".join(lines))
 

@@ -4,7 +4,7 @@ showed. Each gives :class:`Check` results: what was checked, expected, actual, p
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -63,10 +63,9 @@ def _number(value: Any) -> Decimal | None:
         return None
 
 
-def given(expectation: Any) -> Iterator[tuple[str, Any]]:
+def given(expectation: Any) -> Iterable[tuple[str, Any]]:
     """The keys an expectation sets (those not left out), with their values."""
-    for key, value in expectation.model_dump(exclude_defaults=True).items():
-        yield key, value
+    return expectation.model_dump(exclude_defaults=True).items()
 
 
 # -- what the step showed ------------------------------------------------------------------
@@ -105,7 +104,9 @@ def queue(world: World, store: Store, expect: model.Expect) -> list[Check]:
         newest["open"] = _open(store, record)
         checks += [Check(f"queue {key}.{k}", v, newest[k]) for k, v in given(psr)]
     counts = store.psrs.counts()
-    checks += [Check(f"queue {s} count", n, counts.get(s, 0)) for s, n in expect.queue_counts.items()]
+    checks += [
+        Check(f"queue {s} count", n, counts.get(s, 0)) for s, n in expect.queue_counts.items()
+    ]
     return checks
 
 
@@ -171,19 +172,18 @@ def wizard(world: World, store: Store, expect: model.Expect) -> list[Check]:
     if expect.wizard is None:
         return []
     the_wizard = Wizard(store)
-    ids = {v: k for k, v in world.keys.items()}
+    keys = {record: key for key, record in world.keys.items()}
     frame = the_wizard.candidates()
-    waiting = frame[frame["state"] == "waiting"]["entity_id"]
-    actual = {
+    waiting = frame[frame["state"] == "waiting"]["entity_id"].dropna()
+    badge = the_wizard.badge()
+    actual: dict[str, Any] = {
         "enabled": the_wizard.enabled,
-        "badge": the_wizard.badge(),
-        "waiting": sorted(ids.get(int(i), str(i)) for i in waiting if i == i),
+        "badge": {d: badge.get(d, 0) for d in (expect.wizard.badge or {})},
+        "waiting": sorted(keys.get(int(i), f"record {int(i)}") for i in waiting),
     }
     checks = []
     for name, value in given(expect.wizard):
         expected = sorted(value) if name == "waiting" else value
-        if name == "badge":
-            actual["badge"] = {d: actual["badge"].get(d, 0) for d in value}
         checks.append(Check(f"wizard {name}", expected, actual[name]))
     return checks
 
@@ -219,7 +219,12 @@ def quickbooks(company: Company, expect: model.Expect) -> list[Check]:
 
 
 def _quickbooks_check(
-    company: Company, wanted: model.QuickBooksExpect, what: str, named: list, name: str, value: Any
+    company: Company,
+    wanted: model.QuickBooksExpect,
+    what: str,
+    named: list[dict[str, Any]],
+    name: str,
+    value: Any,
 ) -> list[Check]:
     if name == "exists":
         return [Check(f"{what} exists", value, bool(named))]

@@ -46,10 +46,8 @@ def fault_plan(playbook: Playbook, path: str | Path) -> FaultPlan:
     """The playbook's fault plan (a file named relative to the playbook's folder, or inline);
     :class:`PlaybookError` when it cannot be read."""
     source = playbook.faults
-    if isinstance(source, str):
-        source = Path(path).parent / source
     try:
-        return load_plan(source)
+        return load_plan(Path(path).parent / source if isinstance(source, str) else source)
     except (FaultPlanError, OSError) as exc:
         raise PlaybookError(f"{path}: faults: {exc}") from None
 
@@ -76,7 +74,7 @@ def _explain(path: Path, root: yaml.Node, exc: ValidationError) -> str:
 def _message(error: Any) -> str:
     if error["type"] == "extra_forbidden":
         allowed = ", ".join(_allowed(error["loc"][:-1]))
-        return f"unknown key {error['loc'][-1]!r}; allowed here: {allowed} (scenarios/README.md)"
+        return f"unknown key; allowed here: {allowed} (see scenarios/README.md)"
     if error["type"] == "missing":
         return "required key missing"
     if error["type"] == "value_error":

@@ -3,10 +3,13 @@ its expectations, and say what held and what did not (:class:`Outcome`)."""
 
 from __future__ import annotations
 
+import json
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from pydantic import BaseModel
 
 from syncengine.rehearsal.playbooks import checks, model
 from syncengine.rehearsal.playbooks.checks import Check
@@ -125,12 +128,20 @@ def _step(world: World, index: int, step: model.Step, snapshots: list[Any]) -> S
 
 
 def describe(world: World, step: model.Step) -> str:
-    """What the step did, in a few words: ``qbsync record undo-sync 5``, ``sync``."""
+    """What the step did: ``qbsync record undo-sync 5``, ``app: {"delete": "acme"}``."""
     if step.run is not None:
         return f"qbsync {world.text(step.run)}"
+    return f"{step.action}: {summary(step)}"
+
+
+def summary(step: model.Step) -> str:
+    """A step's doing in one line, as written: its command line, or its data as JSON."""
     value = getattr(step, step.action)
-    data = value.model_dump(exclude_none=True) if hasattr(value, "model_dump") else value
-    return f"{step.action}: {data}"
+    if isinstance(value, str):
+        return value
+    if isinstance(value, BaseModel):
+        value = value.model_dump(mode="json", exclude_none=True, exclude_defaults=True)
+    return json.dumps(value, default=str)
 
 
 # -- for people ------------------------------------------------------------------------------
@@ -151,7 +162,9 @@ def _verdict(outcome: Outcome) -> str:
     failed = len(outcome.failures)
     if outcome.known_failure:
         if outcome.passed:
-            return f"passed, but it is marked known_failure ({outcome.known_failure}): remove the mark"
+            return (
+                f"passed, but it is marked known_failure ({outcome.known_failure}): remove the mark"
+            )
         return f"known failure ({outcome.known_failure}): {failed} of {checked} expectations failed"
     if outcome.passed:
         return f"passed ({len(outcome.steps)} steps, {checked} expectations)"

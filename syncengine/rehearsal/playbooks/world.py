@@ -17,7 +17,7 @@ import shlex
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import simpy
 
@@ -27,7 +27,7 @@ from syncengine.app import App
 from syncengine.cli import main
 from syncengine.errors import SyncError
 from syncengine.rehearsal.appgen import generate_app
-from syncengine.rehearsal.driver import drive
+from syncengine.rehearsal.driver import DriveOutcome, drive
 from syncengine.rehearsal.playbooks import model
 from syncengine.rehearsal.rehearse import company_file, setup_company
 from syncengine.reports.sync_report import sync_report
@@ -171,7 +171,7 @@ class World:
             job = SyncJob.start(
                 store, batch_size=options.batch_size, import_changes=options.import_changes
             )
-            outcome = env.run(until=env.process(drive(host, job)))
+            outcome = cast("DriveOutcome", env.run(until=env.process(drive(host, job))))
             text = sync_report(store, job.job_id).render()
         company.save(self.company_path)
         fired = [e.actor.removeprefix("fault:") for e in host.log.where(actor="fault:*")]
