@@ -174,16 +174,17 @@ def wizard(world: World, store: Store, expect: model.Expect) -> list[Check]:
     the_wizard = Wizard(store)
     keys = {record: key for key, record in world.keys.items()}
     frame = the_wizard.candidates()
-    waiting = frame[frame["state"] == "waiting"]["entity_id"].dropna()
     badge = the_wizard.badge()
     actual: dict[str, Any] = {
         "enabled": the_wizard.enabled,
         "badge": {d: badge.get(d, 0) for d in (expect.wizard.badge or {})},
-        "waiting": sorted(keys.get(int(i), f"record {int(i)}") for i in waiting),
     }
+    for state in ("waiting", "kept"):
+        records = frame[frame["state"] == state]["entity_id"].dropna()
+        actual[state] = sorted(keys.get(int(i), f"record {int(i)}") for i in records)
     checks = []
     for name, value in given(expect.wizard):
-        expected = sorted(value) if name == "waiting" else value
+        expected = sorted(value) if name in ("waiting", "kept") else value
         checks.append(Check(f"wizard {name}", expected, actual[name]))
     return checks
 

@@ -184,11 +184,13 @@ class QuickBooksExpect(Strict):
 
 
 class WizardExpect(Strict):
-    """The sync wizard: on or off, the badge per direction, which records wait."""
+    """The sync wizard: on or off, the badge per direction, which records wait for a decision
+    and which were left unchecked and kept (offered again after the next sync)."""
 
     enabled: bool | None = None
     badge: dict[str, int] | None = None
     waiting: list[str] | None = None
+    kept: list[str] | None = None
 
 
 class LogExpect(Strict):

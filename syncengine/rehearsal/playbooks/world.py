@@ -35,8 +35,13 @@ from syncengine.settings import SyncSettings
 from syncengine.store import Store
 from syncengine.sync import SyncJob
 
-REFERENCE = re.compile(r"\{(?:(psr):)?([A-Za-z0-9_.-]+)\}")
-"""``{key}``: the app record's ID; ``{psr:key}``: the ID of its newest PSR."""
+REFERENCE = re.compile(r"\{(?:(psr|candidate):)?([A-Za-z0-9_.-]+)\}")
+"""``{key}``: the app record's ID; ``{psr:key}``: the ID of its newest PSR;
+``{candidate:key}``: the ID of its newest sync wizard candidate."""
+NEWEST = {
+    "psr": "SELECT MAX(id) FROM psrs WHERE entity_id = ?",
+    "candidate": "SELECT MAX(id) FROM wizard_candidates WHERE entity_id = ?",
+}
 
 
 @dataclass(frozen=True)
@@ -103,7 +108,8 @@ class World:
         return self.keys[key]
 
     def text(self, line: str) -> str:
-        """``line`` with each ``{key}`` replaced by the record's ID, ``{psr:key}`` by its PSR's."""
+        """``line`` with each ``{key}`` replaced by the record's ID, ``{psr:key}`` by its
+        newest PSR's, ``{candidate:key}`` by its newest wizard candidate's."""
         return REFERENCE.sub(lambda m: str(self._reference(m[1], m[2])), line)
 
     def resolve(self, value: Any) -> Any:
@@ -116,17 +122,15 @@ class World:
             return self._reference(whole[1], whole[2])
         return value
 
-    def _reference(self, psr: str | None, key: str) -> int:
+    def _reference(self, what: str | None, key: str) -> int:
         record = self.id_of(key)
-        if not psr:
+        if not what:
             return record
         with self.store() as store:
-            row = store.conn.execute(
-                "SELECT MAX(id) FROM psrs WHERE entity_id = ?", (record,)
-            ).fetchone()
-        if row[0] is None:
-            raise SyncError(f"app record {key!r} (id {record}) has no PSR")
-        return int(row[0])
+            newest = store.conn.execute(NEWEST[what], (record,)).fetchone()[0]
+        if newest is None:
+            raise SyncError(f"app record {key!r} (id {record}) has no {what} yet")
+        return int(newest)
 
     # -- the steps ----------------------------------------------------------------------------
     def do(self, step: model.Step) -> Shown:
