@@ -15,7 +15,7 @@ import io
 import re
 import shlex
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, cast
 
@@ -61,6 +61,8 @@ class World:
     seed: int
     plan: FaultPlan
     keys: dict[str, int] = field(default_factory=dict)
+    elapsed: float = 0.0
+    """Simulated seconds the ``sync`` steps have taken so far (the fault plan's clock)."""
 
     @property
     def company_path(self) -> Path:
@@ -169,7 +171,7 @@ class World:
 
     def _sync(self, options: model.Sync) -> Shown:
         company = self.company()
-        env = simpy.Environment()
+        env = simpy.Environment(initial_time=self.elapsed)
         host = QuickBooksHost(env, company, faults=self.plan, seed=self.seed)
         with self.store() as store:
             job = SyncJob.start(
@@ -178,9 +180,22 @@ class World:
             outcome = cast("DriveOutcome", env.run(until=env.process(drive(host, job))))
             text = sync_report(store, job.job_id).render()
         company.save(self.company_path)
+        self.elapsed, self.plan = env.now, remaining(host)
         fired = [e.actor.removeprefix("fault:") for e in host.log.where(actor="fault:*")]
         text += "".join(f"\nfault fired: {label}" for label in fired)
         return Shown(0 if outcome.finished else 2, text + "\n")
+
+
+def remaining(host: QuickBooksHost) -> FaultPlan:
+    """The host's fault plan less what has fired: a fault allowed ``times`` firings has that
+    many fewer left (none left: gone), so the next ``sync`` step goes on with the same plan."""
+    faults = []
+    for fault in host.plan.faults:
+        times = fault.when.times
+        left = None if times is None else times - host.faults.fired(fault)
+        if left is None or left > 0:
+            faults.append(replace(fault, when=replace(fault.when, times=left)))
+    return replace(host.plan, faults=tuple(faults))
 
 
 # -- one small function each: the command line will do these ---------------------------------
