@@ -72,7 +72,8 @@ class World:
     # -- the starting point -----------------------------------------------------------------
     @classmethod
     def build(cls, playbook: model.Playbook, folder: Path, plan: FaultPlan) -> World:
-        """The starting company, app records and settings of ``playbook``, in ``folder``."""
+        """The starting company, settings and app records of ``playbook`` (in that order: the
+        records are entered under the settings), in ``folder``."""
         world = cls(folder / "workspace.db", playbook.seed, plan)
         company = setup_company(playbook.seed)
         for kind, records in playbook.quickbooks.items():
@@ -80,12 +81,12 @@ class World:
                 add(company, kind, fields)
         company.save(world.company_path)
         with world.store() as store:
+            for key, value in playbook.settings.items():
+                set_setting(store, key, value)
             if playbook.app.generate:
                 generate_app(store, playbook.app.generate, playbook.seed)
             for record in playbook.app.records:
                 world.keys[record.key] = add_record(store, world.resolve(record.fields), record)
-            for key, value in playbook.settings.items():
-                set_setting(store, key, value)
         return world
 
     @contextlib.contextmanager
