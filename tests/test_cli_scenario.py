@@ -74,10 +74,10 @@ def test_a_step_doing_two_things_is_refused(tmp_path, capsys):
 
 
 def test_an_unknown_app_field_is_refused_naming_the_fields(tmp_path, capsys):
-    """A customer has no field `nam`: the message lists the fields it has."""
-    text = GOOD.format(name="field").replace("name: Acme}", "nam: Acme}")
+    """A customer has no field `full_name`: the message lists the fields it has."""
+    text = GOOD.format(name="field").replace("name: Acme}", "full_name: Acme}")
     ran = qbsync(capsys, "scenario", "run", write(tmp_path, "field", text))
-    assert ran.code == 2 and ":7: app.records#1: customer has no field 'nam'" in ran.err
+    assert ran.code == 2 and ":7: app.records#1: customer has no field 'full_name'" in ran.err
 
 
 def test_a_name_other_than_the_files_is_refused(tmp_path, capsys):
@@ -88,9 +88,9 @@ def test_a_name_other_than_the_files_is_refused(tmp_path, capsys):
 
 def test_no_playbook_runs_when_one_of_them_is_broken(good, tmp_path, capsys):
     """Every file is checked first: the good one does not run either."""
-    bad = write(tmp_path, "bad", GOOD.format(name="bad").replace("title: A", "titel: A"))
+    bad = write(tmp_path, "bad", GOOD.format(name="bad").replace("title: A", "heading: A"))
     ran = qbsync(capsys, "scenario", "run", good, bad)
-    assert ran.code == 2 and "passed" not in ran.out and f"{bad}:2: titel" in ran.err
+    assert ran.code == 2 and "passed" not in ran.out and f"{bad}:2: heading" in ran.err
 
 
 def test_a_failed_expectation_names_step_expected_and_actual(tmp_path, capsys):
