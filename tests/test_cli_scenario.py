@@ -177,3 +177,11 @@ def test_show_of_an_unknown_playbook_names_the_known_ones(good, tmp_path, capsys
     """A mistyped name is refused with the names there are."""
     ran = qbsync(capsys, "scenario", "show", "goood", "--folder", tmp_path)
     assert ran.code == 2 and "no playbook 'goood'" in ran.err and "playbooks: good" in ran.err
+
+
+def test_an_unknown_qbxml_object_is_refused(tmp_path, capsys):
+    """`kind: Customers` is no qbXML object: refused at its line, with examples."""
+    text = GOOD.format(name="kind").replace("kind: Customer,", "kind: Customers,")
+    ran = qbsync(capsys, "scenario", "run", write(tmp_path, "kind", text))
+    assert ran.code == 2
+    assert ":17: steps#1.expect.quickbooks#1.kind: 'Customers' is no qbXML object name" in ran.err

@@ -10,10 +10,11 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from qbsim import Company
-from qbsim.testing import rets, send
 from syncengine.app import App
 from syncengine.rehearsal.playbooks import model
-from syncengine.rehearsal.playbooks.world import LIST_KINDS, Shown, World, quickbooks_records
+from syncengine.rehearsal.playbooks import quickbooks as qb
+from syncengine.rehearsal.playbooks.shown import Shown
+from syncengine.rehearsal.playbooks.world import World
 from syncengine.store import Store
 from syncengine.store.psrs import ACTIVE_STATES
 from syncengine.wizard import Wizard
@@ -211,8 +212,8 @@ def quickbooks(company: Company, expect: model.Expect) -> list[Check]:
     """QuickBooks' records, read by qbXML queries."""
     checks = []
     for wanted in expect.quickbooks:
-        held = quickbooks_records(company, wanted.kind)
-        named = [r for r in held if wanted.name is None or _named(r, wanted.name)]
+        held = qb.records(company, wanted.kind)
+        named = [r for r in held if wanted.name is None or qb.named(r, wanted.name)]
         what = f"QuickBooks {wanted.kind}" + (f" {wanted.name!r}" if wanted.name else "")
         for name, value in given(wanted):
             checks += _quickbooks_check(company, wanted, what, named, name, value)
@@ -232,31 +233,11 @@ def _quickbooks_check(
     if name == "count":
         return [Check(f"{what} count", value, len(named))]
     if name == "deleted":
-        return [Check(f"{what} deleted", value, _deleted(company, wanted.kind, wanted.name))]
+        return [Check(f"{what} deleted", value, qb.is_deleted(company, wanted.kind, wanted.name))]
     if name == "fields":
         ret = named[0] if named else {}
         return [Check(f"{what} {f}", v, ret.get(f, NOTHING)) for f, v in value.items()]
     return []  # kind and name say which records; nothing to check
-
-
-def _named(ret: dict[str, Any], name: str) -> bool:
-    return name in (ret.get("FullName"), ret.get("Name"), ret.get("RefNumber"))
-
-
-def _deleted(company: Company, kind: str, name: str | None) -> bool:
-    """Whether QuickBooks' deleted list holds a record of ``kind`` with that name."""
-    if kind in LIST_KINDS:
-        rs = send(company, "ListDeletedQueryRq", {"ListDelType": [kind]})
-    else:
-        rs = send(company, "TxnDeletedQueryRq", {"TxnDelType": [kind]})
-    return any(name is None or _named(ret, name) for ret in rets(rs))
-
-
-def snapshot(company: Company) -> dict[str, list[dict[str, Any]]]:
-    """Everything QuickBooks holds, every record's full data, to compare later steps with."""
-    records = company.state.records
-    return {kind: sorted((dict(r.ret) for r in table.values()), key=repr)
-            for kind, table in sorted(records.items()) if table}  # fmt: skip
 
 
 def unchanged(
@@ -268,6 +249,6 @@ def unchanged(
         return []
     if step >= len(snapshots):
         return [Check(f"QuickBooks unchanged since step {step}", [], "no such step before this")]
-    before, now = snapshots[step], snapshot(company)
+    before, now = snapshots[step], qb.snapshot(company)
     changed = sorted(k for k in set(before) | set(now) if before.get(k) != now.get(k))
     return [Check(f"QuickBooks unchanged since step {step}", [], changed)]

@@ -10,8 +10,16 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    model_validator,
+)
 
+from qbschema import schema
 from syncengine.app.types import ENTITY_TYPES
 from syncengine.errors import RecordError
 from syncengine.store.settings import check
@@ -22,8 +30,19 @@ def _listed(value: Any) -> Any:
     return [value] if isinstance(value, str) else value
 
 
+def _object_name(value: str) -> str:
+    """A qbXML object QuickBooks can be asked about (one with a ``…QueryRq``)."""
+    if f"{value}QueryRq" not in schema().all_requests:
+        raise ValueError(
+            f"{value!r} is no qbXML object name; e.g. Customer, Vendor, ItemService, Invoice,"
+            " Bill, ReceivePayment (the name in CustomerAdd, CustomerQueryRq ...)"
+        )
+    return value
+
+
 Texts = Annotated[list[str], BeforeValidator(_listed)]
 Fields = dict[str, Any]
+ObjectName = Annotated[str, AfterValidator(_object_name)]
 
 
 class Strict(BaseModel):
@@ -82,7 +101,7 @@ def _settings(values: dict[str, Any]) -> dict[str, Any]:
 
 
 Settings = Annotated[dict[str, Any], BeforeValidator(_settings)]
-Company = dict[str, list[Fields]]
+Company = dict[ObjectName, list[Fields]]
 """QuickBooks records by qbXML object name: ``{Customer: [{Name: Acme}]}``."""
 
 
@@ -106,7 +125,7 @@ class QuickBooksRecord(Strict):
     """One QuickBooks record: its qbXML object name, and its full name (a list record) or
     reference number (a transaction)."""
 
-    kind: str
+    kind: ObjectName
     name: str
 
 
@@ -120,7 +139,7 @@ class QuickBooksEdit(Strict):
     """What a person does in QuickBooks: add records (``{Customer: {Name: Acme}}``), change
     one (``set`` its fields), delete one. Exactly one."""
 
-    add: dict[str, Fields] | None = None
+    add: dict[ObjectName, Fields] | None = None
     edit: QuickBooksChange | None = None
     delete: QuickBooksRecord | None = None
 
@@ -175,7 +194,7 @@ class QuickBooksExpect(Strict):
     """QuickBooks, read by qbXML queries: records of ``kind`` (named by ``name``, or all of
     them): whether it ``exists``, is ``deleted``, how many there are, field values."""
 
-    kind: str
+    kind: ObjectName
     name: str | None = None
     exists: bool | None = None
     deleted: bool | None = None

@@ -12,9 +12,11 @@ from typing import Any
 from pydantic import BaseModel
 
 from syncengine.rehearsal.playbooks import checks, model
+from syncengine.rehearsal.playbooks import quickbooks as qb
 from syncengine.rehearsal.playbooks.checks import Check
 from syncengine.rehearsal.playbooks.load import fault_plan, load
-from syncengine.rehearsal.playbooks.world import Shown, World
+from syncengine.rehearsal.playbooks.shown import Shown
+from syncengine.rehearsal.playbooks.world import World
 
 
 @dataclass
@@ -105,7 +107,7 @@ def run(path: str | Path) -> Outcome:
     outcome = Outcome(playbook.name, Path(path), playbook.known_failure)
     with tempfile.TemporaryDirectory(prefix="qbsync-playbook-") as folder:
         world = World.build(playbook, Path(folder), plan)
-        snapshots = [checks.snapshot(world.company())]
+        snapshots = [qb.snapshot(world.company())]
         for index, step in enumerate(playbook.steps, start=1):
             outcome.steps.append(_step(world, index, step, snapshots))
     return outcome
@@ -121,7 +123,7 @@ def _step(world: World, index: int, step: model.Step, snapshots: list[Any]) -> S
         found += checks.jobs(store, step.expect)
     found += checks.quickbooks(company, step.expect)
     found += checks.unchanged(company, step.expect, snapshots)
-    snapshots.append(checks.snapshot(company))
+    snapshots.append(qb.snapshot(company))
     if shown.exit not in (0, step.expect.exit):
         found.append(Check("the step to succeed (or `exit:` to expect otherwise)", 0, shown.exit))
     return StepResult(index, step.title, describe(world, step), shown, found)

@@ -4,8 +4,10 @@ company kept beside it (as ``job run --simulated`` keeps it), and the app record
 Each step is done as a user would do it, and answers with what they would be shown
 (:class:`Shown`: exit status, stdout, stderr): ``run`` is the ``qbsync`` command line itself;
 app edits and settings go through the engine's API, each behind one small function, until
-the command line has them; a person's edit in QuickBooks is qbXML sent to the company; a
-``sync`` is a sync job in simulated time against the company, with the fault plan.
+the command line has them; a person's edit in QuickBooks is qbXML sent to the company
+(:mod:`~syncengine.rehearsal.playbooks.quickbooks`); a ``sync`` is a sync job in simulated
+time against the company, with the fault plan: simulated time and the faults that fired carry
+on from one ``sync`` step to the next.
 """
 
 from __future__ import annotations
@@ -22,13 +24,15 @@ from typing import Any, cast
 import simpy
 
 from qbsim import Company, FaultPlan, QuickBooksHost
-from qbsim.testing import RequestRefused, add, mod, query, send
+from qbsim.testing import RequestRefused, add
 from syncengine.app import App
 from syncengine.cli import main
 from syncengine.errors import SyncError
 from syncengine.rehearsal.appgen import generate_app
 from syncengine.rehearsal.driver import DriveOutcome, drive
 from syncengine.rehearsal.playbooks import model
+from syncengine.rehearsal.playbooks import quickbooks as qb
+from syncengine.rehearsal.playbooks.shown import Shown
 from syncengine.rehearsal.rehearse import company_file, setup_company
 from syncengine.reports.sync_report import sync_report
 from syncengine.settings import SyncSettings
@@ -42,15 +46,6 @@ NEWEST = {
     "psr": "SELECT MAX(id) FROM psrs WHERE entity_id = ?",
     "candidate": "SELECT MAX(id) FROM wizard_candidates WHERE entity_id = ?",
 }
-
-
-@dataclass(frozen=True)
-class Shown:
-    """What a step showed the user: its exit status and messages."""
-
-    exit: int = 0
-    stdout: str = ""
-    stderr: str = ""
 
 
 @dataclass
@@ -154,9 +149,10 @@ class World:
             if edit.delete is not None:
                 delete_record(store, self.id_of(edit.delete))
                 return Shown(stdout=f"deleted {edit.delete}\n")
-            fields = self.resolve(dict(edit.edit or {}))
-            edit_record(store, self.id_of(fields.pop("record").strip("{}")), fields)
-        return Shown(stdout="edited\n")
+            fields = dict(edit.edit or {})
+            key = str(fields.pop("record")).strip("{}")
+            edit_record(store, self.id_of(key), self.resolve(fields))
+        return Shown(stdout=f"edited {key}: {', '.join(fields)}\n")
 
     def _settings(self, values: dict[str, Any]) -> Shown:
         with self.store() as store:
@@ -166,7 +162,7 @@ class World:
 
     def _quickbooks(self, edit: model.QuickBooksEdit) -> Shown:
         company = self.company()
-        shown = edit_quickbooks(company, edit)
+        shown = qb.edit(company, edit)
         company.save(self.company_path)
         return shown
 
@@ -235,72 +231,3 @@ def delete_record(store: Store, record_id: int) -> None:
 def set_setting(store: Store, key: str, value: Any) -> None:
     """Change one setting as the user does (with what it does to the queue)."""
     SyncSettings(store).set(key, value)
-
-
-# -- a person at QuickBooks --------------------------------------------------------------------
-def edit_quickbooks(company: Company, edit: model.QuickBooksEdit) -> Shown:
-    """Add, change or delete QuickBooks records through qbXML, as a person in QuickBooks."""
-    if edit.add is not None:
-        for kind, fields in edit.add.items():
-            add(company, kind, fields)
-        return Shown(stdout=f"added in QuickBooks: {', '.join(edit.add)}\n")
-    target = edit.edit or edit.delete
-    assert target is not None  # the schema lets exactly one through
-    ret = quickbooks_ret(company, target.kind, target.name)
-    if edit.edit is not None:
-        mod(company, target.kind, ret, edit.edit.set)
-        return Shown(stdout=f"changed in QuickBooks: {target.kind} {target.name}\n")
-    _delete(company, target.kind, ret)
-    return Shown(stdout=f"deleted in QuickBooks: {target.kind} {target.name}\n")
-
-
-def quickbooks_ret(company: Company, kind: str, name: str) -> dict[str, Any]:
-    """The Ret data of the record of ``kind`` named ``name`` (full name or RefNumber)."""
-    for ret in quickbooks_records(company, kind):
-        if name in (ret.get("FullName"), ret.get("Name"), ret.get("RefNumber")):
-            return ret
-    raise SyncError(f"QuickBooks has no {kind} named {name!r}")
-
-
-def quickbooks_records(company: Company, kind: str) -> list[dict[str, Any]]:
-    """Every record of ``kind`` QuickBooks holds, active or not, read by a qbXML query."""
-    if kind in LIST_KINDS:
-        return query(company, kind, ActiveStatus="All")
-    return query(company, kind)
-
-
-def _delete(company: Company, kind: str, ret: dict[str, Any]) -> None:
-    if "TxnID" in ret:
-        body: dict[str, Any] = {"TxnDelType": kind, "TxnID": ret["TxnID"]}
-        rq = "TxnDelRq"
-    else:
-        body, rq = {"ListDelType": kind, "ListID": ret["ListID"]}, "ListDelRq"
-    rs = send(company, rq, body)
-    if rs.get("statusSeverity") == "Error":
-        raise RequestRefused(rq, int(rs.get("statusCode")), rs.get("statusMessage", ""))
-
-
-LIST_KINDS = frozenset(
-    {
-        "Account",
-        "Customer",
-        "Vendor",
-        "Employee",
-        "OtherName",
-        "Class",
-        "StandardTerms",
-        "DateDrivenTerms",
-        "ItemService",
-        "ItemInventory",
-        "ItemNonInventory",
-        "ItemOtherCharge",
-        "ItemInventoryAssembly",
-        "ItemGroup",
-        "ItemDiscount",
-        "ItemPayment",
-        "ItemSalesTax",
-        "ItemSalesTaxGroup",
-        "ItemSubtotal",
-    }
-)
-"""QuickBooks list objects (the rest are transactions): a list query asks for inactive too."""
