@@ -184,4 +184,4 @@ def test_an_unknown_qbxml_object_is_refused(tmp_path, capsys):
     text = GOOD.format(name="kind").replace("kind: Customer,", "kind: Customers,")
     ran = qbsync(capsys, "scenario", "run", write(tmp_path, "kind", text))
     assert ran.code == 2
-    assert ":17: steps#1.expect.quickbooks#1.kind: 'Customers' is no qbXML object name" in ran.err
+    assert ":16: steps#1.expect.quickbooks#1.kind: 'Customers' is no qbXML object name" in ran.err
