@@ -185,3 +185,13 @@ def test_an_unknown_qbxml_object_is_refused(tmp_path, capsys):
     ran = qbsync(capsys, "scenario", "run", write(tmp_path, "kind", text))
     assert ran.code == 2
     assert ":16: steps#1.expect.quickbooks#1.kind: 'Customers' is no qbXML object name" in ran.err
+
+
+def test_list_names_a_broken_playbook_with_its_problem(good, tmp_path, capsys):
+    """One broken file does not hide the others from the list."""
+    write(tmp_path, "bad", GOOD.format(name="bad").replace("seed: 1", "seed: x"))
+    ran = qbsync(capsys, "scenario", "list", "--folder", tmp_path)
+    assert ran.code == 0
+    assert ran.out.splitlines()[0].startswith("bad: NOT VALID: ")
+    assert ":4: seed: Input should be a valid integer" in ran.out
+    assert ran.out.splitlines()[1] == "good: A customer synced"

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import Any
 
 from syncengine.commands.common import Refusal, add_json_option, emit, refusals
 
@@ -46,15 +47,26 @@ def _parser(actions: argparse._SubParsersAction, name: str, text: str) -> argpar
 
 @refusals("scenario list")
 def run_list(args: argparse.Namespace) -> int:
-    """Every playbook in the folder: name, title, and whether it is a known failure."""
-    from syncengine.rehearsal.playbooks import load
+    """Every playbook in the folder: name, title, whether it is a known failure; a file that
+    is not a valid playbook is listed with its first problem."""
+    from syncengine.rehearsal.playbooks import PlaybookError, load
 
-    rows = []
+    rows: list[dict[str, Any]] = []
     for path in _files(args.folder):
-        book = load(path)
+        try:
+            book = load(path)
+        except PlaybookError as exc:
+            rows.append({"name": path.stem, "title": None, "problem": str(exc).splitlines()[0]})
+            continue
         rows.append({"name": book.name, "title": book.title, "known_failure": book.known_failure})
-    lines = [f"{r['name']}: {r['title']}" + _known(r["known_failure"]) for r in rows]
+    lines = [_listed(row) for row in rows]
     return emit(args, rows, "\n".join(lines) or f"no playbooks in {args.folder}")
+
+
+def _listed(row: dict[str, Any]) -> str:
+    if row.get("problem"):
+        return f"{row['name']}: NOT VALID: {row['problem']}"
+    return f"{row['name']}: {row['title']}" + _known(row.get("known_failure"))
 
 
 def _known(reason: str | None) -> str:

@@ -132,17 +132,16 @@ def jobs(store: Store, expect: model.Expect) -> list[Check]:
     return [Check(f"jobs {k}", v, actual[k]) for k, v in given(expect.jobs)]
 
 
+ERRORS_BY_CODE = """
+SELECT CASE WHEN status_code IS NOT NULL THEN status_code
+            WHEN psr_id IS NULL THEN 'transport' ELSE 'not sent' END, COUNT(*)
+FROM errors WHERE job_id = ? GROUP BY 1
+"""
+"""A job's errors by status code; ``transport``: no answer; ``not sent``: held back."""
+
+
 def _errors_by_code(store: Store, job_id: int) -> dict[int | str, int]:
-    counts: dict[int | str, int] = {}
-    for _, row in store.jobs.errors_frame(job_id).iterrows():
-        code = row["status_code"]
-        key = int(code) if code == code and code is not None else _no_code(row)
-        counts[key] = counts.get(key, 0) + 1
-    return counts
-
-
-def _no_code(row: Any) -> str:
-    return "transport" if row["psr_id"] != row["psr_id"] or row["psr_id"] is None else "not sent"
+    return dict(store.conn.execute(ERRORS_BY_CODE, (job_id,)).fetchall())
 
 
 def app(world: World, store: Store, expect: model.Expect) -> list[Check]:
