@@ -8,6 +8,7 @@ and key.
 
 from __future__ import annotations
 
+import shlex
 from typing import Annotated, Any
 
 from pydantic import (
@@ -89,6 +90,14 @@ class App(Strict):
 
     generate: int = Field(default=0, ge=0)
     records: list[AppRecord] = []
+
+    @model_validator(mode="after")
+    def _unique_keys(self) -> App:
+        keys = [r.key for r in self.records]
+        twice = sorted({k for k in keys if keys.count(k) > 1})
+        if twice:
+            raise ValueError(f"each record needs a key of its own; given twice: {twice}")
+        return self
 
 
 def _settings(values: dict[str, Any]) -> dict[str, Any]:
@@ -261,6 +270,11 @@ class Step(Strict):
     @model_validator(mode="after")
     def _one(self) -> Step:
         _exactly_one(self, ACTIONS)
+        if self.run is not None:
+            try:
+                shlex.split(self.run)
+            except ValueError as exc:
+                raise ValueError(f"run: {exc} in {self.run!r}") from None
         return self
 
     @property

@@ -179,8 +179,10 @@ class World:
         company.save(self.company_path)
         self.elapsed, self.plan = env.now, remaining(host)
         fired = [e.actor.removeprefix("fault:") for e in host.log.where(actor="fault:*")]
-        text += "".join(f"\nfault fired: {label}" for label in fired)
-        return Shown(0 if outcome.finished else 2, text + "\n")
+        text += "".join(f"\nfault fired: {label}" for label in fired) + "\n"
+        if outcome.finished:
+            return Shown(0, text)
+        return Shown(2, text, f"the job is kept unfinished: {outcome.error}\n")
 
 
 def remaining(host: QuickBooksHost) -> FaultPlan:
