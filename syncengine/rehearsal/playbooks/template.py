@@ -39,10 +39,11 @@ steps:
         acme: {{state: done, action: add}}
       app:
         acme: {{synced: true}}
+      jobs: {{count: 1, errors: {{}}}}  # no error of any status code
       quickbooks:
         - {{kind: Customer, name: Acme, exists: true}}
-      stdout:
-        contains: "0 error(s)"
+      stdout:                      # the messages shown: contains, not_contains, matches
+        contains: "Acme"
 """
 
 
