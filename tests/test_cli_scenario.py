@@ -195,3 +195,11 @@ def test_list_names_a_broken_playbook_with_its_problem(good, tmp_path, capsys):
     assert ran.out.splitlines()[0].startswith("bad: NOT VALID: ")
     assert ":4: seed: Input should be a valid integer" in ran.out
     assert ran.out.splitlines()[1] == "good: A customer synced"
+
+
+def test_a_key_no_record_has_is_refused_before_anything_runs(tmp_path, capsys):
+    """`{acmee}` in a command line: refused at the step's line, with the keys there are."""
+    text = GOOD.format(name="key").replace("run: job run --simulated", "run: record resync {acmee}")
+    ran = qbsync(capsys, "scenario", "run", write(tmp_path, "key", text))
+    assert ran.code == 2
+    assert ":9: steps#1: no app record with key 'acmee' by this step; keys: acme" in ran.err

@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, get_args
@@ -14,7 +15,7 @@ from pydantic import BaseModel, ValidationError
 from qbsim.errors import FaultPlanError
 from qbsim.faults import FaultPlan, load_plan
 from syncengine.errors import SyncError
-from syncengine.rehearsal.playbooks.model import Playbook
+from syncengine.rehearsal.playbooks.model import REFERENCE, Playbook, Step
 
 
 class PlaybookError(SyncError):
@@ -33,6 +34,7 @@ def load(path: str | Path) -> Playbook:
         playbook = Playbook.model_validate(yaml.safe_load(text))
     except ValidationError as exc:
         raise PlaybookError(_explain(path, node, exc)) from None
+    _check_keys(path, node, playbook)
     if playbook.name != path.stem:
         line, _ = _locate(node, ["name"])
         raise PlaybookError(
@@ -40,6 +42,38 @@ def load(path: str | Path) -> Playbook:
             " make them the same (commands name a playbook by its file)"
         )
     return playbook
+
+
+def _check_keys(path: Path, node: yaml.Node, playbook: Playbook) -> None:
+    """Every record key a step names exists by then (listed, or added by an earlier step)."""
+    known = {r.key for r in playbook.app.records}
+    for index, step in enumerate(playbook.steps):
+        if step.app is not None and step.app.add is not None:
+            known.add(step.app.add.key)
+        unknown = sorted(keys_named(step) - known)
+        if unknown:
+            line, where = _locate(node, ["steps", index])
+            raise PlaybookError(
+                f"{path}:{line}: {where}: no app record with key {unknown[0]!r} by this step;"
+                f" keys: {', '.join(sorted(known)) or 'none'}"
+            )
+
+
+def keys_named(step: Step) -> set[str]:
+    """The record keys a step names: ``{key}`` references in what it does, the records its
+    app edit acts on, and the keys its expectations name."""
+    action = getattr(step, step.action)
+    data = action.model_dump(mode="json") if isinstance(action, BaseModel) else action
+    named = {m[2] for m in REFERENCE.finditer(json.dumps(data, default=str))}
+    if step.app is not None and step.app.edit is not None:
+        named.add(str(step.app.edit["record"]).strip("{}"))
+    if step.app is not None and step.app.delete is not None:
+        named.add(step.app.delete)
+    expect = step.expect
+    named |= set(expect.queue) | set(expect.app) | {line.record for line in expect.log}
+    if expect.wizard is not None:
+        named |= set(expect.wizard.waiting or ()) | set(expect.wizard.kept or ())
+    return named
 
 
 def fault_plan(playbook: Playbook, path: str | Path) -> FaultPlan:

@@ -8,6 +8,7 @@ and key.
 
 from __future__ import annotations
 
+import re
 import shlex
 from typing import Annotated, Any
 
@@ -24,6 +25,10 @@ from qbschema import schema
 from syncengine.app.types import ENTITY_TYPES
 from syncengine.errors import RecordError
 from syncengine.store.settings import check
+
+REFERENCE = re.compile(r"\{(?:(psr|candidate):)?([A-Za-z0-9_.-]+)\}")
+"""``{key}``: the app record's ID; ``{psr:key}``: the ID of its newest PSR;
+``{candidate:key}``: the ID of its newest sync wizard candidate."""
 
 
 def _listed(value: Any) -> Any:

@@ -11,6 +11,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from syncengine.errors import SyncError
 from syncengine.rehearsal.playbooks import checks, model
 from syncengine.rehearsal.playbooks import quickbooks as qb
 from syncengine.rehearsal.playbooks.checks import Check
@@ -114,6 +115,7 @@ def run(path: str | Path) -> Outcome:
 
 
 def _step(world: World, index: int, step: model.Step, snapshots: list[Any]) -> StepResult:
+    did = describe(world, step)  # before the step: {psr:key} names the PSR it acts on
     shown = world.do(step)
     company = world.company()
     found = checks.shown(step.expect, shown)
@@ -124,16 +126,19 @@ def _step(world: World, index: int, step: model.Step, snapshots: list[Any]) -> S
     found += checks.quickbooks(company, step.expect)
     found += checks.unchanged(company, step.expect, snapshots)
     snapshots.append(qb.snapshot(company))
-    if shown.exit not in (0, step.expect.exit):
+    if step.expect.exit is None and shown.exit != 0:
         found.append(Check("the step to succeed (or `exit:` to expect otherwise)", 0, shown.exit))
-    return StepResult(index, step.title, describe(world, step), shown, found)
+    return StepResult(index, step.title, did, shown, found)
 
 
 def describe(world: World, step: model.Step) -> str:
     """What the step did: ``qbsync record undo-sync 5``, ``app: {"delete": "acme"}``."""
-    if step.run is not None:
+    if step.run is None:
+        return f"{step.action}: {summary(step)}"
+    try:
         return f"qbsync {world.text(step.run)}"
-    return f"{step.action}: {summary(step)}"
+    except SyncError:  # a record without the PSR named: the step itself says so
+        return f"qbsync {step.run}"
 
 
 def summary(step: model.Step) -> str:

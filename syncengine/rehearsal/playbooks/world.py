@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import contextlib
 import io
-import re
 import shlex
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
@@ -32,6 +31,7 @@ from syncengine.rehearsal.appgen import generate_app
 from syncengine.rehearsal.driver import DriveOutcome, drive
 from syncengine.rehearsal.playbooks import model
 from syncengine.rehearsal.playbooks import quickbooks as qb
+from syncengine.rehearsal.playbooks.model import REFERENCE
 from syncengine.rehearsal.playbooks.shown import Shown
 from syncengine.rehearsal.rehearse import company_file, setup_company
 from syncengine.reports.sync_report import sync_report
@@ -39,9 +39,6 @@ from syncengine.settings import SyncSettings
 from syncengine.store import Store
 from syncengine.sync import SyncJob
 
-REFERENCE = re.compile(r"\{(?:(psr|candidate):)?([A-Za-z0-9_.-]+)\}")
-"""``{key}``: the app record's ID; ``{psr:key}``: the ID of its newest PSR;
-``{candidate:key}``: the ID of its newest sync wizard candidate."""
 NEWEST = {
     "psr": "SELECT MAX(id) FROM psrs WHERE entity_id = ?",
     "candidate": "SELECT MAX(id) FROM wizard_candidates WHERE entity_id = ?",
