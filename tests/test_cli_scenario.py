@@ -202,4 +202,11 @@ def test_a_key_no_record_has_is_refused_before_anything_runs(tmp_path, capsys):
     text = GOOD.format(name="key").replace("run: job run --simulated", "run: record resync {acmee}")
     ran = qbsync(capsys, "scenario", "run", write(tmp_path, "key", text))
     assert ran.code == 2
-    assert ":9: steps#1: no app record with key 'acmee' by this step; keys: acme" in ran.err
+    assert ":9: steps#1: no app record with key 'acmee' by here; keys: acme" in ran.err
+
+
+def test_a_fault_plan_that_cannot_be_read_is_refused_before_anything_runs(tmp_path, capsys):
+    """A plan file that does not exist is named before any playbook runs."""
+    text = GOOD.format(name="plan").replace("seed: 1", "seed: 1\nfaults: faults/nowhere.yaml")
+    ran = qbsync(capsys, "scenario", "run", write(tmp_path, "plan", text))
+    assert ran.code == 2 and "plan.yaml: faults:" in ran.err and "nowhere.yaml" in ran.err

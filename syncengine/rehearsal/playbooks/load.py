@@ -35,6 +35,7 @@ def load(path: str | Path) -> Playbook:
     except ValidationError as exc:
         raise PlaybookError(_explain(path, node, exc)) from None
     _check_keys(path, node, playbook)
+    fault_plan(playbook, path)
     if playbook.name != path.stem:
         line, _ = _locate(node, ["name"])
         raise PlaybookError(
@@ -45,26 +46,40 @@ def load(path: str | Path) -> Playbook:
 
 
 def _check_keys(path: Path, node: yaml.Node, playbook: Playbook) -> None:
-    """Every record key a step names exists by then (listed, or added by an earlier step)."""
-    known = {r.key for r in playbook.app.records}
+    """Every record key a record or step names exists by then (listed before it, or added by
+    an earlier step)."""
+    known: set[str] = set()
+    for index, record in enumerate(playbook.app.records):
+        _known_or_refuse(path, node, ["app", "records", index], _references(record.fields), known)
+        known.add(record.key)
     for index, step in enumerate(playbook.steps):
         if step.app is not None and step.app.add is not None:
             known.add(step.app.add.key)
-        unknown = sorted(keys_named(step) - known)
-        if unknown:
-            line, where = _locate(node, ["steps", index])
-            raise PlaybookError(
-                f"{path}:{line}: {where}: no app record with key {unknown[0]!r} by this step;"
-                f" keys: {', '.join(sorted(known)) or 'none'}"
-            )
+        _known_or_refuse(path, node, ["steps", index], keys_named(step), known)
+
+
+def _known_or_refuse(
+    path: Path, node: yaml.Node, loc: list[str | int], named: set[str], known: set[str]
+) -> None:
+    unknown = sorted(named - known)
+    if unknown:
+        line, where = _locate(node, loc)
+        raise PlaybookError(
+            f"{path}:{line}: {where}: no app record with key {unknown[0]!r} by here;"
+            f" keys: {', '.join(sorted(known)) or 'none'}"
+        )
+
+
+def _references(data: Any) -> set[str]:
+    """The keys ``{key}``, ``{psr:key}`` and ``{candidate:key}`` in ``data``, at any depth."""
+    return {m[2] for m in REFERENCE.finditer(json.dumps(data, default=str))}
 
 
 def keys_named(step: Step) -> set[str]:
     """The record keys a step names: ``{key}`` references in what it does, the records its
     app edit acts on, and the keys its expectations name."""
     action = getattr(step, step.action)
-    data = action.model_dump(mode="json") if isinstance(action, BaseModel) else action
-    named = {m[2] for m in REFERENCE.finditer(json.dumps(data, default=str))}
+    named = _references(action.model_dump() if isinstance(action, BaseModel) else action)
     if step.app is not None and step.app.edit is not None:
         named.add(str(step.app.edit["record"]).strip("{}"))
     if step.app is not None and step.app.delete is not None:
