@@ -35,7 +35,7 @@ def load(path: str | Path) -> Playbook:
     except ValidationError as exc:
         raise PlaybookError(_explain(path, node, exc)) from None
     _check_keys(path, node, playbook)
-    fault_plan(playbook, path)
+    fault_plan(playbook, path, _locate(node, ["faults"])[0])
     if playbook.name != path.stem:
         line, _ = _locate(node, ["name"])
         raise PlaybookError(
@@ -91,14 +91,15 @@ def keys_named(step: Step) -> set[str]:
     return named
 
 
-def fault_plan(playbook: Playbook, path: str | Path) -> FaultPlan:
+def fault_plan(playbook: Playbook, path: str | Path, line: int | None = None) -> FaultPlan:
     """The playbook's fault plan (a file named relative to the playbook's folder, or inline);
-    :class:`PlaybookError` when it cannot be read."""
+    :class:`PlaybookError` naming the playbook (and the line) when it cannot be read."""
     source = playbook.faults
     try:
         return load_plan(Path(path).parent / source if isinstance(source, str) else source)
     except (FaultPlanError, OSError) as exc:
-        raise PlaybookError(f"{path}: faults: {exc}") from None
+        where = f"{path}:{line}" if line else str(path)
+        raise PlaybookError(f"{where}: faults: {exc}") from None
 
 
 def _compose(path: Path, text: str) -> yaml.Node:
