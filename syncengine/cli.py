@@ -38,6 +38,7 @@ COMMAND_MODULES = (
     "app",
     "settings",
     "autosync",
+    "scenario",
 )
 
 

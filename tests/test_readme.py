@@ -4,6 +4,7 @@ picked up by itself; a README that drifts from the product fails here."""
 
 from __future__ import annotations
 
+import glob
 import re
 import shlex
 from pathlib import Path
@@ -30,6 +31,14 @@ def commands() -> list[list[str]]:
     """Every ``qbsync`` line of the bash blocks as its arguments, comments dropped."""
     lines = [line.strip() for body in blocks("bash") for line in body.splitlines()]
     return [shlex.split(line, comments=True) for line in lines if line.startswith("qbsync ")]
+
+
+def expanded(argv: list[str]) -> list[str]:
+    """The arguments as bash hands them over: a pattern (``scenarios/*.yaml``) becomes the
+    files it matches, in order, in the folder the line runs in."""
+    return [
+        name for arg in argv for name in (sorted(glob.glob(arg)) if glob.has_magic(arg) else [arg])
+    ]
 
 
 def expected_status(argv: list[str]) -> int:
@@ -63,7 +72,7 @@ def test_the_readme_has_a_tour():
 def test_every_readme_command_runs_as_written(folder, capsys):
     """Each ``qbsync`` line of the README, in order, exits as documented."""
     for argv in commands():
-        ran = qbsync(capsys, *argv[1:])
+        ran = qbsync(capsys, *expanded(argv)[1:])
         assert ran.code == expected_status(argv), f"{shlex.join(argv)}\n{ran.err}"
 
 

@@ -1,0 +1,190 @@
+"""Running a playbook: build its starting point in a temporary folder, do each step, check
+its expectations, and say what held and what did not (:class:`Outcome`)."""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
+
+from syncengine.errors import SyncError
+from syncengine.rehearsal.playbooks import checks, model
+from syncengine.rehearsal.playbooks import quickbooks as qb
+from syncengine.rehearsal.playbooks.checks import Check
+from syncengine.rehearsal.playbooks.load import fault_plan, load
+from syncengine.rehearsal.playbooks.shown import Shown
+from syncengine.rehearsal.playbooks.world import World
+
+
+@dataclass
+class StepResult:
+    """One step done: its number (from 1), title, what it did and showed, its checks."""
+
+    index: int
+    title: str
+    did: str
+    shown: Shown
+    checks: list[Check]
+
+    @property
+    def failures(self) -> list[Check]:
+        """The checks that did not hold."""
+        return [c for c in self.checks if not c.passed]
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready: the step, what it showed, and every expectation with its result."""
+        return {
+            "index": self.index,
+            "title": self.title,
+            "did": self.did,
+            "exit": self.shown.exit,
+            "stdout": self.shown.stdout,
+            "stderr": self.shown.stderr,
+            "expectations": [_check_dict(c) for c in self.checks],
+        }
+
+
+@dataclass
+class Outcome:
+    """A playbook's run: every step's result. ``passed`` when every expectation held; a
+    ``known_failure`` playbook is as expected when it did not."""
+
+    name: str
+    path: Path
+    known_failure: str | None
+    steps: list[StepResult] = field(default_factory=list)
+
+    @property
+    def passed(self) -> bool:
+        """Every expectation of every step held."""
+        return not self.failures
+
+    @property
+    def as_expected(self) -> bool:
+        """Passed, or failed as its ``known_failure`` says it does."""
+        return self.passed != bool(self.known_failure)
+
+    @property
+    def failures(self) -> list[dict[str, Any]]:
+        """Each failed expectation with its step: ``step``, ``title``, ``expectation``, values."""
+        return [
+            {"step": s.index, "title": s.title, **_check_dict(c)}
+            for s in self.steps
+            for c in s.failures
+        ]
+
+    def as_dict(self) -> dict[str, Any]:
+        """The ``scenario run --json`` object of this playbook."""
+        return {
+            "name": self.name,
+            "path": str(self.path),
+            "passed": self.passed,
+            "known_failure": self.known_failure,
+            "as_expected": self.as_expected,
+            "steps": [s.as_dict() for s in self.steps],
+            "failures": self.failures,
+        }
+
+
+def _check_dict(check: Check) -> dict[str, Any]:
+    return {
+        "expectation": check.what,
+        "expected": check.expected,
+        "actual": check.actual,
+        "passed": check.passed,
+    }
+
+
+def run(path: str | Path) -> Outcome:
+    """Run the playbook in ``path`` on a fresh workspace in a temporary folder.
+    :class:`~syncengine.rehearsal.playbooks.load.PlaybookError` before any step when the
+    file is not a valid playbook."""
+    playbook = load(path)
+    plan = fault_plan(playbook, path)
+    outcome = Outcome(playbook.name, Path(path), playbook.known_failure)
+    with tempfile.TemporaryDirectory(prefix="qbsync-playbook-") as folder:
+        world = World.build(playbook, Path(folder), plan)
+        snapshots = [qb.snapshot(world.company())]
+        for index, step in enumerate(playbook.steps, start=1):
+            outcome.steps.append(_step(world, index, step, snapshots))
+    return outcome
+
+
+def _step(world: World, index: int, step: model.Step, snapshots: list[Any]) -> StepResult:
+    did = describe(world, step)  # before the step: {psr:key} names the PSR it acts on
+    shown = world.do(step)
+    company = world.company()
+    found = checks.shown(step.expect, shown)
+    with world.store() as store:
+        for checker in (checks.queue, checks.app, checks.wizard, checks.log):
+            found += checker(world, store, step.expect)
+        found += checks.jobs(store, step.expect)
+    found += checks.quickbooks(company, step.expect)
+    found += checks.unchanged(company, step.expect, snapshots)
+    snapshots.append(qb.snapshot(company))
+    if step.expect.exit is None and shown.exit != 0:
+        found.append(Check("the step to succeed (or `exit:` to expect otherwise)", 0, shown.exit))
+    return StepResult(index, step.title, did, shown, found)
+
+
+def describe(world: World, step: model.Step) -> str:
+    """What the step did: ``qbsync record undo-sync 5``, ``app: {"delete": "acme"}``."""
+    if step.run is None:
+        return f"{step.action}: {summary(step)}"
+    try:
+        return f"qbsync {world.text(step.run)}"
+    except SyncError:  # a record without the PSR named: the step itself says so
+        return f"qbsync {step.run}"
+
+
+def summary(step: model.Step) -> str:
+    """A step's doing in one line, as written: its command line, or its data as JSON."""
+    value = getattr(step, step.action)
+    if isinstance(value, str):
+        return value
+    if isinstance(value, BaseModel):
+        value = value.model_dump(mode="json", exclude_none=True, exclude_defaults=True)
+    return json.dumps(value, default=str)
+
+
+# -- for people ------------------------------------------------------------------------------
+def render(outcome: Outcome) -> str:
+    """The outcome for people: the verdict, then each failed expectation with its step, and
+    what the step showed."""
+    lines = [f"{outcome.path}: {outcome.name}: {_verdict(outcome)}"]
+    for step in outcome.steps:
+        if step.failures:
+            lines.append(f"  step {step.index} ({step.title}): {step.did}")
+            lines += [f"    {c.describe()}" for c in step.failures]
+            lines += _shown(step.shown)
+    return "\n".join(lines)
+
+
+def _verdict(outcome: Outcome) -> str:
+    checked = sum(len(s.checks) for s in outcome.steps)
+    failed = len(outcome.failures)
+    if outcome.known_failure:
+        if outcome.passed:
+            return (
+                f"passed, but it is marked known_failure ({outcome.known_failure}): remove the mark"
+            )
+        return f"known failure ({outcome.known_failure}): {failed} of {checked} expectations failed"
+    if outcome.passed:
+        return f"passed ({len(outcome.steps)} steps, {checked} expectations)"
+    return f"FAILED: {failed} of {checked} expectations"
+
+
+def _shown(shown: Shown) -> list[str]:
+    lines = [f"    exit status {shown.exit}"]
+    for name, text in (("stdout", shown.stdout), ("stderr", shown.stderr)):
+        body = text.strip().splitlines()
+        if body:
+            lines.append(f"    {name}:")
+            lines += [f"      | {line}" for line in body[:20]]
+            if len(body) > 20:
+                lines.append(f"      | … {len(body) - 20} more lines")
+    return lines
