@@ -25,7 +25,7 @@ def test_the_list_filters_by_type(shop, capsys):
     """``list --type customer``: only customers, with what the next sync does."""
     rows = _app(capsys, shop, "list", "--type", "customer", "--json").json
     assert [(r["id"], r["name"]) for r in rows] == [(2, "Acme"), (3, "Birch")]
-    assert rows[0]["next_sync"] == "queued: add to QuickBooks with the next sync (PSR 2)"
+    assert rows[0]["next_sync"] == "The next sync adds it to QuickBooks (PSR 2)."
 
 
 def test_the_list_filters_by_name_and_status(shop, capsys):
@@ -52,7 +52,9 @@ def test_show_prints_fields_and_the_next_sync(shop, capsys):
     """``show 5``: the invoice's fields, and why it is not queued (its status)."""
     data = _app(capsys, shop, "show", "5", "--json").json
     assert (data["name"], data["fields"]["customer"], data["qb_id"]) == ("1001", 2, None)
-    assert data["next_sync"].startswith("not queued: status draft does not sync")
+    assert data["next_sync"].endswith(
+        "it queues at status approved, sent, paid, closed (it is draft), once fully recorded."
+    )
 
 
 def test_show_of_an_unknown_record_is_refused(shop, capsys):
@@ -65,7 +67,7 @@ def test_a_new_customer_is_queued(shop, capsys):
     """``add customer name=Cedar``: added, and its add is queued for the next sync."""
     ran = _app(capsys, shop, "add", "customer", "name=Cedar", "email=c@cedar.test")
     assert ran.code == 0
-    assert ran.out.startswith("customer 'Cedar' (id 6): added. Next sync: queued: add to")
+    assert ran.out.startswith("customer 'Cedar' (id 6): added. The next sync adds it to")
 
 
 def test_an_invoice_is_added_with_lines_by_name(shop, capsys):
@@ -110,14 +112,14 @@ def test_a_word_that_is_not_field_value_is_refused(shop, capsys):
 def test_a_rename_before_any_sync_stays_one_add(shop, capsys):
     """``edit 3 name="Birch Ltd"``: renamed; the queued add carries the new name."""
     ran = _app(capsys, shop, "edit", "3", "name=Birch Ltd")
-    assert ran.out.startswith("customer 'Birch Ltd' (id 3): changed. Next sync: queued: add")
+    assert ran.out.startswith("customer 'Birch Ltd' (id 3): changed. The next sync adds it")
 
 
 def test_an_edit_after_a_sync_queues_a_modify(shop, capsys):
     """After a sync, an edit of a synced customer: modify in QuickBooks."""
     _sync(capsys, shop)
     data = _app(capsys, shop, "edit", "2", "phone=555-0100", "--json").json
-    assert data["next_sync"]["text"].startswith("queued: modify in QuickBooks with the next sync")
+    assert data["next_sync"]["text"].startswith("The next sync sends its changes to QuickBooks")
 
 
 def test_an_edit_without_fields_is_refused(shop, capsys):
@@ -130,13 +132,14 @@ def test_deleting_a_synced_customer_makes_it_inactive_next_sync(shop, capsys):
     """A synced customer deleted in the app: the next sync makes it inactive."""
     _sync(capsys, shop)
     ran = _app(capsys, shop, "delete", "2")
-    assert "deleted in the app. Next sync: queued: make inactive in QuickBooks" in ran.out
+    assert "deleted in the app. The next sync makes it inactive in QuickBooks" in ran.out
 
 
 def test_deleting_a_never_synced_record_sends_nothing(shop, capsys):
     """Never synced: its add is cancelled; QuickBooks never had it."""
     ran = _app(capsys, shop, "delete", "3", "--json")
-    assert ran.json["next_sync"]["text"] == "not queued: QuickBooks never had it"
+    text = "The next sync sends nothing of it: QuickBooks does not have it."
+    assert ran.json["next_sync"]["text"] == text
 
 
 def test_deleting_twice_is_refused(shop, capsys):
@@ -150,7 +153,8 @@ def test_with_the_wizard_on_a_change_is_held_back(shop, capsys):
     """Wizard on: the new record's PSR waits for approval."""
     qbsync(capsys, "--db", shop, "wizard", "enable")
     ran = _app(capsys, shop, "add", "customer", "name=Cedar", "--json")
-    assert ran.json["next_sync"]["text"].startswith("held back: the wizard waits for approval")
+    assert ran.json["next_sync"]["state"] == "held_back"
+    assert "in the queue: not approved in the sync wizard" in ran.json["next_sync"]["text"]
 
 
 def test_a_time_entry_with_the_area_off_is_not_queued(shop, capsys):
@@ -158,11 +162,49 @@ def test_a_time_entry_with_the_area_off_is_not_queued(shop, capsys):
     qbsync(capsys, "--db", shop, "settings", "set", "sync.time", "false")
     _app(capsys, shop, "add", "employee", "first_name=Al", "last_name=Bo")
     ran = _app(capsys, shop, "add", "time_entry", "employee=6", "duration=1.5", "status=approved")
-    assert ran.out.endswith("Next sync: not queued: the time area does not sync.\n")
+    assert ran.out.endswith("out of the sync's scope: the time area does not sync.\n")
 
 
 def test_a_record_marked_prevent_sync_stays_out(shop, capsys):
-    """Prevent sync, then an edit: it stays out of QuickBooks."""
+    """Synced, then prevent sync, then an edit: nothing is queued; it stays out."""
+    _sync(capsys, shop)
+    qbsync(capsys, "--db", shop, "record", "prevent-sync", "2")
+    ran = _app(capsys, shop, "edit", "2", "phone=555-0100", "--json")
+    assert ran.json["next_sync"]["state"] == "stays_out"
+    assert ran.json["next_sync"]["text"] == (
+        "The next sync sends nothing of it: QuickBooks keeps its copy; it is marked prevent sync."
+    )
+
+
+def test_prevent_sync_after_the_add_was_queued_says_the_add_still_goes(shop, capsys):
+    """Prevent sync does not take a PSR queued before out: the app says so, and the job adds it."""
     qbsync(capsys, "--db", shop, "record", "prevent-sync", "2")
     ran = _app(capsys, shop, "edit", "2", "phone=555-0100")
-    assert "Next sync: prevent sync: stays out of QuickBooks." in ran.out
+    assert "The next sync adds it to QuickBooks (PSR 2). It is marked prevent sync" in ran.out
+    _sync(capsys, shop)
+    assert _app(capsys, shop, "show", "2", "--json").json["qb_id"] is not None
+
+
+def _statements_of_list(capsys, shop, monkeypatch) -> int:
+    """How many SQL statements ``app list --json`` runs on the workspace."""
+    from syncengine import store as store_module
+
+    seen: list[str] = []
+
+    class Traced(store_module.Store):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.conn.set_trace_callback(seen.append)
+
+    monkeypatch.setattr(store_module, "Store", Traced)
+    assert _app(capsys, shop, "list", "--json").code == 0
+    return len(seen)
+
+
+def test_the_list_reads_the_next_sync_of_all_records_at_once(shop, capsys, monkeypatch):
+    """Twenty more records do not make ``app list`` run more SQL statements."""
+    few = _statements_of_list(capsys, shop, monkeypatch)
+    with app_of(shop) as app:
+        for n in range(20):
+            app.customers.add(name=f"Extra {n}")
+    assert _statements_of_list(capsys, shop, monkeypatch) == few

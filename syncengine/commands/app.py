@@ -86,15 +86,17 @@ def _fields(parser: argparse.ArgumentParser) -> None:
 @refusals("app list")
 def run_list(args: argparse.Namespace) -> int:
     """Records of the chosen types (default: all), filtered by name text and status."""
-    from syncengine.commands.outlook import next_sync
+    from syncengine.actions.next_sync import outlooks
+    from syncengine.app import App
 
     with open_workspace(args) as store:
         types = [entity_type(t).key for t in args.type or []]
         rows = [_row(e) for e in _entities(store, types, args.deleted)]
         rows = [r for r in rows if _matches(r, args.name, args.status)]
         rows = rows[: args.limit] if args.limit is not None else rows
+        found = outlooks(App(store), [row["id"] for row in rows])
         for row in rows:
-            row["next_sync"] = next_sync(store, row["id"]).text
+            row["next_sync"] = found[row["id"]].text
     return emit(args, rows, lambda: f"{table(rows, LIST_COLUMNS)}\n\n{len(rows)} record(s)")
 
 
@@ -134,11 +136,12 @@ def run_show(args: argparse.Namespace) -> int:
 
 
 def _shown(store: Store, record_id: int) -> dict[str, Any]:
+    from syncengine.actions.next_sync import next_sync
     from syncengine.app import App
     from syncengine.commands.common import plain
-    from syncengine.commands.outlook import next_sync
 
-    record = App(store).record(record_id)
+    app = App(store)
+    record = app.record(record_id)
     link = store.links.get(record_id)
     return {
         "id": record.id,
@@ -150,7 +153,7 @@ def _shown(store: Store, record_id: int) -> dict[str, Any]:
         "created_at": record.created_at,
         "modified_at": record.modified_at,
         "deleted_at": record.deleted_at,
-        "next_sync": next_sync(store, record_id).text,
+        "next_sync": next_sync(app, record_id),
     }
 
 
@@ -226,9 +229,10 @@ def _existing(store: Store, record_id: int) -> tuple[App, Record]:
 
 
 def _done(args: argparse.Namespace, store: Store, record: Record, done: str) -> int:
-    from syncengine.commands.outlook import next_sync
+    from syncengine.actions.next_sync import outlook
+    from syncengine.app import App
 
-    outlook = next_sync(store, record.id)
+    then = outlook(App(store), record.id)
     data = {
         "record": _named(record),
         "id": record.id,
@@ -236,9 +240,9 @@ def _done(args: argparse.Namespace, store: Store, record: Record, done: str) -> 
         "name": record.name,
         "status": record.status,
         "done": done,
-        "next_sync": {"state": outlook.state, "text": outlook.text, "psr_id": outlook.psr_id},
+        "next_sync": {"state": then.state, "text": then.text, "psr_id": then.psr_id},
     }
-    return emit(args, data, f"{_named(record)}: {done}. Next sync: {outlook.text}.")
+    return emit(args, data, f"{_named(record)}: {done}. {then.text}")
 
 
 def _named(record: Record) -> str:

@@ -54,6 +54,16 @@ class FlagStore:
         )
         return {flag for (flag,) in rows}
 
+    def of_many(self, entity_ids: Sequence[int]) -> dict[int, set[str]]:
+        """The flags of each of ``entity_ids`` that carries any."""
+        out: dict[int, set[str]] = {}
+        for part in chunks(list(entity_ids)):
+            marks = ",".join("?" * len(part))
+            sql = f"SELECT entity_id, flag FROM entity_flags WHERE entity_id IN ({marks})"
+            for entity_id, flag in self._store.conn.execute(sql, tuple(part)):
+                out.setdefault(entity_id, set()).add(flag)
+        return out
+
     def flagged(self, entity_ids: Sequence[int]) -> set[int]:
         """Which of ``entity_ids`` carry any flag."""
         out: set[int] = set()
