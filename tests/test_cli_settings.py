@@ -111,4 +111,14 @@ def test_a_setting_the_engine_keeps_is_refused_with_its_reason(shop, capsys):
     """``schedule.mode auto``: exit 2 with the engine's reason and the command to use."""
     ran = _settings(capsys, shop, "set", "schedule.mode", "auto")
     assert ran.code == 2 and "schedule.mode is not set by hand" in ran.err
-    assert "qbsync autosync start" in ran.err
+    assert "qbsync autosync start" in ran.err and "()" not in ran.err
+
+
+@pytest.mark.parametrize("key", ["import.modified_mark", "import.deleted_mark"])
+def test_an_import_mark_is_refused_in_plain_words(shop, capsys, key):
+    """An import mark: exit 2 saying what moves it and which command makes the import start
+    over, naming no Python method."""
+    ran = _settings(capsys, shop, "set", key, "2025-01-06T09:00:00")
+    assert ran.code == 2 and f"setting {key} is not set by hand" in ran.err
+    assert "switched back on" in ran.err and "`qbsync settings set`" in ran.err
+    assert "()" not in ran.err

@@ -233,13 +233,13 @@ def test_auto_sync_cannot_start_twice():
     sim = Sim()
     auto = SimulatedAutoSync(sim.store, 300, START.date())
     auto.start(sim.env, sim.host)
-    with pytest.raises(Refused, match=r"already running .*stop\(\) it first"):
+    with pytest.raises(Refused, match=r"already running .*stop it first"):
         auto.start(sim.env, sim.host)
 
 
 def test_stop_when_not_running_is_refused():
     """Stopping an auto sync that never started is refused."""
-    with pytest.raises(Refused, match="auto sync is not running"):
+    with pytest.raises(Refused, match="not running, so there is nothing to stop; `qbsync autosync"):
         AutoSync(World().store, 300, START.date()).stop()
 
 

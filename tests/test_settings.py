@@ -93,7 +93,7 @@ def test_date_range_cannot_end_before_it_begins():
 
 def test_settings_the_engine_keeps_are_refused():
     """The import marks are the sync job's; setting one by hand is refused."""
-    with pytest.raises(Refused, match="the sync job keeps it"):
+    with pytest.raises(Refused, match="each import moves it to where it stopped"):
         SyncSettings(World().store).set("import.modified_mark", "2025-01-06T09:00:00")
 
 
@@ -370,7 +370,8 @@ def test_validate_first_adds_a_jobs_parent_too():
 
 def test_schedule_mode_is_set_by_auto_sync():
     """The schedule mode is not set by hand: starting and stopping auto sync sets it."""
-    with pytest.raises(Refused, match=r"schedule\.mode is not set by hand: AutoSync\.start"):
+    set_by = r"schedule\.mode is not set by hand: `qbsync autosync start`"
+    with pytest.raises(Refused, match=set_by):
         SyncSettings(World().store).schedule_mode = "auto"
 
 

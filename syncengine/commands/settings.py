@@ -31,7 +31,6 @@ SHOW_COLUMNS = ("key", "value", "default", "doc")
 _TRUE = {"true", "yes", "on", "1"}
 _FALSE = {"false", "no", "off", "0"}
 _CLEAR = {"none", "null", ""}
-_CLI_WAY = {"schedule.mode": "use `qbsync autosync start` or `qbsync autosync stop`"}
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -113,16 +112,12 @@ def change_setting(store: Store, key: str, value: Any) -> dict[str, Any]:
     """Set ``key`` through ``SyncSettings.set`` and say what it did to the queue."""
     from syncengine.errors import RecordError
     from syncengine.settings import IMPORT_MARKS, SyncSettings
-    from syncengine.store import Refused
 
     settings = SyncSettings(store)
     before = _state(store, IMPORT_MARKS)
     old = store.settings.get(key)
     try:
         settings.set(key, value)
-    except Refused as exc:
-        way = _CLI_WAY.get(key)
-        raise Refused(f"{exc}; {way}" if way else str(exc)) from None
     except RecordError as exc:
         raise Refusal(f"setting {key} = {_shown(value)!r}: {exc.reason}") from None
     after = _state(store, IMPORT_MARKS)

@@ -115,7 +115,10 @@ class AutoSync:
     def stop(self) -> None:
         """Stop after the sync in progress (a waiting schedule stops at once)."""
         if not self._running:
-            raise Refused("auto sync is not running; start() or run() it first")
+            raise Refused(
+                "auto sync is not running, so there is nothing to stop; `qbsync autosync run"
+                " --simulated --for SECONDS` runs it for a span of time"
+            )
         self._stopping = True
         self._wake_up()
 
@@ -127,7 +130,8 @@ class AutoSync:
         """Mark the schedule running and write its settings (older transactions: exported)."""
         if self._running:
             raise Refused(
-                f"auto sync is already running (every {self.every_seconds} s); stop() it first"
+                f"auto sync is already running (every {self.every_seconds} s); stop it first: it"
+                " stops after the sync in progress"
             )
         settings = SyncSettings(self.store)
         with self.store.write():

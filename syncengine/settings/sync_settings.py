@@ -35,8 +35,13 @@ MIN_EVERY_SECONDS = 60
 """The shortest auto-sync interval: QuickBooks answers one request at a time."""
 IMPORT_MARKS = ("import.modified_mark", "import.deleted_mark")
 _ENGINE_KEPT = {
-    **dict.fromkeys(IMPORT_MARKS, "the sync job keeps it; reset_import_marks() starts over"),
-    "schedule.mode": "AutoSync.start() and stop() set it",
+    **dict.fromkeys(
+        IMPORT_MARKS,
+        "each import moves it to where it stopped; the next import reads everything again"
+        " when an area is switched back on or the begin date moves earlier (`qbsync settings"
+        " set`)",
+    ),
+    "schedule.mode": "`qbsync autosync start` and `qbsync autosync stop` set it",
 }
 T = TypeVar("T")
 
