@@ -94,6 +94,21 @@ def test_job_new_says_what_it_left_in_the_queue(shop, capsys):
     assert "not approved in the sync wizard (1)" in ran.out
 
 
+def test_job_new_json_lists_what_it_left_in_the_queue(shop, capsys):
+    """``job new --json``: the job, and ``left_in_queue`` naming each PSR left and why."""
+    _hold_back_in_wizard(capsys, shop)
+    [deletion] = _cli(capsys, shop, "queue", "list", "--type", "invoice", "--json").json
+    job = _cli(capsys, shop, "job", "new", "--json").json
+    assert (job["id"], job["item_count"]) == (2, 1)
+    reason = "not approved in the sync wizard"
+    assert job["left_in_queue"] == [{"psr_id": deletion["id"], "reason": reason}]
+
+
+def test_job_new_json_with_nothing_left_has_an_empty_list(shop, capsys):
+    """Everything taken: ``left_in_queue`` is there, and empty."""
+    assert _cli(capsys, shop, "job", "new", "--json").json["left_in_queue"] == []
+
+
 def test_job_new_takes_the_settings_date_range_as_job_run_does(shop, capsys):
     """A date range in the settings: ``job new`` leaves out the invoice dated before it, and
     ``job run`` then runs that job (it is not refused for another range)."""

@@ -25,6 +25,7 @@ from syncengine.commands.common import (
     add_workspace_option,
     emit,
     open_workspace,
+    plain,
     refusals,
     refuse,
     table,
@@ -153,8 +154,9 @@ def _batch_size(text: str) -> int:
 
 @refusals("job new")
 def run_new(args: argparse.Namespace) -> int:
-    """Create a job locking what the settings and the wizard let through; refused while
-    another job is unfinished."""
+    """Create a job locking what the settings and the wizard let through, and say what it
+    left in the queue and why (``left_in_queue`` with ``--json``); refused while another job
+    is unfinished."""
     from syncengine.sync.selection import held_back, manual_window, new_job
 
     with open_workspace(args) as store:
@@ -162,7 +164,9 @@ def run_new(args: argparse.Namespace) -> int:
         job = new_job(store, args.note, window)
         held = held_back(store, window)
     text = f"sync job {job.id} created: {job.item_count} PSR(s) locked"
-    return emit(args, job, f"{text}{_held_text(held)}; run it with `job run`")
+    left = [{"psr_id": psr_id, "reason": why} for psr_id, why in sorted(held.items())]
+    data = {**plain(job), "left_in_queue": left}
+    return emit(args, data, f"{text}{_held_text(held)}; run it with `job run`")
 
 
 def _held_text(held: dict[int, str]) -> str:
