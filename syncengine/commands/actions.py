@@ -22,6 +22,7 @@ from syncengine.commands.common import (
     paragraphs,
     refusals,
     table,
+    workspace_command,
 )
 
 if TYPE_CHECKING:
@@ -58,10 +59,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _parser(actions: argparse._SubParsersAction, name: str, text: str) -> argparse.ArgumentParser:
-    parser = actions.add_parser(name, help=text, description=text)
+    parser = workspace_command(actions, name, text)
     parser.add_argument("record", type=int, metavar="RECORD", help="the app record's ID")
-    add_workspace_option(parser)
-    add_json_option(parser)
     return parser
 
 

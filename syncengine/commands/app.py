@@ -16,12 +16,11 @@ from typing import TYPE_CHECKING, Any
 
 from syncengine.commands.common import (
     Refusal,
-    add_json_option,
-    add_workspace_option,
     emit,
     open_workspace,
     refusals,
     table,
+    workspace_command,
 )
 
 if TYPE_CHECKING:
@@ -38,31 +37,26 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     family = subparsers.add_parser("app", help="the app's records: list, show, add, edit, delete")
     actions = family.add_subparsers(dest="app_action", metavar="ACTION", required=True)
     _list(actions)
-    show = _parser(actions, "show", "one record: its fields, QuickBooks ID and next sync")
+    show = workspace_command(actions, "show", "one record: its fields, QuickBooks ID and next sync")
     show.add_argument("record", type=int, metavar="ID", help="the record's ID")
     show.set_defaults(handler=run_show)
-    add = _parser(actions, "add", "add a record: TYPE field=value ...")
+    add = workspace_command(actions, "add", "add a record: TYPE field=value ...")
     add.add_argument("type", metavar="TYPE", help="customer, vendor, employee, item, invoice, ...")
     _fields(add)
     add.set_defaults(handler=run_add)
-    edit = _parser(actions, "edit", "change fields of a record (a blank value clears one)")
+    edit = workspace_command(
+        actions, "edit", "change fields of a record (a blank value clears one)"
+    )
     edit.add_argument("record", type=int, metavar="ID", help="the record's ID")
     _fields(edit)
     edit.set_defaults(handler=run_edit)
-    delete = _parser(actions, "delete", "delete a record in the app")
+    delete = workspace_command(actions, "delete", "delete a record in the app")
     delete.add_argument("record", type=int, metavar="ID", help="the record's ID")
     delete.set_defaults(handler=run_delete)
 
 
-def _parser(actions: argparse._SubParsersAction, name: str, text: str) -> argparse.ArgumentParser:
-    parser = actions.add_parser(name, help=text, description=text)
-    add_workspace_option(parser)
-    add_json_option(parser)
-    return parser
-
-
 def _list(actions: argparse._SubParsersAction) -> None:
-    parser = _parser(actions, "list", "records, filtered by type, name and status")
+    parser = workspace_command(actions, "list", "records, filtered by type, name and status")
     parser.add_argument("--type", action="append", metavar="TYPE", help="entity type (repeat)")
     parser.add_argument("--name", metavar="TEXT", help="text in the name or reference number")
     parser.add_argument("--status", action="append", metavar="S", help="status (repeat)")

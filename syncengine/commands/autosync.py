@@ -17,11 +17,10 @@ from typing import Any
 
 from syncengine.commands.common import (
     Refusal,
-    add_json_option,
-    add_workspace_option,
     emit,
     open_workspace,
     refusals,
+    workspace_command,
     workspace_path,
 )
 
@@ -50,9 +49,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def _parser(
     actions: argparse._SubParsersAction, name: str, text: str, handler: Any
 ) -> argparse.ArgumentParser:
-    parser = actions.add_parser(name, help=text, description=text)
-    add_workspace_option(parser)
-    add_json_option(parser)
+    parser = workspace_command(actions, name, text)
     parser.set_defaults(handler=handler)
     return parser
 

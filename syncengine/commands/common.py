@@ -80,6 +80,17 @@ def add_workspace_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def workspace_command(
+    actions: argparse._SubParsersAction, name: str, text: str
+) -> argparse.ArgumentParser:
+    """A subcommand ``name`` that works on a workspace: its help is ``text``, and it takes
+    ``--db PATH`` and ``--json``."""
+    parser = actions.add_parser(name, help=text, description=text)
+    add_workspace_option(parser)
+    add_json_option(parser)
+    return parser
+
+
 def add_json_option(parser: argparse.ArgumentParser) -> None:
     """``--json``: print one JSON document for scripts instead of a table for people."""
     parser.add_argument("--json", action="store_true", help="print JSON for scripts")

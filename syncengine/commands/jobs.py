@@ -21,14 +21,13 @@ from typing import TYPE_CHECKING, Any
 
 from syncengine.commands.common import (
     Refusal,
-    add_json_option,
-    add_workspace_option,
     emit,
     open_workspace,
     plain,
     refusals,
     refuse,
     table,
+    workspace_command,
     workspace_path,
 )
 from syncengine.errors import TransportError
@@ -63,15 +62,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     _cancel(actions)
 
 
-def _parser(actions: argparse._SubParsersAction, name: str, text: str) -> argparse.ArgumentParser:
-    parser = actions.add_parser(name, help=text, description=text)
-    add_workspace_option(parser)
-    add_json_option(parser)
-    return parser
-
-
 def _new(actions: argparse._SubParsersAction) -> None:
-    parser = _parser(
+    parser = workspace_command(
         actions,
         "new",
         "start a sync job: it locks the queued and failed PSRs the settings let through (not"
@@ -83,7 +75,7 @@ def _new(actions: argparse._SubParsersAction) -> None:
 
 
 def _run(actions: argparse._SubParsersAction) -> None:
-    parser = _parser(
+    parser = workspace_command(
         actions, "run", "run (or resume) the sync job against QuickBooks and print its report"
     )
     where = parser.add_mutually_exclusive_group(required=True)
@@ -116,20 +108,22 @@ def _run(actions: argparse._SubParsersAction) -> None:
 
 
 def _list(actions: argparse._SubParsersAction) -> None:
-    parser = _parser(actions, "list", "every sync job, newest first")
+    parser = workspace_command(actions, "list", "every sync job, newest first")
     parser.add_argument("--limit", type=int, help="show only the newest N jobs")
     parser.set_defaults(handler=run_list)
 
 
 def _errors(actions: argparse._SubParsersAction) -> None:
-    parser = _parser(actions, "errors", "a job's errors with the guide's entry for each")
+    parser = workspace_command(actions, "errors", "a job's errors with the guide's entry for each")
     parser.add_argument("job", nargs="?", type=int, metavar="JOB", help="job ID (default: latest)")
     parser.add_argument("--all", action="store_true", help="errors of every job")
     parser.set_defaults(handler=run_errors)
 
 
 def _cancel(actions: argparse._SubParsersAction) -> None:
-    parser = _parser(actions, "cancel", "stop the unfinished job; its PSRs go back to the queue")
+    parser = workspace_command(
+        actions, "cancel", "stop the unfinished job; its PSRs go back to the queue"
+    )
     parser.add_argument("job", nargs="?", type=int, metavar="JOB", help="job ID (default: current)")
     parser.add_argument("--reason", default="cancelled from the command line")
     parser.set_defaults(handler=run_cancel)

@@ -18,13 +18,12 @@ from typing import TYPE_CHECKING, Any
 from syncengine.commands.common import (
     Handler,
     Refusal,
-    add_json_option,
-    add_workspace_option,
     emit,
     open_workspace,
     plain,
     refusals,
     table,
+    workspace_command,
 )
 
 if TYPE_CHECKING:
@@ -88,9 +87,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def _parser(
     actions: argparse._SubParsersAction, name: str, text: str, body: Body
 ) -> argparse.ArgumentParser:
-    parser = actions.add_parser(name, help=text, description=text)
-    add_workspace_option(parser)
-    add_json_option(parser)
+    parser = workspace_command(actions, name, text)
     parser.set_defaults(handler=_handler(name, body))
     return parser
 
