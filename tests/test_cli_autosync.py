@@ -135,9 +135,10 @@ def test_run_with_a_fault_plan_says_what_fired(scheduled, plan, capsys):
     data = _auto(
         capsys, scheduled, "run", "--simulated", "--for", "100", "--faults", plan, "--json"
     ).json
-    fired = {f["fault"]: (f["fired"], f["why_not"]) for f in data["faults"]}
-    assert fired["acme taken"] == (1, "")
-    assert fired["modal_dialog"][1].startswith("due at 5000 s; the run ended at")
+    fired = {f["label"]: (f["fired"], f["why_not"]) for f in data["faults_planned"]}
+    assert fired["acme taken"] == (1, None)
+    assert fired["modal_dialog"][1].startswith("the run ended at")
+    assert fired["modal_dialog"][1].endswith("s, before its time (5000 s)")
 
 
 def test_job_run_with_a_fault_plan_lists_every_planned_fault(shop, plan, capsys):
@@ -145,13 +146,14 @@ def test_job_run_with_a_fault_plan_lists_every_planned_fault(shop, plan, capsys)
     ran = qbsync(capsys, "--db", shop, "job", "run", "--simulated", "--faults", plan)
     assert ran.code == 0
     assert "  acme taken (duplicate_name): fired 1 time(s)" in ran.out
-    assert "  modal_dialog (modal_dialog): never fired: due at 5000 s" in ran.out
+    assert "  modal_dialog (modal_dialog): never took effect: the run ended at" in ran.out
+    assert "s, before its time (5000 s)" in ran.out
 
 
 def test_job_run_faults_in_json(shop, plan, capsys):
-    """With ``--json``: ``faults``, one object per planned fault."""
+    """With ``--json``: ``faults_planned``, one object per planned fault."""
     ran = qbsync(capsys, "--db", shop, "job", "run", "--simulated", "--faults", plan, "--json")
-    assert [f["fired"] for f in ran.json["faults"]] == [1, 0]
+    assert [f["fired"] for f in ran.json["faults_planned"]] == [1, 0]
 
 
 def test_faults_need_the_simulated_company(shop, plan, capsys):

@@ -19,6 +19,8 @@ from qbsim.host.documents import add_rq, document, envelope, first, mod_rq
 from qbsim.profile import Cost, Profile
 
 PLANS = Path(__file__).resolve().parents[1] / "scenarios" / "faults"
+CLIENT_PLAN = Path(__file__).resolve().parent / "data" / "faults-client.yaml"
+"""Every effect once, for this file's client (``CLIENT_WORK``): its names, its edits."""
 FILE = "rehearsal.qbw"
 START = datetime.fromisoformat("2026-03-02T08:00:00-05:00")
 ONE_SECOND = Profile("one", {"*": Cost(1.0)})
@@ -379,7 +381,7 @@ CLIENT_WORK = (
 
 def rehearsal(seed: int) -> pd.DataFrame:
     """A busy run: every example fault, a bookkeeper, a client adding and editing records."""
-    host = make_host(PLANS / "every-fault.yaml", seed=seed, profile="default")
+    host = make_host(CLIENT_PLAN, seed=seed, profile="default")
     Bookkeeper(host, rate_per_hour=120, seed=seed).start()
 
     def client():
@@ -414,7 +416,7 @@ def test_another_seed_another_event_log():
 
 
 def test_every_fault_plan_shows_each_outcome_a_client_would_see():
-    """Running every-fault.yaml, the client meets each status code and HRESULT it promises."""
+    """Running faults-client.yaml, the client meets each status code and HRESULT it promises."""
     log = rehearsal(7)
     answered = " ".join(log[log.event == "answered"].detail)
     for status_seen in ("CustomerAddRs:3100", "CustomerModRs:3120", "VendorModRs:3200"):

@@ -154,7 +154,7 @@ def run_run(args: argparse.Namespace) -> int:
 
 
 def _run_text(result: dict[str, Any]) -> str:
-    from syncengine.commands.simulated import faults_text
+    from syncengine.rehearsal.faultreport import faults_lines
 
     lines = [
         f"Auto sync every {result['every_seconds']} s (begin date {result['begin_date']}) for"
@@ -167,7 +167,6 @@ def _run_text(result: dict[str, Any]) -> str:
             f" {run['exported']} exported, {run['failed']} failed"
             + (f" (errors {errors})" if errors else "")
         )
-    if result["faults"]:
-        lines.append(faults_text(result["faults"]))
+    lines += faults_lines(result["faults_planned"])
     lines.append(f"QuickBooks: the simulated company in {result['company']}")
     return "\n".join(lines)

@@ -6,7 +6,8 @@ errors with the guide's entry for each, cancel one.
 ``--company PATH``), loaded before and saved after every run, so repeated runs talk to the
 same company file. With ``--faults PLAN`` the job runs in simulated time against that company
 with the fault plan (refusals retried as a rehearsal does), and the output lists every planned
-fault with how often it fired.
+fault as ``rehearse`` does: how often it fired, or why it never took effect (``faults_planned``
+with ``--json``).
 
 Exit status: 0 done; 1 with ``job run --strict`` when the job recorded errors; 2 a refusal
 (another unfinished job, no such job, QuickBooks could not be reached), reason on stderr.
@@ -196,7 +197,7 @@ def run_run(args: argparse.Namespace) -> int:
     if path is not None:
         data.update(company=str(path), company_created=created)
     if args.faults is not None:
-        data.update(faults=faults)
+        data.update(faults_planned=faults)
     emit(args, data, lambda: _run_text(full, path, created, faults))
     return 1 if args.strict and full.errors else 0
 
@@ -208,6 +209,7 @@ def _sync_maybe_faults(
     if args.faults is None or company is None:
         return _sync(store, args, company), []
     from syncengine.commands import simulated
+    from syncengine.rehearsal.faultreport import faults_text
     from syncengine.settings.schedule import sync_window
 
     plan = simulated.fault_plan(args.faults)
@@ -216,7 +218,7 @@ def _sync_maybe_faults(
     run = simulated.run_job(store, company, plan, window, seed=args.seed, **options)
     if run.report is None:
         assert run.outcome.error is not None  # an unfinished drive ends on an error
-        raise TransportError(f"{run.outcome.error}; {simulated.faults_text(run.faults)}")
+        raise TransportError(f"{run.outcome.error}; {faults_text(run.faults)}")
     return run.report, run.faults
 
 
@@ -297,7 +299,7 @@ def _run_text(
         what = "a new simulated company, saved to" if created else "the simulated company in"
         lines.append(f"QuickBooks: {what} {path}")
     if faults:
-        from syncengine.commands.simulated import faults_text  # loads simpy: only with --faults
+        from syncengine.rehearsal.faultreport import faults_text
 
         lines.append(faults_text(faults))
     return "\n".join([*lines, report.render()])

@@ -116,26 +116,9 @@ def _errors(report: RehearsalReport) -> list[str]:
         still = report.failed_by_code.get(code, 0)
         example = report.error_examples.get(code, "")
         lines.append(f"  {code:>9} {count:>6,} times, {still:,} still failing: {example[:90]}")
-    return lines + _faults(report)
+    from syncengine.rehearsal.faultreport import faults_lines
 
-
-def _faults(report: RehearsalReport) -> list[str]:
-    """Every planned fault: how often it fired, or why it never took effect."""
-    planned = report.faults_planned
-    if not planned:
-        return []
-    never = [f for f in planned if f["why_not"] is not None]
-    lines = [f"Faults planned: {len(planned)}, {len(planned) - len(never)} took effect:"]
-    for fault in planned:
-        lines.append(f"  {fault['label']} ({fault['effect']}): {_fault_outcome(fault)}")
-    return lines
-
-
-def _fault_outcome(fault: dict) -> str:
-    if fault["why_not"] is not None:
-        return f"never took effect: {fault['why_not']}"
-    quiet = f" ({fault['no_effect']} with nothing to act on)" if fault["no_effect"] else ""
-    return f"fired {fault['fired']} time(s){quiet}"
+    return lines + faults_lines(report.faults_planned)
 
 
 def _footer(report: RehearsalReport) -> list[str]:

@@ -3,8 +3,8 @@
 sync schedule for a span of time (``autosync run --simulated``). Not a command family: the
 job and autosync commands import it inside their handlers (it loads simpy and qbsim).
 
-Each planned fault is reported with how often it fired; one that never fired says why (the
-run ended before it was due, no request matched its trigger, or its chance did not come up).
+Each planned fault is reported as ``rehearse`` reports it
+(:mod:`syncengine.rehearsal.faultreport`, from qbsim's count of what each trigger saw).
 """
 
 from __future__ import annotations
@@ -18,10 +18,11 @@ import simpy
 
 from qbsim import FaultPlan, QuickBooksHost
 from qbsim.errors import FaultPlanError
-from qbsim.faults import Fault, load_plan
+from qbsim.faults import load_plan
 from syncengine.commands.common import Refusal
 from syncengine.rehearsal.autosync import SimulatedAutoSync
 from syncengine.rehearsal.driver import DriveOutcome, DriveStats, RetryPolicy, SimulatedClock, drive
+from syncengine.rehearsal.faultreport import planned_faults
 from syncengine.store import Store
 from syncengine.sync import JobReport, SyncJob
 
@@ -40,7 +41,8 @@ def fault_plan(path: Path | None) -> FaultPlan:
 
 @dataclass
 class JobRun:
-    """One job driven in simulated time: how it ended, its counts, and the faults' outcome."""
+    """One job driven in simulated time: how it ended, its counts, and every planned fault's
+    outcome (:func:`~syncengine.rehearsal.faultreport.planned_faults`)."""
 
     outcome: DriveOutcome
     report: JobReport | None
@@ -63,7 +65,7 @@ def run_job(
         "DriveOutcome", env.run(until=env.process(drive(host, job, RetryPolicy(), stats)))
     )
     report = job.report() if outcome.finished else None
-    return JobRun(outcome, report, fault_outcome(host), stats)
+    return JobRun(outcome, report, planned_faults(host), stats)
 
 
 def run_autosync(
@@ -90,7 +92,7 @@ def run_autosync(
         "every_seconds": every,
         "begin_date": begin.isoformat(),
         "runs": runs,
-        "faults": fault_outcome(host),
+        "faults_planned": planned_faults(host),
         "transport": auto.stats.as_dict(),
     }
 
@@ -123,40 +125,3 @@ def _run(store: Store, start: datetime, number: int, report: JobReport) -> dict[
 
 def _code(code: int | None) -> str:
     return "no status code" if code is None else str(code)
-
-
-def fault_outcome(host: QuickBooksHost) -> list[dict[str, Any]]:
-    """Every planned fault: its name, effect, how often it fired, and why it never did."""
-    out = []
-    for fault in host.plan.faults:
-        fired = host.faults.fired(fault)
-        why = "" if fired else _never_fired(fault, host.env.now)
-        out.append({"fault": fault.name, "effect": fault.effect, "fired": fired, "why_not": why})
-    return out
-
-
-def _never_fired(fault: Fault, ended: float) -> str:
-    trigger = fault.when
-    if trigger.at is not None and ended < trigger.at:
-        return f"due at {trigger.at:g} s; the run ended at {ended:.0f} s"
-    chance = trigger.probability < 1.0
-    if fault.is_timed:
-        return f"its chance ({trigger.probability:g}) did not come up"
-    wanted = [f"type {trigger.request_type}"] if trigger.request_type else []
-    wanted += [f"name {trigger.name!r}"] if trigger.name else []
-    if trigger.on_request:
-        wanted.append(f"the {trigger.on_request}th such request")
-    what = ", ".join(wanted) or "any request"
-    tail = f", or its chance ({trigger.probability:g}) did not come up" if chance else ""
-    return f"no request matched ({what}){tail}"
-
-
-def faults_text(faults: list[dict[str, Any]]) -> str:
-    """One line per planned fault for people ("" when the plan is empty)."""
-    if not faults:
-        return ""
-    lines = [f"Planned faults ({len(faults)}):"]
-    for f in faults:
-        done = f"fired {f['fired']} time(s)" if f["fired"] else f"never fired: {f['why_not']}"
-        lines.append(f"  {f['fault']} ({f['effect']}): {done}")
-    return "\n".join(lines)

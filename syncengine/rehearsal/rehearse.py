@@ -43,6 +43,7 @@ from syncengine.rehearsal.driver import (
     SimulatedClock,
     drive,
 )
+from syncengine.rehearsal.faultreport import planned_faults
 from syncengine.store import Store, StoreError
 from syncengine.store.db import MEMORY
 from syncengine.sync import SyncJob
@@ -356,7 +357,7 @@ def _report(
         unfinished_job=unfinished,
         transport=stats.as_dict(),
         fault_firings=_fault_firings(host),
-        faults_planned=_faults_planned(host),
+        faults_planned=planned_faults(host),
         bookkeeper_actions=bookkeeper.actions_done if bookkeeper else 0,
         quickbooks_records=sum(len(t) for t in host.company.state.records.values()),
         duplicates_in_quickbooks=sum(dupes.values()),
@@ -419,21 +420,6 @@ def _plan_name(plan: FaultPlan, source: Any) -> str | None:
     if plan.title:
         return plan.title
     return str(source) if isinstance(source, (str, Path)) else "fault plan"
-
-
-def _faults_planned(host: QuickBooksHost) -> list[dict[str, Any]]:
-    """Every fault of the plan, in order: its label, effect, how often it fired, how many of
-    those firings found nothing to act on, and why it never took effect (None: it did)."""
-    return [
-        {
-            "label": outcome.fault.name,
-            "effect": outcome.fault.effect,
-            "fired": outcome.fired,
-            "no_effect": outcome.no_effect,
-            "why_not": outcome.why_not,
-        }
-        for outcome in host.faults.outcomes()
-    ]
 
 
 def _fault_firings(host: QuickBooksHost) -> dict[str, int]:
