@@ -17,6 +17,7 @@ stderr, and exits 1.
 from __future__ import annotations
 
 import argparse
+import functools
 import importlib
 import json
 import os
@@ -56,7 +57,11 @@ class Parser(argparse.ArgumentParser):
         sys.exit(2)
 
 
+@functools.cache
 def build_parser() -> argparse.ArgumentParser:
+    """The ``qbsync`` parser, built once per process: a playbook runs many command lines in
+    one process, and building the parser costs more than most commands do. Handlers are bound
+    when it is built (patch what a handler calls, not the handler)."""
     parser = Parser(
         prog="qbsync",
         description="QB Sync Lab: sync an app with QuickBooks Desktop, or rehearse against qbsim.",

@@ -210,3 +210,125 @@ def test_a_fault_plan_that_cannot_be_read_is_refused_before_anything_runs(tmp_pa
     text = GOOD.format(name="plan").replace("seed: 1", "seed: 1\nfaults: faults/nowhere.yaml")
     ran = qbsync(capsys, "scenario", "run", write(tmp_path, "plan", text))
     assert ran.code == 2 and "plan.yaml:5: faults: no fault plan file at" in ran.err
+
+
+STEPS = """\
+name: {name}
+title: App and settings steps are command lines
+covers: {{behaviour: steps are the command line's operations, source: "scenarios/README.md"}}
+seed: 1
+{faults}app:
+  records:
+    - {{key: acme, type: customer, name: Acme}}
+steps:
+{steps}"""
+
+
+def steps_playbook(folder: Path, name: str, steps: str, faults: str = "") -> Path:
+    return write(folder, name, STEPS.format(name=name, steps=steps, faults=faults))
+
+
+def test_an_app_step_is_app_edit_and_shows_its_message(tmp_path, capsys):
+    """`app: edit` runs `qbsync app edit ID`: the step shows the command's message."""
+    steps = """\
+  - title: Rename Acme in the app
+    app:
+      edit: {record: acme, name: Acme Ltd}
+    expect:
+      stdout:
+        contains: "customer 'Acme Ltd' (id 1): changed. Next sync: queued: add"
+"""
+    ran = qbsync(capsys, "scenario", "run", steps_playbook(tmp_path, "rename", steps), "--json")
+    step = ran.json[0]["steps"][0]
+    assert ran.code == 0 and ran.json[0]["passed"]
+    assert step["did"] == "qbsync app edit 1 'name=Acme Ltd'"
+
+
+def test_an_added_record_gets_its_key_and_a_refusal_shows_on_stderr(tmp_path, capsys):
+    """`app: add` names the new record by its key; an app refusal exits 2 as the CLI's does."""
+    steps = """\
+  - title: Add an invoice for Acme
+    app:
+      add: {key: inv, type: invoice, ref_number: "7", customer: "{acme}", status: approved}
+    expect:
+      stdout: {contains: "invoice '7' (id 2): added"}
+  - title: A status invoices do not have
+    app:
+      edit: {record: inv, status: shipped}
+    expect:
+      exit: 2
+      stderr: {contains: "invoice 7: field status = 'shipped': must be one of"}
+"""
+    ran = qbsync(capsys, "scenario", "run", steps_playbook(tmp_path, "added", steps), "--json")
+    assert ran.code == 0, ran.json[0]["failures"]
+    assert [s["did"] for s in ran.json[0]["steps"]] == [
+        "qbsync app add invoice ref_number=7 customer=1 status=approved",
+        "qbsync app edit 2 status=shipped",
+    ]
+
+
+def test_a_settings_step_is_settings_set_for_each_key(tmp_path, capsys):
+    """Two settings in one step: two `settings set` lines, both messages shown."""
+    steps = """\
+  - title: Mark paid and stop at the first error
+    settings: {export.mark_paid: true, export.stop_area_on_first_error: true}
+    expect:
+      stdout:
+        contains: ["export.mark_paid: false -> true.", "stop_area_on_first_error: false -> true."]
+"""
+    ran = qbsync(capsys, "scenario", "run", steps_playbook(tmp_path, "two", steps), "--json")
+    assert ran.code == 0, ran.json[0]["failures"]
+    assert ran.json[0]["steps"][0]["did"] == (
+        "qbsync settings set export.mark_paid true;"
+        " qbsync settings set export.stop_area_on_first_error true"
+    )
+
+
+def test_a_run_line_names_the_playbooks_fault_plan_as_faults_yaml(tmp_path, capsys):
+    """The inline plan is `faults.yaml` in the playbook's folder for `job run --faults`."""
+    faults = """\
+faults:
+  faults:
+    - {label: answer lost, effect: lose_response, when: {request_type: CustomerAddRq, times: 1}}
+"""
+    steps = """\
+  - title: Sync with the plan
+    run: job run --simulated --faults faults.yaml
+    expect:
+      stdout: {contains: "answer lost (lose_response): fired 1 time(s)"}
+      quickbooks:
+        - {kind: Customer, name: Acme, count: 1}
+"""
+    path = steps_playbook(tmp_path, "plan", steps, faults)
+    ran = qbsync(capsys, "scenario", "run", path)
+    assert ran.code == 0, ran.out
+    assert not (tmp_path / "faults.yaml").exists()  # the playbook's own folder is untouched
+
+
+def test_a_starting_record_the_app_refuses_names_the_playbook_and_record(tmp_path, capsys):
+    """The starting records are `app add` lines too: a refusal names file, key and line."""
+    text = GOOD.format(name="start").replace("name: Acme}", "name: Acme, email: 7}")
+    text = text.replace("{key: acme, type: customer", "{key: acme, type: vendor")
+    ran = qbsync(capsys, "scenario", "run", write(tmp_path, "start", text))
+    assert ran.code == 2
+    assert "start.yaml: the starting point: app.records 'acme':" in ran.err
+    assert "`qbsync app add vendor name=Acme email=7` was refused" in ran.err
+
+
+def test_a_line_value_with_a_comma_is_refused_naming_it(tmp_path, capsys):
+    """`--line k=v,...` cannot carry a comma in a value: the step says so, exit 2."""
+    steps = """\
+  - title: An invoice line whose description holds a comma
+    app:
+      add:
+        key: inv
+        type: invoice
+        ref_number: "8"
+        customer: "{acme}"
+        lines: [{description: "parts, labour", quantity: 1, rate: "5"}]
+    expect:
+      exit: 2
+      stderr: {contains: "invoice inv: lines: description='parts, labour' holds a comma"}
+"""
+    ran = qbsync(capsys, "scenario", "run", steps_playbook(tmp_path, "comma", steps))
+    assert ran.code == 0, ran.out

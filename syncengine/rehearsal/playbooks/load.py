@@ -102,6 +102,17 @@ def fault_plan(playbook: Playbook, path: str | Path, line: int | None = None) ->
         raise PlaybookError(f"{where}: faults: {exc}") from None
 
 
+def plan_text(playbook: Playbook, path: str | Path) -> str | None:
+    """The playbook's fault plan as the YAML of a plan file (its file's text, or the inline
+    plan written out); None when it has none."""
+    source = playbook.faults
+    if source is None:
+        return None
+    if isinstance(source, str):
+        return (Path(path).parent / source).read_text(encoding="utf-8")
+    return yaml.safe_dump(source, sort_keys=False)
+
+
 def _compose(path: Path, text: str) -> yaml.Node:
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)

@@ -15,7 +15,8 @@ from syncengine.errors import SyncError
 from syncengine.rehearsal.playbooks import checks, model
 from syncengine.rehearsal.playbooks import quickbooks as qb
 from syncengine.rehearsal.playbooks.checks import Check
-from syncengine.rehearsal.playbooks.load import fault_plan, load
+from syncengine.rehearsal.playbooks.command_line import shown as command_shown
+from syncengine.rehearsal.playbooks.load import PlaybookError, fault_plan, load, plan_text
 from syncengine.rehearsal.playbooks.shown import Shown
 from syncengine.rehearsal.playbooks.world import World
 
@@ -107,7 +108,10 @@ def run(path: str | Path) -> Outcome:
     plan = fault_plan(playbook, path)
     outcome = Outcome(playbook.name, Path(path), playbook.known_failure)
     with tempfile.TemporaryDirectory(prefix="qbsync-playbook-") as folder:
-        world = World.build(playbook, Path(folder), plan)
+        try:
+            world = World.build(playbook, Path(folder), plan, plan_text(playbook, path))
+        except SyncError as exc:
+            raise PlaybookError(f"{path}: the starting point: {exc}") from None
         snapshots = [qb.snapshot(world.company())]
         for index, step in enumerate(playbook.steps, start=1):
             outcome.steps.append(_step(world, index, step, snapshots))
@@ -132,13 +136,17 @@ def _step(world: World, index: int, step: model.Step, snapshots: list[Any]) -> S
 
 
 def describe(world: World, step: model.Step) -> str:
-    """What the step did: ``qbsync record undo-sync 5``, ``app: {"delete": "acme"}``."""
-    if step.run is None:
-        return f"{step.action}: {summary(step)}"
+    """What the step did: its command lines (``qbsync record undo-sync 5``, ``qbsync app
+    delete 3``), or its data as written (``quickbooks: {"delete": ...}``)."""
     try:
-        return f"qbsync {world.text(step.run)}"
+        lines = world.commands(step)
     except SyncError:  # a record without the PSR named: the step itself says so
+        lines = []
+    if lines:
+        return "; ".join(command_shown(argv) for argv in lines)
+    if step.run is not None:
         return f"qbsync {step.run}"
+    return f"{step.action}: {summary(step)}"
 
 
 def summary(step: model.Step) -> str:

@@ -28,7 +28,7 @@ app:
     - {{key: acme, type: customer, name: Acme}}
 
 settings: {{}}                      # e.g. {{export.mark_paid: true}}
-# faults: faults/every-fault.yaml  # a fault plan (path from this folder), for `sync:` steps
+# faults: faults/every-fault.yaml  # a fault plan (path from this folder): `--faults faults.yaml`
 
 steps:
   - title: Sync Acme to QuickBooks

@@ -2,9 +2,11 @@
 company kept beside it (as ``job run --simulated`` keeps it), and the app records' keys.
 
 Each step is done as a user would do it, and answers with what they would be shown
-(:class:`Shown`: exit status, stdout, stderr): ``run`` is the ``qbsync`` command line itself;
-app edits and settings go through the engine's API, each behind one small function, until
-the command line has them; a person's edit in QuickBooks is qbXML sent to the company
+(:class:`Shown`: exit status, stdout, stderr). ``run``, ``app`` and ``settings`` steps are
+``qbsync`` command lines run in this process, in the playbook's folder (where the playbook's
+fault plan is ``faults.yaml``): an app edit is ``app add/edit/delete``, a setting ``settings
+set`` (:mod:`~syncengine.rehearsal.playbooks.command_line`); the starting settings and app
+records are entered the same way. A person's edit in QuickBooks is qbXML sent to the company
 (:mod:`~syncengine.rehearsal.playbooks.quickbooks`); a ``sync`` is a sync job in simulated
 time against the company, with the fault plan: simulated time and the faults that fired carry
 on from one ``sync`` step to the next.
@@ -14,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import os
 import shlex
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
@@ -24,20 +27,22 @@ import simpy
 
 from qbsim import Company, FaultPlan, QuickBooksHost
 from qbsim.testing import RequestRefused, add
-from syncengine.app import App
 from syncengine.cli import main
 from syncengine.errors import SyncError
 from syncengine.rehearsal.appgen import generate_app
 from syncengine.rehearsal.driver import DriveOutcome, drive
+from syncengine.rehearsal.playbooks import command_line as cl
 from syncengine.rehearsal.playbooks import model
 from syncengine.rehearsal.playbooks import quickbooks as qb
 from syncengine.rehearsal.playbooks.model import REFERENCE
 from syncengine.rehearsal.playbooks.shown import Shown
 from syncengine.rehearsal.rehearse import company_file, setup_company
 from syncengine.reports.sync_report import sync_report
-from syncengine.settings import SyncSettings
 from syncengine.store import Store
 from syncengine.sync import SyncJob
+
+PLAN_FILE = "faults.yaml"
+"""The playbook's fault plan, in its folder: ``run: job run --simulated --faults faults.yaml``."""
 
 NEWEST = {
     "psr": "SELECT MAX(id) FROM psrs WHERE entity_id = ?",
@@ -63,23 +68,48 @@ class World:
 
     # -- the starting point -----------------------------------------------------------------
     @classmethod
-    def build(cls, playbook: model.Playbook, folder: Path, plan: FaultPlan) -> World:
+    def build(
+        cls, playbook: model.Playbook, folder: Path, plan: FaultPlan, plan_text: str | None = None
+    ) -> World:
         """The starting company, settings and app records of ``playbook`` (in that order: the
-        records are entered under the settings), in ``folder``."""
+        records are entered under the settings), in ``folder``; ``plan_text``, the fault plan's
+        YAML, is saved there as ``faults.yaml`` for command lines to name."""
         world = cls(folder / "workspace.db", playbook.seed, plan)
-        company = setup_company(playbook.seed)
-        for kind, records in playbook.quickbooks.items():
-            for fields in records:
-                add(company, kind, fields)
-        company.save(world.company_path)
-        with world.store() as store:
-            for key, value in playbook.settings.items():
-                set_setting(store, key, value)
-            if playbook.app.generate:
-                generate_app(store, playbook.app.generate, playbook.seed)
-            for record in playbook.app.records:
-                world.keys[record.key] = add_record(store, world.resolve(record.fields), record)
+        world._start_company(playbook.quickbooks)
+        if plan_text is not None:
+            (folder / PLAN_FILE).write_text(plan_text, encoding="utf-8")
+        Store(world.db).close()  # a new workspace, for the command lines to open
+        world.start(cl.settings_set(playbook.settings), "settings")
+        world._start_app(playbook.app)
         return world
+
+    def _start_company(self, records: model.Company) -> None:
+        company = setup_company(self.seed)
+        for kind, rows in records.items():
+            for fields in rows:
+                add(company, kind, fields)
+        company.save(self.company_path)
+
+    def _start_app(self, app: model.App) -> None:
+        if app.generate:
+            with self.store() as store:
+                generate_app(store, app.generate, self.seed)
+        for record in app.records:
+            line = cl.app_add(record, self.resolve(record.fields))
+            self.start([line], f"app.records {record.key!r}")
+            self.keys[record.key] = self.newest_record()
+
+    def start(self, lines: list[list[str]], where: str) -> None:
+        """Run the command lines of the starting point; a refusal stops the playbook."""
+        shown = self.run_lines(lines)
+        if shown.exit != 0:
+            done = "; ".join(cl.shown(argv) for argv in lines)
+            raise SyncError(f"{where}: `{done}` was refused: {shown.stderr.strip()}")
+
+    def newest_record(self) -> int:
+        """The ID of the app record added last."""
+        with self.store() as store:
+            return int(store.conn.execute("SELECT MAX(id) FROM entities").fetchone()[0])
 
     @contextlib.contextmanager
     def store(self) -> Iterator[Store]:
@@ -128,34 +158,50 @@ class World:
         return int(newest)
 
     # -- the steps ----------------------------------------------------------------------------
+    def commands(self, step: model.Step) -> list[list[str]]:
+        """The ``qbsync`` command lines (without ``--db``) a ``run``, ``app`` or ``settings``
+        step is; none for a QuickBooks edit or a ``sync``."""
+        if step.run is not None:
+            return [shlex.split(self.text(step.run))]
+        if step.settings is not None:
+            return cl.settings_set(step.settings)
+        if step.app is not None:
+            return [self._app_line(step.app)]
+        return []
+
+    def _app_line(self, edit: model.AppEdit) -> list[str]:
+        if edit.add is not None:
+            return cl.app_add(edit.add, self.resolve(edit.add.fields))
+        if edit.delete is not None:
+            return cl.app_delete(self.id_of(edit.delete))
+        fields = dict(edit.edit or {})
+        key = str(fields.pop("record")).strip("{}")
+        return cl.app_edit(self.id_of(key), self.resolve(fields))
+
     def do(self, step: model.Step) -> Shown:
         """Do one step; what it showed. A refusal by the engine shows as the CLI's would."""
         try:
-            return getattr(self, f"_{step.action}")(getattr(step, step.action))
+            lines = self.commands(step)
+            if not lines:
+                return getattr(self, f"_{step.action}")(getattr(step, step.action))
+            shown = self.run_lines(lines)
         except (SyncError, RequestRefused) as exc:
             return Shown(2, "", f"{exc}\n")
+        if step.app is not None and step.app.add is not None and shown.exit == 0:
+            self.keys[step.app.add.key] = self.newest_record()
+        return shown
 
-    def _run(self, line: str) -> Shown:
-        return run_cli(["--db", str(self.db), *shlex.split(self.text(line))])
-
-    def _app(self, edit: model.AppEdit) -> Shown:
-        with self.store() as store:
-            if edit.add is not None:
-                self.keys[edit.add.key] = add_record(store, self.resolve(edit.add.fields), edit.add)
-                return Shown(stdout=f"added {edit.add.type} {edit.add.key}\n")
-            if edit.delete is not None:
-                delete_record(store, self.id_of(edit.delete))
-                return Shown(stdout=f"deleted {edit.delete}\n")
-            fields = dict(edit.edit or {})
-            key = str(fields.pop("record")).strip("{}")
-            edit_record(store, self.id_of(key), self.resolve(fields))
-        return Shown(stdout=f"edited {key}: {', '.join(fields)}\n")
-
-    def _settings(self, values: dict[str, Any]) -> Shown:
-        with self.store() as store:
-            for key, value in values.items():
-                set_setting(store, key, value)
-        return Shown(stdout="".join(f"{k} = {v}\n" for k, v in values.items()))
+    def run_lines(self, lines: list[list[str]]) -> Shown:
+        """Each command line in turn, in the playbook's folder, until one fails: the last exit
+        status and everything they printed."""
+        shown = Shown()
+        with in_folder(self.db.parent):
+            for argv in lines:
+                one = run_cli(["--db", str(self.db), *argv])
+                shown = Shown(one.exit, shown.stdout + one.stdout, shown.stderr + one.stderr)
+                if one.exit != 0:
+                    break
+        return shown
 
     def _quickbooks(self, edit: model.QuickBooksEdit) -> Shown:
         company = self.company()
@@ -194,7 +240,17 @@ def remaining(host: QuickBooksHost) -> FaultPlan:
     return replace(host.plan, faults=tuple(faults))
 
 
-# -- one small function each: the command line will do these ---------------------------------
+@contextlib.contextmanager
+def in_folder(folder: Path) -> Iterator[None]:
+    """Work in ``folder`` (a command line's relative paths are read there), then go back."""
+    back = Path.cwd()
+    os.chdir(folder)
+    try:
+        yield
+    finally:
+        os.chdir(back)
+
+
 def run_cli(argv: list[str]) -> Shown:
     """``qbsync ARGV`` in this process: its exit status and what it printed."""
     out, err = io.StringIO(), io.StringIO()
@@ -204,29 +260,3 @@ def run_cli(argv: list[str]) -> Shown:
         except SystemExit as exc:  # argparse refusing the command line
             code = exc.code if isinstance(exc.code, int) else 2
     return Shown(code, out.getvalue(), err.getvalue())
-
-
-def add_record(store: Store, fields: dict[str, Any], record: model.AppRecord) -> int:
-    """Add an app record (and move a transaction to its status); its ID."""
-    app = App(store)
-    added = app.collection(record.type).add(**fields)
-    if record.status is not None:
-        app.collection(record.type).update(added.id, status=record.status)
-    return added.id
-
-
-def edit_record(store: Store, record_id: int, fields: dict[str, Any]) -> None:
-    """Change fields of an app record (``status`` too), as a user's edit in the app."""
-    app = App(store)
-    app.collection(app.record(record_id).entity_type).update(record_id, **fields)
-
-
-def delete_record(store: Store, record_id: int) -> None:
-    """Delete an app record, as a user in the app."""
-    app = App(store)
-    app.collection(app.record(record_id).entity_type).delete(record_id)
-
-
-def set_setting(store: Store, key: str, value: Any) -> None:
-    """Change one setting as the user does (with what it does to the queue)."""
-    SyncSettings(store).set(key, value)
