@@ -236,7 +236,7 @@ def test_an_app_step_is_app_edit_and_shows_its_message(tmp_path, capsys):
       edit: {record: acme, name: Acme Ltd}
     expect:
       stdout:
-        contains: "customer 'Acme Ltd' (id 1): changed. Next sync: queued: add"
+        contains: "customer 'Acme Ltd' (id 1): changed. The next sync adds it to QuickBooks"
 """
     ran = qbsync(capsys, "scenario", "run", steps_playbook(tmp_path, "rename", steps), "--json")
     step = ran.json[0]["steps"][0]
