@@ -3,6 +3,8 @@ saying what the next sync will do with the record, read from the queue."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests.cli_workspace import app_of, make_workspace, qbsync
@@ -55,6 +57,13 @@ def test_show_prints_fields_and_the_next_sync(shop, capsys):
     assert data["next_sync"].endswith(
         "it queues at status approved, sent, paid, closed (it is draft), once fully recorded."
     )
+
+
+def test_show_prints_times_as_every_command_does(shop, capsys):
+    """For people, ``app show`` gives times to the second in the user's zone, no offset."""
+    out = _app(capsys, shop, "show", "5").out
+    created = next(line for line in out.splitlines() if line.startswith("created_at"))
+    assert re.fullmatch(r"created_at +\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}", created)
 
 
 def test_show_of_an_unknown_record_is_refused(shop, capsys):

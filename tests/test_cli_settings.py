@@ -32,6 +32,18 @@ def test_show_lists_every_setting_with_default_and_meaning(shop, capsys):
     assert rows["sync.time"]["property"] == "time"
 
 
+def test_show_writes_values_as_set_takes_them(shop, capsys):
+    """The table shows ``true`` and ``billing,ship_document``, the words ``settings set``
+    takes, and a meaning in full; a value copied from it sets the same value again."""
+    out = _settings(capsys, shop, "show").out
+    lines = {line.split()[0]: line.split() for line in out.splitlines()[1:]}
+    assert lines["sync.time"][1:3] == ["true", "true"]
+    assert lines["sources.invoice"][1] == "billing,ship_document"
+    assert "count as exported and never sync" in out and "…" not in out
+    ran = _settings(capsys, shop, "set", "sources.invoice", lines["sources.invoice"][1])
+    assert ran.code == 0
+
+
 def test_show_changed_lists_only_what_differs(shop, capsys):
     """``show --changed``: only settings not at their default."""
     _settings(capsys, shop, "set", "export.mark_paid", "true")

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from syncengine.commands.common import (
     Refusal,
     emit,
+    for_people,
     open_workspace,
     refusals,
     table,
@@ -162,7 +163,7 @@ def _show_text(data: dict[str, Any]) -> str:
 def _value(value: Any) -> str:
     if isinstance(value, list):
         return "; ".join(", ".join(f"{k}={v}" for k, v in row.items()) for row in value)
-    return str(value)
+    return for_people(value)
 
 
 # -- add, edit, delete ------------------------------------------------------------------------

@@ -210,9 +210,15 @@ def table(
     return "\n".join(line.rstrip() for line in lines)
 
 
-def _cell(value: Any, width: int) -> str:
+def for_people(value: Any) -> str:
+    """One value as the tables print it: instants in the user's zone to the second, whole
+    numbers without a decimal point, nothing for a missing value."""
     value = _scalar(value, shown)
-    text = " ".join(("" if value is None else str(value)).split())
+    return "" if value is None else str(value)
+
+
+def _cell(value: Any, width: int) -> str:
+    text = " ".join(for_people(value).split())
     return text if len(text) <= width else text[: width - 1] + "…"
 
 

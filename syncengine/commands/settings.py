@@ -60,7 +60,12 @@ def run_show(args: argparse.Namespace) -> int:
         rows = plain(SyncSettings(store).frame())
     if args.changed:
         rows = [r for r in rows if r["changed"]]
-    return emit(args, rows, lambda: table(rows, SHOW_COLUMNS))
+    return emit(args, rows, lambda: table(_as_typed(rows), SHOW_COLUMNS, width=100))
+
+
+def _as_typed(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The rows with each value and default written as ``settings set`` takes them."""
+    return [{**r, "value": _shown(r["value"]), "default": _shown(r["default"])} for r in rows]
 
 
 @refusals("settings set")
