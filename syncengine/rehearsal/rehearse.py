@@ -431,7 +431,7 @@ def _fault_firings(host: QuickBooksHost) -> dict[str, int]:
 
 
 # -- duplicates, counted from the company itself ----------------------------------------------
-_NAME_SPACES: Mapping[str, tuple[str, ...]] = {
+NAME_SPACES: Mapping[str, tuple[str, ...]] = {
     "names": ("Customer", "Vendor", "Employee", "OtherName"),
     "items": (
         "ItemService",
@@ -450,6 +450,7 @@ _NAME_SPACES: Mapping[str, tuple[str, ...]] = {
     "classes": ("Class",),
     "terms": ("StandardTerms", "DateDrivenTerms"),
 }
+"""QuickBooks' list objects, by the space in which a name must be unique."""
 _TIME_KEYS = ("EntityRef", "TxnDate", "Duration", "CustomerRef", "ItemServiceRef", "Notes")
 
 
@@ -459,10 +460,10 @@ def quickbooks_duplicates(company: HostedCompany) -> dict[str, int]:
     RefNumber, time entries alike in every field. Only kinds with duplicates are listed."""
     records = company.state.records
     found: dict[str, int] = {}
-    for space, kinds in _NAME_SPACES.items():
+    for space, kinds in NAME_SPACES.items():
         names = [_full_name(r.ret) for k in kinds for r in records.get(k, {}).values()]
         found[space] = _extra(names)
-    listed = {k for kinds in _NAME_SPACES.values() for k in kinds}
+    listed = {k for kinds in NAME_SPACES.values() for k in kinds}
     for kind in sorted(set(records) - listed):
         keys = [_txn_key(kind, r.ret) for r in records[kind].values()]
         found[kind] = _extra([k for k in keys if k])

@@ -10,30 +10,9 @@ from qbsim.testing import RequestRefused, add, mod, query, rets, send
 from syncengine.errors import SyncError
 from syncengine.rehearsal.playbooks import model
 from syncengine.rehearsal.playbooks.shown import Shown
+from syncengine.rehearsal.rehearse import NAME_SPACES
 
-LIST_KINDS = frozenset(
-    {
-        "Account",
-        "Customer",
-        "Vendor",
-        "Employee",
-        "OtherName",
-        "Class",
-        "StandardTerms",
-        "DateDrivenTerms",
-        "ItemService",
-        "ItemInventory",
-        "ItemNonInventory",
-        "ItemOtherCharge",
-        "ItemInventoryAssembly",
-        "ItemGroup",
-        "ItemDiscount",
-        "ItemPayment",
-        "ItemSalesTax",
-        "ItemSalesTaxGroup",
-        "ItemSubtotal",
-    }
-)
+LIST_KINDS = frozenset(kind for kinds in NAME_SPACES.values() for kind in kinds)
 """QuickBooks list objects (the rest are transactions): a list query asks for inactive too."""
 
 
