@@ -117,6 +117,10 @@ def test_clear_id_adds_a_record_deleted_in_quickbooks_again(shop, capsys):
     _sync(capsys, shop)
     ran = _record(capsys, shop, "clear-id", "2", "--json")
     assert ran.code == 0 and ran.json["done"] == f"QuickBooks ID {list_id} cleared"
+    assert ran.json["note"] == (
+        "PSR 5 is now an add; the next sync adds it to QuickBooks (PSR 5, again: it failed"
+        " last time with status 3120)."
+    )
 
 
 def test_clear_id_of_a_record_quickbooks_still_has_is_refused(shop, capsys):

@@ -143,9 +143,18 @@ def clear_id(app: App, entity_id: int) -> ActionResult:
         change = app.collection(entity.entity_type).change_of(entity.id)
         app.queue.record([change])
         psr = open_psr(app, entity.id)
-    queued = f"PSR {psr.id} ({psr.action}) queued" if psr is not None else ""
-    note = then_next_sync(queued, app, entity.id)
+    note = then_next_sync(_where_psr_stands(psr), app, entity.id)
     return ActionResult(named(entity), f"QuickBooks ID {qb} cleared", note)
+
+
+def _where_psr_stands(psr: Psr | None) -> str:
+    """What the record's open PSR is now, true to its state ("" without one): a failed PSR
+    is not called queued (the next-sync sentence says it goes again)."""
+    if psr is None:
+        return ""
+    if psr.state == "failed":  # it keeps its last error until it is tried again
+        return f"PSR {psr.id} is now an {psr.action}"
+    return f"PSR {psr.id} ({psr.action}) {psr.state}"
 
 
 def _deleted_link_id(app: App, entity: Entity) -> str:
