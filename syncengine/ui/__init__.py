@@ -1,0 +1,17 @@
+"""ipywidgets views over the engine, for notebooks: the only part of syncengine that imports
+ipywidgets (the ``widgets-in-ui`` contract in pyproject.toml says so; the engine never
+imports this package).
+
+* :class:`~syncengine.ui.table.DataTable`: a filtered, sorted, paged table over a DataFrame.
+* :class:`~syncengine.ui.queue_view.QueueView`: the sync queue and its actions.
+
+Each view is usable alone: display it (it is its own cell value), or drive it from code by
+setting its widgets' ``value`` and calling ``click()`` on its buttons.
+"""
+
+from __future__ import annotations
+
+from syncengine.ui.common import View
+from syncengine.ui.table import DataTable
+
+__all__ = ["DataTable", "View"]
