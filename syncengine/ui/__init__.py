@@ -12,6 +12,7 @@ setting its widgets' ``value`` and calling ``click()`` on its buttons.
 from __future__ import annotations
 
 from syncengine.ui.common import View
+from syncengine.ui.queue_view import QueueView
 from syncengine.ui.table import DataTable
 
-__all__ = ["DataTable", "View"]
+__all__ = ["DataTable", "QueueView", "View"]
