@@ -38,6 +38,8 @@ def test_queue_shows_its_psrs_with_error_code_and_message(world):
     message = world.store.psrs.get(2).error_message
     assert message and "already in use" in message
     assert f"<td>{escape(message)}</td>" in html
+    assert "<td>customer</td><td>Cedar</td><td>add</td><td>queued</td><td></td><td></td>" in html
+    assert "NA" not in html and "nan" not in html
 
 
 def test_state_and_type_filters(world):

@@ -25,8 +25,11 @@ _SEP = "\x1f"
 
 
 def cell_text(value: Any) -> str:
-    """A value as a table shows it: nothing for a missing one, whole floats without ``.0``."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    """A value as a table shows it: nothing for a missing one (None, NaN, NA, NaT), whole
+    floats without ``.0``."""
+    if value is None or (
+        not isinstance(value, str) and pd.api.types.is_scalar(value) and pd.isna(value)
+    ):
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
