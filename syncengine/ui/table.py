@@ -42,7 +42,8 @@ def _strings(column: pd.Series) -> pd.Series:
 
 class DataTable(View):
     """A filtered, sorted, paged view of ``frame``'s ``columns`` (name -> heading), whose rows
-    are told apart by the ``key`` column; ``filters`` are columns with a dropdown each."""
+    are told apart by the ``key`` column (the first sort, if shown; else the tie-breaker);
+    ``filters`` are columns with a dropdown each."""
 
     def __init__(
         self,
@@ -71,7 +72,8 @@ class DataTable(View):
             c: w.Dropdown(options=[ALL], value=ALL, description=self.columns.get(c, c))
             for c in filters
         }
-        self.sort = w.Dropdown(options=[(h, c) for c, h in self.columns.items()], value=self.key)
+        first = self.key if self.key in self.columns else next(iter(self.columns))
+        self.sort = w.Dropdown(options=[(h, c) for c, h in self.columns.items()], value=first)
         self.sort.description = "Sort by"
         self.descending = w.Checkbox(value=False, description="descending", indent=False)
         self.previous = w.Button(description="◀ Previous")
