@@ -129,3 +129,15 @@ def test_an_exception_in_a_callback_is_shown_in_the_output_not_raised(world, mon
     assert "RuntimeError: queue unreadable" in view.errors_shown
     assert "Traceback (most recent call last)" in view.errors_shown
     assert "RuntimeError" in view.said
+
+
+def test_an_exception_in_a_table_filter_is_shown_in_the_views_output(world, monkeypatch):
+    """A bug behind the table's own controls is shown in the queue view's Output too."""
+    view = QueueView(world.store)
+
+    def broken(_page: int) -> None:
+        raise ZeroDivisionError("page size")
+
+    monkeypatch.setattr(view.table, "go", broken)
+    view.table.text.value = "Dune"
+    assert "ZeroDivisionError: page size" in view.errors_shown

@@ -106,3 +106,10 @@ def test_a_refusal_is_said_and_a_bug_is_shown_in_the_output():
     assert "KeyError: 'no column'" in view.errors_shown
     assert "Traceback" in view.errors_shown
     assert "KeyError" in view.said
+
+
+def test_a_view_displays_as_its_root_widget():
+    """A view is its own cell value: it hands out its root widget's display data."""
+    table = _table()
+    bundle = table._repr_mimebundle_()
+    assert bundle["application/vnd.jupyter.widget-view+json"]["model_id"] == table.widget.model_id

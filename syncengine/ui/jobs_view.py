@@ -86,7 +86,9 @@ class JobsView(View):
         super().__init__()
         self.store = store
         self.transport_factory = transport_factory
-        self.table = DataTable(jobs_frame(store), COLUMNS, filters=["outcome"], page_size=page_size)
+        self.table = DataTable(
+            jobs_frame(store), COLUMNS, filters=["outcome"], page_size=page_size, host=self
+        )
         self.table.descending.value = True
         self.new = w.Button(description="New sync job")
         self.run = w.Button(description="Run", button_style="primary")

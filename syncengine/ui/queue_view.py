@@ -53,6 +53,7 @@ class QueueView(View):
             filters=["entity_type", "state"],
             page_size=page_size,
             row_label=psr_label,
+            host=self,
         )
         self.table.sort.value = "id"
         self.buttons = self._buttons()

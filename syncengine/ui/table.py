@@ -43,7 +43,8 @@ def _strings(column: pd.Series) -> pd.Series:
 class DataTable(View):
     """A filtered, sorted, paged view of ``frame``'s ``columns`` (name -> heading), whose rows
     are told apart by the ``key`` column (the first sort, if shown; else the tie-breaker);
-    ``filters`` are columns with a dropdown each."""
+    ``filters`` are columns with a dropdown each. Errors in its callbacks are said and shown by
+    ``host`` (the view it is part of; default: the table itself)."""
 
     def __init__(
         self,
@@ -54,8 +55,10 @@ class DataTable(View):
         filters: Sequence[str] = (),
         page_size: int = 20,
         row_label: Callable[[Mapping[str, Any]], str] | None = None,
+        host: View | None = None,
     ) -> None:
         super().__init__()
+        self.host = host or self
         self.columns = dict(columns)
         self.key = key
         self.page_size = page_size
@@ -82,9 +85,9 @@ class DataTable(View):
         self.table = w.HTML()
         self.rows = w.SelectMultiple(options=[], rows=min(self.page_size, 10), description="Select")
         for control in (self.text, self.sort, self.descending, *self.filters.values()):
-            self.on_change(control, self._refilter)
-        self.on_click(self.previous, lambda: self.go(self.page - 1))
-        self.on_click(self.next, lambda: self.go(self.page + 1))
+            self.host.on_change(control, self._refilter)
+        self.host.on_click(self.previous, lambda: self.go(self.page - 1))
+        self.host.on_click(self.next, lambda: self.go(self.page + 1))
         self.widget = w.VBox(
             [
                 w.HBox([self.text, *self.filters.values()]),
@@ -92,7 +95,7 @@ class DataTable(View):
                 self.table,
                 w.HBox([self.previous, self.next, self.status]),
                 self.rows,
-                self.output,
+                *([self.output] if self.host is self else []),
             ]
         )
 

@@ -71,7 +71,11 @@ class WizardView(View):
         self.on_click(self.approve, self.approve_checked)
         self.on_click(self.enable, self.turn_on)
         self.log = DataTable(
-            log_frame(self.wizard), LOG_COLUMNS, key="row", filters=["outcome", "direction"]
+            log_frame(self.wizard),
+            LOG_COLUMNS,
+            key="row",
+            filters=["outcome", "direction"],
+            host=self,
         )
         self.widget = w.VBox(
             [
