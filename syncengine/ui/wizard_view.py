@@ -100,6 +100,9 @@ class WizardView(View):
         state = "" if on else " (the wizard is off: every change goes with the next sync)"
         self.badge.value = f"<b>Waiting for approval: {sum(badge.values())}</b>{state}"
         frame = self.wizard.candidates()
+        for section in self.sections.values():
+            for child in section.children:
+                child.close()  # the old checkboxes: their models leave the kernel too
         self.boxes = {}
         for direction, section in self.sections.items():
             section.children = self._section(direction, frame[frame["direction"] == direction])
