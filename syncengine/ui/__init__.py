@@ -1,0 +1,22 @@
+"""ipywidgets views over the engine, for notebooks: the only part of syncengine that imports
+ipywidgets (the ``widgets-in-ui`` contract in pyproject.toml says so; the engine never
+imports this package).
+
+* :class:`~syncengine.ui.table.DataTable`: a filtered, sorted, paged table over a DataFrame.
+* :class:`~syncengine.ui.queue_view.QueueView`: the sync queue and its actions.
+* :class:`~syncengine.ui.jobs_view.JobsView`: the sync jobs, new job, run, each job's errors.
+* :class:`~syncengine.ui.wizard_view.WizardView`: the sync wizard, Approve checked, its log.
+
+Each view is usable alone: display it (it is its own cell value), or drive it from code by
+setting its widgets' ``value`` and calling ``click()`` on its buttons.
+"""
+
+from __future__ import annotations
+
+from syncengine.ui.common import View
+from syncengine.ui.jobs_view import JobsView
+from syncengine.ui.queue_view import QueueView
+from syncengine.ui.table import DataTable
+from syncengine.ui.wizard_view import WizardView
+
+__all__ = ["DataTable", "JobsView", "QueueView", "View", "WizardView"]

@@ -1,0 +1,86 @@
+"""What every view shares: a root widget, a message area next to its buttons, and an Output
+area where a callback's unexpected exception is shown (never lost in a log).
+
+Callbacks are registered through :meth:`View.on_click` and :meth:`View.on_change`, which wrap
+them: a :class:`~syncengine.errors.SyncError` (a refusal) is said in the message area; any
+other exception is written, with its traceback, into the Output area. Output is written with
+``append_stdout`` (not ``with out:``), so that nbval sees it as widget state, not cell output.
+"""
+
+from __future__ import annotations
+
+import html
+import traceback
+from collections.abc import Callable
+from typing import Any
+
+import ipywidgets as w
+
+from syncengine.errors import SyncError
+
+KINDS = ("info", "done", "refused")
+"""How a message reads: plain information, an action done, a refusal."""
+_COLOURS = {"info": "#333", "done": "#1a6b1a", "refused": "#a11"}
+
+
+class View:
+    """A view: ``widget`` (the box to display), ``message`` (what the last action said) and
+    ``output`` (exceptions a callback raised). Display the view itself in a notebook."""
+
+    def __init__(self) -> None:
+        self.message = w.HTML(value="")
+        self._said = ""
+        self.output = w.Output()
+        self.widget: w.Box = w.VBox()
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+        """Show the root widget when the view is a cell's value."""
+        return self.widget._repr_mimebundle_(**kwargs)
+
+    @property
+    def said(self) -> str:
+        """The message area's text, as a person reads it (no markup)."""
+        return self._said
+
+    def say(self, text: str, kind: str = "info") -> None:
+        """Put ``text`` in the message area (``kind``: info, done or refused)."""
+        if kind not in KINDS:
+            raise ValueError(f"message kind {kind!r} is not one of {KINDS}")
+        colour = _COLOURS[kind]
+        body = html.escape(text).replace("\n", "<br>")
+        self._said = text
+        self.message.value = f'<div class="qbsync-{kind}" style="color:{colour}">{body}</div>'
+
+    @property
+    def errors_shown(self) -> str:
+        """Everything the Output area holds as text (tracebacks of failed callbacks)."""
+        return "".join(str(o.get("text", "")) for o in self.output.outputs)
+
+    def guarded(self, callback: Callable[[], Any]) -> Callable[..., None]:
+        """``callback`` wrapped to take (and drop) what a widget passes: a refusal is said, any
+        other exception shown in ``output``."""
+
+        def run(*_args: Any) -> None:
+            try:
+                callback()
+            except SyncError as exc:
+                self.say(str(exc), "refused")
+            except Exception as exc:
+                self._show_exception(callback, exc)
+
+        return run
+
+    def _show_exception(self, callback: Callable[[], Any], exc: Exception) -> None:
+        name = getattr(callback, "__qualname__", repr(callback))
+        lines = traceback.format_exception(type(exc), exc, exc.__traceback__)
+        self.output.append_stdout(f"Error in {name}: {type(exc).__name__}: {exc}\n")
+        self.output.append_stdout("".join(lines))
+        self.say(f"Something went wrong ({type(exc).__name__}: {exc}); details below.", "refused")
+
+    def on_click(self, button: w.Button, callback: Callable[[], Any]) -> None:
+        """Run ``callback()`` (guarded) when ``button`` is clicked."""
+        button.on_click(self.guarded(callback))
+
+    def on_change(self, widget: w.Widget, callback: Callable[[], Any]) -> None:
+        """Run ``callback()`` (guarded) whenever ``widget.value`` changes."""
+        widget.observe(self.guarded(callback), names="value")
