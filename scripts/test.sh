@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Set up everything (venv, install, Jupyter kernel) and run the whole test suite.
+# Set up everything (venv, install, Jupyter kernel) and run the whole test suite, notebooks too.
 source "$(dirname "${BASH_SOURCE[0]}")/_venv.sh"
 ruff check .
 ruff format --check .
@@ -8,4 +8,8 @@ mypy
 validate-pyproject pyproject.toml
 lint-imports --no-cache   # the layer contracts in pyproject.toml
 python tools/gen_coverage.py --check
-python -m pytest -n 2 -p no:cacheprovider "$@"
+python -m pytest -n 2 -p no:cacheprovider -p no:nbval "$@"
+# The notebooks: each runs in the project's kernel and its outputs are compared with those
+# stored (tools/run_notebooks.py regenerates them). No xdist: a notebook's cells share a kernel.
+python -m pytest -p no:cacheprovider -p no:xdist -q --nbval --nbval-current-env \
+  --nbval-sanitize-with notebooks/nbval-sanitize.cfg notebooks/
