@@ -63,6 +63,19 @@ class ApprovalResult:
         """Candidates approved in every direction."""
         return sum(self.approved.values())
 
+    def summary(self) -> str:
+        """What "Approve checked" did, for people: what was approved and goes with the next
+        sync, and what became of the unchecked changes."""
+        approved = ", ".join(f"{n} {d}" for d, n in self.approved.items())
+        lines = [f"approved: {approved or 'nothing'}; they go with the next sync"]
+        if self.kept:
+            lines.append(f"{self.kept} unchecked kept: offered again after the next sync")
+        if self.cleared:
+            removed = ", ".join(map(str, self.removed_psrs))
+            deleted = f" (PSR {removed} deleted from the queue)" if removed else ""
+            lines.append(f"{self.cleared} unchecked cleared{deleted}")
+        return "\n".join(lines)
+
 
 class Wizard:
     """The sync wizard over one workspace store (its state lives in ``store.wizard``)."""

@@ -167,19 +167,7 @@ def _checker(checked: bool) -> Body:
 
 def _approve(wizard: Wizard, args: argparse.Namespace) -> tuple[Any, str]:
     result = wizard.approve_checked(args.direction, unchecked=args.unchecked)
-    return result, _approved_text(result)
-
-
-def _approved_text(result: ApprovalResult) -> str:
-    approved = ", ".join(f"{n} {d}" for d, n in result.approved.items())
-    lines = [f"approved: {approved or 'nothing'}; they go with the next sync"]
-    if result.kept:
-        lines.append(f"{result.kept} unchecked kept: offered again after the next sync")
-    if result.cleared:
-        removed = ", ".join(map(str, result.removed_psrs))
-        deleted = f" (PSR {removed} deleted from the queue)" if removed else ""
-        lines.append(f"{result.cleared} unchecked cleared{deleted}")
-    return "\n".join(lines)
+    return result, result.summary()
 
 
 def _log(wizard: Wizard, args: argparse.Namespace) -> tuple[Any, str]:

@@ -33,15 +33,7 @@ LOG_COLUMNS = {
 
 def approved_text(result: ApprovalResult) -> str:
     """What "Approve checked" did, in the words of ``qbsync wizard approve``."""
-    approved = ", ".join(f"{n} {d}" for d, n in result.approved.items())
-    lines = [f"approved: {approved or 'nothing'}; they go with the next sync"]
-    if result.kept:
-        lines.append(f"{result.kept} unchecked kept: offered again after the next sync")
-    if result.cleared:
-        removed = ", ".join(map(str, result.removed_psrs))
-        deleted = f" (PSR {removed} deleted from the queue)" if removed else ""
-        lines.append(f"{result.cleared} unchecked cleared{deleted}")
-    return "\n".join(lines)
+    return result.summary()
 
 
 def log_frame(wizard: Wizard) -> pd.DataFrame:
