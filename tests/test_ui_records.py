@@ -64,6 +64,31 @@ def test_rename_saves_through_the_app_and_says_the_next_sync(world):
     assert view.errors_shown == ""
 
 
+def test_rename_to_nothing_or_the_same_name_is_refused(world):
+    """Save with the box empty, or unchanged, says to type a new name and changes nothing."""
+    view = _invoice_view(world)
+    view.name.value = " "
+    view.buttons["Save"].click()
+    assert view.said == "invoice '1001' (id 3): type a new ref_number in the box, then Save"
+    view.name.value = "1001"
+    view.buttons["Save"].click()
+    assert "type a new ref_number" in view.said
+    assert world.app.invoices.get(3).name == "1001" and world.psrs(3)[-1].state == "done"
+
+
+def test_resync_queues_a_modify_and_clear_id_is_refused_while_quickbooks_has_it(world):
+    """Resync of the synced invoice queues a Mod; Clear ID says QuickBooks still holds it."""
+    view = _invoice_view(world)
+    view.click("Resync")
+    assert view.said == (
+        "invoice '1001' (id 3): PSR 4 (modify) queued. The next sync sends its changes to"
+        " QuickBooks (PSR 4)."
+    )
+    view.click("Clear ID")
+    assert view.said.startswith("invoice '1001' (id 3) is still in QuickBooks as Invoice")
+    assert "qbsync-refused" in view.message.value
+
+
 def test_undo_sync_then_close_warns_the_deletion_is_still_queued(world):
     """Undo sync queues the deletion; Close straight after is refused, naming that queued
     deletion; the playbook's prevent sync then close says the deletion still goes out."""

@@ -126,6 +126,8 @@ class RecordsView(View):
         if not field:
             raise ActionRefused(f"{named(entity)}: a {entity.entity_type} has no name to change")
         new = self.name.value.strip()
+        if not new or new == entity.name:
+            raise ActionRefused(f"{named(entity)}: type a new {field} in the box, then Save")
         self.app.collection(entity.entity_type).update(record_id, **{field: new})
         note = next_sync(self.app, record_id)
         self.refresh()
