@@ -6,6 +6,7 @@ imports this package).
 * :class:`~syncengine.ui.queue_view.QueueView`: the sync queue and its actions.
 * :class:`~syncengine.ui.jobs_view.JobsView`: the sync jobs, new job, run, each job's errors.
 * :class:`~syncengine.ui.wizard_view.WizardView`: the sync wizard, Approve checked, its log.
+* :class:`~syncengine.ui.records_view.RecordsView`: find a record, rename it, its actions.
 
 Each view is usable alone: display it (it is its own cell value), or drive it from code by
 setting its widgets' ``value`` and calling ``click()`` on its buttons.
@@ -16,7 +17,8 @@ from __future__ import annotations
 from syncengine.ui.common import View
 from syncengine.ui.jobs_view import JobsView
 from syncengine.ui.queue_view import QueueView
+from syncengine.ui.records_view import RecordsView
 from syncengine.ui.table import DataTable
 from syncengine.ui.wizard_view import WizardView
 
-__all__ = ["DataTable", "JobsView", "QueueView", "View", "WizardView"]
+__all__ = ["DataTable", "JobsView", "QueueView", "RecordsView", "View", "WizardView"]
