@@ -44,7 +44,7 @@ def good(tmp_path: Path) -> Path:
 def test_a_playbook_whose_expectations_hold_exits_0(good, capsys):
     """Every expectation held: exit 0 and "passed"."""
     ran = qbsync(capsys, "scenario", "run", good)
-    assert ran.code == 0 and "good: passed (1 steps, 3 expectations)" in ran.out
+    assert ran.code == 0 and "good: passed (1 step, 3 expectations)" in ran.out
 
 
 def test_a_misspelt_key_is_refused_with_file_line_and_key(tmp_path, capsys):

@@ -173,17 +173,22 @@ def render(outcome: Outcome) -> str:
 
 
 def _verdict(outcome: Outcome) -> str:
-    checked = sum(len(s.checks) for s in outcome.steps)
+    checked = _count(sum(len(s.checks) for s in outcome.steps), "expectation")
     failed = len(outcome.failures)
     if outcome.known_failure:
         if outcome.passed:
             return (
                 f"passed, but it is marked known_failure ({outcome.known_failure}): remove the mark"
             )
-        return f"known failure ({outcome.known_failure}): {failed} of {checked} expectations failed"
+        return f"known failure ({outcome.known_failure}): {failed} of {checked} failed"
     if outcome.passed:
-        return f"passed ({len(outcome.steps)} steps, {checked} expectations)"
-    return f"FAILED: {failed} of {checked} expectations"
+        return f"passed ({_count(len(outcome.steps), 'step')}, {checked})"
+    return f"FAILED: {failed} of {checked}"
+
+
+def _count(n: int, noun: str) -> str:
+    """``1 step``, ``2 steps``."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def _shown(shown: Shown) -> list[str]:
