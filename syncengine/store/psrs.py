@@ -193,6 +193,12 @@ class PsrStore:
         if entity_ids and self._store.settings.get("wizard.enabled"):
             self._store.wizard.offer_exports(entity_ids)
 
+    def _psrs_changed(self, psr_ids: Sequence[int]) -> None:
+        """:meth:`_queue_changed` for the records of these PSRs, looked up only when the
+        wizard is on (with it off, a collapse or a close reads nothing more)."""
+        if psr_ids and self._store.settings.get("wizard.enabled"):
+            self._store.wizard.offer_exports(self._entities_of(psr_ids))
+
     def _entities_of(self, psr_ids: Sequence[int]) -> list[int]:
         out: list[int] = []
         for part in chunks(list(psr_ids)):
@@ -239,7 +245,7 @@ class PsrStore:
                 "UPDATE psrs SET action = ?, dep_order = ?, updated_at = ? WHERE id = ?",
                 (action, dep_order, self._store.now(), psr_id),
             )
-            self._queue_changed(self._entities_of([psr_id]))
+            self._psrs_changed([psr_id])
 
     def close(self, psr_ids: Sequence[int], state: PsrState, note: str = "") -> None:
         """Close PSRs as ``removed`` or ``cancelled``; they stay as history with ``note``."""
@@ -249,7 +255,7 @@ class PsrStore:
                 "UPDATE psrs SET state = ?, note = ?, updated_at = ?, closed_at = ? WHERE id = ?",
                 [(state, note, now, now, i) for i in psr_ids],
             )
-            self._queue_changed(self._entities_of(psr_ids))
+            self._psrs_changed(psr_ids)
 
     def find(
         self,
