@@ -71,10 +71,14 @@ class ApprovalResult:
         if self.kept:
             lines.append(f"{self.kept} unchecked kept: offered again after the next sync")
         if self.cleared:
-            removed = ", ".join(map(str, self.removed_psrs))
-            deleted = f" (PSR {removed} deleted from the queue)" if removed else ""
-            lines.append(f"{self.cleared} unchecked cleared{deleted}")
+            lines.append(self.cleared_words())
         return "\n".join(lines)
+
+    def cleared_words(self) -> str:
+        """``2 unchecked cleared (PSR 7, 9 deleted from the queue)``."""
+        removed = ", ".join(map(str, self.removed_psrs))
+        deleted = f" (PSR {removed} deleted from the queue)" if removed else ""
+        return f"{self.cleared} unchecked cleared{deleted}"
 
 
 class Wizard:

@@ -131,9 +131,7 @@ def _disabled_text(result: ApprovalResult) -> str:
     if result.kept:
         lines.append(f"{result.kept} unchecked kept: they go with the next sync too")
     if result.cleared:
-        removed = ", ".join(map(str, result.removed_psrs))
-        deleted = f" (PSR {removed} deleted from the queue)" if removed else ""
-        lines.append(f"{result.cleared} unchecked cleared{deleted}: they stay out of QuickBooks")
+        lines.append(f"{result.cleared_words()}: they stay out of QuickBooks")
     return "\n".join(lines)
 
 
