@@ -164,13 +164,13 @@ def last_psr(room: Classroom, entity_id: int) -> Psr | None:
 
 
 def failure(psr: Psr) -> str:
-    """``failed with status 3100 (Name already in use) in sync job 2: <QuickBooks' words>``."""
+    """``failed with status 3100 (Name already in use): <QuickBooks' words>``; a PSR the
+    engine held back itself has no status code, only its message."""
     code = psr.error_code
     entry = guide.for_error(code, psr.error_message or "") if code is not None else None
     status = "" if code is None else f" with status {code}"
     title = f" ({entry.title})" if entry is not None and entry.exact else ""
-    job = f" in sync job {psr.job_id}" if psr.job_id is not None else ""
-    return f"failed{status}{title}{job}: {psr.error_message}"
+    return f"failed{status}{title}: {psr.error_message}"
 
 
 def psr_story(room: Classroom, entity_id: int) -> str:
@@ -237,7 +237,7 @@ def _name_of(entity: Entity) -> dict[str, str]:
 def for_customer(room: Classroom, role: str, customer_role: str) -> Finding:
     """Whether the ``role`` transaction is in QuickBooks for the customer the app gives it."""
     found, ret = in_quickbooks(room, role)
-    if ret is None:
+    if ret is None or not found.ok:
         return found
     customer = room.record(customer_role)
     link = room.store.links.get(customer.id)
