@@ -7,6 +7,8 @@
 * :mod:`~syncengine.rehearsal.autosync`: auto sync as a simpy process beside the host.
 * :mod:`~syncengine.rehearsal.appgen`: a seeded app of customers, vendors, items, invoices...
 * :mod:`~syncengine.rehearsal.batchgc`: the garbage collector set for one long run.
+* :mod:`~syncengine.rehearsal.training`: training exercises, each set up against a simulated
+  company, and the check of the trainee's work.
 
 Only this package, :mod:`syncengine.transports.simulated` and the CLI's commands import
 ``qbsim``; the engine core never does (a test of the import contracts checks it).

@@ -7,6 +7,8 @@ imports this package).
 * :class:`~syncengine.ui.jobs_view.JobsView`: the sync jobs, new job, run, each job's errors.
 * :class:`~syncengine.ui.wizard_view.WizardView`: the sync wizard, Approve checked, its log.
 * :class:`~syncengine.ui.records_view.RecordsView`: find a record, rename it, its actions.
+* :class:`~syncengine.ui.training.ExerciseView`: a training exercise with its screens, "Check
+  my work" and "Reset exercise" (the exercises: :mod:`syncengine.rehearsal.training`).
 
 Each view is usable alone: display it (it is its own cell value), or drive it from code by
 setting its widgets' ``value`` and calling ``click()`` on its buttons.
@@ -19,6 +21,15 @@ from syncengine.ui.jobs_view import JobsView
 from syncengine.ui.queue_view import QueueView
 from syncengine.ui.records_view import RecordsView
 from syncengine.ui.table import DataTable
+from syncengine.ui.training import ExerciseView
 from syncengine.ui.wizard_view import WizardView
 
-__all__ = ["DataTable", "JobsView", "QueueView", "RecordsView", "View", "WizardView"]
+__all__ = [
+    "DataTable",
+    "ExerciseView",
+    "JobsView",
+    "QueueView",
+    "RecordsView",
+    "View",
+    "WizardView",
+]
