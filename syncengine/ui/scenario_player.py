@@ -83,7 +83,8 @@ def step_html(result: StepResult, total: int) -> str:
     shown = html.escape("\n".join(_output_lines(result)))
     checks = "".join(_check_html(c) for c in result.checks)
     return (
-        f"<b>{html.escape(head)}</b><br>ran: {html.escape(result.did)}<pre>{shown}</pre>"
+        f"<b>{html.escape(head)}</b><br>ran: {html.escape(result.did)}"
+        f'<pre style="white-space:pre-wrap">{shown}</pre>'
         f"{html.escape(_count_line(result))}<ul>{checks}</ul>"
     )
 
@@ -266,7 +267,8 @@ class ScenarioPlayer(View):
 
     # -- the screen -------------------------------------------------------------------------
     def _show(self) -> None:
-        self.about.value = _lines_html(self.about_text.splitlines())
+        head, *rest = self.about_text.splitlines() or [""]
+        self.about.value = f"<b>{html.escape(head)}</b><br>{_lines_html(rest)}"
         self.steps.value = _lines_html(self._step_rows())
         total = len(self.playing.playbook.steps) if self.playing else 0
         self.step.value = "" if self.last is None else step_html(self.last, total)
