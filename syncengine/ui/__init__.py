@@ -9,6 +9,7 @@ imports this package).
 * :class:`~syncengine.ui.records_view.RecordsView`: find a record, rename it, its actions.
 * :class:`~syncengine.ui.training.ExerciseView`: a training exercise with its screens, "Check
   my work" and "Reset exercise" (the exercises: :mod:`syncengine.rehearsal.training`).
+* :class:`~syncengine.ui.scenario_player.ScenarioPlayer`: step through a playbook with Next.
 
 Each view is usable alone: display it (it is its own cell value), or drive it from code by
 setting its widgets' ``value`` and calling ``click()`` on its buttons.
@@ -20,6 +21,7 @@ from syncengine.ui.common import View
 from syncengine.ui.jobs_view import JobsView
 from syncengine.ui.queue_view import QueueView
 from syncengine.ui.records_view import RecordsView
+from syncengine.ui.scenario_player import ScenarioPlayer
 from syncengine.ui.table import DataTable
 from syncengine.ui.training import ExerciseView
 from syncengine.ui.wizard_view import WizardView
@@ -30,6 +32,7 @@ __all__ = [
     "JobsView",
     "QueueView",
     "RecordsView",
+    "ScenarioPlayer",
     "View",
     "WizardView",
 ]

@@ -100,22 +100,76 @@ def _check_dict(check: Check) -> dict[str, Any]:
     }
 
 
-def run(path: str | Path) -> Outcome:
-    """Run the playbook in ``path`` on a fresh workspace in a temporary folder.
-    :class:`~syncengine.rehearsal.playbooks.load.PlaybookError` before any step when the
-    file is not a valid playbook."""
-    playbook = load(path)
-    plan = fault_plan(playbook, path)
-    outcome = Outcome(playbook.name, Path(path), playbook.known_failure)
-    with tempfile.TemporaryDirectory(prefix="qbsync-playbook-") as folder:
+class PlaybookRun:
+    """A playbook being run one step at a time, on a fresh workspace in a temporary folder
+    of its own (kept until :meth:`close`, so the state after the last step can be read).
+    :class:`~syncengine.rehearsal.playbooks.load.PlaybookError` when the file is not a valid
+    playbook or its starting point is refused."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self.playbook = load(path)
+        plan = fault_plan(self.playbook, path)
+        self.outcome = Outcome(self.playbook.name, self.path, self.playbook.known_failure)
+        self._folder = tempfile.TemporaryDirectory(prefix="qbsync-playbook-")
         try:
-            world = World.build(playbook, Path(folder), plan, plan_text(playbook, path))
+            folder = Path(self._folder.name)
+            self.world = World.build(self.playbook, folder, plan, plan_text(self.playbook, path))
         except SyncError as exc:
+            self.close()
             raise PlaybookError(f"{path}: the starting point: {exc}") from None
-        snapshots = [qb.snapshot(world.company())]
-        for index, step in enumerate(playbook.steps, start=1):
-            outcome.steps.append(_step(world, index, step, snapshots))
-    return outcome
+        self._snapshots = [qb.snapshot(self.world.company())]
+
+    @property
+    def done(self) -> int:
+        """How many steps have run."""
+        return len(self.outcome.steps)
+
+    @property
+    def finished(self) -> bool:
+        """Every step has run."""
+        return self.done == len(self.playbook.steps)
+
+    @property
+    def upcoming(self) -> model.Step | None:
+        """The step :meth:`next_step` would run; None once finished."""
+        return None if self.finished else self.playbook.steps[self.done]
+
+    def next_step(self) -> StepResult:
+        """Run the next step and check its expectations; refused once every step has run."""
+        step = self.upcoming
+        if step is None:
+            raise SyncError(
+                f"{self.path}: all {_count(self.done, 'step')} of {self.playbook.name!r} have"
+                " run; start a new run (Restart) to run it again"
+            )
+        result = _step(self.world, self.done + 1, step, self._snapshots)
+        self.outcome.steps.append(result)
+        return result
+
+    def run_to_end(self) -> Outcome:
+        """Run every step not yet run; the playbook's outcome."""
+        while not self.finished:
+            self.next_step()
+        return self.outcome
+
+    def close(self) -> None:
+        """Remove the run's temporary folder (its workspace and company)."""
+        self._folder.cleanup()
+
+    def __enter__(self) -> PlaybookRun:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+
+def run(path: str | Path) -> Outcome:
+    """Run the playbook in ``path`` to its end (a :class:`PlaybookRun`), then remove its
+    temporary folder. :class:`~syncengine.rehearsal.playbooks.load.PlaybookError` before any
+    step when the file is not a valid playbook."""
+    with PlaybookRun(path) as playbook_run:
+        return playbook_run.run_to_end()
 
 
 def _step(world: World, index: int, step: model.Step, snapshots: list[Any]) -> StepResult:
@@ -163,7 +217,7 @@ def summary(step: model.Step) -> str:
 def render(outcome: Outcome) -> str:
     """The outcome for people: the verdict, then each failed expectation with its step, and
     what the step showed."""
-    lines = [f"{outcome.path}: {outcome.name}: {_verdict(outcome)}"]
+    lines = [f"{outcome.path}: {outcome.name}: {verdict(outcome)}"]
     for step in outcome.steps:
         if step.failures:
             lines.append(f"  step {step.index} ({step.title}): {step.did}")
@@ -172,7 +226,9 @@ def render(outcome: Outcome) -> str:
     return "\n".join(lines)
 
 
-def _verdict(outcome: Outcome) -> str:
+def verdict(outcome: Outcome) -> str:
+    """The playbook's verdict in one line: ``passed (6 steps, 23 expectations)``, ``FAILED: 1
+    of 23``, or how it stands against its ``known_failure`` mark."""
     checked = _count(sum(len(s.checks) for s in outcome.steps), "expectation")
     failed = len(outcome.failures)
     if outcome.known_failure:
