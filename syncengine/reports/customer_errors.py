@@ -45,7 +45,7 @@ class CustomerErrors:
         counts: dict[str, int] = {}
         for error in self.errors:
             code = code_of(error)
-            name = "no status code" if code is None else _code_name(code)
+            name = "no status code" if code is None else code_name(code)
             counts[name] = counts.get(name, 0) + 1
         job = f"sync job {self.job_id}" if self.job_id is not None else "a sync job"
         each = ", ".join(f"{name} ({n})" for name, n in counts.items())
@@ -64,7 +64,8 @@ def code_of(error: ErrorLine) -> int | None:
     return None
 
 
-def _code_name(code: int) -> str:
+def code_name(code: int) -> str:
+    """``status 3100`` or ``HRESULT 0x80040408``."""
     kind = "HRESULT" if code >= guide.HRESULT_FLOOR else "status"
     return f"{kind} {guide.format_code(code)}"
 

@@ -12,8 +12,8 @@ from pathlib import Path
 import ipywidgets as w
 
 from syncengine.rehearsal import playbooks
-from syncengine.rehearsal.playbooks.codes import Reproducer, reproducing, seen
-from syncengine.reports.customer_errors import CustomerErrors, code_of, read_errors
+from syncengine.rehearsal.playbooks.codes import Reproducer, index, seen
+from syncengine.reports.customer_errors import CustomerErrors, code_name, code_of, read_errors
 from syncengine.reports.guide import format_code
 from syncengine.reports.sync_report import ErrorLine, render_errors
 from syncengine.ui.common import View
@@ -43,6 +43,7 @@ class SupportView(View):
         super().__init__()
         self.folder = Path(folder)
         self.found: CustomerErrors | None = None
+        self.index: dict[int, list[Reproducer]] = {}
         self.reproducers: list[Reproducer] = []
         self.path = w.Text(value=str(path), description="File", placeholder="shop.db or .json")
         self.open_button = w.Button(description="Open")
@@ -67,8 +68,10 @@ class SupportView(View):
 
     # -- the customer's errors -----------------------------------------------------------------
     def open(self) -> None:
-        """Read the file in ``path``: its errors become the choices, the first one chosen."""
+        """Read the file in ``path`` and the playbooks (once): its errors become the choices,
+        the first one chosen."""
         self.found = read_errors(self.path.value.strip())
+        self.index = self.index or index(self.folder)
         self.summary.show(self.found.describe())
         self.errors.options = [(error_label(e), i) for i, e in enumerate(self.found.errors)]
         self.errors.value = 0 if self.found.errors else None
@@ -86,7 +89,7 @@ class SupportView(View):
         error = self.error
         self.fix.show("" if error is None else render_errors([error]).split("\n", 1)[1])
         code = None if error is None else code_of(error)
-        self.reproducers = [] if code is None else reproducing(self.folder, code)
+        self.reproducers = [] if code is None else self.index.get(code, [])
         self.playbooks.options = [(f"{r.name}: {r.title}", r.name) for r in self.reproducers]
         self.playbooks.value = self.reproducers[0].name if self.reproducers else None
         self.verdict.show("")
@@ -127,10 +130,7 @@ class SupportView(View):
 def error_label(error: ErrorLine) -> str:
     """How an error is listed: ``#3 status 3100: customer 'Birch Dental' (record 3)``."""
     code = code_of(error)
-    kind = "no status code" if code is None else format_code(code)
-    if code is not None:
-        kind = ("HRESULT " if error.status_code is None else "status ") + kind
-    return f"#{error.id} {kind}: {error.record}"
+    return f"#{error.id} {'no status code' if code is None else code_name(code)}: {error.record}"
 
 
 def no_playbook(code: int | None, folder: Path) -> str:

@@ -1,8 +1,9 @@
 """Which status codes and HRESULTs a playbook reproduces, read from what the playbook says: the
 errors its expectations name (a PSR's ``error_code``, the job's ``errors`` by code) and what the
 faults of its plan make QuickBooks answer (``qbsim.faults.codes_met``). Support asks it the other
-way round — which playbooks reproduce the code a customer met — with :func:`reproducing`
-(``qbsync scenario list --code 3100``), and reads a run with :func:`seen`.
+way round — which playbooks reproduce the code a customer met — with :func:`reproducing` or,
+for every code at once, :func:`index` (``qbsync scenario list --code 3100``), and reads a run
+with :func:`seen`.
 """
 
 from __future__ import annotations
@@ -73,25 +74,34 @@ def _errors(count: int) -> str:
 
 def by_code(found: list[Evidence]) -> dict[str, list[str]]:
     """Evidence grouped by code (``"3100"``, ``"0x80040408"``), codes in numeric order."""
-    grouped: dict[str, list[str]] = {}
-    for item in sorted(found, key=lambda e: e.code):
-        grouped.setdefault(format_code(item.code), []).append(item.where)
-    return grouped
+    grouped = _grouped(found)
+    return {format_code(code): list(grouped[code]) for code in sorted(grouped)}
 
 
 def reproducing(folder: Path, code: int) -> list[Reproducer]:
-    """The playbooks in ``folder`` that reproduce ``code``, by name; a file that is not a valid
-    playbook is left out (``qbsync scenario list`` names it)."""
-    found = []
+    """The playbooks in ``folder`` that reproduce ``code``, by name."""
+    return index(folder).get(code, [])
+
+
+def index(folder: Path) -> dict[int, list[Reproducer]]:
+    """Every code the playbooks in ``folder`` reproduce, with those playbooks by name; a file
+    that is not a valid playbook is left out (``qbsync scenario list`` names it)."""
+    found: dict[int, list[Reproducer]] = {}
     for path in sorted(folder.glob("*.yaml")):
         try:
             book = load(path)
         except PlaybookError:
             continue
-        where = tuple(e.where for e in evidence(book, path) if e.code == code)
-        if where:
-            found.append(Reproducer(book.name, book.title, path, where))
-    return found
+        for code, where in _grouped(evidence(book, path)).items():
+            found.setdefault(code, []).append(Reproducer(book.name, book.title, path, where))
+    return dict(sorted(found.items()))
+
+
+def _grouped(found: list[Evidence]) -> dict[int, tuple[str, ...]]:
+    grouped: dict[int, tuple[str, ...]] = {}
+    for item in found:
+        grouped[item.code] = (*grouped.get(item.code, ()), item.where)
+    return grouped
 
 
 def seen(outcome: Outcome, code: int) -> list[str]:
