@@ -37,6 +37,7 @@ from typing import Any
 
 import yaml
 
+from qbsim import hresults
 from qbsim.errors import FaultPlanError
 
 COMPANY_EFFECTS = frozenset({"duplicate_name", "delete_entity", "edit_in_quickbooks"})
@@ -48,6 +49,21 @@ IN_USE_CODES = frozenset({3170, 3175, 3176, 3180})
 DEFAULT_IN_USE_SECONDS = 30.0
 DEFAULT_SLOW_FACTOR = 5.0
 UNLIMITED = None
+CODES_MET = {
+    "duplicate_name": (3100,),
+    "delete_entity": (3120, 3140),
+    "edit_in_quickbooks": (3200,),
+    "lose_response": (hresults.RPC_DISCONNECTED,),
+    "drop_connection": (hresults.COULD_NOT_ACCESS,),
+    "modal_dialog": (hresults.MODAL_DIALOG,),
+    "quickbooks_not_running": (hresults.COULD_NOT_START, hresults.NO_FILE_NAME_NOT_RUNNING),
+    "wrong_file_open": (hresults.OTHER_FILE_OPEN,),
+    "slow": (),
+}
+"""What a client meets when an effect fires: the status codes QuickBooks answers its request
+with (an add whose name was taken: 3100; a Mod of a deleted record: 3120, a transaction naming
+it: 3140; a Mod with the old EditSequence: 3200), or the HRESULTs its calls are refused with.
+``record_in_use`` answers with its fault's ``code`` (:func:`codes_met`)."""
 
 
 @dataclass(frozen=True)
@@ -111,6 +127,13 @@ class Fault:
         """True when the target gives only a kind: the triggering request's record of it."""
         target = self.target
         return target is not None and target.name is None and target.list_id is None
+
+
+def codes_met(fault: Fault) -> tuple[int, ...]:
+    """The status codes or HRESULTs a client meets when ``fault`` fires (see ``CODES_MET``)."""
+    if fault.effect == "record_in_use":
+        return (fault.code,)
+    return CODES_MET[fault.effect]
 
 
 @dataclass(frozen=True)

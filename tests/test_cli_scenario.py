@@ -332,3 +332,105 @@ def test_a_line_value_with_a_comma_is_refused_naming_it(tmp_path, capsys):
 """
     ran = qbsync(capsys, "scenario", "run", steps_playbook(tmp_path, "comma", steps))
     assert ran.code == 0, ran.out
+
+
+FAILING = (
+    GOOD.replace("seed: 1\n", "seed: 1\nquickbooks:\n  Customer:\n    - {{Name: Acme}}\n")
+    .replace("acme: {{state: done}}", "acme: {{state: failed, error_code: 3100}}")
+    .replace("      quickbooks:", "      jobs: {{errors: {{3100: 1}}}}\n      quickbooks:")
+)
+FAULTED = (
+    GOOD
+    + """\
+faults:
+  faults:
+    - {{label: Acme keyed in first, effect: duplicate_name, when: {{request_type: CustomerAddRq}}}}
+    - {{label: a dialog, effect: modal_dialog, when: {{at: 5}}, duration: 10}}
+"""
+)
+
+
+@pytest.fixture
+def coded(good: Path) -> Path:
+    """A folder of three playbooks: one expecting 3100, one whose fault causes it, one neither."""
+    write(good.parent, "expects", FAILING.format(name="expects"))
+    write(good.parent, "faulted", FAULTED.format(name="faulted"))
+    return good.parent
+
+
+def test_list_code_names_the_playbooks_that_reproduce_it_and_where(coded, capsys):
+    """--code 3100: the playbook expecting it and the one whose fault causes it, each with
+    where it says so; the one that never meets 3100 is left out."""
+    ran = qbsync(capsys, "scenario", "list", "--folder", coded, "--code", "3100")
+    assert ran.code == 0
+    assert ran.out.splitlines() == [
+        "expects: A customer synced",
+        "  3100: step 1 expects acme's PSR to fail with it;"
+        " step 1 expects 1 error of it in the job",
+        "faulted: A customer synced",
+        "  3100: fault 'Acme keyed in first' (duplicate_name)",
+    ]
+
+
+def test_list_code_takes_an_hresult_as_people_write_it(coded, capsys):
+    """A modal dialog fault refuses calls with 0x80040414; given without 0x it is found too."""
+    ran = qbsync(capsys, "scenario", "list", "--folder", coded, "--code", "80040414")
+    assert ran.out.splitlines() == [
+        "faulted: A customer synced",
+        "  0x80040414: fault 'a dialog' (modal_dialog)",
+    ]
+
+
+def test_list_code_given_twice_lists_either(coded, capsys):
+    """--code 3100 --code 0x80040414: each playbook once, with the codes it reproduces."""
+    ran = qbsync(
+        capsys, "scenario", "list", "--folder", coded, "--code", "3100", "--code", "0x80040414"
+    )
+    assert ran.out.count("faulted:") == 1 and "expects:" in ran.out
+    assert ran.out.endswith(
+        "faulted: A customer synced\n"
+        "  3100: fault 'Acme keyed in first' (duplicate_name)\n"
+        "  0x80040414: fault 'a dialog' (modal_dialog)\n"
+    )
+
+
+def test_list_code_that_no_playbook_reproduces_says_what_to_do(coded, capsys):
+    """No playbook meets 3210: exit 0, naming the guide and `scenario new`."""
+    ran = qbsync(capsys, "scenario", "list", "--folder", coded, "--code", "3210")
+    assert ran.code == 0
+    assert ran.out.strip() == (
+        f"no playbook in {coded} reproduces 3210; `qbsync guide 3210` says what it means,"
+        " `qbsync scenario new NAME` writes a playbook for it"
+    )
+
+
+def test_list_code_that_is_no_code_is_refused(coded, capsys):
+    """`--code abc` is refused (exit 2) with an example of a code."""
+    ran = qbsync(capsys, "scenario", "list", "--folder", coded, "--code", "abc")
+    assert ran.code == 2 and "'abc' is not a status code or HRESULT" in ran.err
+
+
+def test_list_json_gives_each_playbooks_codes(coded, capsys):
+    """--json: every playbook with `codes`, each code with where the playbook shows it."""
+    ran = qbsync(capsys, "scenario", "list", "--folder", coded, "--json")
+    codes = {row["name"]: row["codes"] for row in ran.json}
+    assert codes == {
+        "expects": {
+            "3100": [
+                "step 1 expects acme's PSR to fail with it",
+                "step 1 expects 1 error of it in the job",
+            ]
+        },
+        "faulted": {
+            "3100": ["fault 'Acme keyed in first' (duplicate_name)"],
+            "0x80040414": ["fault 'a dialog' (modal_dialog)"],
+        },
+        "good": {},
+    }
+
+
+def test_list_code_keeps_a_broken_playbook_in_view(coded, capsys):
+    """A file that is not a valid playbook is still listed: what it reproduces is unknown."""
+    write(coded, "bad", GOOD.format(name="bad").replace("seed: 1", "seed: x"))
+    ran = qbsync(capsys, "scenario", "list", "--folder", coded, "--code", "3100")
+    assert ran.out.splitlines()[0].startswith("bad: NOT VALID: ")

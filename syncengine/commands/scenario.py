@@ -1,6 +1,7 @@
 """``qbsync scenario ...``: playbooks — documented flows as data in ``scenarios/*.yaml`` (the
-format: ``scenarios/README.md``). List them, show one, write a commented template for a new
-one, run some.
+format: ``scenarios/README.md``). List them (``--code 3100``: those that reproduce a status
+code or HRESULT, read from their expectations and faults), show one, write a commented
+template for a new one, run some.
 
 ``scenario run`` checks every file before running any. Exit status: 0 every playbook went as
 expected (a ``known_failure`` one failed as it says), 1 an expectation failed (named with its
@@ -23,6 +24,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     family = subparsers.add_parser("scenario", help="playbooks: list, show, new, run")
     actions = family.add_subparsers(dest="scenario_action", metavar="ACTION", required=True)
     listing = _parser(actions, "list", "the playbooks in the folder, with their titles")
+    listing.add_argument(
+        "--code",
+        action="append",
+        default=[],
+        metavar="CODE",
+        help="only playbooks that reproduce this status code or HRESULT (3100, 0x80040408),"
+        " with where each says so; give it again for more codes",
+    )
     listing.set_defaults(handler=run_list)
     show = _parser(actions, "show", "a playbook's title, what it covers and its steps")
     show.add_argument("name", help="the playbook's name (its file name without .yaml)")
@@ -47,26 +56,65 @@ def _parser(actions: argparse._SubParsersAction, name: str, text: str) -> argpar
 
 @refusals("scenario list")
 def run_list(args: argparse.Namespace) -> int:
-    """Every playbook in the folder: name, title, whether it is a known failure; a file that
-    is not a valid playbook is listed with its first problem."""
+    """Every playbook in the folder: name, title, whether it is a known failure, the codes it
+    reproduces; a file that is not a valid playbook is listed with its first problem. With
+    ``--code``, only the playbooks reproducing one of those codes, each with where it says so."""
+    from syncengine.reports.guide import format_code, parse_code
+
+    wanted = [format_code(parse_code(code)) for code in args.code]
+    rows = [_row(path) for path in _files(args.folder)]
+    if wanted:
+        rows = [_only(row, wanted) for row in rows if _reproduces(row, wanted)]
+    lines = [_listed(row, with_codes=bool(wanted)) for row in rows]
+    return emit(args, rows, "\n".join(lines) or _none_listed(args.folder, wanted))
+
+
+def _row(path: Path) -> dict[str, Any]:
     from syncengine.rehearsal.playbooks import PlaybookError, load
+    from syncengine.rehearsal.playbooks.codes import by_code, evidence
 
-    rows: list[dict[str, Any]] = []
-    for path in _files(args.folder):
-        try:
-            book = load(path)
-        except PlaybookError as exc:
-            rows.append({"name": path.stem, "title": None, "problem": str(exc).splitlines()[0]})
-            continue
-        rows.append({"name": book.name, "title": book.title, "known_failure": book.known_failure})
-    lines = [_listed(row) for row in rows]
-    return emit(args, rows, "\n".join(lines) or f"no playbooks in {args.folder}")
+    try:
+        book = load(path)
+    except PlaybookError as exc:
+        return {"name": path.stem, "title": None, "problem": str(exc).splitlines()[0]}
+    codes = by_code(evidence(book, path))
+    return {
+        "name": book.name,
+        "title": book.title,
+        "known_failure": book.known_failure,
+        "codes": codes,
+    }
 
 
-def _listed(row: dict[str, Any]) -> str:
+def _reproduces(row: dict[str, Any], wanted: list[str]) -> bool:
+    """A broken playbook stays listed: nobody can tell what it reproduces."""
+    return bool(row.get("problem")) or any(code in row["codes"] for code in wanted)
+
+
+def _only(row: dict[str, Any], wanted: list[str]) -> dict[str, Any]:
+    if row.get("problem"):
+        return row
+    codes = {code: where for code, where in row["codes"].items() if code in wanted}
+    return {**row, "codes": codes}
+
+
+def _none_listed(folder: Path, wanted: list[str]) -> str:
+    if not wanted:
+        return f"no playbooks in {folder}"
+    codes = ", ".join(wanted)
+    return (
+        f"no playbook in {folder} reproduces {codes}; `qbsync guide {wanted[0]}` says what it"
+        " means, `qbsync scenario new NAME` writes a playbook for it"
+    )
+
+
+def _listed(row: dict[str, Any], with_codes: bool = False) -> str:
     if row.get("problem"):
         return f"{row['name']}: NOT VALID: {row['problem']}"
-    return f"{row['name']}: {row['title']}" + _known(row.get("known_failure"))
+    line = f"{row['name']}: {row['title']}" + _known(row.get("known_failure"))
+    if with_codes:
+        line += "".join(f"\n  {code}: {'; '.join(w)}" for code, w in row["codes"].items())
+    return line
 
 
 def _known(reason: str | None) -> str:

@@ -10,6 +10,8 @@ imports this package).
 * :class:`~syncengine.ui.training.ExerciseView`: a training exercise with its screens, "Check
   my work" and "Reset exercise" (the exercises: :mod:`syncengine.rehearsal.training`).
 * :class:`~syncengine.ui.scenario_player.ScenarioPlayer`: step through a playbook with Next.
+* :class:`~syncengine.ui.support_view.SupportView`: a customer's errors, the guide's fix, the
+  playbooks that reproduce each code and their verdict.
 
 Each view is usable alone: display it (it is its own cell value), or drive it from code by
 setting its widgets' ``value`` and calling ``click()`` on its buttons.
@@ -22,6 +24,7 @@ from syncengine.ui.jobs_view import JobsView
 from syncengine.ui.queue_view import QueueView
 from syncengine.ui.records_view import RecordsView
 from syncengine.ui.scenario_player import ScenarioPlayer
+from syncengine.ui.support_view import SupportView
 from syncengine.ui.table import DataTable
 from syncengine.ui.training import ExerciseView
 from syncengine.ui.wizard_view import WizardView
@@ -33,6 +36,7 @@ __all__ = [
     "QueueView",
     "RecordsView",
     "ScenarioPlayer",
+    "SupportView",
     "View",
     "WizardView",
 ]
