@@ -15,7 +15,7 @@ from qbsim.errors import FaultPlanError, ResponseLost
 from qbsim.faults import Fault, Target, Trigger, load_plan
 from qbsim.handlers import HANDLERS
 from qbsim.host import DO_NOT_CARE, QuickBooksHost, RequestProcessor
-from qbsim.host.documents import add_rq, document, envelope, first, mod_rq
+from qbsim.host.documents import add_rq, build, document, envelope, first, mod_rq, statuses
 from qbsim.profile import Cost, Profile
 
 PLANS = Path(__file__).resolve().parents[1] / "scenarios" / "faults"
@@ -132,6 +132,17 @@ def test_duplicate_name_makes_our_add_fail_with_3100():
     assert answer.code == 3100
     assert answer.message == 'The name "Acme Corp" of the list element is already in use.'
     assert host.company.count("Customer") == 1  # theirs
+
+
+def test_a_request_type_trigger_aims_at_that_request_s_record_not_the_first_in_the_set():
+    """A message set adds a vendor, then a customer; the fault is for the CustomerAddRq, so
+    the customer's name is taken (3100 on our customer add), and the vendor goes in."""
+    host = make_host(one("duplicate_name", when={"request_type": "CustomerAddRq"}))
+    vendor = build("VendorAddRq", {"VendorAdd": {"Name": "Birch Supply"}})
+    customer = build("CustomerAddRq", {"CustomerAdd": {"Name": "Acme Corp"}})
+    answers = statuses(host.call(envelope(vendor, customer, on_error="continueOnError")))
+    assert [a.code for a in answers] == [0, 3100]
+    assert host.company.count("Vendor") == 1 and host.company.count("Customer") == 1
 
 
 def test_duplicate_name_works_for_vendors():

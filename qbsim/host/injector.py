@@ -101,7 +101,7 @@ class FaultInjector:
         if pattern is not None and not any(fnmatchcase(t, pattern) for t in summary.types):
             return False
         tally.typed += 1
-        if trigger.name is not None and not summary.mentions(trigger.name):
+        if trigger.name is not None and not summary.of_type(pattern).mentions(trigger.name):
             return False
         tally.matched += 1
         if trigger.on_request is not None and tally.matched < trigger.on_request:
@@ -190,9 +190,12 @@ def _unmatched(trigger: Trigger, tally: _Tally) -> str:
 
 
 def _aimed(fault: Fault, summary: RequestSummary) -> Target | None:
-    """The record a request-triggered fault acts on: its target, the request's first record
-    of the target's kind, or the request's record (named ``when.name``, if given)."""
+    """The record a request-triggered fault acts on: its target, the triggering request's
+    first record of the target's kind, or that request's own record (or the record named
+    ``when.name``). The triggering requests are those of the trigger's type, not the whole
+    message set: a CustomerAddRq's fault never lands on an item added before it."""
+    triggering = summary.of_type(fault.when.request_type)
     if fault.aims_by_kind:
         assert fault.target is not None  # what aims_by_kind means
-        return summary.first_of(fault.target.kind)
-    return fault.target or summary.target(fault.when.name)
+        return triggering.first_of(fault.target.kind)
+    return fault.target or triggering.target(fault.when.name)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from fnmatch import fnmatchcase
 
 from lxml import etree
 
@@ -39,6 +40,7 @@ class RequestSummary:
     targets: tuple[Target, ...] = ()
     lines: tuple[int, ...] = ()
     adds: tuple[tuple[Target, etree._Element], ...] = ()  # each Add's own record and element
+    by_request: tuple[tuple[Target, ...], ...] = ()  # the records of each request, its own first
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -53,12 +55,28 @@ class RequestSummary:
         element = next((body for added, body in self.adds if added == target), None)
         return None if element is None else _without_request_id(element)
 
+    def of_type(self, pattern: str | None) -> RequestSummary:
+        """The part of this document made of the requests whose type matches ``pattern`` (a
+        type or a pattern such as ``Customer*Rq``; None: the whole document)."""
+        if pattern is None:
+            return self
+        chosen = [i for i, kind in enumerate(self.types) if fnmatchcase(kind, pattern)]
+        mine = tuple(self.by_request[i] for i in chosen if i < len(self.by_request))
+        return RequestSummary(
+            tuple(self.types[i] for i in chosen),
+            tuple(t for targets in mine for t in targets),
+            tuple(self.lines[i] for i in chosen if i < len(self.lines)),
+            tuple((t, e) for t, e in self.adds if any(t is own[0] for own in mine if own)),
+            mine,
+        )
+
     def first_of(self, kind: str) -> Target | None:
-        """The first record of this kind the request adds, changes or refers to."""
+        """The first record of this kind the requests add, change or refer to."""
         return next((t for t in self.targets if t.kind == kind), None)
 
     def target(self, name: str | None = None) -> Target | None:
-        """The first record the request touches (named ``name``, when given)."""
+        """The first record the requests touch (named ``name``, when given): a request's own
+        record comes before those it refers to."""
         for candidate in self.targets:
             if name is None or (candidate.name or "").casefold() == name.casefold():
                 return candidate
@@ -67,15 +85,18 @@ class RequestSummary:
 
 def summarise(request_xml: str | bytes, name_of: NameOf | None = None) -> RequestSummary:
     """Summarise a request document; ``name_of`` names records a Mod/Del gives only by ID."""
-    types, targets, lines, adds = [], [], [], []
+    types, targets, lines, adds, by_request = [], [], [], [], []
     for request in _requests(request_xml):
         types.append(request.tag)
         mine = _targets(request, name_of)
         targets.extend(mine)
+        by_request.append(tuple(mine))
         lines.append(sum(1 for e in request.iter() if _is_line(e)))
         if request.tag.endswith("AddRq") and mine and mine[0].kind == request.tag[:-5]:
             adds.append((mine[0], request))
-    return RequestSummary(tuple(types), tuple(targets), tuple(lines), tuple(adds))
+    return RequestSummary(
+        tuple(types), tuple(targets), tuple(lines), tuple(adds), tuple(by_request)
+    )
 
 
 def sketch(request_xml: str | bytes) -> RequestSummary:
