@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import shlex
+from datetime import datetime
 from typing import Annotated, Any
 
 from pydantic import (
@@ -23,6 +24,7 @@ from pydantic import (
 
 from qbschema import schema
 from syncengine.app.types import ENTITY_TYPES
+from syncengine.clock import UTC, utc
 from syncengine.errors import RecordError
 from syncengine.store.settings import check
 
@@ -46,7 +48,12 @@ def _object_name(value: str) -> str:
     return value
 
 
+START = datetime(2025, 1, 6, 9, 0, 0, tzinfo=UTC)
+"""When a playbook's own clock starts, unless it says ``start:`` (a Monday, 09:00 UTC)."""
+
 Texts = Annotated[list[str], BeforeValidator(_listed)]
+Instant = Annotated[datetime, Field(strict=False), AfterValidator(utc)]
+"""An instant, ``2025-01-06T09:00:00Z``; one without its offset is taken as UTC."""
 Fields = dict[str, Any]
 ObjectName = Annotated[str, AfterValidator(_object_name)]
 
@@ -298,6 +305,7 @@ class Playbook(Strict):
     title: str
     covers: Covers
     seed: int = 1
+    start: Instant = START
     known_failure: str | None = None
     quickbooks: Company = {}
     app: App = App()
