@@ -125,10 +125,13 @@ def test_a_start_without_an_offset_is_utc(tmp_path):
         assert playbook_run.world.clock.now() == datetime(2026, 2, 2, 8, 31, tzinfo=UTC)
 
 
-def test_a_start_that_is_no_time_is_refused_naming_the_line(tmp_path):
-    """`start: soon`: refused before anything runs, at line 5, key `start`."""
-    with pytest.raises(PlaybookError, match=r"timed\.yaml:5: start: "):
-        PlaybookRun(timed(tmp_path, "start: soon\n"))
+@pytest.mark.parametrize("value", ["soon", "12"])
+def test_a_start_that_is_no_time_is_refused_naming_the_line(tmp_path, value):
+    """`start: soon` or a number: refused before anything runs, at line 5, key `start`, with
+    the form to give."""
+    message = rf"timed\.yaml:5: start: '?{value}'? is no time; give one in ISO 8601, e\.g\. "
+    with pytest.raises(PlaybookError, match=message):
+        PlaybookRun(timed(tmp_path, f"start: {value}\n"))
 
 
 def test_autosync_run_in_a_playbook_starts_at_its_clock_and_moves_it_on():
