@@ -24,7 +24,10 @@ import os
 import sys
 import traceback
 from collections.abc import Sequence
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
+
+if TYPE_CHECKING:
+    from syncengine.clock import Clock
 
 COMMAND_MODULES = (
     "qbxml",
@@ -73,12 +76,15 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, *, clock: Clock | None = None) -> int:
+    """Run ``qbsync ARGV``; its exit status. ``clock``: the clock the workspace commands stamp
+    with (a playbook run's own, in this process); None, the system clock, as on a terminal."""
     parser = build_parser()
     Parser.json_refusals = "--json" in (sys.argv[1:] if argv is None else argv)
     args, extra = parser.parse_known_args(argv)
     if extra and not _takes_extra(args, extra):
         parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    args.clock = clock
     try:
         return int(args.handler(args) or 0)
     except KeyboardInterrupt:

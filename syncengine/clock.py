@@ -57,6 +57,13 @@ class FixedClock:
         return self._now
 
 
+def elapse(clock: Clock, seconds: float) -> None:
+    """Let ``seconds`` of simulated time spent by a command pass on ``clock``: a
+    :class:`FixedClock` (a playbook run's) moves on by them; a real clock moves by itself."""
+    if isinstance(clock, FixedClock):
+        clock.advance(seconds)
+
+
 def utc(when: datetime) -> datetime:
     """``when`` as an aware UTC instant; a naive time is taken to be UTC already."""
     return when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)

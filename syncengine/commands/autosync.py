@@ -15,8 +15,10 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from syncengine.clock import elapse
 from syncengine.commands.common import (
     Refusal,
+    command_clock,
     emit,
     open_workspace,
     refusals,
@@ -143,12 +145,15 @@ def run_run(args: argparse.Namespace) -> int:
     with open_workspace(args):
         pass  # refuses a file that is no workspace before the company is touched
     company, path, created = workspace_company(args)
+    clock = command_clock(args)
+    start = clock.now().replace(microsecond=0)
     try:
         result = simulated.run_autosync(
-            db, company, plan, args.seconds, seed=args.seed, batch_size=args.batch_size
+            db, company, plan, args.seconds, start, seed=args.seed, batch_size=args.batch_size
         )
     finally:
         company.save(path)
+    elapse(clock, result["simulated_seconds"])
     result.update(company=str(path), company_created=created)
     return emit(args, result, lambda: _run_text(result))
 

@@ -30,7 +30,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeGuard, cast
 
-from syncengine.clock import shown, shown_json
+from syncengine.clock import Clock, SystemClock, shown, shown_json
 from syncengine.errors import SyncError
 
 if TYPE_CHECKING:
@@ -108,14 +108,21 @@ def workspace_path(args: argparse.Namespace) -> Path:
     return path
 
 
+def command_clock(args: argparse.Namespace) -> Clock:
+    """The clock the command stamps with: the one its caller gave ``main`` (a playbook run's),
+    else the system clock."""
+    given: Clock | None = getattr(args, "clock", None)
+    return given or SystemClock()
+
+
 def open_workspace(args: argparse.Namespace) -> Store:
-    """The workspace store named by ``--db`` (see :func:`workspace_path`); refused when the
-    file is not a workspace."""
+    """The workspace store named by ``--db`` (see :func:`workspace_path`), on the command's
+    clock (:func:`command_clock`); refused when the file is not a workspace."""
     from syncengine.store import Store  # the store imports pandas: only workspace commands
 
     path = workspace_path(args)
     try:
-        return Store(path)
+        return Store(path, command_clock(args))
     except sqlite3.DatabaseError as exc:
         raise Refusal(
             f"cannot open workspace {path}: {exc}; check that --db names a QB Sync Lab workspace"

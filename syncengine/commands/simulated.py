@@ -69,14 +69,15 @@ def run_job(
 
 
 def run_autosync(
-    db: Path, company: Company, plan: FaultPlan, seconds: float, **options: Any
+    db: Path, company: Company, plan: FaultPlan, seconds: float, start: datetime, **options: Any
 ) -> dict[str, Any]:
     """Run the workspace's auto sync schedule (interval and begin date from its settings) for
-    ``seconds`` of simulated time against ``company``; the sync in progress at the end is
-    finished. The schedule mode is left as it was. What each run did, and the faults."""
+    ``seconds`` of simulated time from ``start`` against ``company``; the sync in progress at
+    the end is finished. The schedule mode is left as it was. What each run did, and the
+    faults."""
     env = simpy.Environment()
     host = QuickBooksHost(env, company, faults=plan, seed=options.pop("seed", 1))
-    clock = SimulatedClock(env, datetime.now().astimezone().replace(microsecond=0))
+    clock = SimulatedClock(env, start)
     with Store(db, clock) as store:
         every, begin, mode = _schedule(store)
         auto = SimulatedAutoSync(store, every, begin, **options)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import shlex
+from datetime import date, datetime
 from typing import Annotated, Any
 
 from pydantic import (
@@ -23,6 +24,7 @@ from pydantic import (
 
 from qbschema import schema
 from syncengine.app.types import ENTITY_TYPES
+from syncengine.clock import UTC, utc
 from syncengine.errors import RecordError
 from syncengine.store.settings import check
 
@@ -46,7 +48,28 @@ def _object_name(value: str) -> str:
     return value
 
 
+START = datetime(2025, 1, 6, 9, 0, 0, tzinfo=UTC)
+"""When a playbook's own clock starts, unless it says ``start:`` (a Monday, 09:00 UTC)."""
+
 Texts = Annotated[list[str], BeforeValidator(_listed)]
+
+
+def _instant(value: Any) -> datetime:
+    """A time as YAML gives it (a timestamp, a date: its midnight) or as ISO 8601 text."""
+    if isinstance(value, datetime):
+        return value
+    if isinstance(value, date):
+        return datetime(value.year, value.month, value.day)
+    try:
+        return datetime.fromisoformat(value)
+    except (TypeError, ValueError):
+        raise ValueError(
+            f"{value!r} is no time; give one in ISO 8601, e.g. 2025-01-06T09:00:00Z"
+        ) from None
+
+
+Instant = Annotated[datetime, BeforeValidator(_instant), AfterValidator(utc)]
+"""An instant, ``2025-01-06T09:00:00Z``; one without its offset is taken as UTC."""
 Fields = dict[str, Any]
 ObjectName = Annotated[str, AfterValidator(_object_name)]
 
@@ -298,6 +321,7 @@ class Playbook(Strict):
     title: str
     covers: Covers
     seed: int = 1
+    start: Instant = START
     known_failure: str | None = None
     quickbooks: Company = {}
     app: App = App()

@@ -12,6 +12,7 @@ covers:
   behaviour: What the flow must do (one or two sentences).
   source: "Which product's article documents it, e.g. Order Time: Delete from queue"
 seed: 1                           # the same seed gives the same run, always
+# start: 2025-01-06T09:00:00Z     # when the playbook's clock starts (the app's stamps)
 # known_failure: "why it fails today"   # expected to fail until the engine is fixed
 
 # QuickBooks before the first step: the accounts and terms of a new company, plus these

@@ -10,6 +10,12 @@ records are entered the same way. A person's edit in QuickBooks is qbXML sent to
 (:mod:`~syncengine.rehearsal.playbooks.quickbooks`); a ``sync`` is a sync job in simulated
 time against the company, with the fault plan: simulated time and the faults that fired carry
 on from one ``sync`` step to the next.
+
+A playbook runs on a clock of its own (:attr:`World.clock`), never the machine's, so its
+stamps are the same every run: it starts at the playbook's ``start``; every command line runs
+at its current time and moves it on by :data:`COMMAND_SECONDS` after; a ``sync`` step (and
+``autosync run --simulated``) moves it on by the simulated seconds it took; a QuickBooks edit
+leaves it where it is.
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ import os
 import shlex
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
+from datetime import timedelta
 from pathlib import Path
 from typing import Any, cast
 
@@ -28,9 +35,10 @@ import simpy
 from qbsim import Company, FaultPlan, QuickBooksHost
 from qbsim.testing import RequestRefused, add
 from syncengine.cli import main
+from syncengine.clock import FixedClock
 from syncengine.errors import SyncError
 from syncengine.rehearsal.appgen import generate_app
-from syncengine.rehearsal.driver import DriveOutcome, drive
+from syncengine.rehearsal.driver import DriveOutcome, SimulatedClock, drive
 from syncengine.rehearsal.playbooks import command_line as cl
 from syncengine.rehearsal.playbooks import model
 from syncengine.rehearsal.playbooks import quickbooks as qb
@@ -40,6 +48,9 @@ from syncengine.rehearsal.rehearse import company_file, setup_company
 from syncengine.reports.sync_report import sync_report
 from syncengine.store import Store
 from syncengine.sync import SyncJob
+
+COMMAND_SECONDS = 60.0
+"""How far a playbook's clock moves on after each command line it runs: a minute."""
 
 PLAN_FILE = "faults.yaml"
 """The playbook's fault plan, in its folder: ``run: job run --simulated --faults faults.yaml``."""
@@ -52,11 +63,13 @@ NEWEST = {
 
 @dataclass
 class World:
-    """A playbook's workspace (``db``), its company file, the app records' keys → IDs."""
+    """A playbook's workspace (``db``), its company file, the app records' keys → IDs, and
+    the clock every stamp in the workspace comes from."""
 
     db: Path
     seed: int
     plan: FaultPlan
+    clock: FixedClock
     keys: dict[str, int] = field(default_factory=dict)
     elapsed: float = 0.0
     """Simulated seconds the ``sync`` steps have taken so far (the fault plan's clock)."""
@@ -74,11 +87,11 @@ class World:
         """The starting company, settings and app records of ``playbook`` (in that order: the
         records are entered under the settings), in ``folder``; ``plan_text``, the fault plan's
         YAML, is saved there as ``faults.yaml`` for command lines to name."""
-        world = cls(folder / "workspace.db", playbook.seed, plan)
+        world = cls(folder / "workspace.db", playbook.seed, plan, FixedClock(playbook.start))
         world._start_company(playbook.quickbooks)
         if plan_text is not None:
             (folder / PLAN_FILE).write_text(plan_text, encoding="utf-8")
-        Store(world.db).close()  # a new workspace, for the command lines to open
+        Store(world.db, world.clock).close()  # a new workspace, for the command lines to open
         world.start(cl.settings_set(playbook.settings), "settings")
         world._start_app(playbook.app)
         return world
@@ -113,8 +126,9 @@ class World:
 
     @contextlib.contextmanager
     def store(self) -> Iterator[Store]:
-        """The workspace, opened for one step and closed after it (as a command does)."""
-        store = Store(self.db)
+        """The workspace, on the playbook's clock, opened for one step and closed after it (as
+        a command does)."""
+        store = Store(self.db, self.clock)
         try:
             yield store
         finally:
@@ -192,12 +206,14 @@ class World:
         return shown
 
     def run_lines(self, lines: list[list[str]]) -> Shown:
-        """Each command line in turn, in the playbook's folder, until one fails: the last exit
-        status and everything they printed."""
+        """Each command line in turn, in the playbook's folder and on its clock (moved on by
+        :data:`COMMAND_SECONDS` after each), until one fails: the last exit status and
+        everything they printed."""
         shown = Shown()
         with in_folder(self.db.parent):
             for argv in lines:
-                one = run_cli(["--db", str(self.db), *argv])
+                one = run_cli(["--db", str(self.db), *argv], self.clock)
+                self.clock.advance(COMMAND_SECONDS)
                 shown = Shown(one.exit, shown.stdout + one.stdout, shown.stderr + one.stderr)
                 if one.exit != 0:
                     break
@@ -213,13 +229,15 @@ class World:
         company = self.company()
         env = simpy.Environment(initial_time=self.elapsed)
         host = QuickBooksHost(env, company, faults=self.plan, seed=self.seed)
-        with self.store() as store:
+        start = self.clock.now() - timedelta(seconds=self.elapsed)  # now, at env.now
+        with Store(self.db, SimulatedClock(env, start)) as store:
             job = SyncJob.start(
                 store, batch_size=options.batch_size, import_changes=options.import_changes
             )
             outcome = cast("DriveOutcome", env.run(until=env.process(drive(host, job))))
             text = sync_report(store, job.job_id).render()
         company.save(self.company_path)
+        self.clock.advance(env.now - self.elapsed)
         self.elapsed, self.plan = env.now, remaining(host)
         fired = [e.actor.removeprefix("fault:") for e in host.log.where(actor="fault:*")]
         text += "".join(f"\nfault fired: {label}" for label in fired) + "\n"
@@ -251,12 +269,13 @@ def in_folder(folder: Path) -> Iterator[None]:
         os.chdir(back)
 
 
-def run_cli(argv: list[str]) -> Shown:
-    """``qbsync ARGV`` in this process: its exit status and what it printed."""
+def run_cli(argv: list[str], clock: FixedClock | None = None) -> Shown:
+    """``qbsync ARGV`` in this process, on ``clock`` (None: the system clock): its exit status
+    and what it printed."""
     out, err = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         try:
-            code = main(argv)
+            code = main(argv, clock=clock)
         except SystemExit as exc:  # argparse refusing the command line
             code = exc.code if isinstance(exc.code, int) else 2
     return Shown(code, out.getvalue(), err.getvalue())
