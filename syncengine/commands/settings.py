@@ -28,9 +28,6 @@ if TYPE_CHECKING:
     from syncengine.store import Store
 
 SHOW_COLUMNS = ("key", "value", "default", "doc")
-_TRUE = {"true", "yes", "on", "1"}
-_FALSE = {"false", "no", "off", "0"}
-_CLEAR = {"none", "null", ""}
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -93,24 +90,11 @@ def setting_key(text: str) -> str:
 
 
 def parse_value(key: str, text: str) -> Any:
-    """The text of VALUE in the setting's type; the engine checks the allowed values."""
-    from syncengine.store.settings import SETTINGS
+    """The text of VALUE in the setting's type (:func:`syncengine.settings.change.value_from_text`);
+    the engine checks the allowed values."""
+    from syncengine.settings.change import value_from_text
 
-    spec = SETTINGS[key]
-    word = text.strip()
-    if spec.optional and word.lower() in _CLEAR:
-        return None
-    if spec.kind is bool:
-        if word.lower() not in _TRUE | _FALSE:
-            raise Refusal(f"setting {key} = {text!r}: must be true or false (on/off, yes/no)")
-        return word.lower() in _TRUE
-    if spec.kind is int:
-        if not word.lstrip("-").isdigit():
-            raise Refusal(f"setting {key} = {text!r}: must be a whole number")
-        return int(word)
-    if spec.kind is list:
-        return [part.strip() for part in word.split(",") if part.strip()]
-    return word  # text and dates: the engine reads and checks them
+    return value_from_text(key, text)
 
 
 def change_setting(store: Store, key: str, value: Any) -> dict[str, Any]:

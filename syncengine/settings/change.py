@@ -15,10 +15,13 @@ from typing import Any
 from syncengine.errors import RecordError
 from syncengine.settings.rescope import Rescoped
 from syncengine.settings.sync_settings import IMPORT_MARKS, SyncSettings
-from syncengine.store import Refused, Store
+from syncengine.store import SETTINGS, Refused, Store
 
 OPEN = ("queued", "failed")
 """The PSR states a sync job will still take."""
+TRUE_WORDS = frozenset({"true", "yes", "on", "1"})
+FALSE_WORDS = frozenset({"false", "no", "off", "0"})
+CLEAR_WORDS = frozenset({"none", "null", ""})
 
 
 @dataclass(frozen=True)
@@ -112,3 +115,24 @@ def shown_value(value: Any) -> str:
     if isinstance(value, date):
         return value.isoformat()
     return "none" if value is None else str(value)
+
+
+def value_from_text(key: str, text: str) -> Any:
+    """``text`` (as a person types it) in the type of setting ``key``: ``true``/``false`` (or
+    on/off, yes/no), a whole number, ``a,b`` for a list, ``none`` or nothing to clear an
+    optional one; text and dates as given (the engine checks them when set)."""
+    spec = SETTINGS[key]
+    word = text.strip()
+    if spec.optional and word.lower() in CLEAR_WORDS:
+        return None
+    if spec.kind is bool:
+        if word.lower() not in TRUE_WORDS | FALSE_WORDS:
+            raise Refused(f"setting {key} = {text!r}: must be true or false (on/off, yes/no)")
+        return word.lower() in TRUE_WORDS
+    if spec.kind is int:
+        if not word.lstrip("-").isdigit():
+            raise Refused(f"setting {key} = {text!r}: must be a whole number")
+        return int(word)
+    if spec.kind is list:
+        return [part.strip() for part in word.split(",") if part.strip()]
+    return word
