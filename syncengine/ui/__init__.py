@@ -7,6 +7,8 @@ imports this package).
 * :class:`~syncengine.ui.jobs_view.JobsView`: the sync jobs, new job, run, each job's errors.
 * :class:`~syncengine.ui.wizard_view.WizardView`: the sync wizard, Approve checked, its log.
 * :class:`~syncengine.ui.records_view.RecordsView`: find a record, rename it, its actions.
+* :class:`~syncengine.ui.settings_view.SettingsView`: the settings page, Apply says what it did.
+* :class:`~syncengine.ui.autosync_view.AutoSyncView`: the auto-sync panel on a simulated clock.
 
 Each view is usable alone: display it (it is its own cell value), or drive it from code by
 setting its widgets' ``value`` and calling ``click()`` on its buttons.
@@ -14,11 +16,22 @@ setting its widgets' ``value`` and calling ``click()`` on its buttons.
 
 from __future__ import annotations
 
+from syncengine.ui.autosync_view import AutoSyncView
 from syncengine.ui.common import View
 from syncengine.ui.jobs_view import JobsView
 from syncengine.ui.queue_view import QueueView
 from syncengine.ui.records_view import RecordsView
+from syncengine.ui.settings_view import SettingsView
 from syncengine.ui.table import DataTable
 from syncengine.ui.wizard_view import WizardView
 
-__all__ = ["DataTable", "JobsView", "QueueView", "RecordsView", "View", "WizardView"]
+__all__ = [
+    "AutoSyncView",
+    "DataTable",
+    "JobsView",
+    "QueueView",
+    "RecordsView",
+    "SettingsView",
+    "View",
+    "WizardView",
+]
