@@ -108,7 +108,7 @@ def test_stop_then_advancing_runs_nothing(office):
     assert SyncSettings(office.store).schedule_mode == "manual"
     office.advance(60)
     assert office.view.said.split("\n")[1:] == [
-        "Auto sync is off, so no sync job ran.",
+        "No sync job ran.",
         "Auto sync is off: advancing the clock runs no sync job (Start: every 10 min).",
     ]
     assert office.jobs() == 1 and office.view.start.disabled is False

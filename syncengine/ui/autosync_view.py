@@ -221,10 +221,9 @@ class AutoSyncView(View):
         minutes = int(self.minutes.value)
         before = len(self.auto.reports) if self.auto else 0
         self.env.run(until=self.env.now + minutes * 60)
+        ran = self.auto.reports[before:] if self.auto else []
         lines = [f"Advanced {span(minutes * 60)} to {shown(self.clock.now())}."]
-        if self.auto is None or (not self.auto.running and before == len(self.auto.reports)):
-            lines.append("Auto sync is off, so no sync job ran.")
-        self._say_ran(lines, self.auto.reports[before:] if self.auto else [])
+        self._say_ran(lines if ran else [*lines, "No sync job ran."], ran)
 
     def stop_sync(self) -> None:
         """Stop the schedule after the sync in progress; refused when it is not running."""
@@ -241,8 +240,6 @@ class AutoSyncView(View):
         if reports:
             lines.append(f"{len(reports)} sync job(s) ran:")
             lines += [f"  {job_line(self.store, r)}" for r in reports]
-        elif self.running:
-            lines.append("No sync job ran.")
         self._refresh_status()
         lines.append(self._state_line())
         self.say("\n".join(lines + self._wizard_lines()), "done")
