@@ -210,3 +210,13 @@ def test_a_new_start_counts_the_interval_from_itself(office):
     assert shown(began).startswith("2025-01-06 09:30:")
     assert office.view.auto is not None and office.view.auto.next_due is not None
     assert shown(office.view.auto.next_due) == shown(began + timedelta(minutes=10))
+
+
+def test_a_begin_date_set_while_running_is_the_one_shown(office):
+    """Set while running: the fields show the stored values, the status the new begin date."""
+    office.view.start.click()
+    office.view.begin.value = " 2025-01-05 "
+    office.view.set_button.click()
+    assert office.view.said.startswith("schedule.begin_date: 2025-01-01 -> 2025-01-05.")
+    assert office.view.begin.value == "2025-01-05"
+    assert "from the begin date 2025-01-05;" in office.view.status_lines()[1]

@@ -156,7 +156,7 @@ class AutoSyncView(View):
             every = span(settings.every_seconds)
             return f"Auto sync is off: advancing the clock runs no sync job (Start: every {every})."
         every = f"Auto sync is on: every {span(self.auto.every_seconds)} from the begin date"
-        line = f"{every} {self.auto.begin_date}; " + self._next_words()
+        line = f"{every} {settings.begin_date}; " + self._next_words()
         if settings.every_seconds != self.auto.every_seconds:
             line += f" (the settings say every {span(settings.every_seconds)}: from the next Start)"
         return line
@@ -182,7 +182,7 @@ class AutoSyncView(View):
     def set_schedule(self) -> None:
         """Save the interval and the begin date that changed; say what each did."""
         lines = self._apply_fields()
-        self._refresh_status()
+        self.refresh()
         self.say("\n".join(lines) or "Nothing to set: interval and begin date are as stored.")
 
     def _apply_fields(self) -> list[str]:
