@@ -215,6 +215,35 @@ def test_stop_ends_the_schedule_after_the_sync_in_progress():
     assert SyncSettings(sim.store).schedule_mode == "manual"
 
 
+def test_next_due_is_one_interval_after_the_last_sync_began():
+    """Between two syncs ``next_due`` is the next start by the store's clock; never while
+    stopped."""
+    sim = Sim()
+    auto = SimulatedAutoSync(sim.store, 300, START.date())
+    assert auto.next_due is None and not auto.syncing
+    auto.start(sim.env, sim.host)
+    sim.env.run(until=350)
+    assert auto.next_due == START + timedelta(seconds=600) and not auto.syncing
+    auto.stop()
+    sim.env.run(until=400)
+    assert auto.next_due is None and not auto.running
+
+
+def test_real_time_loop_says_when_the_next_sync_is_due():
+    """The real-time loop's ``next_due`` is one interval after the last sync began."""
+    w = World()
+    seen: list[object] = []
+    auto = AutoSync(w.store, 600, w.clock.now().date())
+    start = w.clock.now()
+
+    def sleep(seconds: float) -> None:
+        seen.append(auto.next_due)
+        w.clock.advance(seconds)
+
+    auto.run(SimulatedTransport(w.company), sleep=sleep, runs=2)
+    assert seen == [start + timedelta(seconds=600)] and auto.next_due is None
+
+
 def test_auto_sync_needs_the_store_on_simulated_time():
     """A store on another clock is refused: its timestamps would not be simulated time."""
     w, sim = World(), Sim()

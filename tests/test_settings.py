@@ -382,3 +382,42 @@ def test_wizard_switch_goes_through_the_wizard():
     settings = SyncSettings(w.store)
     settings.wizard_enabled = True
     assert settings.wizard_enabled and w.store.wizard.badge("export") == 1
+
+
+# -- one change and what it did (syncengine.settings.change) ---------------------------------
+def test_change_setting_says_what_the_rescope_did_from_the_queue():
+    """An area switched off: the change holds the old and new value, the re-scope, the open
+    PSRs before and after, and the sentence ``settings set`` prints."""
+    from syncengine.settings.change import change_setting
+
+    w = World()
+    _invoice(w, acme(w))
+    done = change_setting(w.store, "sync.customer_invoices", False)
+    assert (done.old, done.new, done.rescoped.cancelled) == (True, False, 1)
+    assert (done.before.open_psrs, done.after.open_psrs) == (3, 2)
+    assert done.text.startswith("sync.customer_invoices: true -> false. Re-scoped the queue: 1")
+
+
+def test_change_setting_refuses_a_bad_value_naming_setting_and_value():
+    """A refused value names the setting, the value as typed and what is allowed."""
+    from syncengine.settings.change import change_setting
+
+    with pytest.raises(Refused, match=r"^setting items.new_part_kind = 'bolt': allowed: service"):
+        change_setting(World().store, "items.new_part_kind", "bolt")
+
+
+@pytest.mark.parametrize(
+    ("key", "text", "value"),
+    [
+        ("sync.time", " Off ", False),
+        ("schedule.every_seconds", "600", 600),
+        ("sources.invoice", "billing, ship_document", ["billing", "ship_document"]),
+        ("schedule.begin_date", "none", None),
+        ("schedule.begin_date", "2025-01-01", "2025-01-01"),
+    ],
+)
+def test_value_from_text_reads_what_a_person_types(key, text, value):
+    """Switch words, numbers, lists and a cleared date read as the setting's type."""
+    from syncengine.settings.change import value_from_text
+
+    assert value_from_text(key, text) == value

@@ -28,9 +28,6 @@ if TYPE_CHECKING:
     from syncengine.store import Store
 
 SHOW_COLUMNS = ("key", "value", "default", "doc")
-_TRUE = {"true", "yes", "on", "1"}
-_FALSE = {"false", "no", "off", "0"}
-_CLEAR = {"none", "null", ""}
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -93,94 +90,35 @@ def setting_key(text: str) -> str:
 
 
 def parse_value(key: str, text: str) -> Any:
-    """The text of VALUE in the setting's type; the engine checks the allowed values."""
-    from syncengine.store.settings import SETTINGS
+    """The text of VALUE in the setting's type (:func:`syncengine.settings.change.value_from_text`);
+    the engine checks the allowed values."""
+    from syncengine.settings.change import value_from_text
 
-    spec = SETTINGS[key]
-    word = text.strip()
-    if spec.optional and word.lower() in _CLEAR:
-        return None
-    if spec.kind is bool:
-        if word.lower() not in _TRUE | _FALSE:
-            raise Refusal(f"setting {key} = {text!r}: must be true or false (on/off, yes/no)")
-        return word.lower() in _TRUE
-    if spec.kind is int:
-        if not word.lstrip("-").isdigit():
-            raise Refusal(f"setting {key} = {text!r}: must be a whole number")
-        return int(word)
-    if spec.kind is list:
-        return [part.strip() for part in word.split(",") if part.strip()]
-    return word  # text and dates: the engine reads and checks them
+    return value_from_text(key, text)
 
 
 def change_setting(store: Store, key: str, value: Any) -> dict[str, Any]:
-    """Set ``key`` through ``SyncSettings.set`` and say what it did to the queue."""
-    from syncengine.errors import RecordError
-    from syncengine.settings import IMPORT_MARKS, SyncSettings
+    """Set ``key`` through ``SyncSettings.set`` and say what it did to the queue
+    (:func:`syncengine.settings.change.change_setting`), as JSON-ready data."""
+    from syncengine.settings.change import change_setting as change
 
-    settings = SyncSettings(store)
-    before = _state(store, IMPORT_MARKS)
-    old = store.settings.get(key)
-    try:
-        settings.set(key, value)
-    except RecordError as exc:
-        raise Refusal(f"setting {key} = {_shown(value)!r}: {exc.reason}") from None
-    after = _state(store, IMPORT_MARKS)
-    new = store.settings.get(key)
-    effect = _effect(settings.last_rescope, before, after)
-    text = f"{key}: {_shown(old)} -> {_shown(new)}. {effect}"
-    rescoped = settings.last_rescope
+    done = change(store, key, value)
     return {
         "key": key,
-        "old": _plain(old),
-        "value": _plain(new),
-        "rescoped": None if rescoped is None else vars(rescoped),
-        "queue_before": before["counts"],
-        "queue_after": after["counts"],
-        "effect": effect,
-        "text": text,
+        "old": _plain(done.old),
+        "value": _plain(done.new),
+        "rescoped": None if done.rescoped is None else vars(done.rescoped),
+        "queue_before": done.before.counts,
+        "queue_after": done.after.counts,
+        "effect": done.effect,
+        "text": done.text,
     }
-
-
-def _state(store: Store, marks: tuple[str, ...]) -> dict[str, Any]:
-    from syncengine.queue import SyncQueue
-
-    return {
-        "counts": SyncQueue(store).counts(),
-        "badge": store.wizard.badge("export"),
-        "marks": [store.settings.get(k) for k in marks],
-    }
-
-
-def _effect(rescoped: Any, before: dict[str, Any], after: dict[str, Any]) -> str:
-    """The change's effect on the queue and the wizard, from what they hold now."""
-    parts = []
-    if rescoped is not None:
-        parts.append(
-            f"Re-scoped the queue: {rescoped.cancelled} PSR(s) cancelled (out of the sync),"
-            f" {rescoped.queued} queued (now in the sync)."
-        )
-    badge = after["badge"] - before["badge"]
-    if badge > 0:
-        parts.append(f"The wizard now holds {badge} more change(s) for approval.")
-    elif badge < 0:
-        parts.append(f"{-badge} change(s) waiting in the wizard now go with the next sync.")
-    if any(before["marks"]) and not any(after["marks"]):
-        parts.append("The next import reads QuickBooks from the start.")
-    open_now = sum(after["counts"].get(s, 0) for s in ("queued", "failed"))
-    if not parts and before["counts"] == after["counts"]:
-        parts.append("The queue is unchanged; the setting applies from the next sync job.")
-    parts.append(f"Open PSRs now: {open_now}.")
-    return " ".join(parts)
 
 
 def _shown(value: Any) -> str:
-    value = _plain(value)
-    if isinstance(value, list):
-        return ",".join(str(v) for v in value)
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return "none" if value is None else str(value)
+    from syncengine.settings.change import shown_value
+
+    return shown_value(_plain(value))
 
 
 def _plain(value: Any) -> Any:

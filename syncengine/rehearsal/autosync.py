@@ -9,7 +9,7 @@ simulated. :meth:`SimulatedAutoSync.stop` ends the wait between two syncs at onc
 from __future__ import annotations
 
 from collections.abc import Generator
-from datetime import date
+from datetime import date, timedelta
 
 import simpy
 
@@ -56,14 +56,16 @@ class SimulatedAutoSync(AutoSync):
 
     def _simulated(self, env: simpy.Environment, host: QuickBooksHost) -> Generator:
         while not self._stopping:
-            started = env.now
+            started, self.next_due = env.now, None
             job = SyncJob.start(self.store, batch_size=self.batch_size)
             yield env.process(drive(host, job, self.policy, self.stats))
             self.runs += 1
             self.reports.append(job.report())
             if self._stopping:
                 break
-            self._sleep = env.process(_pause(env, started + self.every_seconds - env.now))
+            due = max(started + self.every_seconds, env.now)
+            self.next_due = self.store.clock.now() + timedelta(seconds=due - env.now)
+            self._sleep = env.process(_pause(env, due - env.now))
             yield self._sleep
         self._end()
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from syncengine.errors import RecordError, TransportError
@@ -60,8 +60,10 @@ def sync_window(store: Store, date_from: date | None, date_to: date | None) -> D
 
 
 class AutoSync:
-    """A sync every ``every_seconds`` from ``begin_date`` on (see the module docstring).
-    Refused: an interval under ``MIN_EVERY_SECONDS``, a begin date that is not a date."""
+    """A sync every ``every_seconds`` from ``begin_date`` on (see the module docstring);
+    ``next_due`` says when the next sync starts by the store's clock (None while one runs or
+    when stopped). Refused: an interval under ``MIN_EVERY_SECONDS``, a begin date that is not
+    a date."""
 
     def __init__(
         self,
@@ -83,6 +85,7 @@ class AutoSync:
         self.runs = 0
         self.reports: list[JobReport] = []
         self.errors: list[TransportError] = []
+        self.next_due: datetime | None = None
         self._running = False
         self._stopping = False
         self._wake = threading.Event()
@@ -91,6 +94,11 @@ class AutoSync:
     def running(self) -> bool:
         """True between the start of the schedule and the end of its last sync."""
         return self._running
+
+    @property
+    def syncing(self) -> bool:
+        """True while one of the schedule's syncs is in progress (``next_due`` is then None)."""
+        return self._running and self.next_due is None
 
     def run(
         self, transport: Transport, *, sleep: Callable[[float], Any] | None = None, runs: int = 0
@@ -107,6 +115,7 @@ class AutoSync:
                 if self._stopping or (runs and self.runs >= runs):
                     break
                 due = started + timedelta(seconds=self.every_seconds)
+                self.next_due = max(due, self.store.clock.now())
                 wait(max(0.0, (due - self.store.clock.now()).total_seconds()))
         finally:
             self._end()
@@ -144,9 +153,10 @@ class AutoSync:
     def _end(self) -> None:
         """The schedule is manual again."""
         self.store.settings.write_raw("schedule.mode", "manual")
-        self._running = False
+        self._running, self.next_due = False, None
 
     def _sync_once(self, transport: Transport) -> None:
+        self.next_due = None
         self.runs += 1
         try:
             self.reports.append(run_job(self.store, transport, batch_size=self.batch_size))

@@ -12,6 +12,8 @@ imports this package).
 * :class:`~syncengine.ui.scenario_player.ScenarioPlayer`: step through a playbook with Next.
 * :class:`~syncengine.ui.support_view.SupportView`: a customer's errors, the guide's fix, the
   playbooks that reproduce each code and their verdict.
+* :class:`~syncengine.ui.settings_view.SettingsView`: the settings page, Apply says what it did.
+* :class:`~syncengine.ui.autosync_view.AutoSyncView`: the auto-sync panel on a simulated clock.
 
 Each view is usable alone: display it (it is its own cell value), or drive it from code by
 setting its widgets' ``value`` and calling ``click()`` on its buttons.
@@ -19,23 +21,27 @@ setting its widgets' ``value`` and calling ``click()`` on its buttons.
 
 from __future__ import annotations
 
+from syncengine.ui.autosync_view import AutoSyncView
 from syncengine.ui.common import View
 from syncengine.ui.jobs_view import JobsView
 from syncengine.ui.queue_view import QueueView
 from syncengine.ui.records_view import RecordsView
 from syncengine.ui.scenario_player import ScenarioPlayer
+from syncengine.ui.settings_view import SettingsView
 from syncengine.ui.support_view import SupportView
 from syncengine.ui.table import DataTable
 from syncengine.ui.training import ExerciseView
 from syncengine.ui.wizard_view import WizardView
 
 __all__ = [
+    "AutoSyncView",
     "DataTable",
     "ExerciseView",
     "JobsView",
     "QueueView",
     "RecordsView",
     "ScenarioPlayer",
+    "SettingsView",
     "SupportView",
     "View",
     "WizardView",
