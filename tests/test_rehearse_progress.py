@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from syncengine.cli import main
-from syncengine.rehearsal.progress import RehearsalProgress
+from syncengine.rehearsal.progress import TELLS, ProgressTeller, RehearsalProgress
 from syncengine.rehearsal.rehearse import WALL_FIELDS, Rehearsal, RehearsalReport, rehearse
 from syncengine.rehearsal.timeline import COLUMNS
 
@@ -45,6 +45,18 @@ def test_the_hook_is_told_after_each_answered_message_set_and_at_the_end(told):
     report, seen = told
     assert len(seen) == report.transport["answered"] + 1
     assert [p.finished for p in seen].count(True) == 1 and seen[-1].finished
+
+
+def test_a_long_rehearsal_tells_about_a_hundred_times():
+    """Past TELLS message sets, the hook is told after every k-th answered set, and at the end."""
+    assert TELLS == 100
+    assert ProgressTeller.spacing(200, 50) == 1
+    assert ProgressTeller.spacing(10_000, 50) == 2
+    assert ProgressTeller.spacing(100_000, 50) == 20
+    seen: list[RehearsalProgress] = []
+    report = rehearse(Rehearsal(records=210, seed=3, batch_size=1), on_progress=seen.append)
+    assert len(seen) == report.transport["answered"] // 3 + 1
+    assert seen[-1].finished and seen[-1].records_done == 210
 
 
 def test_the_last_progress_matches_the_report(told):

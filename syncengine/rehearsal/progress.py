@@ -1,19 +1,24 @@
 """How far a rehearsal has got, told to a hook while it runs (a progress bar, a dashboard).
 
 ``rehearse(options, on_progress=hook)`` calls ``hook(RehearsalProgress(...))`` after each
-answered message set and once more, with ``finished`` set, when the rehearsal ends. Without a
-hook nothing here runs; with one, each call costs one count over an index of the PSRs still
-waiting. The hook only reads: a rehearsal's results are the same with it or without it.
+answered message set — in a rehearsal of more than :data:`TELLS` message sets, after every
+k-th, so that it is told about that often — and once more, with ``finished`` set, when the
+rehearsal ends. Without a hook nothing here runs; with one, each call costs a count over an
+index of the PSRs still waiting (0.2-0.6 ms at 10,000 records). The hook only reads: a
+rehearsal's results are the same with it or without it.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from syncengine.rehearsal.driver import SimulatedTime
 from syncengine.store import Store
 
+TELLS = 100
+"""About how many times a rehearsal tells its hook (more when retries add message sets)."""
 _WAITING = "SELECT COUNT(*) FROM psrs WHERE state IN ('queued', 'locked')"
 _JOBS = "SELECT COUNT(*) FROM jobs"
 
@@ -36,10 +41,20 @@ OnProgress = Callable[[RehearsalProgress], None]
 
 
 class ProgressTeller:
-    """Reads the progress from the store and hands it to ``hook``."""
+    """Reads the progress from the store and hands it to ``hook``, after every ``every``-th
+    answered message set."""
 
-    def __init__(self, store: Store, env: SimulatedTime, total: int, hook: OnProgress) -> None:
+    def __init__(
+        self, store: Store, env: SimulatedTime, total: int, hook: OnProgress, every: int = 1
+    ) -> None:
         self.store, self.env, self.total, self.hook = store, env, total, hook
+        self.every, self._answered = max(1, every), 0
+
+    @staticmethod
+    def spacing(records: int, batch_size: int) -> int:
+        """Every how many message sets to tell, so that a first job of ``records`` records in
+        sets of ``batch_size`` tells about :data:`TELLS` times."""
+        return max(1, math.ceil(math.ceil(records / batch_size) / TELLS))
 
     def tell(self, finished: bool = False) -> None:
         """Call the hook with where the rehearsal stands now."""
@@ -49,8 +64,11 @@ class ProgressTeller:
         self.hook(RehearsalProgress(done, self.total, self.env.now, jobs, finished))
 
     def exchange(self, _request: str, _response: str) -> None:
-        """After each answered message set (the driver's ``on_exchange``)."""
-        self.tell()
+        """After each answered message set (the driver's ``on_exchange``): tell every
+        ``every``-th time."""
+        self._answered += 1
+        if self._answered % self.every == 0:
+            self.tell()
 
     def _count(self, sql: str) -> int:
         return int(self.store.conn.execute(sql).fetchone()[0])

@@ -209,9 +209,7 @@ def rehearse(
             )
             bookkeeper = _bookkeeper(host, options)
             stats = DriveStats()
-            teller = None
-            if on_progress is not None:
-                teller = ProgressTeller(store, env, options.records, on_progress)
+            teller = _teller(store, env, options, on_progress)
             exchange = _both(on_exchange, teller.exchange) if teller else on_exchange
             began = time.perf_counter()
             run = env.process(_jobs(host, store, options, stats, exchange))
@@ -223,6 +221,16 @@ def rehearse(
             if str(db) != MEMORY:
                 company.save(company_file(db))  # so `qbsync --db W job run --simulated` goes on
             return _report(options, plan, store, host, stats, bookkeeper, jobs, unfinished, timings)
+
+
+def _teller(
+    store: Store, env: simpy.Environment, options: Rehearsal, hook: OnProgress | None
+) -> ProgressTeller | None:
+    """Who tells ``hook`` the progress (None without a hook: then nothing is counted)."""
+    if hook is None:
+        return None
+    every = ProgressTeller.spacing(options.records, options.batch_size)
+    return ProgressTeller(store, env, options.records, hook, every)
 
 
 def _both(first: Exchange | None, second: Exchange) -> Exchange:

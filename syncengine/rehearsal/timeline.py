@@ -14,48 +14,49 @@ from datetime import datetime
 import numpy as np
 import pandas as pd
 
+from syncengine.clock import stamp
 from syncengine.store import Store
 
 COLUMNS = ("simulated_seconds", "jobs", "synced", "queue_depth", "errors")
 """Seconds since the start; sync jobs started, PSRs done (records in QuickBooks), PSRs
 waiting (queued, locked in a job, or failed), and errors recorded, each up to that moment."""
 
-_DONE = "state = 'done'"
-_CLOSED = "closed_at IS NOT NULL"
-_MOMENTS = (
-    "SELECT answered_at FROM message_sets WHERE answered_at IS NOT NULL",
-    "SELECT created_at FROM errors",
-)
+_SECONDS = "ROUND((julianday({column}) - julianday(?)) * 86400.0, 3)"
+"""A stored timestamp as simulated seconds since the start (SQLite reads the UTC offset)."""
 
 
 def timeline(store: Store, start: datetime, end_seconds: float) -> pd.DataFrame:
     """The rehearsal in ``store`` (simulated time 0 at ``start``) as a DataFrame of
     :data:`COLUMNS`, one row per distinct moment, in time order."""
-    moments = [_times(store, sql, start) for sql in _MOMENTS]
-    points = np.unique(np.concatenate([[0.0, round(end_seconds, 3)], *moments]))
-    opened = _upto(_times(store, "SELECT created_at FROM psrs", start), points)
-    closed = _upto(_times(store, f"SELECT closed_at FROM psrs WHERE {_CLOSED}", start), points)
+    at = _Reader(store, stamp(start))
+    answered, errors = at.times("message_sets", "answered_at"), at.times("errors", "created_at")
+    points = np.unique(np.concatenate([[0.0, round(end_seconds, 3)], answered, errors]))
+    opened = _upto(at.times("psrs", "created_at"), points)
+    closed = _upto(at.times("psrs", "closed_at"), points)
     return pd.DataFrame(
         {
             "simulated_seconds": points,
-            "jobs": _upto(_times(store, "SELECT created_at FROM jobs", start), points),
-            "synced": _upto(
-                _times(store, f"SELECT closed_at FROM psrs WHERE {_DONE}", start), points
-            ),
+            "jobs": _upto(at.times("jobs", "created_at"), points),
+            "synced": _upto(at.times("psrs", "closed_at", "state = 'done'"), points),
             "queue_depth": opened - closed,
-            "errors": _upto(moments[1], points),
+            "errors": _upto(errors, points),
         }
     )
 
 
-def _times(store: Store, sql: str, start: datetime) -> np.ndarray:
-    """Sorted simulated seconds since ``start`` of the timestamps ``sql`` selects."""
-    stamps = [value for (value,) in store.conn.execute(sql)]
-    if not stamps:
-        return np.zeros(0)
-    times = pd.to_datetime(pd.Series(stamps), format="ISO8601", utc=True)
-    offsets = (times - pd.Timestamp(start)).dt.total_seconds().round(3)
-    return np.sort(offsets.to_numpy(dtype=float))
+class _Reader:
+    """Reads a column of timestamps as sorted simulated seconds since ``start``."""
+
+    def __init__(self, store: Store, start: str) -> None:
+        self.store, self.start = store, start
+
+    def times(self, table: str, column: str, where: str = "1") -> np.ndarray:
+        seconds = _SECONDS.format(column=column)
+        sql = f"SELECT {seconds} FROM {table} WHERE {column} IS NOT NULL AND {where}"
+        rows = self.store.conn.execute(sql, (self.start,))
+        values = np.fromiter((value for (value,) in rows), dtype=float)
+        values.sort()
+        return values
 
 
 def _upto(times: np.ndarray, points: np.ndarray) -> np.ndarray:
