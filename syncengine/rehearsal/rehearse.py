@@ -146,7 +146,9 @@ class RehearsalReport:
     wall_seconds: float
     generate_wall_seconds: float
     timeline: pd.DataFrame = field(
-        default_factory=lambda: pd.DataFrame(columns=list(TIMELINE_COLUMNS)), repr=False
+        default_factory=lambda: pd.DataFrame(columns=list(TIMELINE_COLUMNS)),
+        repr=False,
+        compare=False,  # a DataFrame has no single truth value; compare reports by as_dict()
     )
 
     @property
