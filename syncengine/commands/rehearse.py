@@ -5,18 +5,23 @@ it would take on real QuickBooks and whether QuickBooks ended up with duplicates
 Exit status: 0 the rehearsal ran (failed records are findings, reported); 1 with
 ``--strict`` when any record failed or QuickBooks holds duplicates; 2 bad input (N < 1, a
 fault plan or profile that cannot be read, a workspace that already holds records).
+
+A progress bar (tqdm) goes to stderr while the rehearsal runs when stderr is a terminal or
+``--progress`` asks for it; stdout (the report, or ``--json``) is the same either way.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from syncengine.commands.common import refuse
 
 if TYPE_CHECKING:
+    from syncengine.rehearsal.progress import RehearsalProgress
     from syncengine.rehearsal.rehearse import RehearsalReport
 
 _COLUMNS = ("records", "synced", "failed", "waiting")
@@ -52,6 +57,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--strict", action="store_true", help="exit 1 if any record failed or was duplicated"
     )
+    parser.add_argument(
+        "--progress",
+        action="store_true",
+        help="show a progress bar on stderr (the default when stderr is a terminal)",
+    )
     parser.set_defaults(handler=run)
 
 
@@ -71,13 +81,46 @@ def run(args: argparse.Namespace) -> int:
         bookkeeper_per_hour=args.bookkeeper,
     )
     db = args.rehearse_db or getattr(args, "db", None) or ":memory:"
+    bar = ProgressBar() if args.progress or sys.stderr.isatty() else None
     try:
-        report = rehearse(options, db)
+        report = rehearse(options, db, on_progress=bar.show if bar else None)
     except RehearsalRefused as exc:
         return refuse("rehearse", str(exc), args)
+    finally:
+        if bar:
+            bar.close()
     print(json.dumps(report.as_dict(), indent=2) if args.json else render(report))
     bad = report.failed or report.duplicates_in_quickbooks
     return 1 if args.strict and bad else 0
+
+
+class ProgressBar:
+    """A tqdm bar on stderr fed by the rehearsal's progress hook: records with an outcome of
+    those generated, the simulated time and the sync job it is in."""
+
+    def __init__(self) -> None:
+        self._bar: Any = None
+
+    def show(self, progress: RehearsalProgress) -> None:
+        """Move the bar to ``progress`` (tqdm itself limits how often it redraws)."""
+        if self._bar is None:
+            from tqdm import tqdm
+
+            self._bar = tqdm(
+                total=progress.records_total, desc="rehearsing", unit="record", file=sys.stderr
+            )
+        from syncengine.rehearsal.rehearse import human_duration
+
+        simulated = human_duration(progress.simulated_seconds)
+        self._bar.set_postfix_str(f"job {progress.jobs}, {simulated} simulated", refresh=False)
+        self._bar.update(progress.records_done - self._bar.n)
+        if progress.finished:
+            self._bar.refresh()
+
+    def close(self) -> None:
+        """End the bar (its last state stays on the terminal)."""
+        if self._bar is not None:
+            self._bar.close()
 
 
 def render(report: RehearsalReport) -> str:

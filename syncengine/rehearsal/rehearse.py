@@ -21,6 +21,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, cast
 
+import pandas as pd
 import simpy
 
 from qbsim import Company, FaultPlan, QuickBooksHost
@@ -44,6 +45,9 @@ from syncengine.rehearsal.driver import (
     drive,
 )
 from syncengine.rehearsal.faultreport import planned_faults
+from syncengine.rehearsal.progress import OnProgress, ProgressTeller
+from syncengine.rehearsal.timeline import COLUMNS as TIMELINE_COLUMNS
+from syncengine.rehearsal.timeline import timeline
 from syncengine.store import Store, StoreError
 from syncengine.store.db import MEMORY
 from syncengine.sync import SyncJob
@@ -109,7 +113,9 @@ class RehearsalReport:
     lists every fault of the plan with how often it fired and, when it never took effect,
     why (``fault_firings`` counts firings by label). ``simulated_seconds``
     is the estimate for real QuickBooks (by the latency profile); the ``WALL_FIELDS``
-    measure this machine. Duplicates are counted from the company itself.
+    measure this machine. Duplicates are counted from the company itself. ``timeline`` is
+    the rehearsal over simulated time (:mod:`~syncengine.rehearsal.timeline`), for plots; it is
+    not part of ``as_dict()``.
     """
 
     records: int
@@ -139,6 +145,11 @@ class RehearsalReport:
     simulated_seconds: float
     wall_seconds: float
     generate_wall_seconds: float
+    timeline: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=list(TIMELINE_COLUMNS)),
+        repr=False,
+        compare=False,  # a DataFrame has no single truth value; compare reports by as_dict()
+    )
 
     @property
     def records_per_second(self) -> float:
@@ -153,6 +164,7 @@ class RehearsalReport:
     def as_dict(self) -> dict[str, Any]:
         """Plain JSON-ready values, with the derived rate and estimate."""
         values = dict(vars(self))
+        del values["timeline"]
         values["simulated_seconds"] = round(self.simulated_seconds, 3)
         values["estimated_duration"] = self.estimated_duration
         values["wall_seconds"] = round(self.wall_seconds, 3)
@@ -172,13 +184,18 @@ def human_duration(seconds: float) -> str:
 
 
 def rehearse(
-    options: Rehearsal, db: str | Path = MEMORY, on_exchange: Exchange | None = None
+    options: Rehearsal,
+    db: str | Path = MEMORY,
+    on_exchange: Exchange | None = None,
+    on_progress: OnProgress | None = None,
 ) -> RehearsalReport:
     """Run one rehearsal (see the module docstring) on a fresh workspace at ``db``.
 
     Refuses (:class:`RehearsalRefused`, before anything runs) bad options, a fault plan or
     profile that cannot be read, or a workspace that cannot be opened or already holds records.
-    ``on_exchange`` sees every answered (request, response) pair.
+    ``on_exchange`` sees every answered (request, response) pair; ``on_progress`` is told how
+    far the rehearsal has got after each of them and at the end
+    (:mod:`~syncengine.rehearsal.progress`).
     """
     options.check()
     plan, profile = _inputs(options)
@@ -194,14 +211,40 @@ def rehearse(
             )
             bookkeeper = _bookkeeper(host, options)
             stats = DriveStats()
+            teller = _teller(store, env, options, on_progress)
+            exchange = _both(on_exchange, teller.exchange) if teller else on_exchange
             began = time.perf_counter()
-            run = env.process(_jobs(host, store, options, stats, on_exchange))
+            run = env.process(_jobs(host, store, options, stats, exchange))
             # simpy types a process's value as Optional[Any]; _jobs returns this pair.
             jobs, unfinished = cast("tuple[int, bool]", env.run(until=run))
             timings = Timings(env.now, time.perf_counter() - began, generated)
+            if teller:
+                teller.tell(finished=True)
             if str(db) != MEMORY:
                 company.save(company_file(db))  # so `qbsync --db W job run --simulated` goes on
             return _report(options, plan, store, host, stats, bookkeeper, jobs, unfinished, timings)
+
+
+def _teller(
+    store: Store, env: simpy.Environment, options: Rehearsal, hook: OnProgress | None
+) -> ProgressTeller | None:
+    """Who tells ``hook`` the progress (None without a hook: then nothing is counted)."""
+    if hook is None:
+        return None
+    every = ProgressTeller.spacing(options.records, options.batch_size)
+    return ProgressTeller(store, env, options.records, hook, every)
+
+
+def _both(first: Exchange | None, second: Exchange) -> Exchange:
+    """One ``on_exchange`` calling ``first`` (if any), then ``second``."""
+    if first is None:
+        return second
+
+    def both(request: str, response: str) -> None:
+        first(request, response)
+        second(request, response)
+
+    return both
 
 
 COMPANY_SUFFIX = ".qbsim.json"
@@ -365,6 +408,7 @@ def _report(
         simulated_seconds=timings.simulated,
         wall_seconds=timings.wall,
         generate_wall_seconds=timings.generate_wall,
+        timeline=timeline(store, options.start, timings.simulated),
     )
 
 

@@ -14,6 +14,8 @@ imports this package).
   playbooks that reproduce each code and their verdict.
 * :class:`~syncengine.ui.settings_view.SettingsView`: the settings page, Apply says what it did.
 * :class:`~syncengine.ui.autosync_view.AutoSyncView`: the auto-sync panel on a simulated clock.
+* :class:`~syncengine.ui.rehearsal_dashboard.RehearsalDashboard`: rehearse with a progress
+  bar, then plots and the summary with each error's fix.
 
 Each view is usable alone: display it (it is its own cell value), or drive it from code by
 setting its widgets' ``value`` and calling ``click()`` on its buttons.
@@ -26,6 +28,7 @@ from syncengine.ui.common import View
 from syncengine.ui.jobs_view import JobsView
 from syncengine.ui.queue_view import QueueView
 from syncengine.ui.records_view import RecordsView
+from syncengine.ui.rehearsal_dashboard import RehearsalDashboard
 from syncengine.ui.scenario_player import ScenarioPlayer
 from syncengine.ui.settings_view import SettingsView
 from syncengine.ui.support_view import SupportView
@@ -40,6 +43,7 @@ __all__ = [
     "JobsView",
     "QueueView",
     "RecordsView",
+    "RehearsalDashboard",
     "ScenarioPlayer",
     "SettingsView",
     "SupportView",
