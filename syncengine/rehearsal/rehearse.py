@@ -451,7 +451,16 @@ def _error_examples(store: Store) -> dict[str, str]:
         f"SELECT {key}, message, hint FROM errors WHERE id IN"
         f" (SELECT MIN(id) FROM errors GROUP BY {key})"
     )
-    return _sorted_codes({k: f"{msg} {hint}".strip() for k, msg, hint in rows})
+    return _sorted_codes({k: _sentences(msg, hint) for k, msg, hint in rows})
+
+
+def _sentences(message: str, hint: str) -> str:
+    """The message, then the hint as a sentence of its own (QuickBooks' messages end with a
+    full stop, the engine's own do not)."""
+    message, hint = (message or "").strip(), (hint or "").strip()
+    if message and hint and message[-1] not in ".!?":
+        message += "."
+    return f"{message} {hint}".strip()
 
 
 def _sorted_codes(values: dict[str, Any]) -> dict[str, Any]:
