@@ -220,3 +220,18 @@ def test_a_begin_date_set_while_running_is_the_one_shown(office):
     assert office.view.said.startswith("schedule.begin_date: 2025-01-01 -> 2025-01-05.")
     assert office.view.begin.value == "2025-01-05"
     assert "from the begin date 2025-01-05;" in office.view.status_lines()[1]
+
+
+def test_an_advance_that_ends_in_the_middle_of_a_sync_says_one_is_in_progress(office):
+    """A big sync still running when the clock stops: not "no sync job ran", but that one is
+    in progress; the next Advance lists it once it has ended."""
+    office.view.start.click()
+    for n in range(300):
+        office.app.customers.add(name=f"Customer {n:03}")
+    office.advance(11)
+    said = office.view.said.split("\n")
+    assert said[1] == "No sync job finished: one is in progress, listed when it ends."
+    assert office.view.auto is not None and office.view.auto.syncing
+    office.advance(10)
+    listed = office.view.said.split("\n")[2]
+    assert listed.startswith("  job 2 finished (began 2025-01-06 09:10:00)")

@@ -223,7 +223,14 @@ class AutoSyncView(View):
         self.env.run(until=self.env.now + minutes * 60)
         ran = self.auto.reports[before:] if self.auto else []
         lines = [f"Advanced {span(minutes * 60)} to {shown(self.clock.now())}."]
-        self._say_ran(lines if ran else [*lines, "No sync job ran."], ran)
+        self._say_ran(lines if ran else [*lines, self._none_finished()], ran)
+
+    def _none_finished(self) -> str:
+        """Why no job is listed: one is still running (it is listed when it ends), or none was
+        due in that time."""
+        if self.auto is not None and self.auto.syncing:
+            return "No sync job finished: one is in progress, listed when it ends."
+        return "No sync job ran."
 
     def stop_sync(self) -> None:
         """Stop the schedule after the sync in progress; refused when it is not running."""
