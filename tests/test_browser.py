@@ -78,8 +78,9 @@ class Expect:
     """What a notebook's page shows once its cells ran: ``visible`` (a selector) holding
     ``text``; where ``click`` names a button, what its view's message area says after a click
     (``says``), the button taken from the first widget output holding ``view`` (a text), after
-    typing ``fill[1]`` into its text box whose placeholder is ``fill[0]``. ``click="*"``: some
-    enabled button's click changes the output holding it."""
+    typing ``fill[1]`` into its text box whose placeholder is ``fill[0]`` or clicking the
+    button ``first`` of the same view. ``click="*"``: some enabled button's click changes the
+    output holding it."""
 
     visible: str = RENDERED_WIDGET
     text: str = ""
@@ -87,6 +88,7 @@ class Expect:
     says: str = ""
     view: str = ""
     fill: tuple[str, str] | None = None
+    first: str = ""
 
 
 EXPECT = {
@@ -119,18 +121,20 @@ EXPECT = {
         view="shop.db: sync job 3, 0 errors",
         fill=("shop.db or .json", "no-such-file.json"),
     ),
-    "06-training-exercises.ipynb": Expect(  # the third exercise, just reset and done right
+    "06-training-exercises.ipynb": Expect(  # the third exercise, done; reset, then checked
         RENDERED_WIDGET,
         "Hold back a change with the sync wizard",
         click="Check my work",
-        says="Done: Hold back a change with the sync wizard. Every check holds:"
-        "\n✓ the sync wizard is on"
-        "\n✓ customer 'Fir Grove Farm' (id 3) is held back: the next sync leaves PSR 4 (add) in"
-        " the queue: not approved in the sync wizard; once a sync takes it, it adds it to"
-        " QuickBooks."
-        "\n✓ customer 'Cedar Works Ltd' (id 1) is in QuickBooks with Name 'Cedar Works Ltd'"
-        "\n✓ customer 'Dunmore Supply' (id 2) is in QuickBooks with Name 'Dunmore Supply'",
+        says="Not done yet: 4 thing(s) still wrong:"
+        "\n1. the sync wizard is off: every change goes with the next sync; turn it on"
+        "\n2. customer 'Fir Grove Farm' (id 3) is not held back: the next sync adds it to"
+        " QuickBooks (PSR 4)."
+        "\n3. customer 'Cedar Works Ltd' (id 1) differs in QuickBooks: Name is 'Cedar Works',"
+        " the app has 'Cedar Works Ltd'. The next sync sends its changes to QuickBooks (PSR 2)."
+        "\n4. customer 'Dunmore Supply' (id 2) is still not in QuickBooks: PSR 3 (add) is"
+        " queued, not yet sent. The next sync adds it to QuickBooks (PSR 3).",
         view="Hold back a change with the sync wizard",
+        first="Reset exercise",
     ),
 }
 """Per notebook; one not listed gets :func:`default_expect`."""
@@ -384,6 +388,15 @@ def own_message(button: Any) -> str:
     return "\n".join(button.locator(OWN_MESSAGE).all_inner_texts())
 
 
+def click_and_wait(page: Any, button: Any, seconds: float) -> None:
+    """Click ``button``; wait (at most ``seconds``) until its view's message changes."""
+    before = own_message(button)
+    button.click()
+    deadline = time.monotonic() + seconds
+    while own_message(button) == before and time.monotonic() < deadline:
+        page.wait_for_timeout(100)
+
+
 def assert_click_reaches_kernel(
     page: Any,
     name: str,
@@ -392,10 +405,12 @@ def assert_click_reaches_kernel(
     seconds: float = CLICK_SECONDS,
     view: str = "",
     fill: tuple[str, str] | None = None,
+    first: str = "",
 ) -> None:
     """Click ``button`` (in the first widget output holding ``view``; after typing ``fill[1]``
-    into its text box with placeholder ``fill[0]``): its view's message area comes to say
-    ``says`` (computed in the kernel), having said something else before."""
+    into its text box with placeholder ``fill[0]``, or clicking ``first`` and seeing the view's
+    message change): its view's message area comes to say ``says`` (computed in the kernel),
+    having said something else before."""
     enabled = page.locator(".widget-button:enabled", has_text=button)
     areas = page.locator(WIDGET_OUTPUT).filter(has=enabled)
     area = (areas.filter(has_text=view) if view else areas).first
@@ -403,6 +418,8 @@ def assert_click_reaches_kernel(
     assert own_message(target) != says, f"{name}: {says!r} is shown before {button!r} is clicked"
     if fill:
         area.get_by_placeholder(fill[0], exact=True).first.fill(fill[1])
+    if first:
+        click_and_wait(page, area.locator(".widget-button:enabled", has_text=first).first, seconds)
     target.click()
     deadline = time.monotonic() + seconds
     while (said := own_message(target)) != says and time.monotonic() < deadline:
@@ -442,7 +459,13 @@ def check_clicks(page: Any, name: str, expect: Expect) -> None:
         assert_a_click_changes_a_view(page, name)
     elif expect.click:
         assert_click_reaches_kernel(
-            page, name, expect.click, expect.says, view=expect.view, fill=expect.fill
+            page,
+            name,
+            expect.click,
+            expect.says,
+            view=expect.view,
+            fill=expect.fill,
+            first=expect.first,
         )
 
 
