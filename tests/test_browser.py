@@ -65,8 +65,10 @@ WIDGET_OUTPUT = ".jp-OutputArea-output:has(> .jupyter-widgets)"
 OUTPUT_XPATH = "contains(concat(' ', @class, ' '), ' jp-OutputArea-output ')"
 PANDAS_TABLE = ".jp-OutputArea-output table.dataframe"
 ANY_OUTPUT = ".jp-OutputArea-output"
-MESSAGE_AREA = ".qbsync-done, .qbsync-refused, .qbsync-info"
-"""A view's message area (syncengine.ui.common.View.say marks it with its kind)."""
+_MESSAGE = "contains(concat(' ', @class, ' '), ' qbsync-message ')"
+OWN_MESSAGE = f"xpath=ancestor::div[./div[{_MESSAGE}]][1]/div[{_MESSAGE}]"
+"""From a button, the message area of the view it belongs to: the ``qbsync-message`` widget
+(syncengine.ui.common.View) beside the nearest box holding the button; a sub-view's own."""
 BROKEN = "Error displaying widget"
 """What JupyterLab writes where it cannot show a widget at all."""
 
@@ -75,22 +77,64 @@ BROKEN = "Error displaying widget"
 class Expect:
     """What a notebook's page shows once its cells ran: ``visible`` (a selector) holding
     ``text``; where ``click`` names a button, what its view's message area says after a click
-    (``says``). ``click="*"``: some enabled button's click changes the output holding it."""
+    (``says``), the button taken from the first widget output holding ``view`` (a text), after
+    typing ``fill[1]`` into its text box whose placeholder is ``fill[0]`` or clicking the
+    button ``first`` of the same view. ``click="*"``: some enabled button's click changes the
+    output holding it."""
 
     visible: str = RENDERED_WIDGET
     text: str = ""
     click: str = ""
     says: str = ""
+    view: str = ""
+    fill: tuple[str, str] | None = None
+    first: str = ""
 
 
 EXPECT = {
     "00-start-here.ipynb": Expect(PANDAS_TABLE, "dep_order"),  # the queue, a pandas table
-    "01-sync-queue-and-jobs.ipynb": Expect(PANDAS_TABLE, "error_code"),  # the queue table
+    "01-sync-queue-and-jobs.ipynb": Expect(  # the jobs screen: Run, with the queue empty
+        RENDERED_WIDGET,
+        "Errors of sync job 2",
+        click="Run",
+        says="sync job 4 finished: 0 exported, no errors",
+    ),
     "02-sync-wizard-and-log.ipynb": Expect(
         RENDERED_WIDGET,
         "Waiting for approval",
         click="Approve checked",
         says="approved: 0 export, 0 import; they go with the next sync",
+    ),
+    "03-scenario-playbooks.ipynb": Expect(  # the first player, its playbook run to the end
+        RENDERED_WIDGET,
+        "duplicate-name-rename-in-app",
+        click="Restart",
+        says="duplicate-name-rename-in-app: 4 steps; click Next to run step 1",
+    ),
+    "05-support-reproduce-an-error.ipynb": Expect(  # a file name mistyped into the File box
+        RENDERED_WIDGET,
+        "shop.db: sync job 3, 0 errors",
+        click="Open",
+        says="no-such-file.json: cannot read it (No such file or directory); ask the customer for"
+        " their workspace file (shop.db) or the output of `qbsync --db shop.db report --errors"
+        " --json`",
+        view="shop.db: sync job 3, 0 errors",
+        fill=("shop.db or .json", "no-such-file.json"),
+    ),
+    "06-training-exercises.ipynb": Expect(  # the third exercise, done; reset, then checked
+        RENDERED_WIDGET,
+        "Hold back a change with the sync wizard",
+        click="Check my work",
+        says="Not done yet: 4 thing(s) still wrong:"
+        "\n1. the sync wizard is off: every change goes with the next sync; turn it on"
+        "\n2. customer 'Fir Grove Farm' (id 3) is not held back: the next sync adds it to"
+        " QuickBooks (PSR 4)."
+        "\n3. customer 'Cedar Works Ltd' (id 1) differs in QuickBooks: Name is 'Cedar Works',"
+        " the app has 'Cedar Works Ltd'. The next sync sends its changes to QuickBooks (PSR 2)."
+        "\n4. customer 'Dunmore Supply' (id 2) is still not in QuickBooks: PSR 3 (add) is"
+        " queued, not yet sent. The next sync adds it to QuickBooks (PSR 3).",
+        view="Hold back a change with the sync wizard",
+        first="Reset exercise",
     ),
 }
 """Per notebook; one not listed gets :func:`default_expect`."""
@@ -339,23 +383,46 @@ def assert_visible(page: Any, name: str, expect: Expect) -> Any:
     return main
 
 
-def message_of(area: Any) -> str:
-    """What the message areas in a widget output say, as one text."""
-    return "\n".join(area.locator(MESSAGE_AREA).all_inner_texts())
+def own_message(button: Any) -> str:
+    """What the message area of the view holding ``button`` says."""
+    return "\n".join(button.locator(OWN_MESSAGE).all_inner_texts())
+
+
+def click_and_wait(page: Any, button: Any, seconds: float) -> None:
+    """Click ``button``; wait (at most ``seconds``) until its view's message changes."""
+    before = own_message(button)
+    button.click()
+    deadline = time.monotonic() + seconds
+    while own_message(button) == before and time.monotonic() < deadline:
+        page.wait_for_timeout(100)
 
 
 def assert_click_reaches_kernel(
-    page: Any, name: str, button: str, says: str, seconds: float = CLICK_SECONDS
+    page: Any,
+    name: str,
+    button: str,
+    says: str,
+    seconds: float = CLICK_SECONDS,
+    view: str = "",
+    fill: tuple[str, str] | None = None,
+    first: str = "",
 ) -> None:
-    """Click ``button`` in the page: its view's message area comes to say ``says`` (computed
-    in the kernel), having said something else before."""
+    """Click ``button`` (in the first widget output holding ``view``; after typing ``fill[1]``
+    into its text box with placeholder ``fill[0]``, or clicking ``first`` and seeing the view's
+    message change): its view's message area comes to say ``says`` (computed in the kernel),
+    having said something else before."""
     enabled = page.locator(".widget-button:enabled", has_text=button)
-    area = page.locator(WIDGET_OUTPUT).filter(has=enabled).first
+    areas = page.locator(WIDGET_OUTPUT).filter(has=enabled)
+    area = (areas.filter(has_text=view) if view else areas).first
     target = area.locator(".widget-button:enabled", has_text=button).first
-    assert message_of(area) != says, f"{name}: {says!r} is shown before {button!r} is clicked"
+    assert own_message(target) != says, f"{name}: {says!r} is shown before {button!r} is clicked"
+    if fill:
+        area.get_by_placeholder(fill[0], exact=True).first.fill(fill[1])
+    if first:
+        click_and_wait(page, area.locator(".widget-button:enabled", has_text=first).first, seconds)
     target.click()
     deadline = time.monotonic() + seconds
-    while (said := message_of(area)) != says and time.monotonic() < deadline:
+    while (said := own_message(target)) != says and time.monotonic() < deadline:
         page.wait_for_timeout(100)
     assert said == says, f"{name}: after clicking {button!r} the view says {said!r}, not {says!r}"
 
@@ -391,7 +458,15 @@ def check_clicks(page: Any, name: str, expect: Expect) -> None:
     if expect.click == "*":
         assert_a_click_changes_a_view(page, name)
     elif expect.click:
-        assert_click_reaches_kernel(page, name, expect.click, expect.says)
+        assert_click_reaches_kernel(
+            page,
+            name,
+            expect.click,
+            expect.says,
+            view=expect.view,
+            fill=expect.fill,
+            first=expect.first,
+        )
 
 
 def check_notebook(page: Any, lab: Lab, notebook: Path, expect: Expect) -> Path:

@@ -110,3 +110,28 @@ def test_a_broken_transport_factory_is_shown_in_the_output(world):
     view = JobsView(world.store, factory)
     view.run.click()
     assert "ValueError: no company file given" in view.errors_shown
+
+
+def test_selecting_a_job_in_the_list_opens_its_errors(world):
+    """A job chosen in the list (labelled with its outcome and errors) opens its errors, as
+    choosing it in Errors of does; choosing none leaves them as they are."""
+    view = _view(world)
+    view.run.click()
+    view.error_jobs.value = 0
+    assert view.table.rows.options == (("job 1: finished, 1 error(s)", 1),)
+    view.table.select([1])
+    assert view.error_jobs.value == 1
+    assert "Guide 3100, Name already in use" in view.errors.value
+    view.table.select([])
+    assert view.error_jobs.value == 1
+
+
+def test_selecting_a_job_without_errors_says_it_had_none():
+    """A job with no errors, selected in the list, says so where the errors would be."""
+    world = World()
+    world.app.customers.add(name="Acme")
+    view = _view(world)
+    view.run.click()
+    view.table.select([1])
+    assert view.error_jobs.value == 0
+    assert view.errors.value == "<b>Sync job 1 had no errors</b>"

@@ -113,3 +113,11 @@ def test_a_view_displays_as_its_root_widget():
     table = _table()
     bundle = table._repr_mimebundle_()
     assert bundle["application/vnd.jupyter.widget-view+json"]["model_id"] == table.widget.model_id
+
+
+def test_rows_read_apart_and_row_labels_are_not_cut():
+    """In a page the cells are spaced apart (not run together as 'FinishedOutcome'), and the
+    row list for selection is wide enough for labels such as "PSR 13: add customer '...'"."""
+    table = _table()
+    assert table.table.value.startswith("<style>.qbsync-table th, .qbsync-table td {padding:")
+    assert table.rows.layout.width == "min(100%, 48em)"

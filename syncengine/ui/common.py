@@ -5,6 +5,8 @@ Callbacks are registered through :meth:`View.on_click` and :meth:`View.on_change
 them: a :class:`~syncengine.errors.SyncError` (a refusal) is said in the message area; any
 other exception is written, with its traceback, into the Output area. Output is written with
 ``append_stdout`` (not ``with out:``), so that nbval sees it as widget state, not cell output.
+The message area carries the DOM class ``qbsync-message``: a page (tests/test_browser.py) finds
+a view's own message by it.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ class View:
 
     def __init__(self) -> None:
         self.message = w.HTML(value="")
+        self.message.add_class("qbsync-message")
         self._said = ""
         self.output = w.Output()
         self.widget: w.Box = w.VBox()

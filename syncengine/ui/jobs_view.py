@@ -1,12 +1,14 @@
 """Sync jobs as a view: the job list (ID, date, finished, errors, record created, request sent,
 response received, completed), "New sync job" (disabled, with the reason, while a job is
-unfinished), "Run" against a transport the caller gives, and a job's errors, each with the
-status-code guide's explanation and fix (:mod:`syncengine.reports.sync_report`)."""
+unfinished), "Run" against a transport the caller gives, and a job's errors — chosen in
+"Errors of" or by selecting the job in the list — each with the status-code guide's
+explanation and fix (:mod:`syncengine.reports.sync_report`)."""
 
 from __future__ import annotations
 
 import html
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from typing import Any
 
 import ipywidgets as w
 import pandas as pd
@@ -51,6 +53,11 @@ def _texts(frame: pd.DataFrame, values: list[str]) -> pd.Series:
     return pd.Series(values, index=frame.index, dtype=object)
 
 
+def job_label(row: Mapping[str, Any]) -> str:
+    """How a job is listed for selection: ``job 2: finished, 3 error(s)``."""
+    return f"job {row['id']}: {row['outcome']}, {row['error_count']} error(s)"
+
+
 def error_html(error: ErrorLine) -> str:
     """One error for people: record, PSR, status code and QuickBooks' message, then the
     guide's title, meaning and numbered steps (or the hint the sync stored)."""
@@ -87,7 +94,12 @@ class JobsView(View):
         self.store = store
         self.transport_factory = transport_factory
         self.table = DataTable(
-            jobs_frame(store), COLUMNS, filters=["outcome"], page_size=page_size, host=self
+            jobs_frame(store),
+            COLUMNS,
+            filters=["outcome"],
+            page_size=page_size,
+            row_label=job_label,
+            host=self,
         )
         self.table.descending.value = True
         self.new = w.Button(description="New sync job")
@@ -100,6 +112,7 @@ class JobsView(View):
         self.on_click(self.run, self.run_job)
         self.on_click(self.refresh_button, self.refresh)
         self.on_change(self.error_jobs, lambda: self.open_errors(int(self.error_jobs.value)))
+        self.on_change(self.table.rows, self.open_selected)
         buttons = w.HBox([self.new, self.run, self.refresh_button, self.reason])
         self.widget = w.VBox(
             [self.table.widget, buttons, self.message, self.error_jobs, self.errors, self.output]
@@ -156,6 +169,16 @@ class JobsView(View):
         self.say(f"sync job {report.job_id} {report.outcome}: {exported} exported{errors}", "done")
         if report.error_count:
             self.error_jobs.value = report.job_id
+
+    def open_selected(self) -> None:
+        """A job selected (alone) in the list opens its errors, or says it had none."""
+        if len(self.table.selected) != 1:
+            return
+        job_id = int(self.table.selected[0])
+        offered = [value for _, value in self.error_jobs.options]
+        self.error_jobs.value = job_id if job_id in offered else 0
+        if not self.error_jobs.value:
+            self.errors.value = f"<b>Sync job {job_id} had no errors</b>"
 
     def open_errors(self, job_id: int) -> None:
         """Show the errors of job ``job_id`` (0: none), each with the guide's fix."""

@@ -22,6 +22,11 @@ from syncengine.ui.common import View
 ALL = "(all)"
 """A column filter's choice that lets every row through."""
 _SEP = "\x1f"
+_STYLE = (
+    "<style>.qbsync-table th, .qbsync-table td {padding: 2px 12px 2px 0; text-align: left;"
+    " vertical-align: top}</style>"
+)
+"""Cells spaced apart and aligned left (JupyterLab gives a widget's table no padding)."""
 
 
 def cell_text(value: Any) -> str:
@@ -83,7 +88,12 @@ class DataTable(View):
         self.next = w.Button(description="Next ▶")
         self.status = w.Label()
         self.table = w.HTML()
-        self.rows = w.SelectMultiple(options=[], rows=min(self.page_size, 10), description="Select")
+        self.rows = w.SelectMultiple(
+            options=[],
+            rows=min(self.page_size, 10),
+            description="Select",
+            layout=w.Layout(width="min(100%, 48em)"),
+        )
         for control in (self.text, self.sort, self.descending, *self.filters.values()):
             self.host.on_change(control, self._refilter)
         self.host.on_click(self.previous, lambda: self.go(self.page - 1))
@@ -179,7 +189,7 @@ class DataTable(View):
             body.append(f"<tr>{tds}</tr>")
         empty = f'<tr><td colspan="{len(self.columns)}">no rows</td></tr>'
         return (
-            '<table class="qbsync-table"><thead><tr>'
+            f'{_STYLE}<table class="qbsync-table"><thead><tr>'
             f"{head}</tr></thead><tbody>{''.join(body) or empty}</tbody></table>"
         )
 
