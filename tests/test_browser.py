@@ -69,6 +69,8 @@ _MESSAGE = "contains(concat(' ', @class, ' '), ' qbsync-message ')"
 OWN_MESSAGE = f"xpath=ancestor::div[./div[{_MESSAGE}]][1]/div[{_MESSAGE}]"
 """From a button, the message area of the view it belongs to: the ``qbsync-message`` widget
 (syncengine.ui.common.View) beside the nearest box holding the button; a sub-view's own."""
+FAILED_CALLBACK = "Something went wrong ("
+"""How a view (syncengine.ui.common.View) says a callback raised: a bug, not an answer."""
 BROKEN = "Error displaying widget"
 """What JupyterLab writes where it cannot show a widget at all."""
 
@@ -79,8 +81,9 @@ class Expect:
     ``text``; where ``click`` names a button, what its view's message area says after a click
     (``says``), the button taken from the first widget output holding ``view`` (a text), after
     typing ``fill[1]`` into its text box whose placeholder is ``fill[0]`` or clicking the
-    button ``first`` of the same view. ``click="*"``: some enabled button's click changes the
-    output holding it."""
+    button ``first`` of the same view, or choosing the option ``choose[1]`` in its dropdown
+    labelled ``choose[0]``. ``click="*"``: some enabled button's click changes the output
+    holding it."""
 
     visible: str = RENDERED_WIDGET
     text: str = ""
@@ -89,6 +92,7 @@ class Expect:
     view: str = ""
     fill: tuple[str, str] | None = None
     first: str = ""
+    choose: tuple[str, str] | None = None
 
 
 EXPECT = {
@@ -110,6 +114,14 @@ EXPECT = {
         "duplicate-name-rename-in-app",
         click="Restart",
         says="duplicate-name-rename-in-app: 4 steps; click Next to run step 1",
+    ),
+    "04-migration-rehearsal.ipynb": Expect(  # the dashboard, rehearsed again without faults
+        RENDERED_WIDGET,
+        "Rehearse",
+        click="Rehearse",
+        says="rehearsed 2,000 records: 2,000 synced, 0 failed, 0 waiting; about 18 min 43 s on"
+        " real QuickBooks (profile default)",
+        choose=("Faults", "no faults"),
     ),
     "05-support-reproduce-an-error.ipynb": Expect(  # a file name mistyped into the File box
         RENDERED_WIDGET,
@@ -135,6 +147,15 @@ EXPECT = {
         " queued, not yet sent. The next sync adds it to QuickBooks (PSR 3).",
         view="Hold back a change with the sync wizard",
         first="Reset exercise",
+    ),
+    "07-settings-and-auto-sync.ipynb": Expect(  # the auto-sync panel, stopped: an hour on
+        RENDERED_WIDGET,
+        "Advance",
+        click="Advance",
+        says="Advanced 1 h to 2025-01-06 11:32:05."
+        "\nNo sync job ran."
+        "\nAuto sync is off: advancing the clock runs no sync job (Start: every 10 min).",
+        view="Simulated clock",
     ),
 }
 """Per notebook; one not listed gets :func:`default_expect`."""
@@ -406,6 +427,7 @@ def assert_click_reaches_kernel(
     view: str = "",
     fill: tuple[str, str] | None = None,
     first: str = "",
+    choose: tuple[str, str] | None = None,
 ) -> None:
     """Click ``button`` (in the first widget output holding ``view``; after typing ``fill[1]``
     into its text box with placeholder ``fill[0]``, or clicking ``first`` and seeing the view's
@@ -420,6 +442,9 @@ def assert_click_reaches_kernel(
         area.get_by_placeholder(fill[0], exact=True).first.fill(fill[1])
     if first:
         click_and_wait(page, area.locator(".widget-button:enabled", has_text=first).first, seconds)
+    if choose:
+        dropdown = area.locator(".widget-dropdown", has_text=choose[0]).first
+        dropdown.locator("select").select_option(label=choose[1])
     target.click()
     deadline = time.monotonic() + seconds
     while (said := own_message(target)) != says and time.monotonic() < deadline:
@@ -445,7 +470,11 @@ def assert_a_click_changes_a_view(
         deadline = time.monotonic() + seconds / tries
         while area.inner_text() == before and time.monotonic() < deadline:
             page.wait_for_timeout(100)
-        if area.inner_text() != before:
+        after = area.inner_text()
+        if after != before:
+            assert FAILED_CALLBACK not in after, (
+                f"{name}: clicking {tried[-1]!r} raised in the kernel: {after[-600:]}"
+            )
             return
     raise AssertionError(
         f"{name}: clicking {tried} changed nothing in the page; name a button and what its"
@@ -466,6 +495,7 @@ def check_clicks(page: Any, name: str, expect: Expect) -> None:
             view=expect.view,
             fill=expect.fill,
             first=expect.first,
+            choose=expect.choose,
         )
 
 
@@ -535,15 +565,24 @@ class Counter(View):
 
     def count(self):
         self.clicks += 1
-        self.say(f"click {self.clicks} counted in the kernel", "done")''',
+        self.say(f"click {self.clicks} counted in the kernel", "done")
+
+
+class Broken(Counter):
+    """A button whose callback raises: the view says so, which is a bug, not an answer."""
+
+    def count(self):
+        raise KeyError("no such record")''',
     'Counter("Count")',
     'Counter("Tally")',
     'Counter("Deaf", wired=False)',
+    'Broken("Crash")',
     "Ghost()",
     'print("the last cell")',
 ]
 """A notebook made to fail the check: a widget the page cannot render, and a button whose
-click the kernel never answers, beside two whose clicks it does."""
+click the kernel never answers or answers with an exception, beside two whose clicks it
+answers."""
 
 
 def write_notebook(path: Path, sources: list[str]) -> None:
@@ -573,7 +612,7 @@ def test_check_fails_on_a_widget_the_page_cannot_render(failing_page: Any):
     """A widget whose JavaScript model exists nowhere fails the check, with the page's error."""
     failed = r"did not render in the browser.*Failed to load model class 'GhostModel'"
     with pytest.raises(AssertionError, match=failed):
-        assert_widgets_rendered(failing_page, "check-can-fail.ipynb", 4)
+        assert_widgets_rendered(failing_page, "check-can-fail.ipynb", 5)
 
 
 def test_check_passes_a_click_the_kernel_answers(failing_page: Any):
@@ -601,3 +640,9 @@ def test_default_click_check_fails_when_no_click_changes_anything(failing_page: 
     """The same check fails when clicking changes nothing in the page."""
     with pytest.raises(AssertionError, match=r"clicking \['Deaf'\] changed nothing"):
         assert_a_click_changes_a_view(failing_page, "-", label="Deaf", seconds=2)
+
+
+def test_default_click_check_fails_when_the_click_raises_in_the_kernel(failing_page: Any):
+    """A click that changes the view only to show an exception is a failure, not an answer."""
+    with pytest.raises(AssertionError, match=r"clicking 'Crash' raised in the kernel"):
+        assert_a_click_changes_a_view(failing_page, "-", label="Crash")
