@@ -188,7 +188,7 @@ def run_run(args: argparse.Namespace) -> int:
         try:
             report, faults = _sync_maybe_faults(store, args, company)
         except TransportError as exc:
-            return refuse("job run", _unreachable(exc), args)
+            return refuse("job run", _unreachable(exc, store.jobs.current() is not None), args)
         finally:
             if company is not None and path is not None:
                 company.save(path)
@@ -240,7 +240,9 @@ def _transport(args: argparse.Namespace, company: Company | None) -> Any:
         return SimulatedTransport(company)
     from syncengine.transports.com import ComTransport
 
-    return ComTransport(args.app_name, args.company_file)
+    transport = ComTransport(args.app_name, args.company_file)
+    transport.open()  # out of reach (no COM, no QuickBooks): refused before a job is marked running
+    return transport
 
 
 def company_path(args: argparse.Namespace) -> Path:
@@ -281,13 +283,16 @@ def _load_company(path: Path) -> Company:
         ) from None
 
 
-def _unreachable(exc: TransportError) -> str:
+def _unreachable(exc: TransportError, unfinished: bool) -> str:
+    """What went wrong, the guide's fix, and whether a job waits to be resumed."""
     from syncengine.reports import guide
 
     text = f"could not talk to QuickBooks: {exc}"
     entry = guide.for_error(None, str(exc))
     if entry is not None:
         text += f"\n{entry.title}: " + " ".join(entry.steps) + f" (qbsync guide {entry.key})"
+    if not unfinished:
+        return text + "\nNo sync job was started; the queue is as it was."
     return text + "\nThe job is kept unfinished; run `job run` again to resume it."
 
 
