@@ -16,6 +16,7 @@ Exit status: 0 done; 1 with ``job run --strict`` when the job recorded errors; 2
 from __future__ import annotations
 
 import argparse
+from contextlib import AbstractContextManager, nullcontext
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -31,6 +32,7 @@ from syncengine.commands.common import (
     workspace_command,
     workspace_path,
 )
+from syncengine.commands.holding import holding_file, holds_workspace
 from syncengine.errors import TransportError
 
 if TYPE_CHECKING:
@@ -71,6 +73,7 @@ def _new(actions: argparse._SubParsersAction) -> None:
         " those of areas that do not sync, nor transactions outside the settings' date range;"
         " with the sync wizard on, only the approved ones)",
     )
+    holds_workspace(parser)
     parser.add_argument("--note", default="", help="a note kept with the job")
     parser.set_defaults(handler=run_new)
 
@@ -105,6 +108,7 @@ def _run(actions: argparse._SubParsersAction) -> None:
         metavar="PLAN",
         help="simulated: run in simulated time with this fault plan (YAML); says what fired",
     )
+    holds_workspace(parser)
     parser.set_defaults(handler=run_run)
 
 
@@ -126,6 +130,7 @@ def _cancel(actions: argparse._SubParsersAction) -> None:
         actions, "cancel", "stop the unfinished job; its PSRs go back to the queue"
     )
     parser.add_argument("job", nargs="?", type=int, metavar="JOB", help="job ID (default: current)")
+    holds_workspace(parser)
     parser.add_argument("--reason", default="cancelled from the command line")
     parser.set_defaults(handler=run_cancel)
 
@@ -183,7 +188,7 @@ def run_run(args: argparse.Namespace) -> int:
     if args.faults is not None and not args.simulated:
         raise Refusal("--faults PLAN runs against the simulated company: add --simulated")
     faults: list[dict[str, Any]] = []
-    with open_workspace(args) as store:
+    with open_workspace(args) as store, company_held(args, "job run"):
         company, path, created = workspace_company(args) if args.simulated else (None, None, False)
         try:
             report, faults = _sync_maybe_faults(store, args, company)
@@ -252,6 +257,15 @@ def company_path(args: argparse.Namespace) -> Path:
     from syncengine.rehearsal.rehearse import company_file
 
     return company_file(workspace_path(args))
+
+
+def company_held(args: argparse.Namespace, command: str) -> AbstractContextManager[None]:
+    """Hold the simulated company file as the workspace is held (``job run --simulated``,
+    ``autosync run``); nothing to hold for QuickBooks over COM, or where there is no folder
+    for the company (:func:`workspace_company` refuses that)."""
+    if not getattr(args, "simulated", False) or not company_path(args).parent.is_dir():
+        return nullcontext()
+    return holding_file(args, command, company_path(args), "simulated company")
 
 
 def workspace_company(args: argparse.Namespace) -> tuple[Company, Path, bool]:
