@@ -91,6 +91,20 @@ class WorkspaceHeld(SyncError):
         super().__init__(f"{what} {path} is in use by {who}; {advice}")
 
 
+class LockUnavailable(SyncError):
+    """The lock (or the holder's note) cannot be written beside the file: the message names the
+    file and the system's reason."""
+
+    def __init__(self, what: str, path: Path, exc: OSError) -> None:
+        reason = exc.strerror or type(exc).__name__
+        written = exc.filename2 or exc.filename or lock_path(path)
+        super().__init__(
+            f"cannot hold {what} {path}: writing {written} failed"
+            f" ({reason}); check that its folder is writable, has room, and holds no folder of"
+            " that name"
+        )
+
+
 def lock_path(path: Path) -> Path:
     """The lock file of ``path``: ``shop.db`` -> ``shop.db.lock``."""
     return path.with_name(path.name + LOCK_SUFFIX)
@@ -131,9 +145,11 @@ def holding(path: Path, command: str, wait: float = 0.0, what: str = "workspace"
         lock.acquire(timeout=-1 if math.isinf(wait) else wait, poll_interval=0.05)
     except Timeout:
         raise WorkspaceHeld(what, path, _current_holder(path), wait) from None
+    except OSError as exc:
+        raise LockUnavailable(what, path, exc) from None
     try:
         hold = Hold(Holder.me(command), read_holder(path))
-        _write_holder(path, hold.holder)
+        _write_holder(path, hold.holder, what)
         yield hold
     finally:
         _remove_holder(path)
@@ -153,14 +169,22 @@ def _current_holder(path: Path) -> Holder | None:
         time.sleep(0.02)
 
 
-def _write_holder(path: Path, holder: Holder) -> None:
+def _write_holder(path: Path, holder: Holder, what: str) -> None:
     """Write the note whole or not at all (a reader never sees half of it)."""
     note = holder_path(path)
     temporary = note.with_name(f"{note.name}.{holder.pid}.tmp")
-    temporary.write_text(json.dumps(asdict(holder)), encoding="utf-8")
-    os.replace(temporary, note)
+    try:
+        temporary.write_text(json.dumps(asdict(holder)), encoding="utf-8")
+        os.replace(temporary, note)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            temporary.unlink()
+        raise LockUnavailable(what, path, exc) from None
 
 
 def _remove_holder(path: Path) -> None:
-    with contextlib.suppress(FileNotFoundError):
-        holder_path(path).unlink()
+    """Remove this holder's note; one that cannot be removed is left (it names a gone pid)."""
+    note = holder_path(path)
+    with contextlib.suppress(OSError):
+        if not note.is_dir():
+            note.unlink()

@@ -187,3 +187,16 @@ def test_the_lock_is_let_go_after_a_refusal(shop, capsys):
     assert qbsync(capsys, "--db", shop, "job", "cancel").code == 2
     assert qbsync(capsys, "--db", shop, "job", "new").code == 0
     assert not shop.with_name("shop.db.lock.json").exists()
+
+
+@pytest.mark.parametrize("name", ["shop.db.lock", "shop.db.lock.json"])
+def test_a_lock_that_cannot_be_written_is_refused(shop, name, capsys):
+    """A folder where the lock or the holder's note belongs: exit 2 naming the file and what
+    to check, no traceback, no job started."""
+    (shop.parent / name).mkdir()
+    ran = qbsync(capsys, "--db", shop, "job", "new")
+    assert ran.code == 2 and ran.err.startswith(f"qbsync job new: cannot hold workspace {shop}:")
+    assert f"{name} failed (Is a directory); check that its folder is writable" in ran.err
+    (shop.parent / name).rmdir()
+    assert _jobs(capsys, shop) == []
+    assert sorted(p.name for p in shop.parent.iterdir() if ".tmp" in p.name) == []
