@@ -10,7 +10,8 @@ fault as ``rehearse`` does: how often it fired, or why it never took effect (``f
 with ``--json``).
 
 Exit status: 0 done; 1 with ``job run --strict`` when the job recorded errors; 2 a refusal
-(another unfinished job, no such job, QuickBooks could not be reached), reason on stderr.
+(another unfinished job, no such job, QuickBooks could not be reached, another process holding
+the workspace: see :mod:`syncengine.lock`), reason on stderr.
 """
 
 from __future__ import annotations
