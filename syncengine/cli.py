@@ -85,6 +85,7 @@ def main(argv: Sequence[str] | None = None, *, clock: Clock | None = None) -> in
     if extra and not _takes_extra(args, extra):
         parser.error(f"unrecognized arguments: {' '.join(extra)}")
     args.clock = clock
+    args.command_line = list(sys.argv[1:] if argv is None else argv)  # who holds a workspace
     try:
         return int(args.handler(args) or 0)
     except KeyboardInterrupt:

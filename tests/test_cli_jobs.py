@@ -87,11 +87,26 @@ def test_run_needs_a_place_to_sync_to(shop, capsys):
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="COM may reach a real QuickBooks on Windows")
-def test_quickbooks_out_of_reach_is_refused_and_the_job_kept(shop, capsys):
-    """``--com`` where COM cannot be reached: exit 2 saying so; the job stays to resume."""
+def test_quickbooks_out_of_reach_is_refused_before_a_job_starts(shop, capsys):
+    """``--com`` where COM cannot be reached: exit 2 saying so, and no job marked running (a
+    job was left running with an error before QuickBooks was first reached)."""
     ran = qbsync(capsys, "--db", shop, "job", "run", "--com")
     assert ran.code == 2 and "qbsync job run: could not talk to QuickBooks" in ran.err
-    assert "run `job run` again to resume it" in ran.err
+    assert "No sync job was started; the queue is as it was." in ran.err
+    assert qbsync(capsys, "--db", shop, "job", "list", "--json").json == []
+    assert {p["state"] for p in qbsync(capsys, "--db", shop, "queue", "list", "--json").json} == {
+        "queued"
+    }
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="COM may reach a real QuickBooks on Windows")
+def test_quickbooks_out_of_reach_keeps_an_unfinished_job_to_resume(shop, capsys):
+    """``--com`` out of reach with a job already started: exit 2; the job waits, untouched."""
+    qbsync(capsys, "--db", shop, "job", "new")
+    ran = qbsync(capsys, "--db", shop, "job", "run", "--com")
+    assert ran.code == 2 and "run `job run` again to resume it" in ran.err
+    [job] = qbsync(capsys, "--db", shop, "job", "list", "--json").json
+    assert (job["outcome"], job["error_count"], job["request_sent_at"]) == ("running", 0, None)
 
 
 def test_an_unreadable_company_file_is_refused(shop, capsys):

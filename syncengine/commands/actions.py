@@ -24,6 +24,7 @@ from syncengine.commands.common import (
     table,
     workspace_command,
 )
+from syncengine.commands.holding import holds_workspace
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -59,7 +60,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _parser(actions: argparse._SubParsersAction, name: str, text: str) -> argparse.ArgumentParser:
-    parser = workspace_command(actions, name, text)
+    parser = holds_workspace(workspace_command(actions, name, text))
     parser.add_argument("record", type=int, metavar="RECORD", help="the app record's ID")
     return parser
 

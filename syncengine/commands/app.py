@@ -23,6 +23,7 @@ from syncengine.commands.common import (
     table,
     workspace_command,
 )
+from syncengine.commands.holding import holds_workspace
 
 if TYPE_CHECKING:
     from syncengine.app import App, Record
@@ -41,17 +42,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     show = workspace_command(actions, "show", "one record: its fields, QuickBooks ID and next sync")
     show.add_argument("record", type=int, metavar="ID", help="the record's ID")
     show.set_defaults(handler=run_show)
-    add = workspace_command(actions, "add", "add a record: TYPE field=value ...")
+    add = holds_workspace(workspace_command(actions, "add", "add a record: TYPE field=value ..."))
     add.add_argument("type", metavar="TYPE", help="customer, vendor, employee, item, invoice, ...")
     _fields(add)
     add.set_defaults(handler=run_add)
-    edit = workspace_command(
-        actions, "edit", "change fields of a record (a blank value clears one)"
+    edit = holds_workspace(
+        workspace_command(actions, "edit", "change fields of a record (a blank value clears one)")
     )
     edit.add_argument("record", type=int, metavar="ID", help="the record's ID")
     _fields(edit)
     edit.set_defaults(handler=run_edit)
-    delete = workspace_command(actions, "delete", "delete a record in the app")
+    delete = holds_workspace(workspace_command(actions, "delete", "delete a record in the app"))
     delete.add_argument("record", type=int, metavar="ID", help="the record's ID")
     delete.set_defaults(handler=run_delete)
 

@@ -25,6 +25,7 @@ from syncengine.commands.common import (
     workspace_command,
     workspace_path,
 )
+from syncengine.commands.holding import holds_workspace
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -53,6 +54,8 @@ def _parser(
 ) -> argparse.ArgumentParser:
     parser = workspace_command(actions, name, text)
     parser.set_defaults(handler=handler)
+    if name != "show":
+        holds_workspace(parser)
     return parser
 
 
@@ -136,7 +139,7 @@ def run_stop(args: argparse.Namespace) -> int:
 def run_run(args: argparse.Namespace) -> int:
     """Run the schedule for ``--for`` simulated seconds; print what each run did."""
     from syncengine.commands import simulated
-    from syncengine.commands.jobs import workspace_company
+    from syncengine.commands.jobs import company_held, workspace_company
 
     if args.seconds <= 0:
         raise Refusal(f"--for {args.seconds:g}: give a span of simulated seconds above 0")
@@ -144,15 +147,16 @@ def run_run(args: argparse.Namespace) -> int:
     plan = simulated.fault_plan(args.faults)
     with open_workspace(args):
         pass  # refuses a file that is no workspace before the company is touched
-    company, path, created = workspace_company(args)
-    clock = command_clock(args)
-    start = clock.now().replace(microsecond=0)
-    try:
-        result = simulated.run_autosync(
-            db, company, plan, args.seconds, start, seed=args.seed, batch_size=args.batch_size
-        )
-    finally:
-        company.save(path)
+    with company_held(args, "autosync run"):
+        company, path, created = workspace_company(args)
+        clock = command_clock(args)
+        start = clock.now().replace(microsecond=0)
+        try:
+            result = simulated.run_autosync(
+                db, company, plan, args.seconds, start, seed=args.seed, batch_size=args.batch_size
+            )
+        finally:
+            company.save(path)
     elapse(clock, result["simulated_seconds"])
     result.update(company=str(path), company_created=created)
     return emit(args, result, lambda: _run_text(result))

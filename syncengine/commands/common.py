@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeGuard, cast
 
 from syncengine.clock import Clock, SystemClock, shown, shown_json
+from syncengine.commands.holding import held
 from syncengine.errors import SyncError
 
 if TYPE_CHECKING:
@@ -53,7 +54,8 @@ def refusals(command: str) -> Callable[[Handler], Handler]:
         @functools.wraps(handler)
         def run(args: argparse.Namespace) -> int:
             try:
-                return handler(args)
+                with held(args, command):
+                    return handler(args)
             except SyncError as exc:
                 return refuse(command, str(exc) or type(exc).__name__, args)
 

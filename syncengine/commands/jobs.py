@@ -10,12 +10,14 @@ fault as ``rehearse`` does: how often it fired, or why it never took effect (``f
 with ``--json``).
 
 Exit status: 0 done; 1 with ``job run --strict`` when the job recorded errors; 2 a refusal
-(another unfinished job, no such job, QuickBooks could not be reached), reason on stderr.
+(another unfinished job, no such job, QuickBooks could not be reached, another process holding
+the workspace: see :mod:`syncengine.lock`), reason on stderr.
 """
 
 from __future__ import annotations
 
 import argparse
+from contextlib import AbstractContextManager, nullcontext
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -31,6 +33,7 @@ from syncengine.commands.common import (
     workspace_command,
     workspace_path,
 )
+from syncengine.commands.holding import holding_file, holds_workspace
 from syncengine.errors import TransportError
 
 if TYPE_CHECKING:
@@ -71,6 +74,7 @@ def _new(actions: argparse._SubParsersAction) -> None:
         " those of areas that do not sync, nor transactions outside the settings' date range;"
         " with the sync wizard on, only the approved ones)",
     )
+    holds_workspace(parser)
     parser.add_argument("--note", default="", help="a note kept with the job")
     parser.set_defaults(handler=run_new)
 
@@ -105,6 +109,7 @@ def _run(actions: argparse._SubParsersAction) -> None:
         metavar="PLAN",
         help="simulated: run in simulated time with this fault plan (YAML); says what fired",
     )
+    holds_workspace(parser)
     parser.set_defaults(handler=run_run)
 
 
@@ -126,6 +131,7 @@ def _cancel(actions: argparse._SubParsersAction) -> None:
         actions, "cancel", "stop the unfinished job; its PSRs go back to the queue"
     )
     parser.add_argument("job", nargs="?", type=int, metavar="JOB", help="job ID (default: current)")
+    holds_workspace(parser)
     parser.add_argument("--reason", default="cancelled from the command line")
     parser.set_defaults(handler=run_cancel)
 
@@ -183,12 +189,12 @@ def run_run(args: argparse.Namespace) -> int:
     if args.faults is not None and not args.simulated:
         raise Refusal("--faults PLAN runs against the simulated company: add --simulated")
     faults: list[dict[str, Any]] = []
-    with open_workspace(args) as store:
+    with open_workspace(args) as store, company_held(args, "job run"):
         company, path, created = workspace_company(args) if args.simulated else (None, None, False)
         try:
             report, faults = _sync_maybe_faults(store, args, company)
         except TransportError as exc:
-            return refuse("job run", _unreachable(exc), args)
+            return refuse("job run", _unreachable(exc, store.jobs.current() is not None), args)
         finally:
             if company is not None and path is not None:
                 company.save(path)
@@ -240,7 +246,9 @@ def _transport(args: argparse.Namespace, company: Company | None) -> Any:
         return SimulatedTransport(company)
     from syncengine.transports.com import ComTransport
 
-    return ComTransport(args.app_name, args.company_file)
+    transport = ComTransport(args.app_name, args.company_file)
+    transport.open()  # out of reach (no COM, no QuickBooks): refused before a job is marked running
+    return transport
 
 
 def company_path(args: argparse.Namespace) -> Path:
@@ -250,6 +258,15 @@ def company_path(args: argparse.Namespace) -> Path:
     from syncengine.rehearsal.rehearse import company_file
 
     return company_file(workspace_path(args))
+
+
+def company_held(args: argparse.Namespace, command: str) -> AbstractContextManager[None]:
+    """Hold the simulated company file as the workspace is held (``job run --simulated``,
+    ``autosync run``); nothing to hold for QuickBooks over COM, or where there is no folder
+    for the company (:func:`workspace_company` refuses that)."""
+    if not getattr(args, "simulated", False) or not company_path(args).parent.is_dir():
+        return nullcontext()
+    return holding_file(args, command, company_path(args), "simulated company")
 
 
 def workspace_company(args: argparse.Namespace) -> tuple[Company, Path, bool]:
@@ -281,13 +298,16 @@ def _load_company(path: Path) -> Company:
         ) from None
 
 
-def _unreachable(exc: TransportError) -> str:
+def _unreachable(exc: TransportError, unfinished: bool) -> str:
+    """What went wrong, the guide's fix, and whether a job waits to be resumed."""
     from syncengine.reports import guide
 
     text = f"could not talk to QuickBooks: {exc}"
     entry = guide.for_error(None, str(exc))
     if entry is not None:
         text += f"\n{entry.title}: " + " ".join(entry.steps) + f" (qbsync guide {entry.key})"
+    if not unfinished:
+        return text + "\nNo sync job was started; the queue is as it was."
     return text + "\nThe job is kept unfinished; run `job run` again to resume it."
 
 

@@ -19,6 +19,7 @@ from syncengine.commands.common import (
     refusals,
     table,
 )
+from syncengine.commands.holding import holds_workspace
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -96,6 +97,7 @@ def _one(actions: argparse._SubParsersAction, name: str, method: str, what: str,
     parser.add_argument("target", type=int, metavar=what, help=f"{what.lower()} ID")
     add_workspace_option(parser)
     add_json_option(parser)
+    holds_workspace(parser)
     parser.set_defaults(handler=action_handler(f"queue {name}", method, "target"))
 
 

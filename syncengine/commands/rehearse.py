@@ -13,12 +13,16 @@ A progress bar (tqdm) goes to stderr while the rehearsal runs when stderr is a t
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from syncengine.commands.common import refuse
+from syncengine.commands.holding import holding_file, holds_workspace
+from syncengine.errors import SyncError
 
 if TYPE_CHECKING:
     from syncengine.rehearsal.progress import RehearsalProgress
@@ -62,6 +66,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         action="store_true",
         help="show a progress bar on stderr (the default when stderr is a terminal)",
     )
+    holds_workspace(parser)
     parser.set_defaults(handler=run)
 
 
@@ -83,8 +88,9 @@ def run(args: argparse.Namespace) -> int:
     db = args.rehearse_db or getattr(args, "db", None) or ":memory:"
     bar = ProgressBar() if args.progress or sys.stderr.isatty() else None
     try:
-        report = rehearse(options, db, on_progress=bar.show if bar else None)
-    except RehearsalRefused as exc:
+        with held_files(args, db):
+            report = rehearse(options, db, on_progress=bar.show if bar else None)
+    except (RehearsalRefused, SyncError) as exc:
         return refuse("rehearse", str(exc), args)
     finally:
         if bar:
@@ -92,6 +98,23 @@ def run(args: argparse.Namespace) -> int:
     print(json.dumps(report.as_dict(), indent=2) if args.json else render(report))
     bad = report.failed or report.duplicates_in_quickbooks
     return 1 if args.strict and bad else 0
+
+
+@contextlib.contextmanager
+def held_files(args: argparse.Namespace, db: str) -> Iterator[None]:
+    """Hold the workspace ``db`` and its simulated company while the rehearsal writes them
+    (nothing for one in memory, or in a folder that does not exist: the rehearsal refuses it)."""
+    from syncengine.rehearsal.rehearse import company_file
+    from syncengine.store.db import MEMORY
+
+    if db == MEMORY or not Path(db).parent.is_dir():
+        yield
+        return
+    with (
+        holding_file(args, "rehearse", Path(db), "workspace"),
+        holding_file(args, "rehearse", company_file(db), "simulated company"),
+    ):
+        yield
 
 
 class ProgressBar:

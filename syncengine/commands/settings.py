@@ -23,6 +23,7 @@ from syncengine.commands.common import (
     refusals,
     table,
 )
+from syncengine.commands.holding import holds_workspace
 
 if TYPE_CHECKING:
     from syncengine.store import Store
@@ -42,6 +43,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     set_.add_argument("key", metavar="KEY", help="e.g. sync.time, export.mark_paid, mark_paid")
     set_.add_argument("value", metavar="VALUE", help="true/false, a number, a date, a,b list")
     set_.set_defaults(handler=run_set)
+    holds_workspace(set_)
     for parser in (show, set_):
         add_workspace_option(parser)
         add_json_option(parser)

@@ -25,6 +25,7 @@ from syncengine.commands.common import (
     table,
     workspace_command,
 )
+from syncengine.commands.holding import holds_workspace
 
 if TYPE_CHECKING:
     from syncengine.wizard import ApprovalResult, Wizard
@@ -34,6 +35,8 @@ if TYPE_CHECKING:
 DIRECTIONS = ("export", "import")
 UNCHECKED = ("keep", "clear")
 LOG_OUTCOMES = ("pending", "successful", "failed")
+WRITERS = frozenset({"enable", "disable", "refresh", "check", "uncheck", "approve"})
+"""The wizard commands that change the workspace, and so hold it (status, list, log read)."""
 
 Body = Callable[["Wizard", argparse.Namespace], tuple[Any, str]]
 """A wizard command: given the workspace's wizard and the arguments, the data and the text."""
@@ -89,6 +92,8 @@ def _parser(
 ) -> argparse.ArgumentParser:
     parser = workspace_command(actions, name, text)
     parser.set_defaults(handler=_handler(name, body))
+    if name in WRITERS:
+        holds_workspace(parser)
     return parser
 
 
