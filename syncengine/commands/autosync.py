@@ -25,6 +25,7 @@ from syncengine.commands.common import (
     workspace_command,
     workspace_path,
 )
+from syncengine.commands.jobs import add_new_company_option
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -45,6 +46,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     run.add_argument("--faults", type=Path, metavar="PLAN", help="fault plan YAML file")
     run.add_argument("--company", type=Path, metavar="PATH", help="simulated company file")
     run.add_argument("--seed", type=int, default=1, help="seed of a new simulated company")
+    add_new_company_option(run)
     run.add_argument("--batch-size", type=int, default=50, help="requests per message set")
 
 
@@ -136,15 +138,15 @@ def run_stop(args: argparse.Namespace) -> int:
 def run_run(args: argparse.Namespace) -> int:
     """Run the schedule for ``--for`` simulated seconds; print what each run did."""
     from syncengine.commands import simulated
-    from syncengine.commands.jobs import workspace_company
+    from syncengine.commands.jobs import save_company, workspace_company
 
     if args.seconds <= 0:
         raise Refusal(f"--for {args.seconds:g}: give a span of simulated seconds above 0")
     db = workspace_path(args)
     plan = simulated.fault_plan(args.faults)
-    with open_workspace(args):
-        pass  # refuses a file that is no workspace before the company is touched
-    company, path, created = workspace_company(args)
+    with open_workspace(args) as store:  # a file that is no workspace: before the company
+        sim = workspace_company(args, store)
+    company, path = sim.company, sim.path
     clock = command_clock(args)
     start = clock.now().replace(microsecond=0)
     try:
@@ -152,9 +154,9 @@ def run_run(args: argparse.Namespace) -> int:
             db, company, plan, args.seconds, start, seed=args.seed, batch_size=args.batch_size
         )
     finally:
-        company.save(path)
+        save_company(company, path)
     elapse(clock, result["simulated_seconds"])
-    result.update(company=str(path), company_created=created)
+    result.update(sim.as_dict())
     return emit(args, result, lambda: _run_text(result))
 
 
@@ -174,4 +176,9 @@ def _run_text(result: dict[str, Any]) -> str:
         )
     lines += faults_lines(result["faults_planned"])
     lines.append(f"QuickBooks: the simulated company in {result['company']}")
+    if result.get("links_not_in_company"):
+        lines.append(
+            f"Warning: the workspace links {result['links_not_in_company']} record(s) to"
+            " QuickBooks that this new company lacked; `qbsync doctor` lists them"
+        )
     return "\n".join(lines)
