@@ -293,3 +293,33 @@ def test_a_read_only_workspace_is_not_half_migrated(shop):
     conn = sqlite3.connect(shop)
     assert conn.execute("PRAGMA user_version").fetchone()[0] == 4
     conn.close()
+
+
+def test_a_read_only_folder_can_still_be_examined(read_only_folder):
+    """doctor reads a workspace in a read-only folder (as an unchanging file): all is well."""
+    code, out, err = _read_only_run("--db", read_only_folder, "doctor")
+    assert code == 0 and out.rstrip().endswith("All is well."), err
+
+
+def test_a_read_only_company_is_refused_before_the_job(shop, cli):
+    """A company file that cannot be written: refused before a job starts (what QuickBooks
+    answered would be lost from it); no job is made."""
+    assert cli(shop, *JOB).code == 0
+    cli(shop, "app", "add", "customer", "name=Yew")
+    company = shop.with_name(shop.name + ".qbsim.json")
+    company.chmod(0o444)
+    try:
+        code, _, err = _read_only_run("--db", shop, *JOB)
+    finally:
+        company.chmod(0o644)
+    assert code == 2 and f"the simulated company {company} is read-only" in err, err
+    assert cli(shop, "job", "list", "--json").json[0]["id"] == 1
+
+
+def test_a_fault_with_json_is_a_json_refusal(tmp_path, cli):
+    """``--json``: the fault's line as the refusal object on stdout, exit 2."""
+    path = tmp_path / "shop.db"
+    path.write_text("not a database " * 50)
+    ran = cli(path, "queue", "list", "--json")
+    assert ran.code == 2 and ran.json["exit"] == 2 and ran.json["command"] == "qbsync queue list"
+    assert "file is not a database" in ran.json["error"]

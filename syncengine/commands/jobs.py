@@ -286,6 +286,7 @@ def workspace_company(args: argparse.Namespace, store: Store) -> SimCompany:
 
     path = company_path(args)
     if path.exists():
+        _refuse_read_only(path)
         return SimCompany(read_company(path), path, False)
     if not path.parent.is_dir():
         raise Refusal(
@@ -298,6 +299,18 @@ def workspace_company(args: argparse.Namespace, store: Store) -> SimCompany:
     from qbsim import Company
 
     return SimCompany(Company(seed=args.seed), path, True, linked)
+
+
+def _refuse_read_only(path: Path) -> None:
+    """A company file that cannot be written is refused before the run: what QuickBooks
+    answered would be lost from it."""
+    import os
+
+    if not os.access(path, os.W_OK):
+        raise Refusal(
+            f"the simulated company {path} is read-only: a run would lose what QuickBooks"
+            " answers in it. Make it writable (chmod u+w), or give another with --company"
+        )
 
 
 def _no_company_text(path: Path, linked: int) -> str:

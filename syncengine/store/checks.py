@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from syncengine.clock import shown
+from syncengine.store.faults import error_name
 from syncengine.store.schema import MIGRATIONS
 
 OK, NOTE, PROBLEM = "ok", "note", "problem"
@@ -33,9 +34,27 @@ class Finding:
 
 
 def open_read_only(path: Path) -> sqlite3.Connection:
-    """A read-only connection to the workspace at ``path`` (SQLite never writes through it)."""
-    conn = sqlite3.connect(f"file:{path.resolve()}?mode=ro", uri=True, isolation_level=None)
-    conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()  # fails now if no database
+    """A read-only connection to the workspace at ``path`` (SQLite never writes through it).
+    In a read-only folder, where SQLite cannot make its ``-shm`` file, a workspace with no
+    ``-wal`` content is read as an unchanging file instead."""
+    try:
+        return _connect(path, "mode=ro")
+    except sqlite3.OperationalError as exc:
+        wal = path.with_name(path.name + "-wal")
+        if error_name(exc).startswith(("SQLITE_CANTOPEN", "SQLITE_READONLY")) and not (
+            wal.exists() and wal.stat().st_size
+        ):
+            return _connect(path, "immutable=1")
+        raise
+
+
+def _connect(path: Path, mode: str) -> sqlite3.Connection:
+    conn = sqlite3.connect(f"file:{path.resolve()}?{mode}", uri=True, isolation_level=None)
+    try:
+        conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()  # fails now if no database
+    except BaseException:
+        conn.close()
+        raise
     return conn
 
 
