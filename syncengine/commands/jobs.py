@@ -4,7 +4,10 @@ errors with the guide's entry for each, cancel one.
 
 ``job run --simulated`` keeps its QuickBooks company in ``<workspace>.qbsim.json`` (or
 ``--company PATH``), loaded before and saved after every run, so repeated runs talk to the
-same company file. With ``--faults PLAN`` the job runs in simulated time against that company
+same company file. A damaged company file is refused as damaged, and a workspace with links is
+never given a new, empty company unless ``--new-company`` says so (the output then counts the
+links it lacks; see :mod:`syncengine.rehearsal.companyfile`).
+With ``--faults PLAN`` the job runs in simulated time against that company
 with the fault plan (refusals retried as a rehearsal does), and the output lists every planned
 fault as ``rehearse`` does: how often it fired, or why it never took effect (``faults_planned``
 with ``--json``).
