@@ -43,6 +43,7 @@ COMMAND_MODULES = (
     "settings",
     "autosync",
     "scenario",
+    "doctor",
 )
 
 

@@ -26,6 +26,7 @@ from syncengine.commands.common import (
     workspace_path,
 )
 from syncengine.commands.holding import holds_workspace
+from syncengine.commands.jobs import add_new_company_option
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -46,6 +47,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     run.add_argument("--faults", type=Path, metavar="PLAN", help="fault plan YAML file")
     run.add_argument("--company", type=Path, metavar="PATH", help="simulated company file")
     run.add_argument("--seed", type=int, default=1, help="seed of a new simulated company")
+    add_new_company_option(run)
     run.add_argument("--batch-size", type=int, default=50, help="requests per message set")
 
 
@@ -139,7 +141,7 @@ def run_stop(args: argparse.Namespace) -> int:
 def run_run(args: argparse.Namespace) -> int:
     """Run the schedule for ``--for`` simulated seconds; print what each run did."""
     from syncengine.commands import simulated
-    from syncengine.commands.jobs import company_held, workspace_company
+    from syncengine.commands.jobs import company_held, save_company, workspace_company
 
     if args.seconds <= 0:
         raise Refusal(f"--for {args.seconds:g}: give a span of simulated seconds above 0")
@@ -148,7 +150,9 @@ def run_run(args: argparse.Namespace) -> int:
     with open_workspace(args):
         pass  # refuses a file that is no workspace before the company is touched
     with company_held(args, "autosync run"):
-        company, path, created = workspace_company(args)
+        with open_workspace(args) as store:
+            sim = workspace_company(args, store)
+        company, path = sim.company, sim.path
         clock = command_clock(args)
         start = clock.now().replace(microsecond=0)
         try:
@@ -156,9 +160,9 @@ def run_run(args: argparse.Namespace) -> int:
                 db, company, plan, args.seconds, start, seed=args.seed, batch_size=args.batch_size
             )
         finally:
-            company.save(path)
+            save_company(company, path)
     elapse(clock, result["simulated_seconds"])
-    result.update(company=str(path), company_created=created)
+    result.update(sim.as_dict())
     return emit(args, result, lambda: _run_text(result))
 
 
@@ -178,4 +182,9 @@ def _run_text(result: dict[str, Any]) -> str:
         )
     lines += faults_lines(result["faults_planned"])
     lines.append(f"QuickBooks: the simulated company in {result['company']}")
+    if result.get("links_not_in_company"):
+        lines.append(
+            f"Warning: the workspace links {result['links_not_in_company']} record(s) to"
+            " QuickBooks that this new company lacked; `qbsync doctor` lists them"
+        )
     return "\n".join(lines)

@@ -3,7 +3,9 @@ turning a refusal into exit status 2 with the reason on stderr.
 
 A handler wrapped in :func:`refusals` refuses by raising a ``SyncError``: its own
 :class:`Refusal` for bad input, or one the engine raises on purpose (``NotFound``, ``Refused``,
-``ActionRefused``, ``RecordError``, ``GuideError``, ...). The wrapper prints
+``ActionRefused``, ``RecordError``, ``GuideError``, ...), or SQLite fails on a fault of the
+workspace file or its disk (damaged, read-only, disk full: see
+:func:`syncengine.store.faults.explain`). The wrapper prints
 ``qbsync <command>: <reason>`` on stderr and returns 2; with ``--json`` it prints instead, on
 stdout, ``{"error": <reason>, "command": "qbsync <command>", "exit": 2}``. Any other
 exception — a ``KeyError`` or ``ValueError`` included — is a bug, and goes on to
@@ -58,10 +60,23 @@ def refusals(command: str) -> Callable[[Handler], Handler]:
                     return handler(args)
             except SyncError as exc:
                 return refuse(command, str(exc) or type(exc).__name__, args)
+            except sqlite3.DatabaseError as exc:
+                return refuse(command, _workspace_fault(exc, args), args)
 
         return run
 
     return wrap
+
+
+def _workspace_fault(exc: sqlite3.DatabaseError, args: argparse.Namespace) -> str:
+    """What is wrong with the workspace file, or ``exc`` again when it is no fault of the file
+    or its disk (a bug: :func:`syncengine.cli.main` reports it)."""
+    from syncengine.store.faults import explain
+
+    reason = explain(exc, getattr(args, "db", None))
+    if reason is None:
+        raise exc
+    return reason
 
 
 def refuse(command: str, reason: str, args: argparse.Namespace | None = None) -> int:
@@ -99,14 +114,16 @@ def add_json_option(parser: argparse.ArgumentParser) -> None:
 
 
 def workspace_path(args: argparse.Namespace) -> Path:
-    """The workspace file named by ``--db``; refused when none is given or it does not exist
-    (so a mistyped path never creates an empty workspace)."""
+    """The workspace file named by ``--db``; refused when none is given, it does not exist (so
+    a mistyped path never creates an empty workspace) or is empty (see
+    :func:`syncengine.store.faults.check_path`)."""
+    from syncengine.store.faults import check_path
+
     db = getattr(args, "db", None)
     if not db:
         raise Refusal("no workspace given; put --db PATH before the command")
     path = Path(db)
-    if not path.is_file():
-        raise Refusal(f"no workspace at {path}; check the path given with --db")
+    check_path(path)
     return path
 
 
@@ -119,16 +136,18 @@ def command_clock(args: argparse.Namespace) -> Clock:
 
 def open_workspace(args: argparse.Namespace) -> Store:
     """The workspace store named by ``--db`` (see :func:`workspace_path`), on the command's
-    clock (:func:`command_clock`); refused when the file is not a workspace."""
+    clock (:func:`command_clock`); refused when the file is not a workspace or cannot be
+    opened (:func:`syncengine.store.faults.explain` says why)."""
     from syncengine.store import Store  # the store imports pandas: only workspace commands
 
     path = workspace_path(args)
     try:
         return Store(path, command_clock(args))
     except sqlite3.DatabaseError as exc:
-        raise Refusal(
-            f"cannot open workspace {path}: {exc}; check that --db names a QB Sync Lab workspace"
-        ) from None
+        from syncengine.store.faults import explain
+
+        reason = explain(exc, path) or f"cannot open workspace {path}: {exc}"
+        raise Refusal(reason) from None
 
 
 def emit(args: argparse.Namespace, data: Any, text: str | Callable[[], str]) -> int:

@@ -4,7 +4,10 @@ errors with the guide's entry for each, cancel one.
 
 ``job run --simulated`` keeps its QuickBooks company in ``<workspace>.qbsim.json`` (or
 ``--company PATH``), loaded before and saved after every run, so repeated runs talk to the
-same company file. With ``--faults PLAN`` the job runs in simulated time against that company
+same company file. A damaged company file is refused as damaged, and a workspace with links is
+never given a new, empty company unless ``--new-company`` says so (the output then counts the
+links it lacks; see :mod:`syncengine.rehearsal.companyfile`).
+With ``--faults PLAN`` the job runs in simulated time against that company
 with the fault plan (refusals retried as a rehearsal does), and the output lists every planned
 fault as ``rehearse`` does: how often it fired, or why it never took effect (``faults_planned``
 with ``--json``).
@@ -20,7 +23,7 @@ import argparse
 from contextlib import AbstractContextManager, nullcontext
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from syncengine.commands.common import (
     Refusal,
@@ -90,6 +93,7 @@ def _run(actions: argparse._SubParsersAction) -> None:
     where.add_argument("--com", action="store_true", help="QuickBooks on this machine (Windows)")
     parser.add_argument("--company", type=Path, metavar="PATH", help="simulated company file")
     parser.add_argument("--seed", type=int, default=1, help="seed of a new simulated company")
+    add_new_company_option(parser)
     parser.add_argument("--company-file", default="", help="COM: the .QBW file ('' = open one)")
     parser.add_argument("--app-name", default="QB Sync Lab", help="COM: application name")
     parser.add_argument(
@@ -190,21 +194,22 @@ def run_run(args: argparse.Namespace) -> int:
         raise Refusal("--faults PLAN runs against the simulated company: add --simulated")
     faults: list[dict[str, Any]] = []
     with open_workspace(args) as store, company_held(args, "job run"):
-        company, path, created = workspace_company(args) if args.simulated else (None, None, False)
+        sim = workspace_company(args, store) if args.simulated else None
+        company, path = (sim.company, sim.path) if sim else (None, None)
         try:
             report, faults = _sync_maybe_faults(store, args, company)
         except TransportError as exc:
             return refuse("job run", _unreachable(exc, store.jobs.current() is not None), args)
         finally:
             if company is not None and path is not None:
-                company.save(path)
+                save_company(company, path)
         full = reports.sync_report(store, report.job_id)
     data: dict[str, Any] = {"report": full.as_dict()}
-    if path is not None:
-        data.update(company=str(path), company_created=created)
+    if sim is not None:
+        data.update(sim.as_dict())
     if args.faults is not None:
         data.update(faults_planned=faults)
-    emit(args, data, lambda: _run_text(full, path, created, faults))
+    emit(args, data, lambda: _run_text(full, sim, faults))
     return 1 if args.strict and full.errors else 0
 
 
@@ -269,32 +274,84 @@ def company_held(args: argparse.Namespace, command: str) -> AbstractContextManag
     return holding_file(args, command, company_path(args), "simulated company")
 
 
-def workspace_company(args: argparse.Namespace) -> tuple[Company, Path, bool]:
-    """The workspace's simulated company, its path, and whether it was made new (a first run);
-    refused when its folder is missing or the file cannot be read."""
+def add_new_company_option(parser: argparse.ArgumentParser) -> None:
+    """``--new-company``: start an empty simulated company for a workspace that has links."""
+    parser.add_argument(
+        "--new-company",
+        action="store_true",
+        help="simulated: where there is no company file, start an empty one even though the"
+        " workspace links records to QuickBooks (those links then point at nothing)",
+    )
+
+
+class SimCompany(NamedTuple):
+    """The workspace's simulated company, its path, whether it was made new (a first run), and
+    how many of the workspace's links point at records a new one lacks (all of them)."""
+
+    company: Company
+    path: Path
+    created: bool
+    links_lacking: int = 0
+
+    def as_dict(self) -> dict[str, Any]:
+        data = {"company": str(self.path), "company_created": self.created}
+        return data | ({"links_not_in_company": self.links_lacking} if self.created else {})
+
+
+def workspace_company(args: argparse.Namespace, store: Store) -> SimCompany:
+    """The workspace's simulated company (:class:`SimCompany`); refused when its folder is
+    missing, the file cannot be read, or a new one would be empty under the workspace's links
+    (unless ``--new-company``)."""
+    from syncengine.rehearsal.companyfile import linked_count, read_company
+
     path = company_path(args)
     if path.exists():
-        return _load_company(path), path, False
+        _refuse_read_only(path)
+        return SimCompany(read_company(path), path, False)
     if not path.parent.is_dir():
         raise Refusal(
             f"no folder {path.parent} for the simulated company {path.name}; create it,"
             " or give another path with --company"
         )
+    linked = linked_count(store.conn)
+    if linked and not getattr(args, "new_company", False):
+        raise Refusal(_no_company_text(path, linked))
     from qbsim import Company
 
-    return Company(seed=args.seed), path, True
+    return SimCompany(Company(seed=args.seed), path, True, linked)
 
 
-def _load_company(path: Path) -> Company:
-    from qbsim import Company
-    from qbsim.persist import PersistError
+def _refuse_read_only(path: Path) -> None:
+    """A company file that cannot be written is refused before the run: what QuickBooks
+    answered would be lost from it."""
+    import os
 
-    try:
-        return Company.load(path)
-    except (PersistError, OSError, ValueError) as exc:
+    if not os.access(path, os.W_OK):
         raise Refusal(
-            f"the simulated company {path} cannot be read ({exc}); move it away to start a new"
-            " one, or give another with --company"
+            f"the simulated company {path} is read-only: a run would lose what QuickBooks"
+            " answers in it. Make it writable (chmod u+w), or give another with --company"
+        )
+
+
+def _no_company_text(path: Path, linked: int) -> str:
+    return (
+        f"no simulated company at {path}, but the workspace links {linked} record(s) to"
+        " QuickBooks: a new company would lack them all. Put back the company file that goes"
+        " with this workspace (or give it with --company); to start an empty one anyway, add"
+        " --new-company"
+    )
+
+
+def save_company(company: Company, path: Path) -> None:
+    """Save the simulated company to ``path``; refused, saying what was lost, when it cannot
+    be written (a full disk, a read-only folder)."""
+    try:
+        company.save(path)
+    except OSError as exc:
+        raise Refusal(
+            f"cannot save the simulated company {path} ({exc.strerror or exc}): what QuickBooks"
+            " answered in this run is not in it. Free space (or make it writable), then run"
+            " `qbsync doctor` on the workspace to see which links point at nothing"
         ) from None
 
 
@@ -311,13 +368,16 @@ def _unreachable(exc: TransportError, unfinished: bool) -> str:
     return text + "\nThe job is kept unfinished; run `job run` again to resume it."
 
 
-def _run_text(
-    report: SyncReport, path: Path | None, created: bool, faults: list[dict[str, Any]]
-) -> str:
+def _run_text(report: SyncReport, sim: SimCompany | None, faults: list[dict[str, Any]]) -> str:
     lines = []
-    if path is not None:
-        what = "a new simulated company, saved to" if created else "the simulated company in"
-        lines.append(f"QuickBooks: {what} {path}")
+    if sim is not None:
+        what = "a new simulated company, saved to" if sim.created else "the simulated company in"
+        lines.append(f"QuickBooks: {what} {sim.path}")
+    if sim is not None and sim.links_lacking:
+        lines.append(
+            f"Warning: the workspace links {sim.links_lacking} record(s) to QuickBooks that this"
+            " new company lacks; `qbsync doctor` lists them"
+        )
     if faults:
         from syncengine.rehearsal.faultreport import faults_text
 

@@ -265,10 +265,20 @@ def _inputs(options: Rehearsal) -> tuple[FaultPlan, Profile]:
 
 
 def _fresh_store(db: str | Path, clock: SimulatedClock) -> Store:
-    """A workspace with no records yet at ``db``, or :class:`RehearsalRefused`."""
+    """A workspace with no records yet at ``db``, or :class:`RehearsalRefused` (a missing
+    folder is never created: a mistyped path must not scatter folders)."""
+    from syncengine.store.faults import explain
+
+    if str(db) != MEMORY and not Path(db).parent.is_dir():
+        raise RehearsalRefused(
+            f"no folder {Path(db).parent} for the workspace {Path(db).name}: create it first, or"
+            " give another path with --db (folders are never created for you)"
+        )
     try:
         store = Store(db, clock)
-    except (sqlite3.DatabaseError, StoreError) as exc:
+    except sqlite3.DatabaseError as exc:
+        raise RehearsalRefused(explain(exc, db) or f"cannot open workspace {db}: {exc}") from exc
+    except StoreError as exc:
         raise RehearsalRefused(f"cannot open workspace {db}: {exc}") from exc
     held = store.conn.execute("SELECT COUNT(*) FROM entities").fetchone()[0]
     if held:

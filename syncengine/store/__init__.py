@@ -121,8 +121,14 @@ class Store:
     def read_frame(self, sql: str, params: Sequence[Any] = ()) -> pd.DataFrame:
         """A query's rows as a DataFrame: ``*_at`` columns as aware UTC datetimes, integer
         columns with missing values as nullable ``Int64`` (not floats: ``3100``, not
-        ``3100.0``)."""
-        frame = pd.read_sql_query(sql, self.conn, params=tuple(params))
+        ``3100.0``). SQLite's errors are raised as SQLite raised them, not as pandas wraps them
+        (so a damaged file or a full disk reads the same everywhere)."""
+        try:
+            frame = pd.read_sql_query(sql, self.conn, params=tuple(params))
+        except pd.errors.DatabaseError as exc:
+            if isinstance(exc.__cause__, sqlite3.Error):
+                raise exc.__cause__ from None
+            raise
         for column in frame.columns:
             if column.endswith("_at") or column == "at":
                 frame[column] = _times(frame[column])

@@ -9,23 +9,34 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from syncengine.store.errors import SchemaVersionError
+from syncengine.store.faults import refuse_foreign
 from syncengine.store.schema import MIGRATIONS
 
 MEMORY = ":memory:"
 
 
 def connect(path: str | Path, timeout: float = 10.0) -> sqlite3.Connection:
-    """Open ``path`` (created if missing) in autocommit mode, WAL journal, foreign keys on."""
+    """Open ``path`` (created if missing) in autocommit mode, WAL journal, foreign keys on;
+    another program's SQLite database is refused untouched (``faults.refuse_foreign``)."""
     conn = sqlite3.connect(
         str(path), timeout=timeout, isolation_level=None, check_same_thread=False
     )
     conn.row_factory = sqlite3.Row
     if str(path) != MEMORY:
+        _refuse_foreign(conn)
         _use_wal(conn, timeout)
         conn.execute("PRAGMA synchronous = NORMAL")
         conn.execute("PRAGMA cache_size = -65536")  # 64 MiB: big batches touch many index pages
     conn.execute("PRAGMA foreign_keys = ON")
     return conn
+
+
+def _refuse_foreign(conn: sqlite3.Connection) -> None:
+    try:
+        refuse_foreign(conn)
+    except BaseException:
+        conn.close()
+        raise
 
 
 def _use_wal(conn: sqlite3.Connection, timeout: float) -> None:
@@ -70,9 +81,16 @@ def migrate(
                 conn.execute(f"PRAGMA user_version = {version + 1}")
             conn.execute("COMMIT")
         except BaseException:
-            conn.execute("ROLLBACK")
+            rollback(conn)
             raise
     return schema_version(conn)
+
+
+def rollback(conn: sqlite3.Connection) -> None:
+    """Roll back the open transaction, if SQLite has not already: it rolls back by itself on a
+    full disk or an I/O error, and a second ROLLBACK would hide that error behind its own."""
+    if conn.in_transaction:
+        conn.execute("ROLLBACK")
 
 
 def _refuse_newer(conn: sqlite3.Connection, known: int) -> None:
@@ -111,7 +129,7 @@ class Transactions:
         try:
             yield self._conn
         except BaseException:
-            self._conn.execute("ROLLBACK")
+            rollback(self._conn)
             raise
         else:
             self._conn.execute("COMMIT")
