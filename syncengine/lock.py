@@ -98,6 +98,15 @@ class LockUnavailable(SyncError):
     def __init__(self, what: str, path: Path, exc: OSError) -> None:
         reason = exc.strerror or type(exc).__name__
         written = exc.filename2 or exc.filename or lock_path(path)
+        folder = Path(path).parent
+        if isinstance(exc, PermissionError) and not os.access(folder, os.W_OK):
+            super().__init__(
+                f"the folder {folder} of {what} {Path(path).name} is read-only ({reason}):"
+                f" a command that changes it writes {Path(written).name} beside it (and SQLite"
+                " its -wal and -shm files). Make the folder writable, or copy the"
+                f" {what} to one you can write; nothing was changed"
+            )
+            return
         super().__init__(
             f"cannot hold {what} {path}: writing {written} failed"
             f" ({reason}); check that its folder is writable, has room, and holds no folder of"
