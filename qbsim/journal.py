@@ -335,4 +335,3 @@ def _counter(record_id: str) -> int:
         return int(head, 16)
     except ValueError:
         return FIRST_ID - 1
-

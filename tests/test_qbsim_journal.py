@@ -90,7 +90,7 @@ def test_a_damaged_journal_line_is_reported(tmp_path):
     add(company, "Customer", {"Name": "Beta"})
     lines = journal_path(path).read_bytes().split(b"\n")
     journal_path(path).write_bytes(b"\n".join([b"garbage", *lines[1:]]))
-    with pytest.raises(PersistError, match="line 1 is damaged.*restore"):
+    with pytest.raises(PersistError, match=r"line 1 is damaged.*restore"):
         Company.load(path)
 
 
@@ -148,7 +148,7 @@ def test_a_query_writes_nothing(tmp_path):
 
 def test_a_journal_that_cannot_be_written_refuses_the_answer(tmp_path):
     """A failed write raises instead of answering, and the company answers no more."""
-    company, path = _kept(tmp_path)
+    company, _ = _kept(tmp_path)
     company.journal.close()  # type: ignore[union-attr]  # writes now fail: a bad descriptor
     with pytest.raises(OSError, match="could not record a change"):
         add(company, "Customer", {"Name": "Acme"})

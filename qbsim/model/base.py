@@ -136,7 +136,7 @@ class TrackedDict(dict[_K, _V]):
             self.touched.add(key)
         super().__delitem__(key)
 
-    def pop(self, key: _K, *default: Any) -> Any:  # type: ignore[override]
+    def pop(self, key: _K, *default: Any) -> Any:
         if self.touched is not None and key in self:
             self.touched.add(key)
         return super().pop(key, *default)
