@@ -152,7 +152,7 @@ def run_run(args: argparse.Namespace) -> int:
             db, company, plan, args.seconds, start, seed=args.seed, batch_size=args.batch_size
         )
     finally:
-        company.save(path)
+        company.close()
     elapse(clock, result["simulated_seconds"])
     result.update(company=str(path), company_created=created)
     return emit(args, result, lambda: _run_text(result))

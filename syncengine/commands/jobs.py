@@ -3,11 +3,12 @@ simulated company kept beside the workspace, or QuickBooks over COM), list them,
 errors with the guide's entry for each, cancel one.
 
 ``job run --simulated`` keeps its QuickBooks company in ``<workspace>.qbsim.json`` (or
-``--company PATH``), loaded before and saved after every run, so repeated runs talk to the
-same company file. With ``--faults PLAN`` the job runs in simulated time against that company
-with the fault plan (refusals retried as a rehearsal does), and the output lists every planned
-fault as ``rehearse`` does: how often it fired, or why it never took effect (``faults_planned``
-with ``--json``).
+``--company PATH``) and its journal beside it (``qbsim.journal``): every change the company
+answers is on disk before the answer reaches the job, so repeated runs, and a run resumed
+after a crash, talk to the same company. With ``--faults PLAN`` the job runs in simulated
+time against that company with the fault plan (refusals retried as a rehearsal does), and the
+output lists every planned fault as ``rehearse`` does: how often it fired, or why it never
+took effect (``faults_planned`` with ``--json``).
 
 Exit status: 0 done; 1 with ``job run --strict`` when the job recorded errors; 2 a refusal
 (another unfinished job, no such job, QuickBooks could not be reached), reason on stderr.
@@ -190,8 +191,8 @@ def run_run(args: argparse.Namespace) -> int:
         except TransportError as exc:
             return refuse("job run", _unreachable(exc), args)
         finally:
-            if company is not None and path is not None:
-                company.save(path)
+            if company is not None:
+                company.close()
         full = reports.sync_report(store, report.job_id)
     data: dict[str, Any] = {"report": full.as_dict()}
     if path is not None:
@@ -265,7 +266,9 @@ def workspace_company(args: argparse.Namespace) -> tuple[Company, Path, bool]:
         )
     from qbsim import Company
 
-    return Company(seed=args.seed), path, True
+    company = Company(seed=args.seed)
+    company.keep_in(path)
+    return company, path, True
 
 
 def _load_company(path: Path) -> Company:
@@ -273,7 +276,7 @@ def _load_company(path: Path) -> Company:
     from qbsim.persist import PersistError
 
     try:
-        return Company.load(path)
+        return Company.open(path)
     except (PersistError, OSError, ValueError) as exc:
         raise Refusal(
             f"the simulated company {path} cannot be read ({exc}); move it away to start a new"
