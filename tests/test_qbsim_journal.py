@@ -154,3 +154,26 @@ def test_a_journal_that_cannot_be_written_refuses_the_answer(tmp_path):
         add(company, "Customer", {"Name": "Acme"})
     with pytest.raises(OSError, match="was not saved"):
         add(company, "Customer", {"Name": "Beta"})
+
+
+def test_a_stored_message_set_survives_a_crash(tmp_path):
+    """Error recovery's stored answers are journalled with the change they answer."""
+    company, path = _kept(tmp_path)
+    company.process(
+        request_xml(("CustomerAddRq", {"CustomerAdd": {"Name": "Acme"}}), newMessageSetID="S7")
+    )
+    reopened = Company.load(path)
+    answer = reopened.process(
+        request_xml(oldMessageSetID="S7", newMessageSetID="S7", on_error="continueOnError")
+    )
+    assert 'messageSetStatusCode="0"' in answer and "Acme" in answer
+
+
+def test_clearing_stored_message_sets_is_journalled(tmp_path):
+    """A cleared message set stays cleared after a crash."""
+    company, path = _kept(tmp_path)
+    company.process(
+        request_xml(("CustomerAddRq", {"CustomerAdd": {"Name": "Acme"}}), newMessageSetID="S7")
+    )
+    company.process(request_xml(oldMessageSetID="ClearAllMessageSets"))
+    assert Company.load(path).message_sets == {}
