@@ -14,13 +14,15 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from qbsim.company import Company
-from qbsim.model.base import Clock, CompanyState, Deleted, Record, fixed_clock
+from qbsim.journal import journal_path, replay
+from qbsim.model.base import Clock, CompanyState, Deleted, Record, TrackedDict, fixed_clock
 from qbsim.model.special import CompanyInfo, HostInfo
 from qbsim.wire import StoredSet
 
@@ -39,6 +41,8 @@ _STATE_SPECIAL = {
     "owner_of",
     "last_stamp",
     "referrers",
+    "changes",
+    "history_rewritten",
 }
 
 
@@ -94,6 +98,7 @@ def to_data(company: Company) -> dict[str, Any]:
         "format": FORMAT,
         "version": VERSION,
         "resume_after": encode(latest_moment(state)),
+        "journal_seq": company.journal_seq,
         "state": _state_data(state),
         "company": {
             "rng": encode(company.rng.getstate()),
@@ -145,8 +150,35 @@ def dumps(company: Company) -> str:
 
 
 def save(company: Company, path: str | Path) -> None:
-    """Write ``dumps(company)`` to ``path`` (UTF-8)."""
-    Path(path).write_text(dumps(company), encoding="utf-8")
+    """Write ``dumps(company)`` to ``path`` (UTF-8) atomically: a temporary file beside it,
+    fsynced, renamed into place; then the journal beside ``path`` is emptied (the file holds
+    what it held). A crash leaves the old file or the new one, never a part."""
+    path = Path(path)
+    temporary = path.with_name(path.name + ".tmp")
+    with open(temporary, "wb") as out:
+        out.write(dumps(company).encode("utf-8"))
+        out.flush()
+        os.fsync(out.fileno())
+    os.replace(temporary, path)
+    _sync_folder(path.parent)
+    journal = journal_path(path)
+    if journal.exists() and (company.journal is None or company.journal.path != path):
+        with open(journal, "r+b") as held:
+            held.truncate(0)
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make a rename in ``folder`` durable (where the system allows opening a folder)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass  # some file systems cannot sync a folder; the rename is still atomic
+    finally:
+        os.close(fd)
 
 
 # -- load -----------------------------------------------------------------------------------
@@ -163,9 +195,15 @@ def loads(text: str, *, clock: Clock | None = None) -> Company:
 
 
 def load(path: str | Path, *, clock: Clock | None = None) -> Company:
-    """Read a saved company. Without ``clock`` its time goes on one second after the latest
-    moment it records (or from qbsim's default start when it is empty)."""
-    return loads(Path(path).read_text(encoding="utf-8"), clock=clock)
+    """Read a saved company and replay its journal (``qbsim.journal``). Without ``clock`` its
+    time goes on one second after the latest moment it records (or from qbsim's default
+    start when it is empty)."""
+    company = loads(Path(path).read_text(encoding="utf-8"), clock=clock)
+    if replay(company, path) and clock is None:
+        resume = latest_moment(company.state)
+        if resume is not None:
+            company.state.clock = fixed_clock(resume + timedelta(seconds=1))
+    return company
 
 
 def _company(data: dict[str, Any], clock: Clock | None) -> Company:
@@ -182,10 +220,11 @@ def _company(data: dict[str, Any], clock: Clock | None) -> Company:
     company.host = HostInfo(**_with_tuples(decode(extra["host"])))
     company.info = CompanyInfo(**decode(extra["info"]))
     company.preferences = decode(extra["preferences"])
-    company.message_sets = {
-        set_id: StoredSet(entry["checksum"], [r.encode() for r in entry["responses"]])
+    company.message_sets = TrackedDict(
+        (set_id, StoredSet(entry["checksum"], [r.encode() for r in entry["responses"]]))
         for set_id, entry in extra["message_sets"].items()
-    }
+    )
+    company.journal_seq = data.get("journal_seq", 0)
     return company
 
 

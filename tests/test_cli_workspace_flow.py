@@ -24,6 +24,15 @@ def test_job_after_a_rehearsal_talks_to_the_same_company(tmp_path, capsys):
     assert _records(company_file) == held_before > 60
 
 
+def test_a_rehearsal_into_a_workspace_names_its_company(tmp_path, capsys):
+    """`rehearse --db --json` says where QuickBooks' side of the workspace lives."""
+    db = tmp_path / "shop.db"
+    assert main(["rehearse", "--generate", "5", "--db", str(db), "--json"]) == 0
+    named = json.loads(capsys.readouterr().out)["company"]
+    assert named == str(tmp_path / "shop.db.qbsim.json")
+    assert Company.load(named).count("Customer") >= 1
+
+
 def _records(company_file) -> int:
     company = Company.load(company_file)
     return sum(len(table) for table in company.state.records.values())

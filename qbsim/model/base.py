@@ -12,9 +12,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 from decimal import Decimal
 from functools import lru_cache
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 Clock = Callable[[], datetime]
+_K = TypeVar("_K")
+_V = TypeVar("_V")
 
 FIRST_ID = 0x80000001
 DEFAULT_TZ = timezone(timedelta(hours=-5))
@@ -118,6 +120,38 @@ def owner(ret: dict[str, Any]) -> str | None:
     return None
 
 
+class TrackedDict(dict[_K, _V]):
+    """A dict that remembers which keys were set or removed since ``take_touched`` (the names
+    index, error recovery's stored message sets), once ``touched`` is a set."""
+
+    touched: set[_K] | None = None
+
+    def __setitem__(self, key: _K, value: _V) -> None:
+        if self.touched is not None:
+            self.touched.add(key)
+        super().__setitem__(key, value)
+
+    def __delitem__(self, key: _K) -> None:
+        if self.touched is not None:
+            self.touched.add(key)
+        super().__delitem__(key)
+
+    def pop(self, key: _K, *default: Any) -> Any:
+        if self.touched is not None and key in self:
+            self.touched.add(key)
+        return super().pop(key, *default)
+
+    def clear(self) -> None:
+        if self.touched is not None:
+            self.touched.update(self)
+        super().clear()
+
+    def take_touched(self) -> list[_K]:
+        """The keys touched since the last call, in a stable order; tracking goes on."""
+        touched, self.touched = self.touched or set(), set()
+        return sorted(touched, key=repr)
+
+
 class Stamp(NamedTuple):
     """A moment as records are stamped with it: itself, epoch seconds, DATETIMETYPE text."""
 
@@ -164,7 +198,7 @@ class CompanyState:
     file_name: str = "rehearsal.qbw"
     next_id: int = FIRST_ID
     records: dict[str, dict[str, Record]] = field(default_factory=dict)
-    names: dict[tuple[str, str], Record] = field(default_factory=dict)
+    names: TrackedDict[tuple[str, str], Record] = field(default_factory=lambda: TrackedDict())
     deleted: list[Deleted] = field(default_factory=list)
     next_ref_number: dict[str, int] = field(default_factory=dict)
     next_txn_number: int = 1  # TxnNumber: one sequence for all transactions
@@ -179,6 +213,11 @@ class CompanyState:
     referrers: dict[str, set[tuple[str, str]]] | None = field(
         default=None, repr=False, compare=False
     )
+    # What changed since the journal last took it (``qbsim.journal``); None when the company
+    # is kept in memory only. (kind, id) of every record added, changed or removed, in order.
+    changes: dict[tuple[str, str], None] | None = field(default=None, repr=False, compare=False)
+    # True when the deleted history was rewritten (not only appended to) since then.
+    history_rewritten: bool = field(default=False, repr=False, compare=False)
 
     # -- identity and time --------------------------------------------------------
     def now(self) -> datetime:
@@ -250,7 +289,15 @@ class CompanyState:
         self.table(kind)[record_id] = record
         self._index_owner(record)
         self._index_refs(record)
+        if self.changes is not None:
+            self.changes[(kind, record_id)] = None
         return record
+
+    def mark(self, record: Record) -> None:
+        """Note that ``record`` changed without ``touch`` (a balance, an open amount), so the
+        journal writes it with the rest of the message set."""
+        if self.changes is not None:
+            self.changes[(record.kind, record.id)] = None
 
     # -- the owner index ----------------------------------------------------------
     def owned_by(self, kind: str, owner_id: str) -> list[Record]:
@@ -308,6 +355,8 @@ class CompanyState:
         record.ret["EditSequence"] = str(record.sequence)
         self._index_owner(record)
         self._index_refs(record)
+        if self.changes is not None:
+            self.changes[(record.kind, record.id)] = None
 
     def remove(self, record: Record, del_type: str, name: str, is_list: bool) -> Deleted:
         del self.table(record.kind)[record.id]
@@ -315,6 +364,8 @@ class CompanyState:
             self.owned[(record.kind, self.owner_of.pop(record.id))].discard(record.id)
         entry = Deleted(del_type, record.id, record.created, self.now(), name, is_list)
         self.deleted.append(entry)
+        if self.changes is not None:
+            self.changes[(record.kind, record.id)] = None
         return entry
 
 

@@ -124,6 +124,7 @@ def adjust_balance(state: CompanyState, record: Record, delta: Decimal) -> None:
     if delta == 0 or "Balance" not in record.ret:
         return
     record.ret["Balance"] = money(to_decimal(record.ret["Balance"]) + delta)
+    state.mark(record)
     _roll_up(state, record, delta)
 
 
@@ -132,6 +133,7 @@ def _roll_up(state: CompanyState, start: Record | None, delta: Decimal) -> None:
     while current is not None and delta:
         if "TotalBalance" in current.ret:
             current.ret["TotalBalance"] = money(to_decimal(current.ret["TotalBalance"]) + delta)
+            state.mark(current)
         current = record_parent(state, current)
 
 

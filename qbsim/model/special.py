@@ -194,7 +194,10 @@ def list_deleted_query(company: Company, body: dict, attrs: dict) -> Outcome:
 def forget_old_deletions(state: CompanyState) -> None:
     """Drop list deletions older than QuickBooks keeps (about 90 days before now)."""
     cutoff = state.now() - DELETED_HISTORY
-    state.deleted[:] = [e for e in state.deleted if not e.is_list or e.deleted >= cutoff]
+    kept = [e for e in state.deleted if not e.is_list or e.deleted >= cutoff]
+    if len(kept) != len(state.deleted):
+        state.deleted[:] = kept
+        state.history_rewritten = True
 
 
 def _deleted_ret(entry: Deleted) -> dict[str, str]:

@@ -65,8 +65,12 @@ def _credit_used(state: CompanyState, credit: Record) -> Decimal:
 def refresh(state: CompanyState, record: Record) -> None:
     """Recompute the open amounts of an invoice, credit memo, payment or bill."""
     ret, total = record.ret, txn_total(record.kind, record.ret)
+    state.mark(record)
     if record.kind == "Invoice":
-        entries = [entry for _, entry in applications(state, record) if entry["TxnID"] == record.id]
+        found = [(p, e) for p, e in applications(state, record) if e["TxnID"] == record.id]
+        for payment, _ in found:
+            state.mark(payment)  # each entry below carries the invoice's balance
+        entries = [entry for _, entry in found]
         applied = _applied(entries)
         ret["AppliedAmount"] = money(-applied)
         ret["BalanceRemaining"] = money(total - applied)
@@ -232,6 +236,7 @@ def unlink(state: CompanyState, record: Record) -> list[Record]:
         kept = [e for e in kept if to_decimal(e["Amount"]) or e.get("LinkedTxn")]
         if kept != entries:
             changed[payment.id] = payment
+            state.mark(payment)
             for record in linked_records(state, entries):
                 changed[record.id] = record
             if kept:

@@ -3,10 +3,11 @@ simulated company kept beside the workspace, or QuickBooks over COM), list them,
 errors with the guide's entry for each, cancel one.
 
 ``job run --simulated`` keeps its QuickBooks company in ``<workspace>.qbsim.json`` (or
-``--company PATH``), loaded before and saved after every run, so repeated runs talk to the
-same company file. A damaged company file is refused as damaged, and a workspace with links is
-never given a new, empty company unless ``--new-company`` says so (the output then counts the
-links it lacks; see :mod:`syncengine.rehearsal.companyfile`).
+``--company PATH``) and its journal beside it (``<company>.journal``): every change the
+company answers is on disk before the answer reaches the job, so repeated runs, and a run
+resumed after a crash, talk to the same company. A damaged company file is refused as damaged,
+and a workspace with links is never given a new, empty company unless ``--new-company`` says
+so (the output then counts the links it lacks; see :mod:`syncengine.rehearsal.companyfile`).
 With ``--faults PLAN`` the job runs in simulated time against that company
 with the fault plan (refusals retried as a rehearsal does), and the output lists every planned
 fault as ``rehearse`` does: how often it fired, or why it never took effect (``faults_planned``
@@ -307,7 +308,7 @@ def workspace_company(args: argparse.Namespace, store: Store) -> SimCompany:
     path = company_path(args)
     if path.exists():
         _refuse_read_only(path)
-        return SimCompany(read_company(path), path, False)
+        return SimCompany(read_company(path, keep=True), path, False)
     if not path.parent.is_dir():
         raise Refusal(
             f"no folder {path.parent} for the simulated company {path.name}; create it,"
@@ -318,7 +319,15 @@ def workspace_company(args: argparse.Namespace, store: Store) -> SimCompany:
         raise Refusal(_no_company_text(path, linked))
     from qbsim import Company
 
-    return SimCompany(Company(seed=args.seed), path, True, linked)
+    company = Company(seed=args.seed)
+    try:
+        company.keep_in(path)  # on disk, journalled, before the first request
+    except OSError as exc:
+        raise Refusal(
+            f"cannot write the simulated company {path} ({exc.strerror or exc}); make its"
+            " folder writable and free space, or give another path with --company"
+        ) from None
+    return SimCompany(company, path, True, linked)
 
 
 def _refuse_read_only(path: Path) -> None:
@@ -343,15 +352,16 @@ def _no_company_text(path: Path, linked: int) -> str:
 
 
 def save_company(company: Company, path: Path) -> None:
-    """Save the simulated company to ``path``; refused, saying what was lost, when it cannot
-    be written (a full disk, a read-only folder)."""
+    """Close the simulated company kept at ``path`` (its journal folded into the file);
+    refused, saying what was lost, when it cannot be written (a full disk, a read-only
+    folder). Every change it answered is already in its journal."""
     try:
-        company.save(path)
+        company.close()
     except OSError as exc:
         raise Refusal(
-            f"cannot save the simulated company {path} ({exc.strerror or exc}): what QuickBooks"
-            " answered in this run is not in it. Free space (or make it writable), then run"
-            " `qbsync doctor` on the workspace to see which links point at nothing"
+            f"cannot save the simulated company {path} ({exc.strerror or exc}); what QuickBooks"
+            " answered is in its journal beside it, which the next run reads. Free space (or"
+            " make it writable), then run `qbsync doctor` on the workspace"
         ) from None
 
 

@@ -95,7 +95,12 @@ def run(args: argparse.Namespace) -> int:
     finally:
         if bar:
             bar.close()
-    print(json.dumps(report.as_dict(), indent=2) if args.json else render(report))
+    data = report.as_dict()
+    if db != ":memory:":  # where support and tests find QuickBooks' side of the workspace
+        from syncengine.rehearsal.rehearse import company_file
+
+        data["company"] = str(company_file(db))
+    print(json.dumps(data, indent=2) if args.json else render(report))
     bad = report.failed or report.duplicates_in_quickbooks
     return 1 if args.strict and bad else 0
 

@@ -31,13 +31,15 @@ class CompanyDamaged(SyncError):
         super().__init__(damaged_text(path, why))
 
 
-def read_company(path: Path) -> Company:
-    """The simulated company saved at ``path``; :class:`CompanyDamaged` when the file cannot
-    be read or is not a whole company (cut short, not JSON, the wrong shape)."""
+def read_company(path: Path, *, keep: bool = False) -> Company:
+    """The simulated company saved at ``path`` with its journal replayed; with ``keep`` it is
+    kept there (each change it answers journalled first, ``Company.open``), else only read
+    (``qbsync doctor``). :class:`CompanyDamaged` when the file cannot be read or is not a
+    whole company (cut short, not JSON, the wrong shape)."""
     from qbsim import Company
 
     try:
-        return Company.load(path)
+        return Company.open(path) if keep else Company.load(path)
     # What a file that is not a whole company makes the loader raise: no JSON or UTF-8
     # (ValueError, PersistError among them), a missing key, a value of the wrong type.
     except (OSError, ValueError, KeyError, TypeError, AttributeError, IndexError) as exc:

@@ -206,6 +206,8 @@ def rehearse(
         generated = time.perf_counter() - began
         with batch_collector():
             company = setup_company(options.seed)
+            if str(db) != MEMORY:  # so `qbsync --db W job run --simulated` goes on
+                company.keep_in(company_file(db))  # every answered change on disk first
             host = QuickBooksHost(
                 env, company, profile=profile, faults=plan, seed=options.seed, start=options.start
             )
@@ -220,8 +222,7 @@ def rehearse(
             timings = Timings(env.now, time.perf_counter() - began, generated)
             if teller:
                 teller.tell(finished=True)
-            if str(db) != MEMORY:
-                company.save(company_file(db))  # so `qbsync --db W job run --simulated` goes on
+            company.close()
             return _report(options, plan, store, host, stats, bookkeeper, jobs, unfinished, timings)
 
 
