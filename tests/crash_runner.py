@@ -31,18 +31,31 @@ def _meet(point: str, armed: str, nth: int) -> None:
         os.kill(os.getpid(), signal.SIGKILL)
 
 
-def _around(owner: Any, name: str, before: str | None, after: str | None, arm: Callable) -> None:
+def _around(
+    owner: Any,
+    name: str,
+    before: str | None,
+    after: str | None,
+    arm: Callable,
+    when: Callable[..., bool] = lambda *args: True,
+) -> None:
     original = getattr(owner, name)
 
     def wrapped(*args: Any, **kwargs: Any) -> Any:
-        if before:
+        counted = when(*args)
+        if before and counted:
             arm(before)
         result = original(*args, **kwargs)
-        if after:
+        if after and counted:
             arm(after)
         return result
 
     setattr(owner, name, wrapped)
+
+
+def _company_file(path: Any) -> bool:
+    """Whether ``path`` is a workspace's company file (not the holders' notes of its locks)."""
+    return str(path).endswith(".qbsim.json")
 
 
 def main(argv: list[str]) -> int:
@@ -53,7 +66,8 @@ def main(argv: list[str]) -> int:
 
     _around(Company, "process", "answered", None, arm)
     _around(journal.Journal, "_write", "unwritten", "written", arm)
-    _around(os, "replace", "renaming", "renamed", arm)
+    # Only the company file's renames: the workspace lock writes its holder's note the same way.
+    _around(os, "replace", "renaming", "renamed", arm, lambda _src, dst: _company_file(dst))
     from syncengine.cli import main as qbsync
 
     code = qbsync(command)
