@@ -1,9 +1,9 @@
 """``qbsync qbxml validate FILE...``: check qbXML documents against Intuit's XSD.
 
 Each problem is printed as ``FILE:LINE: element: message`` and each valid file as
-``FILE: OK``. Exit 1 when any file is invalid, not well-formed, declares a DTD (entities
-are never resolved) or is larger than ``qbschema.safexml.MAX_DOCUMENT_BYTES``, 2 when the XSD cannot be
-found (or a file cannot be read). ``--builtin`` checks with the project's compiled content
+``FILE: OK``. Exit 1 when any file is invalid, not well-formed, declares a DTD (entities are
+never resolved) or is larger than ``qbschema.safexml.MAX_DOCUMENT_BYTES``; 2 when the XSD cannot
+be found (or a file cannot be read). ``--builtin`` checks with the project's compiled content
 models instead, for machines without the XSD; it covers only the message types the product
 speaks. lxml and the content models are imported when a file is checked, not before.
 """
