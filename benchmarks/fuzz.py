@@ -49,7 +49,10 @@ def fuzz(name: str, cases: int, seed_value: int) -> dict[str, Any]:
         except Exception as exc:
             outcomes["crash"] += 1
             if len(crashes) < 5:
-                crashes.append(f"{document!r:.300}\n{traceback.format_exception_only(exc)[-1]}")
+                where = "".join(traceback.format_tb(exc.__traceback__)[-2:])
+                crashes.append(
+                    f"{document!r:.300}\n{where}{traceback.format_exception_only(exc)[-1]}"
+                )
 
     started = time.perf_counter()
     one()

@@ -49,29 +49,49 @@ def parser(*, clean: bool = False, text: bool = False) -> etree.XMLParser:
 def parse(document: str | bytes, *, clean: bool = False) -> etree._Element:
     """The root of ``document``; UnsafeDocumentError for a DTD, an oversized document or text
     with a lone surrogate; lxml's XMLSyntaxError when it is not well-formed."""
-    raw = _encoded(document)
-    root = etree.fromstring(raw, parser(clean=clean, text=isinstance(document, str)))
+    if len(document) > MAX_DOCUMENT_BYTES:
+        raise UnsafeDocumentError(_too_large(len(document)))
+    if isinstance(document, str):
+        root = _parse_text(document, clean)
+    else:
+        root = etree.fromstring(document, parser(clean=clean))
     try:
         refuse_dtd(root)
     except UnsafeDocumentError as exc:
-        exc.line = raw.count(b"\n", 0, max(raw.find(b"<!DOCTYPE"), 0)) + 1
+        exc.line = _line_of_doctype(document)
         raise
     return root
 
 
-def _encoded(document: str | bytes) -> bytes:
+def _parse_text(document: str, clean: bool) -> etree._Element:
+    """lxml reads a str directly (faster than bytes) unless it declares an encoding."""
+    try:
+        return etree.fromstring(document, parser(clean=clean))
+    except etree.XMLSyntaxError:
+        _encoded(document)  # a lone surrogate is named; else the syntax error stands
+        raise
+    except ValueError:  # "Unicode strings with encoding declaration are not supported"
+        return etree.fromstring(_encoded(document), parser(clean=clean, text=True))
+
+
+def _line_of_doctype(document: str | bytes) -> int:
     if isinstance(document, str):
-        try:
-            document = document.encode("utf-8")
-        except UnicodeEncodeError as exc:
-            code = ord(exc.object[exc.start])
-            raise UnsafeDocumentError(
-                f"the document holds a lone surrogate U+{code:04X} at character {exc.start}"
-                " (text damaged by a wrong decoding); it is not XML"
-            ) from None
-    if len(document) > MAX_DOCUMENT_BYTES:
-        raise UnsafeDocumentError(_too_large(len(document)))
-    return document
+        return document.count("\n", 0, max(document.find("<!DOCTYPE"), 0)) + 1
+    return document.count(b"\n", 0, max(document.find(b"<!DOCTYPE"), 0)) + 1
+
+
+def _encoded(document: str) -> bytes:
+    try:
+        raw = document.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        code = ord(exc.object[exc.start])
+        raise UnsafeDocumentError(
+            f"the document holds a lone surrogate U+{code:04X} at character {exc.start}"
+            " (text damaged by a wrong decoding); it is not XML"
+        ) from None
+    if len(raw) > MAX_DOCUMENT_BYTES:
+        raise UnsafeDocumentError(_too_large(len(raw)))
+    return raw
 
 
 def _too_large(size: int | None) -> str:

@@ -146,3 +146,16 @@ def test_nan_is_not_a_number_of_seconds():
     """math.nan given in a dict plan is refused like YAML's .nan."""
     with pytest.raises(FaultPlanError, match=r"when\.at is nan"):
         load_plan({"faults": [{"effect": "slow", "duration": 1, "when": {"at": math.nan}}]})
+
+
+@pytest.mark.parametrize("settings", ["", "[a, b]", "7"], ids=["null", "list", "number"])
+def test_playbook_settings_that_are_not_a_mapping_are_refused(tmp_path, settings):
+    """``settings:`` left empty or given a list is a PlaybookError naming the key (the fuzzer
+    found an AttributeError here)."""
+    path = tmp_path / "odd.yaml"
+    path.write_text(
+        "name: odd\ntitle: t\ncovers: {behaviour: b, source: s}\n"
+        f"settings: {settings}\nsteps:\n  - {{title: s, run: queue list}}\n"
+    )
+    with pytest.raises(PlaybookError, match=f"{path}:4: settings: "):
+        load_playbook(path)
