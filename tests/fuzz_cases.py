@@ -11,6 +11,7 @@ of the plan and playbook keys with odd values, and raw bytes.
 from __future__ import annotations
 
 import math
+import re
 import tempfile
 from collections.abc import Callable
 from functools import cache
@@ -319,13 +320,16 @@ def read_plan(plan: str | dict[str, Any]) -> str:
 
 
 _FOLDER = Path(tempfile.mkdtemp(prefix="qbsync-fuzz-"))
+_NAME = re.compile(rb"^name: ([a-z0-9-]{1,60})$", re.MULTILINE)
 
 
 def read_playbook(document: str | bytes) -> str:
-    """Write a playbook file (text or bytes) and feed the playbook loader."""
-    path = _FOLDER / "fuzzed.yaml"
+    """Write a playbook file (text or bytes), named as its ``name:`` says when it says one
+    plainly (so the loader's checks all run), and feed the playbook loader."""
     if isinstance(document, str):
         document = document.encode("utf-8", errors="surrogatepass")
+    named = _NAME.search(document)
+    path = _FOLDER / f"{named[1].decode() if named else 'fuzzed'}.yaml"
     path.write_bytes(document)
     try:
         load_playbook(path)
