@@ -10,8 +10,10 @@ of the plan and playbook keys with odd values, and raw bytes.
 
 from __future__ import annotations
 
+import atexit
 import math
 import re
+import shutil
 import tempfile
 from collections.abc import Callable
 from functools import cache
@@ -320,6 +322,7 @@ def read_plan(plan: str | dict[str, Any]) -> str:
 
 
 _FOLDER = Path(tempfile.mkdtemp(prefix="qbsync-fuzz-"))
+atexit.register(shutil.rmtree, _FOLDER, ignore_errors=True)
 _NAME = re.compile(rb"^name: ([a-z0-9-]{1,60})$", re.MULTILINE)
 
 
