@@ -14,6 +14,8 @@ from pathlib import Path
 
 from lxml import etree
 
+from qbschema import safexml
+
 ENTRY = "qbxmlops160.xsd"
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -83,7 +85,7 @@ def validate_xsd(document: str | bytes | etree._Element) -> list[XsdIssue]:
         doc = document
     else:
         raw = document.encode() if isinstance(document, str) else document
-        doc = etree.fromstring(raw, parser=etree.XMLParser(remove_blank_text=False))
+        doc = safexml.parse(raw)
     xsd = load_xsd()
     if xsd.validate(doc):
         return []

@@ -30,6 +30,7 @@ set), ``description`` (free text).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -37,7 +38,7 @@ from typing import Any
 
 import yaml
 
-from qbsim import hresults
+from qbsim import hresults, safe_yaml
 from qbsim.errors import FaultPlanError
 
 COMPANY_EFFECTS = frozenset({"duplicate_name", "delete_entity", "edit_in_quickbooks"})
@@ -191,6 +192,14 @@ _TYPES: tuple[tuple[str, str, tuple[type, ...], str], ...] = (
     ("", "duration", _NUMBER, "a number of seconds"),
     ("", "factor", _NUMBER, "a number"),
     ("", "code", (int,), "a status code"),
+    ("", "label", (str,), "a name for the event log"),
+    ("", "description", (str,), "text"),
+)
+# Numbers that must be finite, and the least each may be.
+_FINITE: tuple[tuple[str, str, float], ...] = (
+    ("when", "at", 0.0),
+    ("", "duration", -math.inf),
+    ("", "factor", -math.inf),
 )
 
 
@@ -200,12 +209,24 @@ def _check_types(fault: Fault, where: str) -> None:
         if value is not None and (isinstance(value, bool) or not isinstance(value, types)):
             shown = f"{part}.{key}" if part else key
             raise FaultPlanError(f"fault {where!r}: {shown} is {value!r}; give {wanted}")
+    _check_finite(fault, where)
     if fault.changes is not None and not isinstance(fault.changes, Mapping):
         raise FaultPlanError(f"fault {where!r}: changes must map field names to values")
 
 
+def _check_finite(fault: Fault, where: str) -> None:
+    for part, key, least in _FINITE:
+        value = getattr(fault.when if part else fault, key)
+        if value is not None and not (math.isfinite(value) and value >= least):
+            shown = f"{part}.{key}" if part else key
+            floor = f" of {least:g} or more" if math.isfinite(least) else ""
+            raise FaultPlanError(
+                f"fault {where!r}: {shown} is {value!r}; give a finite number{floor}"
+            )
+
+
 def _list(values) -> str:
-    return ", ".join(str(v) for v in sorted(values))
+    return ", ".join(str(v) for v in sorted(values, key=str))
 
 
 # -- reading plans --------------------------------------------------------------------
@@ -226,7 +247,10 @@ def plan_from_dict(data: Mapping[str, Any], where: str = "fault plan") -> FaultP
     seed = data.get("seed")
     if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int)):
         raise FaultPlanError(f"{where}: seed must be an integer, not {seed!r}")
-    return FaultPlan(faults, seed, str(data.get("title", "")))
+    title = data.get("title", "")
+    if not isinstance(title, str):
+        raise FaultPlanError(f"{where}: title is {title!r}; give text")
+    return FaultPlan(faults, seed, title)
 
 
 def _fault(entry: Any, where: str) -> Fault:
@@ -259,11 +283,14 @@ def _target(entry: Any, where: str) -> Target:
     if not isinstance(entry, Mapping) or "kind" not in entry:
         raise FaultPlanError(f"{where}: expected {{kind: Customer, name: ...}} or a list_id")
     _no_unknown(entry, _TARGET_KEYS, where)
+    for key, value in entry.items():
+        if value is not None and not isinstance(value, str):
+            raise FaultPlanError(f"{where}: target.{key} is {value!r}; give text")
     return Target(**entry)
 
 
 def _no_unknown(entry: Mapping, allowed: set[str], where: str) -> None:
-    unknown = sorted(set(entry) - allowed)
+    unknown = sorted(set(entry) - allowed, key=str)
     if unknown:
         raise FaultPlanError(f"{where}: unknown key {unknown[0]!r}; allowed: {_list(allowed)}")
 
@@ -284,9 +311,12 @@ def load_plan(source: FaultPlan | Mapping[str, Any] | str | Path | None) -> Faul
         path = Path(source)
         if not path.is_file():
             raise FaultPlanError(f"no fault plan file at {path} (give a path, YAML text or dict)")
-        text, where = path.read_text(), str(path)
+        try:
+            text, where = safe_yaml.read_text(path, "fault plan"), str(path)
+        except ValueError as exc:
+            raise FaultPlanError(str(exc)) from None
     try:
-        data = yaml.safe_load(text)
+        data = safe_yaml.load(text)
     except yaml.YAMLError as exc:
         raise FaultPlanError(f"{where}: not valid YAML: {exc}") from None
     return plan_from_dict(data or {}, where)

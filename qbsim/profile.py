@@ -20,6 +20,7 @@ from typing import Any
 
 import yaml
 
+from qbsim import safe_yaml
 from qbsim.errors import ProfileError
 
 PROFILE_DIR = Path(__file__).with_name("profiles")
@@ -143,7 +144,13 @@ def load_profile(spec: str | Path | Mapping[str, Any] | Profile = "default") -> 
     if not path.is_file():
         known = ", ".join(sorted(p.stem for p in PROFILE_DIR.glob("*.yaml")))
         raise ProfileError(f"no latency profile {str(spec)!r} (built in: {known}; or give a path)")
-    return profile_from_dict(yaml.safe_load(path.read_text()), where=str(path))
+    try:
+        data = safe_yaml.load(safe_yaml.read_text(path, "latency profile"))
+    except yaml.YAMLError as exc:
+        raise ProfileError(f"{path}: not valid YAML: {exc}") from None
+    except ValueError as exc:
+        raise ProfileError(str(exc)) from None
+    return profile_from_dict(data, where=str(path))
 
 
 # -- fitting --------------------------------------------------------------------------

@@ -25,7 +25,7 @@ from typing import Any
 
 from lxml import etree
 
-from qbschema import schema
+from qbschema import safexml, schema
 from qbsim.company import Company
 from qbsim.model import refs
 from qbsim.model.base import Record
@@ -90,7 +90,7 @@ def with_refs(data: Any) -> Any:
 
 def responses(response: str) -> list[etree._Element]:
     """The ``xxxRs`` elements of a response document, in order."""
-    root = etree.fromstring(response.encode())
+    root = safexml.parse(response)
     return [rs for rs in root.find("QBXMLMsgsRs") if isinstance(rs.tag, str)]
 
 

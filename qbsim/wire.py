@@ -27,7 +27,7 @@ from xml.sax.saxutils import escape
 
 from lxml import etree
 
-from qbschema import ATTRS, Node, schema
+from qbschema import ATTRS, Node, safexml, schema
 from qbschema.check import read_checked
 from qbsim import hresults, status
 from qbsim.errors import NotImplementedInQbsim, Outcome, QBXMLRPError, StatusError
@@ -45,7 +45,6 @@ MAX_MESSAGE_SET_ID = 24
 CLEAR_ALL = "ClearAllMessageSets"
 _DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 _VERSION = re.compile(r'version\s*=\s*"([^"]*)"')
-_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
 _QUOTE = {'"': "&quot;"}
 _ATTR_SPECIAL = re.compile('[&<>"]')
 _STOP = "stopOnError"
@@ -83,9 +82,11 @@ def parse_document(
     if isinstance(request_xml, str):
         request_xml = _DECLARATION.sub("", request_xml, count=1)
     try:
-        root = etree.fromstring(request_xml, _PARSER)
+        root = safexml.parse(request_xml)
     except etree.XMLSyntaxError as exc:
         raise QBXMLRPError(hresults.PARSE_ERROR, f"line {exc.lineno}: {exc.msg}") from exc
+    except safexml.UnsafeDocumentError as exc:
+        raise QBXMLRPError(hresults.PARSE_ERROR, f"line {exc.line}: {exc}") from None
     version = _qbxml_version(root)
     if version is None:
         raise QBXMLRPError(hresults.PARSE_ERROR, 'no <?qbxml version="..."?> instruction')
@@ -281,7 +282,7 @@ def digest(answers: list[bytes]) -> str:
 
 
 def _strip(answer: str) -> str:
-    element = etree.fromstring(answer)
+    element = etree.fromstring(answer, safexml.parser())
     for child in list(element):
         element.remove(child)
     return etree.tostring(element, encoding="unicode")

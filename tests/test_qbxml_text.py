@@ -89,11 +89,19 @@ def test_name_at_the_limit_is_accepted():
     assert customer(Name="N" * 41).body["CustomerAdd"]["Name"] == "N" * 41
 
 
-def test_decomposed_name_is_composed_and_reported():
-    """'Zoe' + combining diaeresis is stored as 'Zoë' and the change is reported."""
-    request = customer(Name="Zoe\u0308 Ltd")
-    assert request.body["CustomerAdd"]["Name"] == "Zoë Ltd"
-    assert [(c.before, c.after) for c in request.changes] == [("Zoe\u0308 Ltd", "Zoë Ltd")]
+def test_decomposed_name_is_refused_not_composed():
+    """'Zoe' + combining diaeresis is refused, pointing at the composed form: an identity field
+    is never altered (issue 15 changes this from "composed and reported")."""
+    with pytest.raises(RecordError, match="its composed form 'Zoë Ltd' fits") as caught:
+        customer(Name="Zoe\u0308 Ltd")
+    assert caught.value.value == "Zoe\u0308 Ltd"
+
+
+def test_decomposed_memo_is_composed_and_reported():
+    """Free text in decomposed form is composed (NFC) and the change is reported."""
+    request = customer(Notes="Zoe\u0308")
+    assert request.body["CustomerAdd"]["Notes"] == "Zoë"
+    assert [(c.before, c.after) for c in request.changes] == [("Zoe\u0308", "Zoë")]
 
 
 # -- free text ---------------------------------------------------------------------------------
@@ -150,10 +158,34 @@ def test_transliteration_that_makes_a_value_too_long_is_rejected():
         customer(BillAddress={"Addr1": "ﬁ" + "a" * 40})
 
 
-def test_tab_and_line_breaks_are_kept_in_notes():
-    """Tab, line feed and carriage return are ordinary text in QuickBooks."""
-    request = customer(Notes="one\ttwo\r\nthree")
-    assert request.body["CustomerAdd"]["Notes"] == "one\ttwo\r\nthree"
+def test_tab_and_line_feed_are_kept_in_notes():
+    """Tab and line feed are ordinary text in QuickBooks, kept with no change reported."""
+    request = customer(Notes="one\ttwo\nthree")
+    assert request.body["CustomerAdd"]["Notes"] == "one\ttwo\nthree"
+    assert request.changes == []
+
+
+@pytest.mark.parametrize("notes", ["one\r\ntwo\rthree", "one\rtwo\r\nthree"])
+def test_carriage_returns_in_notes_become_line_feeds_and_are_reported(notes):
+    """XML reads CR LF and a lone CR as LF, so QuickBooks would store LF: the policy sends LF
+    and reports the change, so the log says it (issue 15 changes this from "kept as is")."""
+    request = customer(Notes=notes)
+    assert request.body["CustomerAdd"]["Notes"] == "one\ntwo\nthree"
+    assert [(c.before, c.after) for c in request.changes] == [(notes, "one\ntwo\nthree")]
+    assert "line endings" in str(request.changes[0])
+
+
+def test_carriage_return_in_a_name_is_refused():
+    """A CR in an identity field would arrive as LF: refused, never altered."""
+    with pytest.raises(RecordError, match="carriage return"):
+        customer(Name="Acme\r\nLtd")
+
+
+@pytest.mark.parametrize("field", ["Name", "Notes"])
+def test_lone_surrogate_is_a_clear_record_error(field):
+    """A lone surrogate is refused as damaged text, naming the code point, in every field."""
+    with pytest.raises(RecordError, match=r"lone surrogate U\+DC80 .*damaged"):
+        customer(**{field: "Ac\udc80me"})
 
 
 @pytest.mark.parametrize("char", ["\x00", "\x07", "\x1b", "\x7f", "\x85"])

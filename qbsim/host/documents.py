@@ -11,7 +11,7 @@ from typing import Any, NamedTuple
 
 from lxml import etree
 
-from qbschema import schema
+from qbschema import safexml, schema
 
 QBXML_VERSION = "16.0"
 
@@ -58,7 +58,7 @@ def mod_rq(kind: str, list_id: str, edit_sequence: str, **fields: Any) -> str:
 
 def statuses(response_xml: str) -> list[Status]:
     """Every ``xxxRs`` of a response document, in order."""
-    msgs = etree.fromstring(response_xml.encode()).find("QBXMLMsgsRs")
+    msgs = safexml.parse(response_xml).find("QBXMLMsgsRs")
     return [_status(rs) for rs in msgs if isinstance(rs.tag, str)]
 
 

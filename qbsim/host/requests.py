@@ -12,6 +12,7 @@ from fnmatch import fnmatchcase
 
 from lxml import etree
 
+from qbschema import safexml
 from qbsim.faults import Target
 from qbsim.wire import line_tags
 
@@ -29,7 +30,6 @@ REF_KIND = {
     "APAccountRef": "Account",
     "TermsRef": "StandardTerms",
 }
-_PARSER = etree.XMLParser(resolve_entities=False, no_network=True)
 
 
 @dataclass(frozen=True)
@@ -121,17 +121,15 @@ def sketch(request_xml: str | bytes) -> RequestSummary:
 
 
 def _without_request_id(request: etree._Element) -> bytes:
-    copy = etree.fromstring(etree.tostring(request))
+    copy = etree.fromstring(etree.tostring(request), safexml.parser())
     copy.attrib.pop("requestID", None)
     return etree.tostring(copy)
 
 
 def _requests(request_xml: str | bytes) -> list[etree._Element]:
-    if isinstance(request_xml, str):
-        request_xml = request_xml.encode()
     try:
-        root = etree.fromstring(request_xml, _PARSER)
-    except etree.XMLSyntaxError:
+        root = safexml.parse(request_xml)
+    except (etree.XMLSyntaxError, safexml.UnsafeDocumentError):
         return []
     msgs = root.find("QBXMLMsgsRq")
     if msgs is None:
@@ -196,7 +194,7 @@ def _name(name_of: NameOf | None, kind: str, list_id: str | None) -> str | None:
 
 def read_response(response_xml: str) -> list[tuple[str, int, int]]:
     """Each ``xxxRs`` of a response document: (tag, statusCode, records returned)."""
-    root = etree.fromstring(response_xml.encode(), _PARSER)
+    root = safexml.parse(response_xml)
     msgs = root.find("QBXMLMsgsRs")
     if msgs is None:
         return []

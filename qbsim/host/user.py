@@ -14,6 +14,7 @@ from typing import Any, Protocol
 
 from lxml import etree
 
+from qbschema import safexml
 from qbsim.faults import Target
 from qbsim.host.documents import build, envelope
 from qbsim.model.refs import ITEM_KINDS
@@ -73,11 +74,11 @@ class QuickBooksUser:
 
     def send_element(self, request: bytes) -> Answer:
         """Send one already-built request element (e.g. keying the same Add as the client)."""
-        return self._answer(envelope(etree.fromstring(request)))
+        return self._answer(envelope(safexml.parse(request)))
 
     def _answer(self, document: str) -> Answer:
         response = self.company.process(document)
-        rs = etree.fromstring(response.encode()).find("QBXMLMsgsRs")[0]
+        rs = safexml.parse(response).find("QBXMLMsgsRs")[0]
         ret = next((c for c in rs if isinstance(c.tag, str) and c.tag.endswith("Ret")), None)
         answer_fields = None if ret is None else {c.tag: c.text or "" for c in ret}
         kind = "" if ret is None else ret.tag.removesuffix("Ret")
@@ -112,7 +113,7 @@ class QuickBooksUser:
         status = "ActiveOnly" if active_only else "All"
         query = {"ActiveStatus": status, "IncludeRetElement": list(fields)}
         response = self.company.process(envelope(build(tag, query)))
-        rs = etree.fromstring(response.encode()).find("QBXMLMsgsRs")[0]
+        rs = safexml.parse(response).find("QBXMLMsgsRs")[0]
         return [ret for ret in rs if isinstance(ret.tag, str) and ret.tag.endswith("Ret")]
 
     def add(self, target: Target, extra: Mapping[str, Any] | None = None) -> Answer:

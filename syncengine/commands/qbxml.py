@@ -1,8 +1,9 @@
 """``qbsync qbxml validate FILE...``: check qbXML documents against Intuit's XSD.
 
 Each problem is printed as ``FILE:LINE: element: message`` and each valid file as
-``FILE: OK``. Exit 1 when any file is invalid or not well-formed, 2 when the XSD cannot be
-found (or a file cannot be read). ``--builtin`` checks with the project's compiled content
+``FILE: OK``. Exit 1 when any file is invalid, not well-formed, declares a DTD (entities are
+never resolved) or is larger than ``qbschema.safexml.MAX_DOCUMENT_BYTES``; 2 when the XSD cannot
+be found (or a file cannot be read). ``--builtin`` checks with the project's compiled content
 models instead, for machines without the XSD; it covers only the message types the product
 speaks. lxml and the content models are imported when a file is checked, not before.
 """
@@ -12,7 +13,6 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable, Iterator
-from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -75,19 +75,9 @@ def _xsd_ready() -> bool:
 def _validate_file(
     path: Path, check: Callable[[etree._Element], Iterator[tuple[int, str, str]]]
 ) -> int:
-    from lxml import etree
-
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        print(f"{path}: cannot read: {exc.strerror or exc}", file=sys.stderr)
-        return 2
-    try:
-        root = etree.fromstring(raw, _parser())
-    except etree.XMLSyntaxError as exc:
-        line = exc.lineno or (exc.position[0] if exc.position else 0)
-        print(f"{path}:{line}: (document): not well-formed XML: {exc.msg}")
-        return 1
+    root = _read(path)
+    if isinstance(root, int):
+        return root
     problems = list(check(root))
     for line, element, message in problems:
         print(f"{path}:{line}: {element}: {message}")
@@ -97,11 +87,24 @@ def _validate_file(
     return 0
 
 
-@cache
-def _parser() -> etree.XMLParser:
+def _read(path: Path) -> etree._Element | int:
+    """The document's root, or the exit status after printing why it cannot be checked
+    (2: unreadable; 1: not well-formed, a DTD, too large)."""
     from lxml import etree
 
-    return etree.XMLParser(resolve_entities=False, no_network=True)
+    from qbschema import safexml
+
+    try:
+        return safexml.parse(safexml.read_file(path))
+    except OSError as exc:
+        print(f"{path}: cannot read: {exc.strerror or exc}", file=sys.stderr)
+        return 2
+    except etree.XMLSyntaxError as exc:
+        line = exc.lineno or (exc.position[0] if exc.position else 0)
+        print(f"{path}:{line}: (document): not well-formed XML: {exc.msg}")
+    except safexml.UnsafeDocumentError as exc:
+        print(f"{path}:{exc.line}: (document): {exc}")
+    return 1
 
 
 def _xsd_problems(root: etree._Element) -> Iterator[tuple[int, str, str]]:

@@ -18,7 +18,7 @@ from xml.sax.saxutils import escape
 
 from lxml import etree
 
-from qbschema import ATTRS, Node, Schema, SchemaDataError, schema
+from qbschema import ATTRS, Node, Schema, SchemaDataError, safexml, schema
 from syncengine.errors import RecordError, SyncError
 from syncengine.qbxml.compiled import request_text
 from syncengine.qbxml.text import TextChange, apply_text_policy, check_text
@@ -119,7 +119,7 @@ class Request:
     @property
     def element(self) -> etree._Element:
         """This request as a fresh lxml element."""
-        return etree.fromstring(self.text)
+        return etree.fromstring(self.text, safexml.parser())
 
     def to_xml(self) -> str:
         """This request's element as text (no envelope), for logs."""
@@ -242,7 +242,7 @@ class MessageSet:
 
     def to_element(self) -> etree._Element:
         """The ``QBXML`` element of this set."""
-        return etree.fromstring(self._body())
+        return etree.fromstring(self._body(), safexml.parser())
 
     def _body(self) -> str:
         attrs = "".join(f' {k}="{escape(v, QUOTE)}"' for k, v in self._envelope_attrs().items())

@@ -25,8 +25,9 @@ from qbschema.model import value_test
 from syncengine.qbxml.text import CP1252_HIGH, UNSAFE, is_amount
 
 # Text the policy leaves as it is and XML carries verbatim: Windows-1252 without control
-# characters (the policy's safe class) and without the markup characters & < >.
-_PLAIN_CLASS = "\t\n\r\x20-\x25\x27-\x3b\x3d\x3f-\x7e\xa0-\xff" + re.escape(CP1252_HIGH)
+# characters (the policy's safe class, so no carriage return) and without the markup
+# characters & < >.
+_PLAIN_CLASS = "\t\n\x20-\x25\x27-\x3b\x3d\x3f-\x7e\xa0-\xff" + re.escape(CP1252_HIGH)
 _PLAIN = re.compile(f"[{_PLAIN_CLASS}]*")
 # An attribute value written as it is: printable ASCII without " & < >.
 _PLAIN_ATTR = re.compile(r"[ !#-%'-;=?-~]*")

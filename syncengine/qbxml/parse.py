@@ -15,21 +15,11 @@ from typing import Any
 
 from lxml import etree
 
-from qbschema import ATTRS, Node, SchemaDataError, schema
+from qbschema import ATTRS, Node, SchemaDataError, safexml, schema
 from qbschema.model import leaf_data
 from syncengine.errors import QBStatusError, TransportError
 from syncengine.qbxml import status
 from syncengine.qbxml.build import MessageSet, Request
-
-_PARSER_OPTIONS = {
-    "remove_blank_text": True,
-    "remove_comments": True,
-    "remove_pis": True,
-    "resolve_entities": False,
-    "no_network": True,
-}
-_BYTES_PARSER = etree.XMLParser(**_PARSER_OPTIONS)
-_TEXT_PARSER = etree.XMLParser(encoding="utf-8", **_PARSER_OPTIONS)
 
 
 class ResponseParseError(TransportError, ValueError):
@@ -150,11 +140,11 @@ def _root(document: str | bytes | etree._Element) -> etree._Element:
     if isinstance(document, etree._Element):
         return document
     try:
-        if isinstance(document, str):
-            return etree.fromstring(document.encode("utf-8"), _TEXT_PARSER)
-        return etree.fromstring(document, _BYTES_PARSER)
+        return safexml.parse(document, clean=True)
     except etree.XMLSyntaxError as exc:
         raise ResponseParseError(f"the qbXML document is not well-formed: {exc}") from None
+    except safexml.UnsafeDocumentError as exc:
+        raise ResponseParseError(f"the qbXML answer is refused: {exc}") from None
 
 
 def _messages(root: etree._Element, tag: str) -> etree._Element:

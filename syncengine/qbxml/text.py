@@ -107,9 +107,13 @@ NEAREST = {
 # The characters Windows-1252 puts at bytes 0x80-0x9F (€, curly quotes, dashes …), where
 # Latin-1 has control characters: QuickBooks stores them as they are.
 CP1252_HIGH = bytes(range(0x80, 0xA0)).decode("cp1252", errors="ignore")
-_SAFE_CLASS = "\t\n\r\x20-\x7e\xa0-\xff" + re.escape(CP1252_HIGH)
-# Anything QuickBooks cannot store as is: one search decides the common (clean) case.
+_SAFE_CLASS = "\t\n\x20-\x7e\xa0-\xff" + re.escape(CP1252_HIGH)
+# Anything QuickBooks cannot store as is: one search decides the common (clean) case. A
+# carriage return is in it: XML reads CR LF and a lone CR as LF, so QuickBooks never gets one.
 UNSAFE = re.compile(f"[^{_SAFE_CLASS}]")
+_LINE_END = re.compile("\r\n?")
+WINDOWS_1252 = "QuickBooks stores Windows-1252 only"
+LINE_ENDINGS = "line endings become LF, the only line break XML carries"
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 
 
@@ -121,12 +125,11 @@ class TextChange:
     field: str
     before: str
     after: str
+    why: str = WINDOWS_1252
 
     def __str__(self) -> str:
-        return (
-            f"{self.record}: {self.field} {self.before!r} will be stored as {self.after!r} "
-            "(QuickBooks stores Windows-1252 only)"
-        )
+        stored = f"{self.before!r} will be stored as {self.after!r}"
+        return f"{self.record}: {self.field} {stored} ({self.why})"
 
 
 def _char_name(char: str) -> str:
@@ -154,14 +157,25 @@ def nearest(char: str) -> str | None:
 
 def _reject_control(record: str, path: str, value: str) -> None:
     found = _CONTROL.search(value)
-    if found is not None:
+    if found is None:
+        return
+    code = ord(found.group())
+    if 0xD800 <= code <= 0xDFFF:
         raise RecordError(
             record,
             path,
             value,
-            f"contains the control character U+{ord(found.group()):04X}, which QuickBooks "
-            "cannot store; remove it from the value in the app and sync again",
+            f"contains a lone surrogate U+{code:04X} at character {found.start()}: half of a"
+            " character pair, so the text was damaged on its way into the app (read with the"
+            " wrong encoding); retype the value in the app and sync again",
         )
+    raise RecordError(
+        record,
+        path,
+        value,
+        f"contains the control character U+{code:04X}, which QuickBooks "
+        "cannot store; remove it from the value in the app and sync again",
+    )
 
 
 def _transliterate(record: str, path: str, value: str) -> str:
@@ -183,15 +197,28 @@ def _transliterate(record: str, path: str, value: str) -> str:
     return "".join(out)
 
 
+_NEVER_CHANGED = "this field identifies the record, so it is never changed for you"
+
+
 def _reject_identity(record: str, path: str, value: str) -> None:
     char = UNSAFE.search(value).group()  # type: ignore[union-attr]
+    if char == "\r":
+        why = (
+            "contains a carriage return (U+000D), which reaches QuickBooks as a line feed; "
+            f"{_NEVER_CHANGED}: remove the line break in the app and sync again"
+        )
+        raise RecordError(record, path, value, why)
+    composed = unicodedata.normalize("NFC", value)
+    hint = ""
+    if composed != value and UNSAFE.search(composed) is None:
+        hint = f" (its composed form {composed!r} fits: store it composed, Unicode NFC)"
     raise RecordError(
         record,
         path,
         value,
-        f"contains {_char_name(char)} which QuickBooks (Windows-1252) cannot store; this "
-        "field identifies the record, so it is never changed for you: edit it in the app "
-        "using Windows-1252 characters only and sync again",
+        f"contains {_char_name(char)} which QuickBooks (Windows-1252) cannot store; "
+        f"{_NEVER_CHANGED}: edit it in the app using Windows-1252 characters only{hint} and "
+        "sync again",
     )
 
 
@@ -211,21 +238,32 @@ def check_text(
 ) -> tuple[str, TextChange | None]:
     """The value QuickBooks will store for field ``path`` (dotted), and the change made if any.
 
-    Raises RecordError for control characters, for identity fields outside Windows-1252, for
-    free text without an equivalent and for values longer than ``limit``.
+    Raises RecordError for control characters and lone surrogates, for identity fields outside
+    Windows-1252 (a decomposed accent or a carriage return included: identity is never
+    altered), for free text without an equivalent and for values longer than ``limit``. Free
+    text has its line endings made LF (as XML carries them) and the change reported.
     """
     stored = value
     if UNSAFE.search(value) is not None:
         _reject_control(record, path, value)
-        stored = unicodedata.normalize("NFC", value)
+        if path.rpartition(".")[2] not in FREE_TEXT_FIELDS:
+            _reject_identity(record, path, value)
+        stored = _LINE_END.sub("\n", unicodedata.normalize("NFC", value))
         if UNSAFE.search(stored) is not None:
-            if path.rpartition(".")[2] not in FREE_TEXT_FIELDS:
-                _reject_identity(record, path, stored)
             stored = _transliterate(record, path, stored)
     if limit is not None and len(stored) > limit:
         _reject_length(record, path, stored, limit, value)
-    change = None if stored == value else TextChange(record, path, value, stored)
-    return stored, change
+    if stored == value:
+        return stored, None
+    return stored, TextChange(record, path, value, stored, _why(value, stored))
+
+
+def _why(value: str, stored: str) -> str:
+    if "\r" not in value:
+        return WINDOWS_1252
+    if _LINE_END.sub("\n", value) == stored:
+        return LINE_ENDINGS
+    return f"{LINE_ENDINGS}; {WINDOWS_1252}"
 
 
 _PLANS: dict[str, dict[str, tuple[Node, bool, int | None]]] = {}

@@ -12,6 +12,7 @@ from typing import Any, get_args
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from qbsim import safe_yaml
 from qbsim.errors import FaultPlanError
 from qbsim.faults import FaultPlan, load_plan
 from syncengine.errors import SyncError
@@ -26,12 +27,14 @@ def load(path: str | Path) -> Playbook:
     """The playbook in ``path``, validated; :class:`PlaybookError` naming the line if not."""
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = safe_yaml.read_text(path, "playbook")
     except OSError as exc:
         raise PlaybookError(f"{path}: cannot read the playbook: {exc.strerror}") from None
+    except ValueError as exc:
+        raise PlaybookError(str(exc)) from None
     node = _compose(path, text)
     try:
-        playbook = Playbook.model_validate(yaml.safe_load(text))
+        playbook = Playbook.model_validate(safe_yaml.load(text))
     except ValidationError as exc:
         raise PlaybookError(_explain(path, node, exc)) from None
     _check_keys(path, node, playbook)
@@ -115,7 +118,7 @@ def plan_text(playbook: Playbook, path: str | Path) -> str | None:
 
 def _compose(path: Path, text: str) -> yaml.Node:
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = safe_yaml.compose(text)
     except yaml.YAMLError as exc:
         raise PlaybookError(f"{path}: not YAML: {exc}") from None
     if not isinstance(node, yaml.MappingNode):

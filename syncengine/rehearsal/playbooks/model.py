@@ -128,7 +128,11 @@ class App(Strict):
         return self
 
 
-def _settings(values: dict[str, Any]) -> dict[str, Any]:
+def _settings(values: Any) -> Any:
+    """Each setting checked as ``settings set`` would; a value that is not a mapping is left
+    for the dict type to refuse."""
+    if not isinstance(values, dict):
+        return values
     for key, value in values.items():
         try:
             check(key, value)
