@@ -56,7 +56,7 @@ def _kill_rehearsal(db: Path, point: str, nth: int) -> None:
     )
 
 
-def _resume(db: Path) -> None:
+def resume(db: Path) -> None:
     for _ in range(3):  # a job, and again for what a crash left queued
         qbsync(["--db", str(db), "job", "run", "--simulated", "--batch-size", str(BATCH)])
         if not _rows(db, "SELECT id FROM psrs WHERE state IN ('queued', 'locked', 'failed')"):
@@ -68,7 +68,7 @@ def _rows(db: Path, sql: str) -> list[tuple]:
         return conn.execute(sql).fetchall()
 
 
-def _assert_nothing_lost_or_doubled(db: Path, company: Company, all_synced: bool) -> None:
+def assert_nothing_lost_or_doubled(db: Path, company: Company, all_synced: bool) -> None:
     links = _rows(db, "SELECT entity_id, qb_type, qb_id FROM links")
     missing = [(e, kind, qb_id) for e, kind, qb_id in links if company.lookup(kind, qb_id) is None]
     assert not missing, f"linked but not in the company: {missing}"
@@ -103,11 +103,11 @@ def test_a_killed_rehearsal_resumes_with_nothing_lost_or_doubled(tmp_path, point
     """Killed at the point, resumed: the workspace and its company agree, nothing doubled."""
     db = tmp_path / "shop.db"
     _kill_rehearsal(db, point, nth)
-    _resume(db)
+    resume(db)
     company = Company.load(company_file(db))
     # Killed before the company file first existed, the resume meets a new, empty company
     # (no accounts for items to post to): its failures stay in the queue, none is lost.
-    _assert_nothing_lost_or_doubled(db, company, all_synced=(point, nth) != ("renaming", 1))
+    assert_nothing_lost_or_doubled(db, company, all_synced=(point, nth) != ("renaming", 1))
 
 
 def test_the_points_cover_at_least_thirty_kills():
