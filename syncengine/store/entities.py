@@ -137,6 +137,13 @@ class EntityStore:
                 out[row[0]] = self._decoded(row)
         return out
 
+    def make_room(self) -> None:
+        """Drop every decoded record kept if :data:`KEEP` are (called as a job starts): a
+        full cache takes no more (``_decoded``), and what earlier jobs read once and never
+        again would hold the room for good. One not full is left: its records may be read."""
+        if len(self._kept) >= KEEP:
+            self._kept.clear()
+
     def _decoded(self, row: sqlite3.Row) -> Entity:
         """The Entity of a row: the one kept from an earlier read of the very same row, or a
         new one, kept for the next read while fewer than :data:`KEEP` are kept.
