@@ -173,6 +173,37 @@ def test_records_kept_for_a_second_read_are_bounded(monkeypatch):
     assert len(store.entities._kept) == 3
 
 
+def test_second_pass_over_more_than_keep_records_reuses_those_kept(monkeypatch):
+    """Reading more than KEEP records twice in the same order decodes only the ones beyond
+    KEEP again (a job checks its records' references, then plans them in that order)."""
+    monkeypatch.setattr(entity_store, "KEEP", 3)
+    store = Store()
+    rows = [EntityRow(i, "customer", f"C{i}", None, {"name": f"C{i}"}) for i in range(1, 11)]
+    store.entities.insert_many(rows)
+    store.entities.get_many(range(1, 11))
+    decoded: list[str] = []
+    loads = entity_store.json.loads
+    monkeypatch.setattr(
+        entity_store.json, "loads", lambda text: decoded.append(text) or loads(text)
+    )
+    again = store.entities.get_many(range(1, 11))
+    assert [again[i].name for i in range(1, 11)] == [f"C{i}" for i in range(1, 11)]
+    assert len(decoded) == 7
+
+
+def test_a_new_job_empties_a_full_cache_of_decoded_records(monkeypatch):
+    """Records earlier jobs read once and never again do not hold the room of the next."""
+    monkeypatch.setattr(entity_store, "KEEP", 3)
+    store = Store()
+    rows = [EntityRow(i, "customer", f"C{i}", None, {"name": f"C{i}"}) for i in range(1, 5)]
+    store.entities.insert_many(rows)
+    store.entities.get_many(range(1, 5))
+    store.jobs.create()
+    assert len(store.entities._kept) == 0
+    store.entities.get_many([4])
+    assert list(store.entities._kept) == [4]
+
+
 def _planner(w: World) -> Planner:
     job = w.start()
     return Planner(Context.load(w.store, job.job_id, 50, False, {}))

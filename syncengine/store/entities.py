@@ -137,16 +137,26 @@ class EntityStore:
                 out[row[0]] = self._decoded(row)
         return out
 
+    def make_room(self) -> None:
+        """Drop every decoded record kept if :data:`KEEP` are (called as a job starts): a
+        full cache takes no more (``_decoded``), and what earlier jobs read once and never
+        again would hold the room for good. One not full is left: its records may be read."""
+        if len(self._kept) >= KEEP:
+            self._kept.clear()
+
     def _decoded(self, row: sqlite3.Row) -> Entity:
         """The Entity of a row: the one kept from an earlier read of the very same row, or a
-        new one, kept for the next read (the oldest kept one goes when :data:`KEEP` are)."""
+        new one, kept for the next read while fewer than :data:`KEEP` are kept.
+
+        When full, the new one is not kept (rather than the oldest dropped): a second pass
+        over more than ``KEEP`` records in the order of the first still reuses ``KEEP`` of
+        them, where dropping the oldest dropped each just before it was read again."""
         kept = self._kept.pop(row[0], None)
         if kept is not None and kept[0] == row:
             return kept[1]
         entity = _entity(row)
-        if len(self._kept) >= KEEP:
-            del self._kept[next(iter(self._kept))]
-        self._kept[row[0]] = (row, entity)
+        if len(self._kept) < KEEP:
+            self._kept[row[0]] = (row, entity)
         return entity
 
     def find(self, entity_type: str, name: str) -> list[Entity]:

@@ -115,6 +115,7 @@ class JobStore:
         (none is fine: the import phase still runs); ``date_from``/``date_to`` (ISO dates)
         record a manual sync's date range. :class:`JobRefused` while another job is
         unfinished."""
+        self._store.entities.make_room()
         with self._store.write() as conn:
             self._refuse_if_unfinished()
             try:
