@@ -43,8 +43,9 @@ def journal_path(company_file: str | Path) -> Path:
 
 
 # -- values ---------------------------------------------------------------------------------
-def _tag(value: Any) -> Any:
-    """JSON for the model's non-JSON values (the tags ``qbsim.persist`` uses)."""
+def tag(value: Any) -> Any:
+    """JSON for the model's non-JSON values: Decimals, datetimes and dates tagged (the tags of
+    the company file and the journal alike); TypeError for anything else."""
     if isinstance(value, Decimal):
         return {"$decimal": str(value)}
     if isinstance(value, datetime):
@@ -54,8 +55,9 @@ def _tag(value: Any) -> Any:
     raise TypeError(f"the journal cannot write a {type(value).__name__} ({value!r})")
 
 
-def _untag(data: dict[str, Any]) -> Any:
-    """The inverse of ``_tag``, as a ``json.loads`` object hook."""
+def untag(data: dict[str, Any]) -> Any:
+    """The inverse of ``tag``, as a ``json.loads`` object hook: ``data`` itself when it is
+    not a tagged value."""
     if len(data) == 1:
         [(tag, text)] = data.items()
         if tag == "$decimal":
@@ -69,7 +71,7 @@ def _untag(data: dict[str, Any]) -> Any:
 
 def encode_line(entry: dict[str, Any]) -> bytes:
     """One journal line (compact JSON, UTF-8, newline-terminated)."""
-    text = json.dumps(entry, default=_tag, separators=(",", ":"), ensure_ascii=False)
+    text = json.dumps(entry, default=tag, separators=(",", ":"), ensure_ascii=False)
     return (text + "\n").encode("utf-8")
 
 
@@ -253,7 +255,7 @@ def replay(company: Company, company_file: str | Path) -> int:
 
 def _read(path: Path, number: int, line: bytes) -> dict[str, Any]:
     try:
-        entry = json.loads(line, object_hook=_untag)
+        entry = json.loads(line, object_hook=untag)
     except ValueError as exc:
         raise _damaged(path, number, str(exc)) from None
     if not isinstance(entry, dict) or not isinstance(entry.get("seq"), int):

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from qbsim.company import Company
-from qbsim.journal import journal_path, replay
+from qbsim.journal import journal_path, replay, tag, untag
 from qbsim.model.base import Clock, CompanyState, Deleted, Record, TrackedDict, fixed_clock
 from qbsim.model.special import CompanyInfo, HostInfo
 from qbsim.wire import StoredSet
@@ -55,12 +55,8 @@ def encode(value: Any, where: str = "value") -> Any:
     """Plain JSON data for a value of the model (Decimals, datetimes and dates tagged)."""
     if value is None or isinstance(value, (str, bool, int, float)):
         return value
-    if isinstance(value, Decimal):
-        return {"$decimal": str(value)}
-    if isinstance(value, datetime):
-        return {"$datetime": value.isoformat()}
-    if isinstance(value, date):
-        return {"$date": value.isoformat()}
+    if isinstance(value, (Decimal, date)):  # a datetime is a date too
+        return tag(value)
     if isinstance(value, (list, tuple)):
         return [encode(item, where) for item in value]
     if isinstance(value, dict):
@@ -74,14 +70,9 @@ def decode(data: Any) -> Any:
         return [decode(item) for item in data]
     if not isinstance(data, dict):
         return data
-    if len(data) == 1:
-        [(tag, text)] = data.items()
-        if tag == "$decimal":
-            return Decimal(text)
-        if tag == "$datetime":
-            return datetime.fromisoformat(text)
-        if tag == "$date":
-            return date.fromisoformat(text)
+    value = untag(data)
+    if value is not data:
+        return value
     return {k: decode(v) for k, v in data.items()}
 
 
