@@ -147,11 +147,10 @@ def run_run(args: argparse.Namespace) -> int:
         raise Refusal(f"--for {args.seconds:g}: give a span of simulated seconds above 0")
     db = workspace_path(args)
     plan = simulated.fault_plan(args.faults)
-    with open_workspace(args):
-        pass  # refuses a file that is no workspace before the company is touched
-    with company_held(args, "autosync run"):
-        with open_workspace(args) as store:
-            sim = workspace_company(args, store)
+    # The workspace opened first: a file that is no workspace is refused before the company
+    # (or its lock) is touched, as in `job run`.
+    with open_workspace(args) as store, company_held(args, "autosync run"):
+        sim = workspace_company(args, store)
         company, path = sim.company, sim.path
         clock = command_clock(args)
         start = clock.now().replace(microsecond=0)
