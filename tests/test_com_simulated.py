@@ -200,7 +200,7 @@ def test_other_prog_id_is_an_invalid_class_string(machine):
 
 
 def test_unsupported_version_names_the_version_the_engine_sends():
-    """0x80040423 says qbXML 16.0, the version every request carries (it said 13.0)."""
+    """0x80040428 says qbXML 16.0, the version every request carries (it said 13.0)."""
     from syncengine.transports.hresults import transport_error
 
-    assert "(qbXML 16.0)" in str(transport_error(0x80040423))
+    assert "(qbXML 16.0)" in str(transport_error(0x80040428))

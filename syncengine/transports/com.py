@@ -23,15 +23,20 @@ from typing import Any
 from syncengine.errors import TransportError
 from syncengine.qbxml.build import QBXML_VERSION
 from syncengine.transports.base import BaseTransport
-from syncengine.transports.hresults import UnsupportedSetup, transport_error, unsigned
+from syncengine.transports.hresults import transport_error, unsigned
 
 PROG_ID = "QBXMLRP2.RequestProcessor"
 CONNECTION_LOCAL_QBD = 1
 MODES = {"single": 0, "multi": 1, "either": 2}
 DISPATCH_HOOK = "QBSYNC_COM_DISPATCH"
+VERSION_UNSUPPORTED = 0x80040423  # what QuickBooks answers a version it does not speak
 # The qbXML versions the engine's requests are built and validated for (the 16.0 schema).
 ENGINE_VERSIONS: tuple[str, ...] = (QBXML_VERSION,)
 _PLAIN_VERSION = re.compile(r"^(\d+)\.(\d+)$")  # "16.0"; not the "CA3.0" / "UK2.0" kind
+
+
+class NoComHere(TransportError):
+    """This machine cannot make the COM object at all (not Windows, or pywin32 missing)."""
 
 
 def dispatch(prog_id: str) -> Any:
@@ -44,7 +49,7 @@ def dispatch(prog_id: str) -> Any:
     try:
         import win32com.client
     except ImportError as exc:
-        raise TransportError(
+        raise NoComHere(
             "The COM transport needs Windows and pywin32: pip install 'qb-sync-lab[com]'"
         ) from exc
     return win32com.client.Dispatch(prog_id)
@@ -56,18 +61,19 @@ def _version_key(version: str) -> tuple[int, int]:
 
 
 def negotiate(offered: Iterable[str], spoken: Iterable[str] = ENGINE_VERSIONS) -> str:
-    """The highest qbXML version in both lists; ``UnsupportedSetup`` naming both when none."""
+    """The highest qbXML version in both lists; ``UnsupportedSetup`` (0x80040423, as QuickBooks
+    would answer the request) naming both lists when none is shared."""
     theirs = {v.strip() for v in offered if _version_key(v) >= (0, 0)}
     shared = theirs & set(spoken)
     if shared:
         return max(shared, key=_version_key)
     ranked = sorted(theirs, key=_version_key)
     quickbooks = f"{ranked[0]} to {ranked[-1]}" if ranked else "no qbXML version"
-    raise UnsupportedSetup(
+    text = (
         f"QuickBooks on this machine speaks {quickbooks}; this engine speaks"
-        f" {', '.join(spoken)}: there is no version both speak. Update QuickBooks Desktop to"
-        " a release that speaks qbXML 16.0 (QuickBooks 2021 or later), then run again"
+        f" {', '.join(spoken)}: there is no version both speak."
     )
+    raise transport_error(VERSION_UNSUPPORTED, text)
 
 
 def _translate(exc: Exception) -> TransportError:
@@ -124,6 +130,14 @@ class ComTransport(BaseTransport):
             raise
         except Exception as exc:
             self.close()
+            raise _translate(exc) from exc
+
+    def company_file_name(self) -> str:
+        """The full name of the company file the session is on (opening it if need be)."""
+        self.open()
+        try:
+            return str(self._rp.GetCurrentCompanyFileName(self._ticket))
+        except Exception as exc:
             raise _translate(exc) from exc
 
     def send(self, request_xml: str) -> str:

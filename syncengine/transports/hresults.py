@@ -150,6 +150,9 @@ _ADVICE: dict[int, str] = {
     0x80040403: "Check the company file's full path (.QBW): QuickBooks could not open it.",
     0x80040410: "QuickBooks has the file open in the other mode: switch it (File > Switch to"
     " Single-user Mode, or to Multi-user Mode) to the mode the sync asks for, then run again.",
+    # qbXML 16.0 came with QuickBooks 2021 (shared/reference/qbxml-xsd/README.md: "SDK 16.0").
+    0x80040423: "Update QuickBooks Desktop to a release that speaks qbXML 16.0 (QuickBooks"
+    " 2021 or later), then run again.",
     0x80040418: "Log into QuickBooks as the Admin user with this company file open, run again,"
     " and answer QuickBooks' dialog about this application with 'Yes, whenever this QuickBooks"
     " company file is open' (or 'Yes, always' to sync while QuickBooks is closed).",
@@ -169,6 +172,11 @@ def transport_error(hresult: int, quickbooks_text: str = "") -> TransportError:
     family, advice = HRESULT_FAMILIES.get(hresult, (TransportError, "See the sync log."))
     text = quickbooks_text.strip() or "QuickBooks could not be reached"
     return family(f"{text} {advice}", hresult)
+
+
+def advice_for(hresult: int | None) -> str:
+    """What to do about an HRESULT ("" for one outside the table, or none)."""
+    return HRESULT_FAMILIES[hresult][1] if hresult in HRESULT_FAMILIES else ""
 
 
 def unsigned(hresult: int) -> int:
