@@ -7,13 +7,17 @@ through ``QBSYNC_COM_DISPATCH=qbsim.host.comserver:dispatch``, the hook kept for
 
 from __future__ import annotations
 
+import re
+import shlex
 import sys
+from pathlib import Path
 
 import pytest
 
 from qbsim import Company
 from qbsim.host.comserver import ComMachine, installed
 from qbsim.testing import query
+from syncengine.transports.hresults import advice_for
 from tests.cli_workspace import make_workspace, qbsync
 
 HOOK = "qbsim.host.comserver:dispatch"
@@ -158,3 +162,37 @@ def test_lost_connection_mid_job_resumes_with_nothing_doubled(monkeypatch, capsy
     assert names == ["Acme", "Birch"]
     [job] = qbsync(capsys, "--db", shop, "job", "list", "--json").json
     assert job["outcome"] != "running"
+
+
+# -- the README's "Set up COM on a client's machine" -------------------------------------------
+README = Path(__file__).resolve().parent.parent / "README.md"
+CLIENT_FILE = r"C:\Users\Public\Documents\Intuit\QuickBooks\Company Files\client.qbw"
+
+
+def com_section() -> str:
+    text = README.read_text(encoding="utf-8")
+    start = text.index("### Set up COM on a client's machine")
+    return text[start : text.index("\n## ", start)]
+
+
+def test_readme_com_commands_run_as_written(monkeypatch, capsys, tmp_path):
+    """Every ``qbsync`` line of the section exits 0 against the simulated processor standing
+    in for the Windows COM server, its QuickBooks holding the file the section names."""
+    shop = make_workspace(tmp_path)
+    shop.rename(tmp_path / "client.db")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("QBSYNC_COM_DISPATCH", HOOK)
+    blocks = re.findall(r"^```powershell\n(.*?)^```", com_section(), re.MULTILINE | re.DOTALL)
+    lines = [line for body in blocks for line in body.splitlines() if line.startswith("qbsync ")]
+    assert len(lines) == 3
+    with installed(ComMachine.with_company(Company(file_name=CLIENT_FILE))):
+        for line in lines:
+            ran = qbsync(capsys, *shlex.split(line, comments=True)[1:])
+            assert ran.code == 0, f"{line}\n{ran.out}{ran.err}"
+
+
+def test_readme_refusal_table_names_codes_the_engine_explains():
+    """Each HRESULT in the section's table has the engine's advice (none left generic)."""
+    codes = re.findall(r"^\| (0x[0-9A-F]{8}) \|", com_section(), re.MULTILINE)
+    assert len(codes) == 10
+    assert all(advice_for(int(code, 16)) for code in codes)
