@@ -204,3 +204,32 @@ def test_unsupported_version_names_the_version_the_engine_sends():
     from syncengine.transports.hresults import transport_error
 
     assert "(qbXML 16.0)" in str(transport_error(0x80040428))
+
+
+class BindingWithoutVersions:
+    """The simulated COM object as a binding that cannot call QBXMLVersionsForSession."""
+
+    def __init__(self, server):
+        self.server = server
+
+    def __getattr__(self, name):
+        if name == "QBXMLVersionsForSession":
+            raise AttributeError(name)
+        return getattr(self.server, name)
+
+
+def test_versions_come_from_host_query_where_the_binding_lacks_the_call(machine):
+    """No QBXMLVersionsForSession: HostQuery's SupportedQBXMLVersion decides (up to 13.0 here:
+    refused, naming QuickBooks' list)."""
+    machine.host.company.host.supported_versions = ("2.0", "12.0", "13.0")
+    com = ComTransport(APP, processor=BindingWithoutVersions(machine.dispatch()))
+    with pytest.raises(UnsupportedSetup, match=r"speaks 2\.0 to 13\.0"):
+        com.open()
+    assert machine.servers[0].calls[2:4] == ["ProcessRequest", "EndSession"]
+
+
+def test_host_query_fallback_agrees_the_shared_version(machine):
+    """No QBXMLVersionsForSession, QuickBooks listing 16.0 in its HostRet: 16.0 is agreed."""
+    with ComTransport(APP, processor=BindingWithoutVersions(machine.dispatch())) as com:
+        com.open()
+        assert com.qbxml_version == "16.0"

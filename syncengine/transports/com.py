@@ -32,6 +32,12 @@ DISPATCH_HOOK = "QBSYNC_COM_DISPATCH"
 VERSION_UNSUPPORTED = 0x80040423  # what QuickBooks answers a version it does not speak
 # The qbXML versions the engine's requests are built and validated for (the 16.0 schema).
 ENGINE_VERSIONS: tuple[str, ...] = (QBXML_VERSION,)
+# A HostQuery any QuickBooks answers: every real HostRet in the samples lists qbXML 2.0
+# (qbxml-samples/qbws_strHCPResponse_Premier2012_*, qbwcgem_sendRequestXML_strHCPResponse_*).
+HOST_QUERY = (
+    '<?xml version="1.0"?><?qbxml version="2.0"?><QBXML>'
+    '<QBXMLMsgsRq onError="stopOnError"><HostQueryRq/></QBXMLMsgsRq></QBXML>'
+)
 _PLAIN_VERSION = re.compile(r"^(\d+)\.(\d+)$")  # "16.0"; not the "CA3.0" / "UK2.0" kind
 
 
@@ -124,13 +130,25 @@ class ComTransport(BaseTransport):
             self._rp.OpenConnection2(self.app_id, self.app_name, CONNECTION_LOCAL_QBD)
             self._connected = True
             self._ticket = self._rp.BeginSession(self.company_file, self.mode)
-            self.qbxml_version = negotiate(self._rp.QBXMLVersionsForSession(self._ticket))
+            self.qbxml_version = negotiate(self._offered())
         except TransportError:
             self.close()
             raise
         except Exception as exc:
             self.close()
             raise _translate(exc) from exc
+
+    def _offered(self) -> list[str]:
+        """The versions QuickBooks offers: ``QBXMLVersionsForSession``, or, where this binding
+        of the COM object cannot call it, HostQuery's ``SupportedQBXMLVersion`` (as Intuit's
+        VB sample ``qbXMLLatestVersion`` does)."""
+        try:
+            return [str(v) for v in self._rp.QBXMLVersionsForSession(self._ticket)]
+        except (AttributeError, TypeError):
+            from syncengine.qbxml import parse_response
+
+            answer = parse_response(str(self._rp.ProcessRequest(self._ticket, HOST_QUERY)))
+            return [str(v) for r in answer[0].records for v in r.get("SupportedQBXMLVersion", [])]
 
     def company_file_name(self) -> str:
         """The full name of the company file the session is on (opening it if need be)."""
