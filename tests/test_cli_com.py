@@ -25,14 +25,15 @@ HOOK = "qbsim.host.comserver:dispatch"
 
 @pytest.fixture
 def machine(monkeypatch):
-    """A simulated Windows machine with QuickBooks and a company open, the engine's COM
-    dispatch pointed at it."""
+    """qbsim's simulated machine, standing in for the Windows COM server and its QuickBooks
+    (a company open), the engine's COM dispatch pointed at it."""
     monkeypatch.setenv("QBSYNC_COM_DISPATCH", HOOK)
     with installed(ComMachine.with_company(Company(name="Lakeside Bakery"))) as machine:
         yield machine
 
 
 def lossy_machine(monkeypatch, when: dict) -> ComMachine:
+    """The simulated machine (standing in for the Windows COM server) losing one answer."""
     monkeypatch.setenv("QBSYNC_COM_DISPATCH", HOOK)
     plan = {"faults": [{"effect": "lose_response", "when": when}]}
     return ComMachine.with_company(Company(), faults=plan)

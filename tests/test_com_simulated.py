@@ -30,7 +30,8 @@ CUSTOMERS = MessageSet([query("Customer")]).to_xml()
 
 @pytest.fixture
 def machine() -> ComMachine:
-    """A Windows machine whose QuickBooks has a company with one customer open."""
+    """qbsim's simulated machine, standing in for the Windows COM server and its QuickBooks,
+    with a company holding one customer open."""
     company = Company()
     company.process(
         '<?xml version="1.0"?><?qbxml version="16.0"?><QBXML><QBXMLMsgsRq onError="stopOnError">'
