@@ -197,3 +197,9 @@ def test_readme_refusal_table_names_codes_the_engine_explains():
     codes = re.findall(r"^\| (0x[0-9A-F]{8}) \|", com_section(), re.MULTILINE)
     assert len(codes) == 10
     assert all(advice_for(int(code, 16)) for code in codes)
+
+
+def test_guide_names_the_qbxml_version_the_engine_sends(capsys):
+    """``qbsync guide 0x80040423`` asks for qbXML 16.0, the version requests carry (said 13.0)."""
+    ran = qbsync(capsys, "guide", "0x80040423")
+    assert ran.code == 0 and "qbXML 16.0" in ran.out and "13.0" not in ran.out

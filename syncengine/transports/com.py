@@ -69,6 +69,7 @@ def _version_key(version: str) -> tuple[int, int]:
 def negotiate(offered: Iterable[str], spoken: Iterable[str] = ENGINE_VERSIONS) -> str:
     """The highest qbXML version in both lists; ``UnsupportedSetup`` (0x80040423, as QuickBooks
     would answer the request) naming both lists when none is shared."""
+    spoken = tuple(spoken)
     theirs = {v.strip() for v in offered if _version_key(v) >= (0, 0)}
     shared = theirs & set(spoken)
     if shared:
@@ -121,7 +122,8 @@ class ComTransport(BaseTransport):
         self._connected = False
 
     def open(self) -> None:
-        """Open the connection and begin the session (done on first ``send`` otherwise)."""
+        """Open the connection, begin the session and agree the qbXML version (done on the
+        first ``send`` otherwise)."""
         if self._ticket is not None:
             return
         try:
