@@ -87,3 +87,19 @@ _MESSAGES.update(
         RPC_DISCONNECTED: "The object invoked has disconnected from its clients.",
     }
 )
+
+# -- Added for the simulated COM server (qbsim.host.comserver): access to the company file --
+FIRST_ACCESS_NOT_GRANTED = 0x80040418
+ACCESS_NOT_ALLOWED = 0x8004041A
+USER_DENIED_ACCESS = 0x80040420
+_MESSAGES.update(
+    {
+        FIRST_ACCESS_NOT_GRANTED: "This application has not accessed this QuickBooks company "
+        "data file before. The QuickBooks administrator must grant an application permission "
+        "to access a QuickBooks company data file for the first time.",
+        ACCESS_NOT_ALLOWED: "This application does not have permission to access this "
+        "QuickBooks company data file. The QuickBooks administrator can grant access "
+        "permission through the Integrated Application preferences.",
+        USER_DENIED_ACCESS: "The QuickBooks user has denied access.",
+    }
+)

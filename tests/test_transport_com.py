@@ -55,6 +55,9 @@ class FakeProcessor:
     def BeginSession(self, company_file, mode):
         return self._call("BeginSession", "{ticket}")
 
+    def QBXMLVersionsForSession(self, ticket):
+        return self._call("QBXMLVersionsForSession", ("13.0", "16.0"))
+
     def ProcessRequest(self, ticket, request):
         return self._call("ProcessRequest", "<QBXML/>")
 
@@ -79,13 +82,14 @@ def test_every_documented_hresult_has_a_family():
 
 
 def test_session_follows_intuits_sequence():
-    """Open, begin, process, end, close — in that order."""
+    """Open, begin, agree the qbXML version, process, end, close — in that order."""
     fake = FakeProcessor()
     with ComTransport("QB Sync Lab", processor=fake) as transport:
         assert transport.send("<QBXML/>") == "<QBXML/>"
     assert fake.calls == [
         "OpenConnection2",
         "BeginSession",
+        "QBXMLVersionsForSession",
         "ProcessRequest",
         "EndSession",
         "CloseConnection",

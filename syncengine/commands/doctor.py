@@ -1,7 +1,8 @@
 """``qbsync doctor``: check a workspace without changing it — SQLite's integrity check, the
 schema version, foreign keys, IDs linked twice, jobs left running, and whether the simulated
 company beside it (or ``--company``) holds every record the links say QuickBooks holds — and
-say what was found, with what to do about each problem.
+say what was found, with what to do about each problem. ``--com`` checks QuickBooks on this
+machine instead (:mod:`syncengine.commands.comdoctor`), read-only.
 
 Exit status: 0 all is well (notes are no problems); 1 problems found; 2 the workspace cannot
 be read (no such file, not a workspace, no permission).
@@ -40,12 +41,20 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--company", type=Path, metavar="PATH", help="simulated company file (default: beside)"
     )
+    from syncengine.commands.comdoctor import add_options
+
+    add_options(parser)  # --com: QuickBooks on this machine instead of a workspace
     parser.set_defaults(handler=run_doctor)
 
 
 @refusals("doctor")
 def run_doctor(args: argparse.Namespace) -> int:
-    """Check the workspace; print each finding; 1 when one is a problem."""
+    """Check the workspace (or, with ``--com``, QuickBooks); print each finding; 1 when one is
+    a problem."""
+    if args.com:
+        from syncengine.commands.comdoctor import run_com_doctor
+
+        return run_com_doctor(args)
     from syncengine.commands.jobs import company_path
     from syncengine.store.checks import PROBLEM
 

@@ -9,6 +9,10 @@ from __future__ import annotations
 
 from syncengine.errors import TransportError
 
+# Not QBXMLRP2's own codes: Windows' (winerror.h) when the COM server went away mid-call —
+# RPC_E_DISCONNECTED, RPC_S_SERVER_UNAVAILABLE, RPC_S_CALL_FAILED (QuickBooks closed or crashed).
+WINDOWS_LOST = (0x80010108, 0x800706BA, 0x800706BE)
+
 
 class QuickBooksUnavailable(TransportError):
     """QuickBooks is not running, could not start, or is still starting: try again later."""
@@ -51,6 +55,7 @@ _FAMILIES: dict[type[TransportError], tuple[str, list[int]]] = {
             0x80040424,
             0x8004042D,
             0x80040427,
+            *WINDOWS_LOST,
         ],
     ),
     CompanyFileProblem: (
@@ -108,7 +113,7 @@ _FAMILIES: dict[type[TransportError], tuple[str, list[int]]] = {
         [0x80040400, 0x80040402, 0x80040413, 0x80040421, 0x80040425, 0x80040429],
     ),
     UnsupportedSetup: (
-        "Use a QuickBooks edition and version this application supports (qbXML 13.0 or later).",
+        "Use a QuickBooks edition and version this application supports (qbXML 16.0).",
         [
             0x8004041C,
             0x8004041F,
@@ -123,8 +128,42 @@ _FAMILIES: dict[type[TransportError], tuple[str, list[int]]] = {
     ),
 }
 
+_LOST = (
+    "QuickBooks closed or stopped answering during the sync. Start it, open the company file"
+    " and run the sync again: an unfinished job resumes where it stopped."
+)
+_ADMIN = (
+    "In QuickBooks, logged in as the Admin user: Edit > Preferences > Integrated Applications >"
+    " Company Preferences, tick this application in the Allow Access column, OK; then run again."
+)
+# Advice more exact than the family's, for the refusals a consultant meets most. Menu paths and
+# the dialog's choices: Intuit's in-product help (QuickBooks 2012, Core/SDK/help_prefintegratedapps
+# and sdk_access_nocert pages) and its "Manage permissions for apps" support article.
+_ADVICE: dict[int, str] = {
+    **dict.fromkeys(WINDOWS_LOST, _LOST),
+    0x80040416: "Start QuickBooks and open the company file, or give the file's full path"
+    " (.QBW), then run again.",
+    0x80040417: "Open the company file in QuickBooks, or give the file's full path (.QBW),"
+    " then run again.",
+    0x8004040A: "QuickBooks has another company file open than the one asked for: open the"
+    " right one (File > Open or Restore Company), close any other, then run again.",
+    0x80040403: "Check the company file's full path (.QBW): QuickBooks could not open it.",
+    0x80040410: "QuickBooks has the file open in the other mode: switch it (File > Switch to"
+    " Single-user Mode, or to Multi-user Mode) to the mode the sync asks for, then run again.",
+    # qbXML 16.0 came with QuickBooks 2021 (shared/reference/qbxml-xsd/README.md: "SDK 16.0").
+    0x80040423: "Update QuickBooks Desktop to a release that speaks qbXML 16.0 (QuickBooks"
+    " 2021 or later), then run again.",
+    0x80040418: "Log into QuickBooks as the Admin user with this company file open, run again,"
+    " and answer QuickBooks' dialog about this application with 'Yes, whenever this QuickBooks"
+    " company file is open' (or 'Yes, always' to sync while QuickBooks is closed).",
+    0x8004041A: _ADMIN,
+    0x80040420: "Someone answered No when QuickBooks asked about this application. " + _ADMIN,
+}
+
 HRESULT_FAMILIES: dict[int, tuple[type[TransportError], str]] = {
-    code: (family, advice) for family, (advice, codes) in _FAMILIES.items() for code in codes
+    code: (family, _ADVICE.get(code, advice))
+    for family, (advice, codes) in _FAMILIES.items()
+    for code in codes
 }
 
 
@@ -133,6 +172,11 @@ def transport_error(hresult: int, quickbooks_text: str = "") -> TransportError:
     family, advice = HRESULT_FAMILIES.get(hresult, (TransportError, "See the sync log."))
     text = quickbooks_text.strip() or "QuickBooks could not be reached"
     return family(f"{text} {advice}", hresult)
+
+
+def advice_for(hresult: int | None) -> str:
+    """What to do about an HRESULT ("" for one outside the table, or none)."""
+    return HRESULT_FAMILIES[hresult][1] if hresult in HRESULT_FAMILIES else ""
 
 
 def unsigned(hresult: int) -> int:

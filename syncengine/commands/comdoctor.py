@@ -1,0 +1,154 @@
+"""``qbsync doctor --com [--file PATH]``: a read-only smoke test of QuickBooks on this machine.
+
+It opens the COM connection, begins a session, agrees the qbXML version, sends one document
+holding only a HostQuery and a CompanyQuery, ends the session and closes, then says in plain
+words what it found (product, version, company, file, qbXML versions) or what stopped it and
+the fix. It never writes: the only requests it can send are those two queries.
+
+Exit status: 0 all is well; 1 QuickBooks refused or answered with an error (a problem found);
+2 the check cannot run here (no pywin32: not Windows, or the ``[com]`` extra not installed).
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import TYPE_CHECKING, Any
+
+from syncengine.commands.common import Refusal, emit
+
+if TYPE_CHECKING:
+    from syncengine.qbxml.parse import Response
+    from syncengine.store.checks import Finding
+    from syncengine.transports.com import ComTransport
+
+FOUND = 1
+READ_ONLY_QUERIES = ("Host", "Company")
+"""What the doctor asks QuickBooks: nothing else can leave it."""
+
+
+def add_options(parser: argparse.ArgumentParser) -> None:
+    """``--com``, ``--file PATH`` and ``--app-name`` on ``qbsync doctor``."""
+    parser.add_argument(
+        "--com", action="store_true", help="check QuickBooks on this machine over COM (read-only)"
+    )
+    parser.add_argument(
+        "--file", default="", metavar="PATH", help="COM: the .QBW file ('' = the one open)"
+    )
+    parser.add_argument("--app-name", default="QB Sync Lab", help="COM: application name")
+
+
+def run_com_doctor(args: argparse.Namespace) -> int:
+    """Run the smoke test, print what it found; 1 when QuickBooks refused or failed."""
+    from syncengine.store.checks import PROBLEM
+    from syncengine.transports.com import ComTransport
+
+    transport = ComTransport(args.app_name, args.file)
+    facts: dict[str, Any] = {"app_name": args.app_name, "file_asked": args.file}
+    with transport:
+        findings = _findings(transport, facts)
+    problems = sum(f.level == PROBLEM for f in findings)
+    data = {"quickbooks": facts, "problems": problems, "findings": findings}
+    emit(args, data, lambda: _text(args.app_name, findings, problems))
+    return FOUND if problems else 0
+
+
+def _findings(transport: ComTransport, facts: dict[str, Any]) -> list[Finding]:
+    from syncengine.errors import TransportError
+    from syncengine.transports.com import NoComHere
+
+    try:
+        transport.open()
+    except NoComHere as exc:  # the check cannot run here at all
+        raise Refusal(f"cannot check QuickBooks over COM on this machine: {exc}") from None
+    except TransportError as exc:
+        return [_refused("session", exc)]
+    found = [_session(transport, facts)]
+    try:
+        host, company = _ask(transport)
+    except TransportError as exc:
+        return [*found, _refused("queries", exc)]
+    return [*found, _host(host, facts, transport), _company(company, facts)]
+
+
+def _refused(check: str, exc: Exception) -> Finding:
+    """What stopped the check as a problem: QuickBooks' words, and the fix (kept apart)."""
+    from syncengine.store.checks import PROBLEM, Finding
+    from syncengine.transports.hresults import advice_for
+
+    advice = advice_for(getattr(exc, "hresult", None))
+    found = " ".join(str(exc).replace(advice, "").split()) if advice else str(exc)
+    return Finding(check, PROBLEM, found, advice)
+
+
+def _session(transport: ComTransport, facts: dict[str, Any]) -> Finding:
+    from syncengine.store.checks import OK, Finding
+
+    facts["file"] = transport.company_file_name()
+    facts["qbxml_version"] = transport.qbxml_version
+    return Finding("session", OK, f"connected; a session begun on {facts['file']}")
+
+
+def _ask(transport: ComTransport) -> tuple[Response, Response]:
+    """One document of the read-only queries; QuickBooks' two answers."""
+    from syncengine.qbxml import MessageSet, parse_response, query
+
+    document = MessageSet([query(kind) for kind in READ_ONLY_QUERIES]).to_xml()
+    host, company = parse_response(transport.send(document))
+    return host, company
+
+
+def _host(host: Response, facts: dict[str, Any], transport: ComTransport) -> Finding:
+    from syncengine.store.checks import OK, PROBLEM, Finding
+    from syncengine.transports.com import ENGINE_VERSIONS
+
+    if host.status_code != 0 or not host.records:
+        return Finding("QuickBooks", PROBLEM, _status("HostQuery", host), _SUPPORT)
+    ret = host.records[0]
+    versions = list(ret.get("SupportedQBXMLVersion", []))
+    facts.update(
+        product=ret.get("ProductName", ""),
+        version=f"{ret.get('MajorVersion', '?')}.{ret.get('MinorVersion', '?')}",
+        country=ret.get("Country", ""),
+        file_mode=ret.get("QBFileMode", ""),
+        qbxml_versions=versions,
+    )
+    found = (
+        f"{facts['product']}, version {facts['version']} ({facts['country']}), the file open"
+        f" {_mode(facts['file_mode'])}; it speaks qbXML {_span(versions)}, this engine"
+        f" {', '.join(ENGINE_VERSIONS)}: the sync uses {transport.qbxml_version}"
+    )
+    return Finding("QuickBooks", OK, found)
+
+
+def _company(company: Response, facts: dict[str, Any]) -> Finding:
+    from syncengine.store.checks import OK, PROBLEM, Finding
+
+    if company.status_code != 0 or not company.records:
+        return Finding("company", PROBLEM, _status("CompanyQuery", company), _SUPPORT)
+    facts["company"] = company.records[0].get("CompanyName", "")
+    return Finding("company", OK, f"{facts['company']!r} in {facts['file']}")
+
+
+_SUPPORT = "QuickBooks answered the read-only query with an error; send this output to support"
+
+
+def _status(request: str, answer: Response) -> str:
+    return f"{request} answered status {answer.status_code}: {answer.status_message}"
+
+
+def _mode(file_mode: str) -> str:
+    return {"SingleUser": "single-user", "MultiUser": "multi-user"}.get(file_mode, file_mode)
+
+
+def _span(versions: list[str]) -> str:
+    return f"{versions[0]} to {versions[-1]}" if versions else "(none listed)"
+
+
+def _text(app_name: str, findings: list[Finding], problems: int) -> str:
+    lines = [f"QuickBooks on this machine, over COM as {app_name!r} (read-only):"]
+    for finding in findings:
+        lines.append(f"  {finding.level.upper():8} {finding.check}: {finding.found}")
+        if finding.do and finding.level != "ok":
+            lines.append(f"  {'':8} what to do: {finding.do}")
+    verdict = f"{problems} problem(s) found." if problems else "All is well."
+    return "\n".join([*lines, f"Nothing was changed in QuickBooks. {verdict}"])
