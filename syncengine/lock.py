@@ -80,10 +80,12 @@ def _zombie(pid: int) -> bool:
 class WorkspaceHeld(SyncError):
     """Another process holds the file: the message names it and says what to do."""
 
-    def __init__(self, what: str, path: Path, holder: Holder | None, waited: float) -> None:
+    def __init__(
+        self, what: str, path: Path, holder: Holder | None, waited: float, advice: str = ""
+    ) -> None:
         self.path, self.holder, self.waited = path, holder, waited
         who = holder.describe() if holder else "another process (it has not said who yet)"
-        advice = (
+        advice = advice or (
             f"waited {waited:g} s; try again when it has finished, or wait longer with --wait"
             if waited
             else "try again when it has finished, or add --wait [SECONDS] to wait for it"
@@ -143,17 +145,20 @@ class Hold:
 
 
 @contextlib.contextmanager
-def holding(path: Path, command: str, wait: float = 0.0, what: str = "workspace") -> Iterator[Hold]:
+def holding(
+    path: Path, command: str, wait: float = 0.0, what: str = "workspace", advice: str = ""
+) -> Iterator[Hold]:
     """Hold ``path`` for this process running ``command`` while the block runs. Refused
     (:class:`WorkspaceHeld`) when another process holds it, at once or after ``wait`` seconds
-    (``math.inf``: as long as it takes). ``what`` names the file in the refusal."""
+    (``math.inf``: as long as it takes). ``what`` names the file in the refusal; ``advice``
+    replaces its command-line advice (``--wait``) where there is no command line."""
     from filelock import FileLock, Timeout  # the lock library: only commands that write load it
 
     lock = FileLock(str(lock_path(path)))
     try:
         lock.acquire(timeout=-1 if math.isinf(wait) else wait, poll_interval=0.05)
     except Timeout:
-        raise WorkspaceHeld(what, path, _current_holder(path), wait) from None
+        raise WorkspaceHeld(what, path, _current_holder(path), wait, advice) from None
     except OSError as exc:
         raise LockUnavailable(what, path, exc) from None
     try:

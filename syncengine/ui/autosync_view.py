@@ -105,10 +105,10 @@ class AutoSyncView(View):
             jobs_frame(self.store), COLUMNS, filters=["outcome"], page_size=page_size, host=self
         )
         self.jobs.descending.value = True
-        self.on_click(self.set_button, self.set_schedule)
-        self.on_click(self.start, self.start_sync)
-        self.on_click(self.stop, self.stop_sync)
-        self.on_click(self.advance, self.advance_clock)
+        self.on_click(self.set_button, self.set_schedule, holds=self.store)
+        self.on_click(self.start, self.start_sync, holds=self.store)
+        self.on_click(self.stop, self.stop_sync, holds=self.store)
+        self.on_click(self.advance, self.advance_clock, holds=self.store)
         self.widget = w.VBox(
             [
                 w.HBox([self.every, self.begin, self.set_button]),

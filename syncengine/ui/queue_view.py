@@ -71,7 +71,7 @@ class QueueView(View):
         buttons = {}
         for label, act in acts.items():
             buttons[label] = w.Button(description=label, tooltip=f"{label}: the selected PSRs")
-            self.on_click(buttons[label], self._acting(label, act))
+            self.on_click(buttons[label], self._acting(label, act), holds=self.store)
         buttons["Refresh"] = w.Button(description="Refresh", tooltip="read the queue again")
         self.on_click(buttons["Refresh"], self.refresh)
         return buttons

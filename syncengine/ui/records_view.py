@@ -69,9 +69,11 @@ class RecordsView(View):
         for label in (*ACTIONS, "Set status", "Save"):
             buttons[label] = w.Button(description=label, tooltip=f"{label}: the selected record")
         for label, act in ACTIONS.items():
-            self.on_click(buttons[label], self._acting(label, act))
-        self.on_click(buttons["Set status"], self._acting("Set status", _set_status))
-        self.on_click(buttons["Save"], self.save)
+            self.on_click(buttons[label], self._acting(label, act), holds=self.store)
+        self.on_click(
+            buttons["Set status"], self._acting("Set status", _set_status), holds=self.store
+        )
+        self.on_click(buttons["Save"], self.save, holds=self.store)
         return buttons
 
     def _acting(self, label: str, act: RecordAction) -> Callable[[], None]:

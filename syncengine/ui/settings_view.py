@@ -128,7 +128,7 @@ class SettingsView(View):
         self.changes: list[SettingChange] = []
         self.apply = w.Button(description="Apply", button_style="primary")
         self.revert = w.Button(description="Revert", tooltip="show the stored settings again")
-        self.on_click(self.apply, self.apply_changes)
+        self.on_click(self.apply, self.apply_changes, holds=store)
         self.on_click(self.revert, self.refresh)
         sections = [self._section(title, keys) for title, keys in GROUPS.items()]
         buttons = w.HBox([self.apply, self.revert])

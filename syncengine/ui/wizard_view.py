@@ -60,8 +60,8 @@ class WizardView(View):
         )
         self.approve = w.Button(description="Approve checked", button_style="primary")
         self.enable = w.Button(description="Turn the wizard on")
-        self.on_click(self.approve, self.approve_checked)
-        self.on_click(self.enable, self.turn_on)
+        self.on_click(self.approve, self.approve_checked, holds=store)
+        self.on_click(self.enable, self.turn_on, holds=store)
         self.log = DataTable(
             log_frame(self.wizard),
             LOG_COLUMNS,
