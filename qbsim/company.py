@@ -29,7 +29,8 @@ class Company:
     PreferencesQuery report; change them to rehearse another product, a multi-user file or
     other preferences. ``save``/``load`` keep a company in a JSON file (see ``qbsim.persist``);
     ``Company.open`` and ``keep_in`` keep it there durably, every change on disk before its
-    answer is returned (see ``qbsim.journal``).
+    answer is returned (see ``qbsim.journal``); a journal grown larger than the file is
+    folded into it as it happens, so a company answering for weeks reopens quickly.
     """
 
     def __init__(
@@ -67,6 +68,8 @@ class Company:
             return wire.process(self, request_xml)
         finally:
             self.journal.commit(self)
+            if self.journal.outgrown():
+                self.save(self.journal.path)
 
     def end_session(self) -> None:
         """What EndSession does to this company: iterators die with the session."""

@@ -29,6 +29,9 @@ if TYPE_CHECKING:
     from qbsim.company import Company
 
 SUFFIX = ".journal"
+FOLD_AT = 1 << 20
+"""Bytes of journal a company file may carry however small it is; past that and past the
+file's own size, the journal is folded into the file (``Company.process``)."""
 # CompanyState fields a journal line carries when they changed (counters and names).
 _COUNTERS = ("company_name", "file_name", "next_id", "next_ref_number", "next_txn_number")
 
@@ -86,6 +89,7 @@ class Journal:
         self.fsync = fsync
         self.fd = os.open(journal_path(path), os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
         self.size = os.fstat(self.fd).st_size
+        self.snapshot_size = self.path.stat().st_size
         self.failed: OSError | None = None
         self._seen = _Seen(company)
         _track(company)
@@ -122,7 +126,15 @@ class Journal:
         if self.fsync:
             os.fsync(self.fd)
         self.size = 0
+        self.snapshot_size = self.path.stat().st_size
         self._seen = _Seen(company)
+
+    def outgrown(self) -> bool:
+        """True when the journal holds more than the company file (and over :data:`FOLD_AT`):
+        replaying it at the next open would cost more than writing the file now. Folding at
+        that point keeps the journal bounded and the writing of files, summed over a long
+        run, within twice the last file's size."""
+        return self.size > max(self.snapshot_size, FOLD_AT)
 
     def close(self) -> None:
         """Close the file (every commit is on disk already)."""

@@ -177,3 +177,19 @@ def test_clearing_stored_message_sets_is_journalled(tmp_path):
     )
     company.process(request_xml(oldMessageSetID="ClearAllMessageSets"))
     assert Company.load(path).message_sets == {}
+
+
+def test_a_journal_outgrowing_its_file_is_folded_as_it_happens(tmp_path, monkeypatch):
+    """A company answering for long (an auto sync running for weeks) keeps its journal no
+    larger than its file: past that, the change that outgrew it folds it into the file, and
+    the reopened company is still the one that answered."""
+    monkeypatch.setattr("qbsim.journal.FOLD_AT", 4096)
+    company, path = _kept(tmp_path)
+    sizes = []
+    for number in range(80):
+        add(company, "Customer", {"Name": f"Customer {number}"})
+        sizes.append((journal_path(path).stat().st_size, path.stat().st_size))
+    assert all(journal <= max(file, 4096) for journal, file in sizes)
+    assert any(journal == 0 for journal, _ in sizes[1:])  # folded at least once on the way
+    assert _data(Company.load(path)) == _data(company)
+    assert company.journal is not None  # still kept: folding is not closing
