@@ -1,0 +1,287 @@
+"""The Web Connector's eight calls mapped onto the sans-IO sync job.
+
+The Web Connector inverts control: QuickBooks' side calls us. ``authenticate`` checks the user
+and hands out a ticket (random, bound to that user's company only, one update run long, and
+expiring when idle); the first ``sendRequestXML`` reads QuickBooks' HostQuery/CompanyQuery/
+PreferencesQuery answers and checks the company file; then every ``sendRequestXML`` is
+``SyncJob.next_request`` and every ``receiveResponseXML`` is ``SyncJob.receive``, answered with
+the percent done (100 once the job is finished). A failure QuickBooks reports (``hresult``), an
+unreadable answer or ``connectionError`` becomes ``SyncJob.failed``: the job stays unfinished
+and the next update run resumes it with error recovery; ``getLastError`` then says what went
+wrong in the guide's words. Calls on one company are serialised; companies never share a
+workspace, a store or a session.
+"""
+
+from __future__ import annotations
+
+import secrets
+import threading
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+from syncengine import __version__
+from syncengine.errors import SyncError, TransportError
+from syncengine.store import Store
+from syncengine.sync import SyncJob
+from syncengine.transports.hresults import transport_error
+from syncengine.webconnector.config import CompanyConfig, ServerConfig
+from syncengine.webconnector.hcp import HostCompany, read_hcp
+
+NOT_VALID_USER = "nvu"
+NOTHING_TO_DO = "none"
+DONE = "done"
+TICKET_IDLE_SECONDS = 600.0
+"""A ticket dies after this long without a call (the Web Connector waits at most a few
+minutes for an answer, so a live run never gets near it)."""
+
+IdentityCheck = Callable[[Store, CompanyConfig, HostCompany], None]
+"""Refuses (raises ``SyncError``) a company file that is not this workspace's."""
+
+
+def check_file_id(store: Store, company: CompanyConfig, host: HostCompany) -> None:
+    """The Web Connector's FileID stamp under our OwnerID, when QuickBooks shows one, must be
+    this company's. (The workspace's own DataExt stamp is checked by
+    ``syncengine.sync.identity`` where that module exists.)"""
+    stamped = host.file_id(company.owner_id)
+    if stamped is not None and stamped.upper() != company.file_id.upper():
+        raise SyncError(
+            f"the company file open in QuickBooks ({host.company_name or 'unnamed'}) carries"
+            f" FileID {stamped} under OwnerID {company.owner_id}, but user {company.username}"
+            f" syncs FileID {company.file_id}: open that user's company file in QuickBooks,"
+            " or add this file with its own .qwc and user"
+        )
+
+
+@dataclass
+class Served:
+    """One company file the server serves: its configuration and its open workspace."""
+
+    config: CompanyConfig
+    store: Store
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+@dataclass
+class Session:
+    """One update run of the Web Connector on one company, known by its ticket."""
+
+    ticket: str
+    served: Served
+    last_call: float
+    job: SyncJob | None = None
+    pending: str | None = None
+    host: HostCompany | None = None
+    last_error: str = ""
+    closed_note: str = ""
+
+
+class WebConnectorService:
+    """The SOAP operations' behaviour (methods named as the operations); ``companies`` by user
+    name. ``now`` is a monotonic
+    clock in seconds (tickets expire by it); ``identity`` checks the company file."""
+
+    def __init__(
+        self,
+        companies: Mapping[str, Served],
+        *,
+        now: Callable[[], float] = time.monotonic,
+        idle_seconds: float = TICKET_IDLE_SECONDS,
+        identity: IdentityCheck = check_file_id,
+    ) -> None:
+        self.companies = dict(companies)
+        self._now, self._idle, self._identity = now, idle_seconds, identity
+        self._sessions: dict[str, Session] = {}
+        self._guard = threading.Lock()
+
+    # -- calls without a ticket ----------------------------------------------------------
+    def serverVersion(self, strVersion: str = "") -> str:
+        """Our version, shown in the Web Connector."""
+        return f"QB Sync Lab {__version__}"
+
+    def clientVersion(self, strVersion: str = "") -> str:
+        """ "" : every Web Connector version is accepted."""
+        return ""
+
+    def authenticate(self, strUserName: str, strPassword: str) -> list[str]:
+        """[ticket, ""] to sync the open company file, [ticket, "none"] when nothing waits,
+        ["", "nvu"] for an unknown user or a wrong password."""
+        from syncengine.webconnector.credentials import verify_password
+
+        served = self.companies.get(strUserName)
+        stored = served.config.password if served else None
+        if not verify_password(strPassword, stored) or served is None:
+            return ["", NOT_VALID_USER]
+        if not _work_waits(served.store):
+            return ["", NOTHING_TO_DO]
+        return [self._open(served), ""]
+
+    # -- calls with a ticket --------------------------------------------------------------
+    def sendRequestXML(
+        self,
+        ticket: str,
+        strHCPResponse: str = "",
+        strCompanyFileName: str = "",
+        qbXMLCountry: str = "",
+        qbXMLMajorVers: int = 0,
+        qbXMLMinorVers: int = 0,
+    ) -> str:
+        """The next qbXML request of the job, or "" when it is finished or cannot go on (the
+        Web Connector then asks getLastError)."""
+        session = self._session(ticket)
+        if session is None:
+            return ""
+        with session.served.lock:
+            try:
+                return self._next(session, strHCPResponse)
+            except SyncError as exc:
+                self._fail(session, str(exc))
+                return ""
+
+    def receiveResponseXML(
+        self, ticket: str, response: str = "", hresult: str = "", message: str = ""
+    ) -> int:
+        """Percent done (100: finished); -1 when QuickBooks failed on the request or its answer
+        cannot be read: the job stays resumable and getLastError says why."""
+        session = self._session(ticket)
+        if session is None or session.job is None:
+            return -1
+        with session.served.lock:
+            if hresult:
+                self._lost(session, _error_of(hresult, message))
+                return -1
+            try:
+                session.job.receive(response)
+                session.pending = session.job.next_request()
+            except SyncError as exc:
+                self._fail(session, str(exc))
+                return -1
+            return 100 if session.pending is None else _percent(session)
+
+    def connectionError(self, ticket: str, hresult: str = "", message: str = "") -> str:
+        """ "done": the Web Connector could not reach QuickBooks; the job is kept to resume."""
+        session = self._session(ticket)
+        if session is not None:
+            with session.served.lock:
+                self._lost(session, _error_of(hresult, message))
+        return DONE
+
+    def getLastError(self, ticket: str) -> str:
+        """What went wrong in this run, as the guide explains it (or why the ticket is not
+        one we know)."""
+        with self._guard:
+            session = self._sessions.get(ticket)
+        if session is None:
+            return "QB Sync Lab: this session's ticket is unknown or expired; run the update again"
+        return session.last_error or "No error."
+
+    def closeConnection(self, ticket: str) -> str:
+        """The run's outcome in one line; the ticket is used up."""
+        with self._guard:
+            session = self._sessions.pop(ticket, None)
+        if session is None:
+            return "QB Sync Lab: unknown or expired ticket; nothing to close"
+        with session.served.lock:
+            return _closing_note(session)
+
+    # -- sessions ---------------------------------------------------------------------------
+    def _open(self, served: Served) -> str:
+        ticket = secrets.token_urlsafe(32)
+        with self._guard:
+            self._expire()
+            for other in [s for s in self._sessions.values() if s.served is served]:
+                del self._sessions[other.ticket]  # a new run supersedes an abandoned one
+            self._sessions[ticket] = Session(ticket, served, self._now())
+        return ticket
+
+    def _session(self, ticket: str) -> Session | None:
+        with self._guard:
+            self._expire()
+            session = self._sessions.get(ticket)
+            if session is not None:
+                session.last_call = self._now()
+            return session
+
+    def _expire(self) -> None:
+        limit = self._now() - self._idle
+        for ticket in [t for t, s in self._sessions.items() if s.last_call < limit]:
+            del self._sessions[ticket]
+
+    # -- the job ----------------------------------------------------------------------------
+    def _next(self, session: Session, hcp: str) -> str:
+        if session.last_error:
+            return ""
+        if session.job is None:
+            session.host = read_hcp(hcp)
+            self._identity(session.served.store, session.served.config, session.host)
+            size = session.served.config.batch_size
+            session.job = SyncJob.start(session.served.store, batch_size=size)
+            session.pending = session.job.next_request()
+        request, session.pending = session.pending, None
+        return request or ""
+
+    def _lost(self, session: Session, error: TransportError) -> None:
+        """QuickBooks gave no answer: the job records it and is dropped, resumable."""
+        if session.job is not None and session.pending is None and not session.job.finished:
+            session.job.failed(error)
+        session.job, session.pending = None, None
+        session.last_error = _guide_message(error)
+
+    def _fail(self, session: Session, message: str) -> None:
+        session.job, session.pending = None, None
+        session.last_error = f"QB Sync Lab: {message}"
+
+
+def _work_waits(store: Store) -> bool:
+    """Whether an update run has anything to do: a job to finish, PSRs waiting, or
+    QuickBooks' changes to import (always, unless imports are off)."""
+    del store  # every run imports QuickBooks' changes; kept for a future "imports off" setting
+    return True
+
+
+def _error_of(hresult: str, message: str) -> TransportError:
+    try:
+        code = int(hresult, 16) & 0xFFFFFFFF
+    except ValueError:
+        return TransportError(f"the Web Connector reported {hresult!r}: {message}")
+    return transport_error(code, message or "reported by the Web Connector")
+
+
+def _guide_message(error: TransportError) -> str:
+    """The guide's words for ``error``'s HRESULT (title, meaning, steps), with the text
+    QuickBooks gave."""
+    from syncengine.reports import guide
+
+    if error.hresult is None:
+        return f"QB Sync Lab: {error}"
+    entry = guide.entry(error.hresult)
+    return f"{entry.title} ({entry.key}): {entry.meaning} {' '.join(entry.steps)} [{error}]"
+
+
+def _percent(session: Session) -> int:
+    assert session.job is not None
+    total, done = session.served.store.conn.execute(
+        "SELECT COUNT(*), COALESCE(SUM(state NOT IN ('pending', 'sent')), 0)"
+        " FROM job_items WHERE job_id = ?",
+        (session.job.job_id,),
+    ).fetchone()
+    return min(99, max(1, (100 * done) // total if total else 50))
+
+
+def _closing_note(session: Session) -> str:
+    job = session.job
+    if job is None:
+        return "QB Sync Lab: the job is unfinished; the next update resumes it. " + (
+            session.last_error or ""
+        )
+    if not job.finished:
+        return f"QB Sync Lab: sync job {job.job_id} unfinished; the next update resumes it"
+    return "QB Sync Lab: " + "; ".join(job.report().summary().splitlines()[:2])
+
+
+def open_served(config: ServerConfig) -> dict[str, Served]:
+    """Each configured company with its workspace opened (StoreError if one cannot be)."""
+    return {
+        name: Served(entry, Store(entry.workspace_path(config.base)))
+        for name, entry in config.companies.items()
+    }
