@@ -1,9 +1,12 @@
 """The server's configuration: which company files it serves, each under its own user.
 
 A JSON file, ``{"companies": [{"username", "password", "workspace", "owner_id", "file_id",
-"batch_size"}]}``: ``password`` is a scrypt hash (:mod:`.credentials`), ``workspace`` the
-company's workspace database (relative to the configuration file's folder), ``owner_id`` and
-``file_id`` the GUIDs its ``.qwc`` carries. One user, one company file: a Web Connector session
+"batch_size", "import_every_minutes"}]}``: ``password`` is a scrypt hash
+(:mod:`.credentials`), ``workspace`` the company's workspace database (relative to the
+configuration file's folder), ``owner_id`` and
+``file_id`` the GUIDs its ``.qwc`` carries; with ``import_every_minutes`` > 0 a run with no
+job to finish and nothing queued is told "none" until that long after the last job (0: every
+run imports QuickBooks' changes). One user, one company file: a Web Connector session
 authenticated as one user only ever reaches that user's workspace.
 """
 
@@ -33,6 +36,7 @@ class CompanyConfig:
     owner_id: str
     file_id: str
     batch_size: int = 50
+    import_every_minutes: int = 0
 
     def workspace_path(self, base: Path) -> Path:
         """The workspace file, relative paths taken from ``base`` (the config's folder)."""

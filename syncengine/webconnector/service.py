@@ -21,6 +21,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from syncengine import __version__
+from syncengine.clock import parse_stamp
 from syncengine.errors import SyncError, TransportError
 from syncengine.store import Store
 from syncengine.sync import SyncJob
@@ -112,7 +113,7 @@ class WebConnectorService:
         stored = served.config.password if served else None
         if not verify_password(strPassword, stored) or served is None:
             return ["", NOT_VALID_USER]
-        if not _work_waits(served.store):
+        if not _work_waits(served.store, served.config.import_every_minutes):
             return ["", NOTHING_TO_DO]
         return [self._open(served), ""]
 
@@ -232,11 +233,19 @@ class WebConnectorService:
         session.last_error = f"QB Sync Lab: {message}"
 
 
-def _work_waits(store: Store) -> bool:
-    """Whether an update run has anything to do: a job to finish, PSRs waiting, or
-    QuickBooks' changes to import (always, unless imports are off)."""
-    del store  # every run imports QuickBooks' changes; kept for a future "imports off" setting
-    return True
+def _work_waits(store: Store, import_every_minutes: int) -> bool:
+    """Whether an update run has anything to do: a job to finish, PSRs waiting, or an import
+    due (``import_every_minutes`` since the last job finished; 0: every run imports)."""
+    if store.jobs.current() is not None:
+        return True
+    waiting = "SELECT COUNT(*) FROM psrs WHERE state IN ('queued', 'failed')"
+    if store.conn.execute(waiting).fetchone()[0]:
+        return True
+    last = store.conn.execute("SELECT MAX(completed_at) FROM jobs WHERE finished = 1").fetchone()
+    if not import_every_minutes or last[0] is None:
+        return True
+    since = parse_stamp(store.now()) - parse_stamp(last[0])
+    return since.total_seconds() >= 60 * import_every_minutes
 
 
 def _error_of(hresult: str, message: str) -> TransportError:
