@@ -101,11 +101,11 @@ class WebConnectorService:
         return f"QB Sync Lab {__version__}"
 
     def clientVersion(self, strVersion: str = "") -> str:
-        """ "" : every Web Connector version is accepted."""
+        """The empty answer: every Web Connector version is accepted."""
         return ""
 
     def authenticate(self, strUserName: str, strPassword: str) -> list[str]:
-        """[ticket, ""] to sync the open company file, [ticket, "none"] when nothing waits,
+        """[ticket, ""] to sync the open company file, ["", "none"] when nothing waits,
         ["", "nvu"] for an unknown user or a wrong password."""
         from syncengine.webconnector.credentials import verify_password
 
@@ -145,9 +145,11 @@ class WebConnectorService:
         """Percent done (100: finished); -1 when QuickBooks failed on the request or its answer
         cannot be read: the job stays resumable and getLastError says why."""
         session = self._session(ticket)
-        if session is None or session.job is None:
+        if session is None:
             return -1
         with session.served.lock:
+            if session.job is None:
+                return -1
             if hresult:
                 self._lost(session, _error_of(hresult, message))
                 return -1
@@ -160,7 +162,8 @@ class WebConnectorService:
             return 100 if session.pending is None else _percent(session)
 
     def connectionError(self, ticket: str, hresult: str = "", message: str = "") -> str:
-        """ "done": the Web Connector could not reach QuickBooks; the job is kept to resume."""
+        """Always "done" (stop this run): the Web Connector could not reach QuickBooks; the
+        job is kept and the next run resumes it."""
         session = self._session(ticket)
         if session is not None:
             with session.served.lock:
