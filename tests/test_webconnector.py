@@ -304,3 +304,33 @@ def test_a_malformed_hcp_ends_the_run_saying_why():
         assert client.sendRequestXML(ticket, text, "", "US", 13, 0) in ("", None)
         assert "strHCPResponse cannot be read" in client.getLastError(ticket)
     assert acme.store.jobs.current() is None
+
+
+def test_two_companies_syncing_at_once_stay_apart():
+    """Two Web Connectors updating two companies at the same time through one server: each
+    QuickBooks ends with its own app's customers and none of the other's."""
+    import threading
+
+    testing = pytest.importorskip("qbwc_kit.testing")
+    acme, globex = (
+        company("acme", 40, seed=9, batch_size=3),
+        company("globex", 40, seed=10, batch_size=3),
+    )
+    results: dict[str, object] = {}
+    with server(acme, globex) as (url, _):
+
+        def update(served) -> None:
+            connector = testing.FakeWebConnector(
+                http_transport(url), username=served.config.username, password=PASSWORD
+            )
+            results[served.config.username] = connector.run_update(served.company.process)
+
+        threads = [threading.Thread(target=update, args=(c,)) for c in (acme, globex)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=120)
+    assert all(r.progress[-1] == 100 for r in results.values())
+    for mine, other in ((acme, globex), (globex, acme)):
+        assert app_names(mine.store) <= names_in(mine.company)
+        assert not (app_names(other.store) - app_names(mine.store)) & names_in(mine.company)
