@@ -54,6 +54,7 @@ TXN_KINDS = (
     "PurchaseOrder",
     "TimeTracking",
     "JournalEntry",
+    "Check",
 )
 OTHER_MESSAGES = (
     "StandardTermsAddRq",
@@ -68,6 +69,13 @@ OTHER_MESSAGES = (
     "HostQueryRq",
     "CompanyQueryRq",
     "PreferencesQueryRq",
+    "DataExtDefAddRq",
+    "DataExtDefModRq",
+    "DataExtDefDelRq",
+    "DataExtDefQueryRq",
+    "DataExtAddRq",
+    "DataExtModRq",
+    "DataExtDelRq",
 )
 MESSAGE_TYPES = (
     tuple(f"{kind}{op}Rq" for kind in LIST_KINDS + TXN_KINDS for op in ("Add", "Mod", "Query"))
