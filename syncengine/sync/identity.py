@@ -199,6 +199,8 @@ def ensure(store: Store, transport: Transport, file_id: str | None = None) -> Co
     expected = remembered(store)
     if decide(expected, found):
         stamp = expected.file_id if expected is not None else (file_id or new_file_id())
+        if expected is None:  # kept before the file changes: a crash between the two
+            remember(store, stamp, "")  # leaves a stamp the workspace knows as its own
         read_stamp(transport.send(stamp_request(stamp)))
         found = CompanyFile(found.name, stamp)
     if expected is None or expected.name != found.name:
