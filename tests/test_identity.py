@@ -140,3 +140,16 @@ def test_rehearse_stamps_the_company_it_makes(tmp_path, capsys):
     assert qbsync(capsys, "--db", db, "rehearse", "--generate", "20", "--seed", "3").code == 0
     assert len(stamps(Company.load(tmp_path / "shop.db.qbsim.json"))) == 1
     assert qbsync(capsys, "--db", db, "job", "run", "--simulated").code == 0
+
+
+def test_autosync_run_refuses_another_workspaces_company_file(tmp_path, capsys):
+    """`autosync run --simulated --company` of another workspace's file is refused, exit 2."""
+    qbsync(capsys, "--db", tmp_path / "a.db", "rehearse", "--generate", "20", "--seed", "1")
+    qbsync(capsys, "--db", tmp_path / "b.db", "rehearse", "--generate", "20", "--seed", "2")
+    qbsync(capsys, "--db", tmp_path / "a.db", "autosync", "set", "--begin", "2025-01-01")
+    other = tmp_path / "b.db.qbsim.json"
+    ran = qbsync(
+        capsys, "--db", tmp_path / "a.db", "autosync", "run", "--simulated", "--for", "60",
+        "--company", other,
+    )  # fmt: skip
+    assert ran.code == 2 and "wrong company file" in ran.err
