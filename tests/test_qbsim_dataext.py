@@ -227,3 +227,24 @@ def test_definitions_and_values_are_replayed_from_the_journal(company, tmp_path)
     [ret] = rets(send(replayed, "CompanyQueryRq", {"OwnerID": [OURS]}))
     assert ret["DataExtRet"][0]["DataExtValue"] == "{ABC}"
     assert [r["DataExtName"] for r in rets(send(replayed, "DataExtDefQueryRq", {}))] == ["FileID"]
+
+
+@no_samples
+def test_company_stamped_as_the_web_connector_stamps_answers_like_the_capture():
+    """AppLock and FileID under one OwnerID come back in a CompanyRet shaped like the real
+    strHCPResponse's, DataExtRet last, in the order they were made."""
+    from tests.test_qbsim_samples import assert_same_shape, sample_rs
+
+    owner = "{87EDAAF8-637E-4203-867F-4BA79C2F8998}"
+    company = Company()
+    for name, value in (("AppLock", "LOCKED:HOST:1"), ("FileID", "{CA1C3EB8}")):
+        define(company, name, "Company", owner=owner)
+        send(company, "DataExtAddRq", {"DataExtAdd": on_company(name, value, owner=owner)})
+    rs = send(company, "CompanyQueryRq", {"OwnerID": [owner]})
+    real = sample_rs("qbws_strHCPResponse_Premier2012_sample_AppLock_FileID.xml", 1)
+    assert real.tag == rs.tag == "CompanyQueryRs"
+    assert_same_shape(rs, real)
+    ours, theirs = rs.find("CompanyRet"), real.find("CompanyRet")
+    assert [c.tag for c in ours][-2:] == [c.tag for c in theirs][-2:] == ["DataExtRet"] * 2
+    names = [e.findtext("DataExtName") for e in ours.findall("DataExtRet")]
+    assert names == [e.findtext("DataExtName") for e in theirs.findall("DataExtRet")]
