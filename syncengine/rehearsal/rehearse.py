@@ -13,8 +13,10 @@ duplicates QuickBooks ends up holding, counted from the company itself.
 
 from __future__ import annotations
 
+import random
 import sqlite3
 import time
+import uuid
 from collections.abc import Generator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -50,7 +52,8 @@ from syncengine.rehearsal.timeline import COLUMNS as TIMELINE_COLUMNS
 from syncengine.rehearsal.timeline import timeline
 from syncengine.store import Store, StoreError
 from syncengine.store.db import MEMORY
-from syncengine.sync import SyncJob
+from syncengine.sync import SyncJob, identity
+from syncengine.transports.simulated import SimulatedTransport
 
 START: datetime = DEFAULT_START
 """Simulated time 0 of a rehearsal, for the store's clock and QuickBooks' alike."""
@@ -213,6 +216,7 @@ def rehearse(
             company = setup_company(options.seed)
             if str(db) != MEMORY:  # so `qbsync --db W job run --simulated` goes on
                 company.keep_in(company_file(db))  # every answered change on disk first
+            stamp_company(store, company, options.seed)
             host = QuickBooksHost(
                 env, company, profile=profile, faults=plan, seed=options.seed, start=options.start
             )
@@ -294,6 +298,14 @@ def _fresh_store(db: str | Path, clock: SimulatedClock) -> Store:
             " (or leave out --db for an in-memory workspace)"
         )
     return store
+
+
+def stamp_company(store: Store, company: Company, seed: int) -> None:
+    """Stamp the new company file for the workspace, as its first sync with QuickBooks does
+    (:mod:`syncengine.sync.identity`), with a file id drawn from the seed (same seed, same
+    files)."""
+    file_id = "{" + str(uuid.UUID(int=random.Random(seed).getrandbits(128), version=4)) + "}"
+    identity.ensure(store, SimulatedTransport(company), file_id=file_id.upper())
 
 
 def setup_company(seed: int) -> Company:
