@@ -5,8 +5,10 @@ One update run (:meth:`SimulatedWebConnector.update`, a simpy process body) goes
 Connector's goes (QBXML-NOTES.md §11; Intuit's QBWC Programmer's Guide): ``serverVersion``,
 ``clientVersion``, ``authenticate``; when a ticket comes back, it asks QuickBooks for
 HostQuery, CompanyQuery and PreferencesQuery and sends their answers with the first
-``sendRequestXML``; then ``sendRequestXML`` / ``receiveResponseXML`` until the service
-returns "" or 100 (or a negative percent: then ``getLastError``), and ``closeConnection``.
+``sendRequestXML`` (a file not stamped yet with the .qwc's FileID is stamped first, as the
+Web Connector does on its first connection); then ``sendRequestXML`` /
+``receiveResponseXML`` until the service returns "" or 100 (or a negative percent: then
+``getLastError``), and ``closeConnection``.
 When QuickBooks cannot be reached for the HostQuery the service is told with
 ``connectionError``; when it refuses a request (``QBXMLRPError``), or the answer is lost, the
 failure goes to ``receiveResponseXML`` as ``hresult`` and ``message`` with an empty response,
@@ -19,7 +21,7 @@ from __future__ import annotations
 
 import urllib.error
 import urllib.request
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,13 +35,32 @@ TNS = "http://developer.intuit.com/"
 SOAP_ENV = "http://schemas.xmlsoap.org/soap/envelope/"
 CLIENT_VERSION = "2.3.0.215"
 """The Web Connector version this simulation reports (a 2.3 release; the number is ours)."""
-HCP_REQUEST = (
-    '<?xml version="1.0" encoding="utf-8"?><?qbxml version="13.0"?>'
-    '<QBXML><QBXMLMsgsRq onError="continueOnError">'
-    '<HostQueryRq requestID="0"/><CompanyQueryRq requestID="1"/>'
-    '<PreferencesQueryRq requestID="2"/></QBXMLMsgsRq></QBXML>'
-)
-"""What the Web Connector asks QuickBooks before the first sendRequestXML of a run."""
+
+
+def hcp_request(owner_id: str | None) -> str:
+    """HostQuery, CompanyQuery (with the .qwc's OwnerID, so its data extensions show) and
+    PreferencesQuery in one message set."""
+    owner = f"<OwnerID>{owner_id}</OwnerID>" if owner_id else ""
+    return (
+        '<?xml version="1.0" encoding="utf-8"?><?qbxml version="13.0"?>'
+        '<QBXML><QBXMLMsgsRq onError="continueOnError">'
+        f'<HostQueryRq requestID="0"/><CompanyQueryRq requestID="1">{owner}</CompanyQueryRq>'
+        '<PreferencesQueryRq requestID="2"/></QBXMLMsgsRq></QBXML>'
+    )
+
+
+def stamp_request(owner_id: str, file_id: str) -> str:
+    """The FileID data extension on the Company under ``owner_id`` (definition, then value)."""
+    where = f"<OwnerID>{owner_id}</OwnerID><DataExtName>FileID</DataExtName>"
+    return (
+        '<?xml version="1.0" encoding="utf-8"?><?qbxml version="13.0"?>'
+        '<QBXML><QBXMLMsgsRq onError="continueOnError">'
+        f"<DataExtDefAddRq><DataExtDefAdd>{where}<DataExtType>STR255TYPE</DataExtType>"
+        "<AssignToObject>Company</AssignToObject></DataExtDefAdd></DataExtDefAddRq>"
+        f"<DataExtAddRq><DataExtAdd>{where}<OtherDataExtType>Company</OtherDataExtType>"
+        f"<DataExtValue>{file_id}</DataExtValue></DataExtAdd></DataExtAddRq>"
+        "</QBXMLMsgsRq></QBXML>"
+    )
 
 
 class WebConnectorCallError(RuntimeError):
@@ -58,6 +79,8 @@ class UpdateRun:
     refused: dict[str, int] = field(default_factory=dict)
     progress: list[int] = field(default_factory=list)
     connection_error: str = ""
+    last_failure: int | None = None
+    """The HRESULT of the last failure QuickBooks reported in this run, if any."""
     last_error: str = ""
     close_message: str = ""
 
@@ -74,7 +97,10 @@ class UpdateRun:
 
 class SimulatedWebConnector:
     """The Web Connector on the QuickBooks machine, with one application added (its .qwc):
-    the service at ``url``, signing in as ``username`` with ``password``."""
+    the service at ``url``, signing in as ``username`` with ``password``; ``owner_id`` and
+    ``file_id`` are the .qwc's: a company file without that FileID under that OwnerID is
+    stamped with it before the first run, as the Web Connector does (QBXML-NOTES.md §20).
+    ``on_exchange`` sees each (request, response) pair once the service has taken it."""
 
     def __init__(
         self,
@@ -83,9 +109,14 @@ class SimulatedWebConnector:
         username: str,
         password: str,
         *,
+        owner_id: str | None = None,
+        file_id: str | None = None,
         timeout: float = 120.0,
+        on_exchange: Callable[[str, str], None] | None = None,
     ) -> None:
         self.host, self.url, self.timeout = host, url, timeout
+        self.owner_id, self.file_id = owner_id, file_id
+        self.on_exchange = on_exchange
         self.username, self.password = username, password
         self.runs: list[UpdateRun] = []
 
@@ -111,11 +142,19 @@ class SimulatedWebConnector:
 
     def _host_company(self, run: UpdateRun) -> Generator[Any, Any, str | None]:
         try:
-            return str((yield self.host.request(HCP_REQUEST)))
+            hcp = str((yield self.host.request(hcp_request(self.owner_id))))
+            if self.owner_id and self.file_id and not _stamped(hcp, self.owner_id):
+                yield self.host.request(stamp_request(self.owner_id, self.file_id))
+                hcp = str((yield self.host.request(hcp_request(self.owner_id))))
+            return hcp
         except QBXMLRPError as exc:
-            run.connection_error = f"0x{exc.hresult & 0xFFFFFFFF:08X}"
+            run.last_failure = exc.hresult & 0xFFFFFFFF
+            run.connection_error = f"0x{run.last_failure:08X}"
             self.call(
-                "connectionError", ticket=run.ticket, hresult=run.connection_error, message=str(exc)
+                "connectionError",
+                ticket=run.ticket,
+                hresult=run.connection_error,
+                message=str(exc),
             )
             return None
 
@@ -152,7 +191,8 @@ class SimulatedWebConnector:
             response = yield self.host.request(request)
             run.answered += 1
         except QBXMLRPError as exc:
-            hresult, message = f"0x{exc.hresult & 0xFFFFFFFF:08X}", str(exc)
+            run.last_failure = exc.hresult & 0xFFFFFFFF
+            hresult, message = f"0x{run.last_failure:08X}", str(exc)
             if exc.hresult & 0xFFFFFFFF == 0x80010108:
                 run.lost += 1
             else:
@@ -164,6 +204,8 @@ class SimulatedWebConnector:
             hresult=hresult,
             message=message,
         )
+        if response and self.on_exchange is not None:
+            self.on_exchange(request, str(response))
         return int(str(value))
 
     # -- SOAP over HTTP -----------------------------------------------------------------------
@@ -211,6 +253,16 @@ def _result(operation: str, body: bytes) -> str | list[str]:
         return ""
     strings = result.findall(f"{{{TNS}}}string")
     return [s.text or "" for s in strings] if strings else result.text or ""
+
+
+def _stamped(hcp: str, owner_id: str) -> bool:
+    """Whether the CompanyRet carries a FileID data extension under ``owner_id``."""
+    root = safexml.parse(hcp, clean=True)
+    return any(
+        (ext.findtext("OwnerID") or "").upper() == owner_id.upper()
+        and ext.findtext("DataExtName") == "FileID"
+        for ext in root.iter("DataExtRet")
+    )
 
 
 def _highest_version(hcp: str) -> tuple[int, int]:

@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
+from syncengine.sync import identity
 from syncengine.webconnector.hcp import read_hcp
 from syncengine.webconnector.soap import TNS
-from tests.webconnector_world import PASSWORD, company, http_transport, post, server
+from tests.webconnector_world import PASSWORD, company, hcp_of, http_transport, post, server
 
 zeep = pytest.importorskip("zeep")
 SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "reference" / "qbxml-samples"
@@ -161,7 +162,7 @@ def test_a_failure_quickbooks_reports_ends_the_run_resumably():
     with server(acme) as (url, _):
         client = zeep.Client(url + "?wsdl").service
         ticket = strings(client.authenticate("acme", PASSWORD))[0]
-        request = client.sendRequestXML(ticket, "", "", "US", 13, 0)
+        request = client.sendRequestXML(ticket, hcp_of(acme), "", "US", 13, 0)
         acme.company.process(request)  # applied, but the answer is lost on the way
         assert client.receiveResponseXML(ticket, "", "0x80010108", "disconnected") == -1
         assert "0x80010108" in client.getLastError(ticket)
@@ -194,7 +195,7 @@ def test_connection_error_ends_the_run_and_the_job_resumes():
     with server(acme) as (url, _):
         client = zeep.Client(url + "?wsdl").service
         ticket = strings(client.authenticate("acme", PASSWORD))[0]
-        client.sendRequestXML(ticket, "", "", "US", 13, 0)
+        client.sendRequestXML(ticket, hcp_of(acme), "", "US", 13, 0)
         assert client.connectionError(ticket, "0x80040408", "not running") == "done"
         client.closeConnection(ticket)
         assert acme.store.jobs.current() is not None
@@ -251,31 +252,38 @@ def test_a_company_never_reaches_another_companys_workspace():
 
 
 @needs_samples
-def test_a_company_file_stamped_for_another_file_id_is_refused():
-    """The strHCPResponse sample's FileID under our OwnerID differs from the user's: the run
-    gets no request and getLastError names both FileIDs; the matching FileID syncs."""
-    sample = (SAMPLES / "qbws_strHCPResponse_Premier2012_sample_AppLock_FileID.xml").read_text()
-    owner = "{87EDAAF8-637E-4203-867F-4BA79C2F8998}"
-    wrong = company("acme", 3, seed=1)
-    right = company("globex", 3, seed=1)
-    wrong.config = type(wrong.config)(**{**vars(wrong.config), "owner_id": owner})
-    right.config = type(right.config)(
-        **{
-            **vars(right.config),
-            "owner_id": owner,
-            "file_id": "{CA1C3EB8-1B61-4747-A743-8D5B438B83AC}",
-        }
-    )
+def test_a_company_file_stamped_for_another_workspace_is_refused():
+    """The real strHCPResponse capture, its OwnerID made ours: a workspace that syncs another
+    FileID gets no request and getLastError says it is the wrong company file, naming both
+    stamps; a workspace that syncs the capture's FileID gets its first request."""
+    capture = (SAMPLES / "qbws_strHCPResponse_Premier2012_sample_AppLock_FileID.xml").read_text()
+    sample = capture.replace("{87EDAAF8-637E-4203-867F-4BA79C2F8998}", identity.OWNER_ID)
+    stamped = "{CA1C3EB8-1B61-4747-A743-8D5B438B83AC}"
+    wrong, right = company("acme", 3, seed=1), company("globex", 3, seed=1)
+    identity.remember(wrong.store, wrong.config.file_id, "Other Co")
+    identity.remember(right.store, stamped, "")
     with server(wrong, right) as (url, _):
         client = zeep.Client(url + "?wsdl").service
         ticket = strings(client.authenticate("acme", PASSWORD))[0]
         assert client.sendRequestXML(ticket, sample, "", "US", 13, 0) in ("", None)
         message = client.getLastError(ticket)
-        assert (
-            "{CA1C3EB8-1B61-4747-A743-8D5B438B83AC}" in message and wrong.config.file_id in message
-        )
+        assert "wrong company file" in message and stamped in message
+        assert wrong.config.file_id in message and "Other Co" in message
         ticket = strings(client.authenticate("globex", PASSWORD))[0]
-        assert client.sendRequestXML(ticket, sample, "", "US", 13, 0)
+        assert "QBXMLMsgsRq" in client.sendRequestXML(ticket, sample, "", "US", 13, 0)
+    assert identity.remembered(right.store).name == "Wholesale/Distributor Sample File"
+    assert wrong.store.jobs.current() is None
+
+
+def test_a_run_without_strhcpresponse_stamps_the_file_on_the_first_sync():
+    """A client that sends no strHCPResponse: the server asks with a CompanyQuery, stamps the
+    new company file with the .qwc's FileID, and syncs; the workspace remembers the file."""
+    acme = company("acme", 5, seed=1)
+    with server(acme) as (url, _):
+        sync_over(zeep.Client(url + "?wsdl").service, acme.company)
+    found = identity.read_company(acme.company.process(identity.query_request()))
+    assert found.file_id == acme.config.file_id
+    assert identity.remembered(acme.store).file_id == acme.config.file_id
 
 
 @needs_samples

@@ -13,7 +13,8 @@ from qbsim import Company
 from syncengine.rehearsal.appgen import generate_app
 from syncengine.rehearsal.rehearse import setup_company
 from syncengine.store import Store
-from syncengine.webconnector.config import CompanyConfig, new_guid
+from syncengine.sync import identity
+from syncengine.webconnector.config import CompanyConfig
 from syncengine.webconnector.credentials import hash_password
 from syncengine.webconnector.service import Served, WebConnectorService
 from syncengine.webconnector.wsgi import serving
@@ -44,10 +45,22 @@ def company(username: str, records: int, seed: int, **options: int) -> Served1:
     """A company with ``records`` generated app records waiting in the queue."""
     store = Store(":memory:", FixedClock())
     generate_app(store, records, seed)
-    config = CompanyConfig(
-        username, hash_password(PASSWORD, n=2**10), ":memory:", new_guid(), new_guid(), **options
-    )
+    owner = identity.OWNER_ID
+    password = hash_password(PASSWORD, n=2**10)
+    file_id = identity.file_id_for(store)  # as `qbsync webconnector user` keeps it
+    config = CompanyConfig(username, password, ":memory:", owner, file_id, **options)
     return Served1(config, store, setup_company(seed))
+
+
+def hcp_of(served: Served1) -> str:
+    """The strHCPResponse a Web Connector with this company's .qwc sends: the company file
+    stamped with the .qwc's FileID (as the Web Connector stamps it), then HostQuery,
+    CompanyQuery with the OwnerID, PreferencesQuery."""
+    from qbsim.webconnector import hcp_request, stamp_request
+
+    owner, file_id = served.config.owner_id, served.config.file_id
+    served.company.process(stamp_request(owner, file_id))
+    return served.company.process(hcp_request(owner))
 
 
 @contextmanager

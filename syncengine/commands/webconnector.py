@@ -64,12 +64,29 @@ def run_user(args: argparse.Namespace) -> int:
             raise Refusal(f"give the password in {PASSWORD_VARIABLE} (no terminal to ask on)")
         password = getpass.getpass(f"password for {args.username}: ")
     current = config.load(args.config)
-    updated = config.add_company(current, args.username, password, args.workspace)
+    file_id = _file_id_of(
+        current.base / args.workspace
+        if not Path(args.workspace).is_absolute()
+        else Path(args.workspace)
+    )
+    updated = config.add_company(current, args.username, password, args.workspace, file_id)
     config.save(updated, args.config)
     entry = updated.companies[args.username]
     print(f"user {entry.username}: workspace {entry.workspace}")
     print(f"OwnerID {entry.owner_id}  FileID {entry.file_id}  (in {args.config})")
     return 0
+
+
+def _file_id_of(workspace: Path) -> str:
+    """The workspace's company-file stamp, made and kept now if it has none."""
+    from syncengine.store import Store
+    from syncengine.sync.identity import file_id_for
+
+    store = Store(workspace)
+    try:
+        return file_id_for(store)
+    finally:
+        store.close()
 
 
 @refusals("webconnector qwc")

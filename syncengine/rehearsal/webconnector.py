@@ -19,8 +19,9 @@ from qbsim.webconnector import SimulatedWebConnector, UpdateRun
 from syncengine.rehearsal.driver import HOPELESS, RPC_DISCONNECTED, DriveStats, Exchange
 from syncengine.store import Store
 from syncengine.store.db import MEMORY
+from syncengine.sync import identity
 from syncengine.transports.hresults import transport_error
-from syncengine.webconnector.config import CompanyConfig, new_guid
+from syncengine.webconnector.config import CompanyConfig
 from syncengine.webconnector.credentials import hash_password
 from syncengine.webconnector.service import Served, WebConnectorService
 from syncengine.webconnector.wsgi import serving
@@ -41,12 +42,16 @@ def jobs_over_webconnector(
     """Sync jobs over the Web Connector until nothing is left that another job could fix or
     ``max_jobs`` ran (a simpy process body); (jobs run, whether the last is unfinished)."""
     password = secrets.token_urlsafe(16)
+    file_id = identity.file_id_for(store)  # the rehearsal stamped its company with it
+    owner = identity.OWNER_ID
     config = CompanyConfig(
-        USER, hash_password(password), MEMORY, new_guid(), new_guid(), options.batch_size
+        USER, hash_password(password), MEMORY, owner, file_id, options.batch_size
     )
     service = WebConnectorService({USER: Served(config, store)})
     with serving(service) as url:
-        connector = SimulatedWebConnector(host, url, USER, password, on_exchange=on_exchange)
+        connector = SimulatedWebConnector(
+            host, url, USER, password, owner_id=owner, file_id=file_id, on_exchange=on_exchange
+        )
         return (yield from _jobs(connector, store, options, stats))
 
 

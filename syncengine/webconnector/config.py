@@ -88,16 +88,19 @@ def save(config: ServerConfig, path: Path) -> None:
     path.chmod(0o600)
 
 
-def add_company(config: ServerConfig, username: str, password: str, workspace: str) -> ServerConfig:
-    """``config`` with ``username`` serving ``workspace``: a new entry gets new GUIDs, an
-    existing one keeps its GUIDs and takes the new password and workspace."""
+def add_company(
+    config: ServerConfig, username: str, password: str, workspace: str, file_id: str
+) -> ServerConfig:
+    """``config`` with ``username`` serving ``workspace``, whose company-file stamp is
+    ``file_id`` (``identity.file_id_for`` the workspace); the OwnerID is the engine's own, so
+    the Web Connector's FileID stamp is the one the workspace checks. An existing user takes
+    the new password, workspace and file id."""
+    from syncengine.sync.identity import OWNER_ID
+
     if not username or not password:
         raise ConfigError("a Web Connector user needs a non-empty user name and password")
+    entry = CompanyConfig(username, hash_password(password), workspace, OWNER_ID, file_id)
     old = config.companies.get(username)
-    hashed = hash_password(password)
-    entry = (
-        replace(old, password=hashed, workspace=workspace)
-        if old
-        else CompanyConfig(username, hashed, workspace, new_guid(), new_guid())
-    )
+    if old is not None:
+        entry = replace(old, password=entry.password, workspace=workspace, file_id=file_id)
     return replace(config, companies={**config.companies, username: entry})

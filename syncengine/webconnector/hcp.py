@@ -30,6 +30,8 @@ class HostCompany:
     file_mode: str = ""
     qbxml_versions: tuple[str, ...] = ()
     company_name: str = ""
+    has_company: bool = False
+    """Whether the text held a CompanyRet at all."""
     data_ext: dict[tuple[str, str], str] = field(default_factory=dict)
     """Company data extensions: (OwnerID upper-cased, DataExtName) -> value."""
 
@@ -56,6 +58,7 @@ def read_hcp(text: str) -> HostCompany:
         if host is not None
         else (),
         company_name=_text(company, "CompanyName"),
+        has_company=company is not None,
         data_ext=_data_ext(company),
     )
 

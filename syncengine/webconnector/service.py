@@ -3,7 +3,8 @@
 The Web Connector inverts control: QuickBooks' side calls us. ``authenticate`` checks the user
 and hands out a ticket (random, bound to that user's company only, one update run long, and
 expiring when idle); the first ``sendRequestXML`` reads QuickBooks' HostQuery/CompanyQuery/
-PreferencesQuery answers and checks the company file; then every ``sendRequestXML`` is
+PreferencesQuery answers and checks the company file (:mod:`.company`: the workspace's
+FileID stamp, as :mod:`syncengine.sync.identity` keeps it); then every ``sendRequestXML`` is
 ``SyncJob.next_request`` and every ``receiveResponseXML`` is ``SyncJob.receive``, answered with
 the percent done (100 once the job is finished). A failure QuickBooks reports (``hresult``), an
 unreadable answer or ``connectionError`` becomes ``SyncJob.failed``: the job stays unfinished
@@ -17,7 +18,7 @@ from __future__ import annotations
 import secrets
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Generator, Mapping
 from dataclasses import dataclass, field
 
 from syncengine import __version__
@@ -26,6 +27,7 @@ from syncengine.errors import SyncError, TransportError
 from syncengine.store import Store
 from syncengine.sync import SyncJob
 from syncengine.transports.hresults import transport_error
+from syncengine.webconnector.company import check_company
 from syncengine.webconnector.config import CompanyConfig, ServerConfig
 from syncengine.webconnector.hcp import HostCompany, read_hcp
 
@@ -35,23 +37,6 @@ DONE = "done"
 TICKET_IDLE_SECONDS = 600.0
 """A ticket dies after this long without a call (the Web Connector waits at most a few
 minutes for an answer, so a live run never gets near it)."""
-
-IdentityCheck = Callable[[Store, CompanyConfig, HostCompany], None]
-"""Refuses (raises ``SyncError``) a company file that is not this workspace's."""
-
-
-def check_file_id(store: Store, company: CompanyConfig, host: HostCompany) -> None:
-    """The Web Connector's FileID stamp under our OwnerID, when QuickBooks shows one, must be
-    this company's. (The workspace's own DataExt stamp is checked by
-    ``syncengine.sync.identity`` where that module exists.)"""
-    stamped = host.file_id(company.owner_id)
-    if stamped is not None and stamped.upper() != company.file_id.upper():
-        raise SyncError(
-            f"the company file open in QuickBooks ({host.company_name or 'unnamed'}) carries"
-            f" FileID {stamped} under OwnerID {company.owner_id}, but user {company.username}"
-            f" syncs FileID {company.file_id}: open that user's company file in QuickBooks,"
-            " or add this file with its own .qwc and user"
-        )
 
 
 @dataclass
@@ -70,17 +55,16 @@ class Session:
     ticket: str
     served: Served
     last_call: float
+    flow: Generator[str, str, None] | None = None
+    """The run's conversation: the company-file check, then the sync job."""
     job: SyncJob | None = None
     pending: str | None = None
-    host: HostCompany | None = None
     last_error: str = ""
-    closed_note: str = ""
 
 
 class WebConnectorService:
     """The SOAP operations' behaviour (methods named as the operations); ``companies`` by user
-    name. ``now`` is a monotonic
-    clock in seconds (tickets expire by it); ``identity`` checks the company file."""
+    name. ``now`` is a monotonic clock in seconds (tickets expire by it)."""
 
     def __init__(
         self,
@@ -88,10 +72,9 @@ class WebConnectorService:
         *,
         now: Callable[[], float] = time.monotonic,
         idle_seconds: float = TICKET_IDLE_SECONDS,
-        identity: IdentityCheck = check_file_id,
     ) -> None:
         self.companies = dict(companies)
-        self._now, self._idle, self._identity = now, idle_seconds, identity
+        self._now, self._idle = now, idle_seconds
         self._sessions: dict[str, Session] = {}
         self._guard = threading.Lock()
 
@@ -148,14 +131,13 @@ class WebConnectorService:
         if session is None:
             return -1
         with session.served.lock:
-            if session.job is None:
+            if session.flow is None:
                 return -1
             if hresult:
                 self._lost(session, _error_of(hresult, message))
                 return -1
             try:
-                session.job.receive(response)
-                session.pending = session.job.next_request()
+                session.pending = _step(session.flow, response)
             except SyncError as exc:
                 self._fail(session, str(exc))
                 return -1
@@ -215,25 +197,34 @@ class WebConnectorService:
     def _next(self, session: Session, hcp: str) -> str:
         if session.last_error:
             return ""
-        if session.job is None:
-            session.host = read_hcp(hcp)
-            self._identity(session.served.store, session.served.config, session.host)
-            size = session.served.config.batch_size
-            session.job = SyncJob.start(session.served.store, batch_size=size)
-            session.pending = session.job.next_request()
+        if session.flow is None:
+            session.flow = self._conversation(session, read_hcp(hcp))
+            session.pending = _step(session.flow, None)
         request, session.pending = session.pending, None
         return request or ""
+
+    def _conversation(self, session: Session, host: HostCompany) -> Generator[str, str, None]:
+        served = session.served
+        yield from check_company(served.store, served.config.file_id, host)
+        session.job = SyncJob.start(served.store, batch_size=served.config.batch_size)
+        while (request := session.job.next_request()) is not None:
+            session.job.receive((yield request))
 
     def _lost(self, session: Session, error: TransportError) -> None:
         """QuickBooks gave no answer: the job records it and is dropped, resumable."""
         if session.job is not None and session.pending is None and not session.job.finished:
             session.job.failed(error)
-        session.job, session.pending = None, None
-        session.last_error = _guide_message(error)
+        self._end(session, _guide_message(error))
 
     def _fail(self, session: Session, message: str) -> None:
-        session.job, session.pending = None, None
-        session.last_error = f"QB Sync Lab: {message}"
+        self._end(session, f"QB Sync Lab: {message}")
+
+    def _end(self, session: Session, error: str) -> None:
+        """The run goes no further: what it did stays in the store, the job resumable."""
+        if session.flow is not None:
+            session.flow.close()
+        session.flow, session.job, session.pending = None, None, None
+        session.last_error = error
 
 
 def _work_waits(store: Store, import_every_minutes: int) -> bool:
@@ -270,8 +261,17 @@ def _guide_message(error: TransportError) -> str:
     return f"{entry.title} ({entry.key}): {entry.meaning} {' '.join(entry.steps)} [{error}]"
 
 
+def _step(flow: Generator[str, str, None], response: str | None) -> str | None:
+    """The conversation's next request after ``response`` (None to start it); None at its end."""
+    try:
+        return flow.send(response)  # type: ignore[arg-type]
+    except StopIteration:
+        return None
+
+
 def _percent(session: Session) -> int:
-    assert session.job is not None
+    if session.job is None:  # still checking the company file
+        return 1
     total, done = session.served.store.conn.execute(
         "SELECT COUNT(*), COALESCE(SUM(state NOT IN ('pending', 'sent')), 0)"
         " FROM job_items WHERE job_id = ?",
