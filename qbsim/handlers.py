@@ -11,7 +11,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from qbsim.errors import Outcome
-from qbsim.model import lists, refs, special, txns
+from qbsim.model import dataext, lists, refs, special, txns
 
 if TYPE_CHECKING:
     from qbsim.company import Company
@@ -50,3 +50,7 @@ register("TermsQueryRq", _on_state(lists.list_query, ("StandardTerms",)))
 register("ListDelRq", _on_state(lists.list_del))
 txns.register_all(register)
 special.register_all(register)
+dataext.register_all(register)
+# Queries that take OwnerID show those owners' data extensions (DataExtRet).
+for _type in [t for t in HANDLERS if t.endswith("QueryRq") and not t.startswith("DataExt")]:
+    HANDLERS[_type] = dataext.showing_data_ext(HANDLERS[_type])

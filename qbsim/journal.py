@@ -33,7 +33,12 @@ FOLD_AT = 1 << 20
 """Bytes of journal a company file may carry however small it is; past that and past the
 file's own size, the journal is folded into the file (``Company.process``)."""
 # CompanyState fields a journal line carries when they changed (counters and names).
-_COUNTERS = ("company_name", "file_name", "next_id", "next_ref_number", "next_txn_number")
+_COUNTERS = (
+    *("company_name", "file_name", "next_id", "next_ref_number", "next_txn_number"),
+    "next_data_ext_id",
+)
+# CompanyState dicts a journal line carries the touched keys of (data extensions).
+_TRACKED = ("data_ext_defs", "data_ext_values")
 
 
 class JournalError(OSError):
@@ -154,6 +159,12 @@ def _track(company: Company) -> None:
     if not isinstance(company.message_sets, TrackedDict):
         company.message_sets = TrackedDict(company.message_sets)
     company.message_sets.touched = set()
+    for name in _TRACKED:
+        tracked = getattr(state, name)
+        if not isinstance(tracked, TrackedDict):
+            tracked = TrackedDict(tracked)
+            setattr(state, name, tracked)
+        tracked.touched = set()
 
 
 class _Seen:
@@ -171,6 +182,7 @@ class _Seen:
         _take_records(state, entry)
         _take_names(state, entry)
         _take_sets(company, entry)
+        _take_tracked(state, entry)
         self._take_deleted(state, entry)
         counters = _counters(state)
         if counters != self.counters:
@@ -239,6 +251,15 @@ def _take_sets(company: Company, entry: dict[str, Any]) -> None:
         entry["sets"] = found
 
 
+def _take_tracked(state: CompanyState, entry: dict[str, Any]) -> None:
+    """The touched keys of each tracked dict with their values (None: removed)."""
+    for name in _TRACKED:
+        tracked = getattr(state, name)
+        touched = tracked.take_touched() if isinstance(tracked, TrackedDict) else []
+        if touched:
+            entry[name] = {key: tracked.get(key) for key in touched}
+
+
 # -- replaying ------------------------------------------------------------------------------
 def replay(company: Company, company_file: str | Path) -> int:
     """Apply the journal beside ``company_file`` after the snapshot ``company`` was read from
@@ -302,6 +323,13 @@ def apply(company: Company, entry: dict[str, Any]) -> None:
     for name, value in entry.get("counters", {}).items():
         setattr(state, name, value)
     _apply_sets(company, entry.get("sets", {}))
+    for name in _TRACKED:
+        tracked = getattr(state, name)
+        for key, value in entry.get(name, {}).items():
+            if value is None:
+                tracked.pop(key, None)
+            else:
+                tracked[key] = value
     if "rng" in entry:
         version, internal, gauss = entry["rng"]
         company.rng.setstate((version, tuple(internal), gauss))

@@ -259,6 +259,8 @@ def _state(stored: dict[str, Any], clock: Clock, tz: timezone) -> CompanyState:
     known = {f.name for f in dataclasses.fields(CompanyState)} - _STATE_SPECIAL
     simple = {name: decode(stored[name]) for name in known if name in stored}
     state = CompanyState(clock, tz, **simple)
+    state.data_ext_defs = TrackedDict(state.data_ext_defs)
+    state.data_ext_values = TrackedDict(state.data_ext_values)
     for kind, rows in stored["records"].items():
         table = state.table(kind)
         for row in rows:

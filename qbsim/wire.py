@@ -12,7 +12,8 @@ layer adds ``onError`` (stopOnError answers the rest 3231, earlier changes stay)
 ``requestID`` (over 50 characters: 1060), iterators and ``MaxReturned``, ``metaData``,
 ``IncludeRetElement``, ``responseData="includeNone"`` and message-set error recovery
 (``newMessageSetID``/``oldMessageSetID``, ``messageSetStatusCode`` 9001/9002/9004/600).
-Answers are serialised in schema order.
+Answers are serialised in schema order, without what the request's qbXML version's schema
+lacks (``qbschema.versions``: a 13.0 request gets no 16.0-only element).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from lxml import etree
 
 from qbschema import ATTRS, Node, safexml, schema
 from qbschema.check import read_checked
+from qbschema.versions import Trim, trimmer
 from qbsim import hresults, status
 from qbsim.errors import NotImplementedInQbsim, Outcome, QBXMLRPError, StatusError
 from qbsim.handlers import HANDLERS
@@ -212,7 +214,8 @@ def process(company: Company, request_xml: str | bytes) -> str:
     recovered = _recovered(company, msgs, bool(requests), envelope)
     if recovered is not None:
         return _serialise(envelope, recovered)
-    answers, summaries = _run(company, requests, msgs.get("onError") == _STOP)
+    trim = trimmer(_qbxml_version(root) or "")  # answers cut to the request's version
+    answers, summaries = _run(company, requests, msgs.get("onError") == _STOP, trim)
     new_id = msgs.get("newMessageSetID")
     if new_id is not None:
         stored = [answer.encode() for answer in answers]
@@ -344,7 +347,7 @@ def _clear(company: Company, envelope: dict, old_id: str) -> list[str]:
 
 
 def _run(
-    company: Company, requests: list[Request], stop: bool
+    company: Company, requests: list[Request], stop: bool, trim: Trim | None = None
 ) -> tuple[list[str], list[tuple[str, int, int]]]:
     """The answers, and for each its tag, status code and records returned."""
     answers: list[str] = []
@@ -356,7 +359,7 @@ def _run(
             answers.append(_status_only(request.element, 3231, status.NOT_PROCESSED, "Error"))
             summaries.append((rs_tag, 3231, 0))
             continue
-        answer, severity, code, returned = _answer(company, request)
+        answer, severity, code, returned = _answer(company, request, trim)
         answers.append(answer)
         summaries.append((rs_tag, code, returned))
         failed = stop and severity == "Error"
@@ -375,8 +378,11 @@ def _status_attrs(request_id, code: int, severity: str, message: str) -> dict[st
     return attrs
 
 
-def _answer(company: Company, request: Request) -> tuple[str, str, int, int]:
-    """The answer's text, severity, status code and records returned."""
+def _answer(
+    company: Company, request: Request, trim: Trim | None = None
+) -> tuple[str, str, int, int]:
+    """The answer's text, severity, status code and records returned; ``trim`` cuts the
+    answer's data to an older qbXML version (``qbschema.versions``)."""
     element = request.element
     tag, request_id = element.tag, element.get("requestID")
     try:
@@ -393,6 +399,9 @@ def _answer(company: Company, request: Request) -> tuple[str, str, int, int]:
         # An iterator's Continue/Stop pages from what Start found; the query is not re-run.
         outcome = Outcome() if continues(attrs) else HANDLERS[tag](company, body, attrs)
         outcome = _finish(company, tag, body, attrs, outcome)
+        if trim is not None:
+            kids = _response_kids(tag)
+            outcome.children = [(t, trim(v, kids[t][0])) for t, v in outcome.children]
     except StatusError as exc:
         answer = _status_only(element, exc.code, exc.message, exc.severity)
         return answer, exc.severity, exc.code, 0

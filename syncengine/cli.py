@@ -44,6 +44,7 @@ COMMAND_MODULES = (
     "autosync",
     "scenario",
     "doctor",
+    "webconnector",
 )
 
 

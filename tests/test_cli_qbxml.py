@@ -121,9 +121,9 @@ def test_builtin_check_reports_a_bad_envelope_attribute(no_xsd, write, capsys):
 
 def test_builtin_check_names_message_types_it_does_not_know(no_xsd, write, capsys):
     """A type outside the compiled data is reported, pointing to the XSD."""
-    path = write("check.xml", GOOD.replace("CustomerAddRq", "CheckAddRq"))
+    path = write("deposit.xml", GOOD.replace("CustomerAddRq", "DepositAddRq"))
     assert run("validate", "--builtin", path) == 1
-    assert "CheckAddRq: not a message type the built-in check knows" in capsys.readouterr().out
+    assert "DepositAddRq: not a message type the built-in check knows" in capsys.readouterr().out
 
 
 @pytest.mark.needs_xsd

@@ -30,6 +30,8 @@ def test_environment_yml_lists_every_runtime_and_dev_package():
     wanted = {_name(r) for r in project["dependencies"] + project["optional-dependencies"]["dev"]}
     env = yaml.safe_load((ROOT / "environment.yml").read_text(encoding="utf-8"))
     listed = {_name(d) for d in env["dependencies"] if isinstance(d, str)}
+    from_pip = [d["pip"] for d in env["dependencies"] if isinstance(d, dict) and "pip" in d]
+    listed |= {_name(d) for pip in from_pip for d in pip}  # packages conda-forge lacks
     assert sorted(wanted - listed) == []
 
 

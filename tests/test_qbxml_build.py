@@ -27,6 +27,18 @@ CREDIT = {"AccountRef": qbxml.ref(full_name="Bank"), "Amount": "10.00"}
 ITEM_SALE = {"SalesOrPurchase": {"Desc": "Advice", "Price": "75.00", "AccountRef": ACCOUNT}}
 
 # One realistic request for every message type the product speaks.
+DATA_EXT_DEF = {
+    "OwnerID": "0",
+    "DataExtName": "Color",
+    "DataExtType": "STR255TYPE",
+    "AssignToObject": ["Customer"],
+}
+DATA_EXT_ON = {
+    "OwnerID": "0",
+    "DataExtName": "Color",
+    "ListDataExtType": "Customer",
+    "ListObjRef": {"FullName": "Zoë Ltd"},
+}
 EXAMPLES = {
     "AccountAddRq": lambda: qbxml.add("Account", {"Name": "Sales", "AccountType": "Income"}),
     "AccountModRq": lambda: qbxml.mod("Account", "80000001-1", "1700000000", {"Desc": "x"}),
@@ -131,6 +143,28 @@ EXAMPLES = {
     "VendorAddRq": lambda: qbxml.add("Vendor", {"Name": "Acme Supply"}),
     "VendorModRq": lambda: qbxml.mod("Vendor", "8000000B-1", "1", {"CompanyName": "Acme"}),
     "VendorQueryRq": lambda: qbxml.query("Vendor", LIST_SINCE, iterator="Start"),
+    "CheckAddRq": lambda: qbxml.add(
+        "Check",
+        {"AccountRef": ACCOUNT, "ExpenseLineAdd": [{"AccountRef": ACCOUNT, "Amount": "5.00"}]},
+    ),
+    "CheckModRq": lambda: qbxml.mod("Check", "72-1", "1", {"Memo": "x"}),
+    "CheckQueryRq": lambda: qbxml.query("Check", {**TXN_SINCE, "OwnerID": ["0"]}),
+    "DataExtDefAddRq": lambda: qbxml.Request("DataExtDefAddRq", {"DataExtDefAdd": DATA_EXT_DEF}),
+    "DataExtDefModRq": lambda: qbxml.Request(
+        "DataExtDefModRq",
+        {"DataExtDefMod": {"OwnerID": "0", "DataExtName": "Color", "DataExtNewName": "Hue"}},
+    ),
+    "DataExtDefDelRq": lambda: qbxml.Request(
+        "DataExtDefDelRq", {"OwnerID": "0", "DataExtName": "Color"}
+    ),
+    "DataExtDefQueryRq": lambda: qbxml.Request("DataExtDefQueryRq", {"OwnerID": ["0"]}),
+    "DataExtAddRq": lambda: qbxml.Request(
+        "DataExtAddRq", {"DataExtAdd": {**DATA_EXT_ON, "DataExtValue": "Red"}}
+    ),
+    "DataExtModRq": lambda: qbxml.Request(
+        "DataExtModRq", {"DataExtMod": {**DATA_EXT_ON, "DataExtValue": "Blue"}}
+    ),
+    "DataExtDelRq": lambda: qbxml.Request("DataExtDelRq", {"DataExtDel": DATA_EXT_ON}),
 }
 
 

@@ -94,11 +94,14 @@ def test_request_samples_read_back_and_rebuild_valid(name):
     assert qbschema.validate_xsd(rebuilt.encode()) == []
 
 
-@no_samples
-def test_request_sample_of_a_foreign_type_is_refused_by_name():
-    """A CheckAddRq (not a type the product speaks) is refused, naming the type."""
-    with pytest.raises(qbxml.BuildError, match="CheckAddRq"):
-        qbxml.parse_request(sample("intuit_ErrRecovery1_CheckAddRq_newMessageSetID.xml"))
+def test_request_of_a_foreign_type_is_refused_by_name():
+    """A BillingRateQueryRq (not a type the product speaks) is refused, naming the type."""
+    document = (
+        '<?xml version="1.0"?><?qbxml version="13.0"?><QBXML>'
+        '<QBXMLMsgsRq onError="stopOnError"><BillingRateQueryRq/></QBXMLMsgsRq></QBXML>'
+    )
+    with pytest.raises(qbxml.BuildError, match="BillingRateQueryRq"):
+        qbxml.parse_request(document)
 
 
 @no_samples

@@ -21,11 +21,14 @@ from qbschema import schema  # noqa: E402  (after the path set-up above)
 from qbsim.handlers import HANDLERS  # noqa: E402
 
 OUTPUT = ROOT / "qbsim" / "COVERAGE.md"
-NOTE_MODULES = ("qbsim.model.lists", "qbsim.model.special", "qbsim.model.txns")
+NOTE_MODULES = (
+    *("qbsim.model.lists", "qbsim.model.special", "qbsim.model.txns"),
+    "qbsim.model.dataext",
+)
 COMPANY = ("HostQueryRq", "CompanyQueryRq", "PreferencesQueryRq")
 DELETES = ("ListDelRq", "TxnDelRq", "TxnVoidRq", "ListDeletedQueryRq", "TxnDeletedQueryRq")
 LIST_KINDS = ("Account", "Customer", "Vendor", "Employee", "OtherName", "Class", "StandardTerms")
-GROUPS = ("Lists", "Items", "Transactions", "Deleting and history", "Company")
+GROUPS = ("Lists", "Items", "Transactions", "Deleting and history", "Company", "Data extensions")
 
 HEADER = """# qbsim coverage
 
@@ -51,6 +54,8 @@ def group_of(request_type: str) -> str:
     """Which section of the file a request type belongs in."""
     if request_type in COMPANY:
         return "Company"
+    if request_type.startswith("DataExt"):
+        return "Data extensions"
     if request_type in DELETES:
         return "Deleting and history"
     if request_type.startswith("Item"):

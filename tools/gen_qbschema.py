@@ -54,6 +54,7 @@ TXN_KINDS = (
     "PurchaseOrder",
     "TimeTracking",
     "JournalEntry",
+    "Check",
 )
 OTHER_MESSAGES = (
     "StandardTermsAddRq",
@@ -68,6 +69,13 @@ OTHER_MESSAGES = (
     "HostQueryRq",
     "CompanyQueryRq",
     "PreferencesQueryRq",
+    "DataExtDefAddRq",
+    "DataExtDefModRq",
+    "DataExtDefDelRq",
+    "DataExtDefQueryRq",
+    "DataExtAddRq",
+    "DataExtModRq",
+    "DataExtDelRq",
 )
 MESSAGE_TYPES = (
     tuple(f"{kind}{op}Rq" for kind in LIST_KINDS + TXN_KINDS for op in ("Add", "Mod", "Query"))
@@ -82,13 +90,13 @@ def _particles(holder: etree._Element) -> list[etree._Element]:
 class Compiler:
     """Walks the XSD definitions on demand and interns every content model it meets."""
 
-    def __init__(self, xsd_dir: Path) -> None:
+    def __init__(self, xsd_dir: Path, suffix: str = "160") -> None:
         self.elements: dict[str, etree._Element] = {}
         self.complex_types: dict[str, etree._Element] = {}
         self.simple_types: dict[str, etree._Element] = {}
         self.groups: dict[str, etree._Element] = {}
-        for name in ("qbxmltypes160.xsd", "qbxml160.xsd", "qbxmlso160.xsd", "qbxmlops160.xsd"):
-            root = etree.parse(str(xsd_dir / name)).getroot()
+        for stem in ("qbxmltypes", "qbxml", "qbxmlso", "qbxmlops"):
+            root = etree.parse(str(xsd_dir / f"{stem}{suffix}.xsd")).getroot()
             for child in root:
                 if not isinstance(child.tag, str):
                     continue

@@ -202,6 +202,11 @@ class CompanyState:
     deleted: list[Deleted] = field(default_factory=list)
     next_ref_number: dict[str, int] = field(default_factory=dict)
     next_txn_number: int = 1  # TxnNumber: one sequence for all transactions
+    # Data extensions (``qbsim.model.dataext``): definitions by DataExtID, values by object
+    # key (ListID, TxnID, TxnID/TxnLineID or "Company") -> {DataExtID: value}.
+    data_ext_defs: TrackedDict[str, dict[str, Any]] = field(default_factory=lambda: TrackedDict())
+    data_ext_values: TrackedDict[str, dict[str, str]] = field(default_factory=lambda: TrackedDict())
+    next_data_ext_id: int = 1
     # Derived index, rebuilt on load: (kind, owner ListID) -> ids of the records it owns,
     # so a customer's payments are found without walking every payment in the company.
     owned: dict[tuple[str, str], set[str]] = field(default_factory=dict, repr=False)

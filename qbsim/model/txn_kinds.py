@@ -153,6 +153,21 @@ KINDS: dict[str, TxnKind] = {
             flags=("IsAdjustment",),
             note="debits must equal credits (3180); moves accounts, A/R-A/P lines their names",
         ),
+        TxnKind(
+            "Check",
+            "PayeeEntityRef",
+            (
+                LineList(
+                    "ExpenseLineAdd", "ExpenseLineMod", "ExpenseLineRet", None, "ClearExpenseLines"
+                ),
+                LineList("ItemLineAdd", "ItemLineMod", "ItemLineRet", "Cost", "ClearItemLines"),
+            ),
+            buying=True,
+            unsimulated=("ItemGroupLineAdd", "ItemGroupLineMod", "ApplyCheckToTxnAdd"),
+            flags=("IsToBePrinted",),
+            note="Amount from the lines; lowers the bank account (AccountRef); expense and item "
+            "lines (Intuit's ErrRecovery1 sample sends one)",
+        ),
     )
 }
 

@@ -8,6 +8,7 @@ reverses them:
 - CreditMemo: customer and A/R down by the credit total.
 - ReceivePayment: customer and A/R down by the payment total; the deposit-to account up.
 - SalesReceipt: the deposit-to account up. Bill: vendor and its A/P account up.
+- Check: the bank account (AccountRef) down by the check's Amount.
 - JournalEntry: every line's account (debits raise asset and expense accounts, credits the
   others); an A/R line moves its customer, an A/P line its vendor.
 - PurchaseOrder, TimeTracking: none (non-posting).
@@ -63,6 +64,8 @@ def set_totals(kind: TxnKind, ret: dict[str, Any]) -> None:
         ret["AmountDue"] = total
     elif kind.name == "PurchaseOrder":
         ret["TotalAmount"] = total
+    elif kind.name == "Check":
+        ret["Amount"] = total
 
 
 def txn_total(kind_name: str, ret: dict[str, Any]) -> Decimal:
@@ -71,6 +74,8 @@ def txn_total(kind_name: str, ret: dict[str, Any]) -> Decimal:
         return to_decimal(ret.get("Subtotal")) + to_decimal(ret.get("SalesTaxTotal"))
     if kind_name == "Bill":
         return to_decimal(ret.get("AmountDue"))
+    if kind_name == "Check":
+        return to_decimal(ret.get("Amount"))
     return to_decimal(ret.get("TotalAmount"))
 
 
@@ -92,6 +97,8 @@ def moves(state: CompanyState, kind: TxnKind, ret: dict[str, Any]) -> list[Move]
         ]
     if name == "JournalEntry":
         found += _journal_moves(state, ret)
+    if name == "Check":
+        found.append((_ref(state, ret, "AccountRef"), -amount))
     return [(record, delta) for record, delta in found if record is not None and delta]
 
 

@@ -141,7 +141,12 @@ def run_stop(args: argparse.Namespace) -> int:
 def run_run(args: argparse.Namespace) -> int:
     """Run the schedule for ``--for`` simulated seconds; print what each run did."""
     from syncengine.commands import simulated
-    from syncengine.commands.jobs import company_held, save_company, workspace_company
+    from syncengine.commands.jobs import (
+        check_company_file,
+        company_held,
+        save_company,
+        workspace_company,
+    )
 
     if args.seconds <= 0:
         raise Refusal(f"--for {args.seconds:g}: give a span of simulated seconds above 0")
@@ -151,6 +156,7 @@ def run_run(args: argparse.Namespace) -> int:
     # (or its lock) is touched, as in `job run`.
     with open_workspace(args) as store, company_held(args, "autosync run"):
         sim = workspace_company(args, store)
+        check_company_file(store, sim)
         company, path = sim.company, sim.path
         clock = command_clock(args)
         start = clock.now().replace(microsecond=0)

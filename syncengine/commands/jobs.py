@@ -198,6 +198,8 @@ def run_run(args: argparse.Namespace) -> int:
         sim = workspace_company(args, store) if args.simulated else None
         company, path = (sim.company, sim.path) if sim else (None, None)
         try:
+            if sim is not None:
+                check_company_file(store, sim)
             report, faults = _sync_maybe_faults(store, args, company)
         except TransportError as exc:
             return refuse("job run", _unreachable(exc, store.jobs.current() is not None), args)
@@ -240,6 +242,10 @@ def _sync(store: Store, args: argparse.Namespace, company: Company | None) -> Jo
 
     options = {"batch_size": args.batch_size, "import_changes": not args.no_import}
     with _transport(args, company) as transport:
+        if company is None:  # QuickBooks over COM: the simulated file was checked already
+            from syncengine.sync import identity
+
+            identity.ensure(store, transport)
         return manual_sync(
             store, transport, date_from=args.date_from, date_to=args.date_to, **options
         )
@@ -328,6 +334,24 @@ def workspace_company(args: argparse.Namespace, store: Store) -> SimCompany:
             " folder writable and free space, or give another path with --company"
         ) from None
     return SimCompany(company, path, True, linked)
+
+
+def check_company_file(store: Store, sim: SimCompany) -> None:
+    """Check (and on a first sync stamp) the simulated company file through the simulated
+    transport, as a sync with QuickBooks does; a new company file replaces the one the
+    workspace remembered. WrongCompanyFile (exit 2) when it is another workspace's file."""
+    from syncengine.sync import identity
+    from syncengine.transports.simulated import SimulatedTransport
+
+    if sim.created:
+        identity.forget(store)
+    try:
+        identity.ensure(store, SimulatedTransport(sim.company))
+    except identity.WrongCompanyFile as exc:
+        raise Refusal(
+            f"{exc} (the simulated company file here is {sim.path}: give this workspace's"
+            " own with --company, or leave --company out to use the one beside it)"
+        ) from None
 
 
 def _refuse_read_only(path: Path) -> None:

@@ -59,6 +59,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="a bookkeeper edits QuickBooks this many times an hour meanwhile",
     )
     parser.add_argument(
+        "--via",
+        choices=("in-process", "webconnector"),
+        default="in-process",
+        help="reach the simulated QuickBooks in-process, or through the Web Connector's SOAP"
+        " server and a simulated Web Connector over HTTP on loopback",
+    )
+    parser.add_argument(
         "--strict", action="store_true", help="exit 1 if any record failed or was duplicated"
     )
     parser.add_argument(
@@ -84,6 +91,7 @@ def run(args: argparse.Namespace) -> int:
         batch_size=args.batch_size,
         max_jobs=args.max_jobs,
         bookkeeper_per_hour=args.bookkeeper,
+        via=args.via,
     )
     db = args.rehearse_db or getattr(args, "db", None) or ":memory:"
     bar = ProgressBar() if args.progress or sys.stderr.isatty() else None

@@ -13,8 +13,10 @@ duplicates QuickBooks ends up holding, counted from the company itself.
 
 from __future__ import annotations
 
+import random
 import sqlite3
 import time
+import uuid
 from collections.abc import Generator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -50,11 +52,13 @@ from syncengine.rehearsal.timeline import COLUMNS as TIMELINE_COLUMNS
 from syncengine.rehearsal.timeline import timeline
 from syncengine.store import Store, StoreError
 from syncengine.store.db import MEMORY
-from syncengine.sync import SyncJob
+from syncengine.sync import SyncJob, identity
+from syncengine.transports.simulated import SimulatedTransport
 
 START: datetime = DEFAULT_START
 """Simulated time 0 of a rehearsal, for the store's clock and QuickBooks' alike."""
 
+VIAS = ("in-process", "webconnector")
 TERMS = (("Due on receipt", "0"), ("Net 15", "15"), ("Net 30", "30"), ("Net 60", "60"))
 WALL_FIELDS = ("wall_seconds", "generate_wall_seconds", "records_per_second")
 """Report fields that measure this machine, not the rehearsal: they differ run to run."""
@@ -85,6 +89,8 @@ class Rehearsal:
     import_changes: bool = True
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     start: datetime = START
+    via: str = "in-process"
+    """How the jobs reach QuickBooks: ``in-process`` or ``webconnector`` (SOAP over loopback)."""
 
     def check(self) -> None:
         """Refuse input no rehearsal can run with (:class:`RehearsalRefused`)."""
@@ -96,6 +102,8 @@ class Rehearsal:
             raise RehearsalRefused(f"--max-jobs must be at least 1, not {self.max_jobs}")
         if self.bookkeeper_per_hour < 0:
             raise RehearsalRefused("--bookkeeper must be 0 (none) or more actions per hour")
+        if self.via not in VIAS:
+            raise RehearsalRefused(f"--via {self.via!r}: give one of {', '.join(VIAS)}")
 
 
 @dataclass
@@ -208,6 +216,7 @@ def rehearse(
             company = setup_company(options.seed)
             if str(db) != MEMORY:  # so `qbsync --db W job run --simulated` goes on
                 company.keep_in(company_file(db))  # every answered change on disk first
+            stamp_company(store, company, options.seed)
             host = QuickBooksHost(
                 env, company, profile=profile, faults=plan, seed=options.seed, start=options.start
             )
@@ -216,7 +225,7 @@ def rehearse(
             teller = _teller(store, env, options, on_progress)
             exchange = _both(on_exchange, teller.exchange) if teller else on_exchange
             began = time.perf_counter()
-            run = env.process(_jobs(host, store, options, stats, exchange))
+            run = env.process(_runner(options)(host, store, options, stats, exchange))
             # simpy types a process's value as Optional[Any]; _jobs returns this pair.
             jobs, unfinished = cast("tuple[int, bool]", env.run(until=run))
             timings = Timings(env.now, time.perf_counter() - began, generated)
@@ -291,6 +300,14 @@ def _fresh_store(db: str | Path, clock: SimulatedClock) -> Store:
     return store
 
 
+def stamp_company(store: Store, company: Company, seed: int) -> None:
+    """Stamp the new company file for the workspace, as its first sync with QuickBooks does
+    (:mod:`syncengine.sync.identity`), with a file id drawn from the seed (same seed, same
+    files)."""
+    file_id = "{" + str(uuid.UUID(int=random.Random(seed).getrandbits(128), version=4)) + "}"
+    identity.ensure(store, SimulatedTransport(company), file_id=file_id.upper())
+
+
 def setup_company(seed: int) -> Company:
     """A fresh simulated company with what QuickBooks' setup interview leaves in it: the
     accounts generated items post to (:data:`syncengine.rehearsal.appgen.ACCOUNTS`) and
@@ -315,6 +332,15 @@ def _bookkeeper(host: QuickBooksHost, options: Rehearsal) -> Bookkeeper | None:
     return person
 
 
+def _runner(options: Rehearsal) -> Any:
+    """The process body that runs the jobs: in-process, or over the Web Connector's path."""
+    if options.via == "webconnector":
+        from syncengine.rehearsal.webconnector import jobs_over_webconnector
+
+        return jobs_over_webconnector
+    return _jobs
+
+
 def _jobs(
     host: QuickBooksHost,
     store: Store,
@@ -326,19 +352,24 @@ def _jobs(
     another job could fix or ``max_jobs`` ran; (jobs run, whether the last is unfinished)."""
     jobs, outcome = 0, DriveOutcome(True)
     while True:
-        done_before = _count(store, "SELECT COUNT(*) FROM psrs WHERE state = 'done'")
+        done_before = done_count(store)
         job = SyncJob.start(
             store, batch_size=options.batch_size, import_changes=options.import_changes
         )
         jobs += 1
         outcome = yield host.env.process(drive(host, job, options.retry, stats, on_exchange))
-        finished_all = outcome.finished and not _worth_another(store, done_before)
+        finished_all = outcome.finished and not worth_another(store, done_before)
         if finished_all or jobs >= options.max_jobs:
             return jobs, not outcome.finished
         yield host.env.timeout(options.pause_seconds)
 
 
-def _worth_another(store: Store, done_before: int) -> bool:
+def done_count(store: Store) -> int:
+    """PSRs done so far."""
+    return _count(store, "SELECT COUNT(*) FROM psrs WHERE state = 'done'")
+
+
+def worth_another(store: Store, done_before: int) -> bool:
     """Open PSRs remain, and the last job got some done (so retrying may get more)."""
     waiting = _count(store, "SELECT COUNT(*) FROM psrs WHERE state IN ('queued', 'failed')")
     done = _count(store, "SELECT COUNT(*) FROM psrs WHERE state = 'done'")

@@ -42,6 +42,11 @@ _ENGINE_KEPT = {
         " set`)",
     ),
     "schedule.mode": "`qbsync autosync start` and `qbsync autosync stop` set it",
+    **dict.fromkeys(
+        ("company.file_id", "company.name"),
+        "the first sync stamps the company file with it; a workspace syncs with one file only"
+        " (use a new workspace for another)",
+    ),
 }
 T = TypeVar("T")
 

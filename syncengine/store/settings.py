@@ -114,6 +114,20 @@ _ALL: list[Setting] = [
         optional=True,
     ),
     Setting(
+        "company.file_id",
+        str,
+        None,
+        "kept by the sync job: the stamp (FileID) of the company file this workspace syncs with",
+        optional=True,
+    ),
+    Setting(
+        "company.name",
+        str,
+        None,
+        "kept by the sync job: that company file's name when it was last seen",
+        optional=True,
+    ),
+    Setting(
         "import.deleted_mark",
         str,
         None,

@@ -1,0 +1,86 @@
+"""What an answer to an older qbXML version leaves out: elements its schema does not have.
+
+``qbxml_versions.json`` (made by ``tools/gen_qbversions.py`` from Intuit's official 13.0 and 16.0
+schemas) lists, per 16.0 content-model node, the child elements qbXML 13.0 lacks there. A
+request of version 13.0 or older is answered without them: 13.0 is the oldest schema held, so
+older versions are trimmed as 13.0 (they may lack more; that is not derived). Versions 14.0 and
+up are answered whole.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from qbschema.model import Node, schema
+
+DATA_FILE = Path(__file__).with_name("qbxml_versions.json")
+Trim = Callable[[Any, Node], Any]
+
+
+@cache
+def _table() -> dict[str, dict[str, frozenset[str]]]:
+    data = json.loads(DATA_FILE.read_text(encoding="utf-8"))["versions"]
+    return {v: {k: frozenset(names) for k, names in nodes.items()} for v, nodes in data.items()}
+
+
+def _number(version: str) -> float:
+    try:
+        return float(version)
+    except ValueError:
+        return 0.0
+
+
+@cache
+def schema_version_for(version: str) -> str | None:
+    """The older schema whose elements an answer to ``version`` is cut to (None: whole)."""
+    number = _number(version)
+    held = sorted(_table(), key=_number)
+    return next((v for v in held if number <= _number(v)), None)
+
+
+@cache
+def trimmer(version: str) -> Trim | None:
+    """A function cutting an answer's data to ``version`` (None when nothing is cut)."""
+    older = schema_version_for(version)
+    if older is None:
+        return None
+    absent = _table()[older]
+    return lambda value, node: _trim(value, node, absent)
+
+
+def _trim(value: Any, node: Node, absent: dict[str, frozenset[str]]) -> Any:
+    if isinstance(value, list):
+        return [_trim(item, node, absent) for item in value]
+    if not isinstance(value, dict) or not _reaches(node.id, absent_key(absent)):
+        return value
+    cut = absent.get(node.id, frozenset())
+    kids = node.kids
+    return {
+        key: _trim(item, kids[key][0], absent) if key in kids else item
+        for key, item in value.items()
+        if key not in cut
+    }
+
+
+def absent_key(absent: dict[str, frozenset[str]]) -> int:
+    """An identity for one version's table (the caches below are per table)."""
+    return id(absent)
+
+
+@cache
+def _reaches(node_id: str, table_id: int) -> bool:
+    """Whether a node or anything within it has children the version lacks."""
+    absent = next(t for t in _table().values() if id(t) == table_id)
+    return _walk(node_id, absent, set())
+
+
+def _walk(node_id: str, absent: dict[str, frozenset[str]], seen: set[str]) -> bool:
+    if node_id in absent:
+        return True
+    seen.add(node_id)
+    node = schema().node(node_id)
+    return any(_walk(sub.id, absent, seen) for sub, _ in node.kids.values() if sub.id not in seen)

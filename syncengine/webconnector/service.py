@@ -1,0 +1,299 @@
+"""The Web Connector's eight calls mapped onto the sans-IO sync job.
+
+The Web Connector inverts control: QuickBooks' side calls us. ``authenticate`` checks the user
+and hands out a ticket (random, bound to that user's company only, one update run long, and
+expiring when idle); the first ``sendRequestXML`` reads QuickBooks' HostQuery/CompanyQuery/
+PreferencesQuery answers and checks the company file (:mod:`.company`: the workspace's
+FileID stamp, as :mod:`syncengine.sync.identity` keeps it); then every ``sendRequestXML`` is
+``SyncJob.next_request`` and every ``receiveResponseXML`` is ``SyncJob.receive``, answered with
+the percent done (100 once the job is finished). A failure QuickBooks reports (``hresult``), an
+unreadable answer or ``connectionError`` becomes ``SyncJob.failed``: the job stays unfinished
+and the next update run resumes it with error recovery; ``getLastError`` then says what went
+wrong in the guide's words. Calls on one company are serialised; companies never share a
+workspace, a store or a session.
+"""
+
+from __future__ import annotations
+
+import secrets
+import threading
+import time
+from collections.abc import Callable, Generator, Mapping
+from dataclasses import dataclass, field
+
+from syncengine import __version__
+from syncengine.clock import parse_stamp
+from syncengine.errors import SyncError, TransportError
+from syncengine.store import Store
+from syncengine.sync import SyncJob
+from syncengine.transports.hresults import transport_error
+from syncengine.webconnector.company import check_company
+from syncengine.webconnector.config import CompanyConfig, ServerConfig
+from syncengine.webconnector.hcp import HostCompany, read_hcp
+
+NOT_VALID_USER = "nvu"
+NOTHING_TO_DO = "none"
+DONE = "done"
+TICKET_IDLE_SECONDS = 600.0
+"""A ticket dies after this long without a call (the Web Connector waits at most a few
+minutes for an answer, so a live run never gets near it)."""
+
+
+@dataclass
+class Served:
+    """One company file the server serves: its configuration and its open workspace."""
+
+    config: CompanyConfig
+    store: Store
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+@dataclass
+class Session:
+    """One update run of the Web Connector on one company, known by its ticket."""
+
+    ticket: str
+    served: Served
+    last_call: float
+    flow: Generator[str, str, None] | None = None
+    """The run's conversation: the company-file check, then the sync job."""
+    job: SyncJob | None = None
+    pending: str | None = None
+    last_error: str = ""
+
+
+class WebConnectorService:
+    """The SOAP operations' behaviour (methods named as the operations); ``companies`` by user
+    name. ``now`` is a monotonic clock in seconds (tickets expire by it)."""
+
+    def __init__(
+        self,
+        companies: Mapping[str, Served],
+        *,
+        now: Callable[[], float] = time.monotonic,
+        idle_seconds: float = TICKET_IDLE_SECONDS,
+    ) -> None:
+        self.companies = dict(companies)
+        self._now, self._idle = now, idle_seconds
+        self._sessions: dict[str, Session] = {}
+        self._guard = threading.Lock()
+
+    # -- calls without a ticket ----------------------------------------------------------
+    def serverVersion(self, strVersion: str = "") -> str:
+        """Our version, shown in the Web Connector."""
+        return f"QB Sync Lab {__version__}"
+
+    def clientVersion(self, strVersion: str = "") -> str:
+        """The empty answer: every Web Connector version is accepted."""
+        return ""
+
+    def authenticate(self, strUserName: str, strPassword: str) -> list[str]:
+        """[ticket, ""] to sync the open company file, ["", "none"] when nothing waits,
+        ["", "nvu"] for an unknown user or a wrong password."""
+        from syncengine.webconnector.credentials import verify_password
+
+        served = self.companies.get(strUserName)
+        stored = served.config.password if served else None
+        if not verify_password(strPassword, stored) or served is None:
+            return ["", NOT_VALID_USER]
+        if not _work_waits(served.store, served.config.import_every_minutes):
+            return ["", NOTHING_TO_DO]
+        return [self._open(served), ""]
+
+    # -- calls with a ticket --------------------------------------------------------------
+    def sendRequestXML(
+        self,
+        ticket: str,
+        strHCPResponse: str = "",
+        strCompanyFileName: str = "",
+        qbXMLCountry: str = "",
+        qbXMLMajorVers: int = 0,
+        qbXMLMinorVers: int = 0,
+    ) -> str:
+        """The next qbXML request of the job, or "" when it is finished or cannot go on (the
+        Web Connector then asks getLastError)."""
+        session = self._session(ticket)
+        if session is None:
+            return ""
+        with session.served.lock:
+            try:
+                return self._next(session, strHCPResponse)
+            except SyncError as exc:
+                self._fail(session, str(exc))
+                return ""
+
+    def receiveResponseXML(
+        self, ticket: str, response: str = "", hresult: str = "", message: str = ""
+    ) -> int:
+        """Percent done (100: finished); -1 when QuickBooks failed on the request or its answer
+        cannot be read: the job stays resumable and getLastError says why."""
+        session = self._session(ticket)
+        if session is None:
+            return -1
+        with session.served.lock:
+            if session.flow is None:
+                return -1
+            if hresult:
+                self._lost(session, _error_of(hresult, message))
+                return -1
+            try:
+                session.pending = _step(session.flow, response)
+            except SyncError as exc:
+                self._fail(session, str(exc))
+                return -1
+            return 100 if session.pending is None else _percent(session)
+
+    def connectionError(self, ticket: str, hresult: str = "", message: str = "") -> str:
+        """Always "done" (stop this run): the Web Connector could not reach QuickBooks; the
+        job is kept and the next run resumes it."""
+        session = self._session(ticket)
+        if session is not None:
+            with session.served.lock:
+                self._lost(session, _error_of(hresult, message))
+        return DONE
+
+    def getLastError(self, ticket: str) -> str:
+        """What went wrong in this run, as the guide explains it (or why the ticket is not
+        one we know)."""
+        with self._guard:
+            session = self._sessions.get(ticket)
+        if session is None:
+            return "QB Sync Lab: this session's ticket is unknown or expired; run the update again"
+        return session.last_error or "No error."
+
+    def closeConnection(self, ticket: str) -> str:
+        """The run's outcome in one line; the ticket is used up."""
+        with self._guard:
+            session = self._sessions.pop(ticket, None)
+        if session is None:
+            return "QB Sync Lab: unknown or expired ticket; nothing to close"
+        with session.served.lock:
+            return _closing_note(session)
+
+    # -- sessions ---------------------------------------------------------------------------
+    def _open(self, served: Served) -> str:
+        ticket = secrets.token_urlsafe(32)
+        with self._guard:
+            self._expire()
+            for other in [s for s in self._sessions.values() if s.served is served]:
+                del self._sessions[other.ticket]  # a new run supersedes an abandoned one
+            self._sessions[ticket] = Session(ticket, served, self._now())
+        return ticket
+
+    def _session(self, ticket: str) -> Session | None:
+        with self._guard:
+            self._expire()
+            session = self._sessions.get(ticket)
+            if session is not None:
+                session.last_call = self._now()
+            return session
+
+    def _expire(self) -> None:
+        limit = self._now() - self._idle
+        for ticket in [t for t, s in self._sessions.items() if s.last_call < limit]:
+            del self._sessions[ticket]
+
+    # -- the job ----------------------------------------------------------------------------
+    def _next(self, session: Session, hcp: str) -> str:
+        if session.last_error:
+            return ""
+        if session.flow is None:
+            session.flow = self._conversation(session, read_hcp(hcp))
+            session.pending = _step(session.flow, None)
+        request, session.pending = session.pending, None
+        return request or ""
+
+    def _conversation(self, session: Session, host: HostCompany) -> Generator[str, str, None]:
+        served = session.served
+        yield from check_company(served.store, served.config.file_id, host)
+        session.job = SyncJob.start(served.store, batch_size=served.config.batch_size)
+        while (request := session.job.next_request()) is not None:
+            session.job.receive((yield request))
+
+    def _lost(self, session: Session, error: TransportError) -> None:
+        """QuickBooks gave no answer: the job records it and is dropped, resumable."""
+        if session.job is not None and session.pending is None and not session.job.finished:
+            session.job.failed(error)
+        self._end(session, _guide_message(error))
+
+    def _fail(self, session: Session, message: str) -> None:
+        self._end(session, f"QB Sync Lab: {message}")
+
+    def _end(self, session: Session, error: str) -> None:
+        """The run goes no further: what it did stays in the store, the job resumable."""
+        if session.flow is not None:
+            session.flow.close()
+        session.flow, session.job, session.pending = None, None, None
+        session.last_error = error
+
+
+def _work_waits(store: Store, import_every_minutes: int) -> bool:
+    """Whether an update run has anything to do: a job to finish, PSRs waiting, or an import
+    due (``import_every_minutes`` since the last job finished; 0: every run imports)."""
+    if store.jobs.current() is not None:
+        return True
+    waiting = "SELECT COUNT(*) FROM psrs WHERE state IN ('queued', 'failed')"
+    if store.conn.execute(waiting).fetchone()[0]:
+        return True
+    last = store.conn.execute("SELECT MAX(completed_at) FROM jobs WHERE finished = 1").fetchone()
+    if not import_every_minutes or last[0] is None:
+        return True
+    since = parse_stamp(store.now()) - parse_stamp(last[0])
+    return since.total_seconds() >= 60 * import_every_minutes
+
+
+def _error_of(hresult: str, message: str) -> TransportError:
+    try:
+        code = int(hresult, 16) & 0xFFFFFFFF
+    except ValueError:
+        return TransportError(f"the Web Connector reported {hresult!r}: {message}")
+    return transport_error(code, message or "reported by the Web Connector")
+
+
+def _guide_message(error: TransportError) -> str:
+    """The guide's words for ``error``'s HRESULT (title, meaning, steps), with the text
+    QuickBooks gave."""
+    from syncengine.reports import guide
+
+    if error.hresult is None:
+        return f"QB Sync Lab: {error}"
+    entry = guide.entry(error.hresult)
+    return f"{entry.title} ({entry.key}): {entry.meaning} {' '.join(entry.steps)} [{error}]"
+
+
+def _step(flow: Generator[str, str, None], response: str | None) -> str | None:
+    """The conversation's next request after ``response`` (None to start it); None at its end."""
+    try:
+        return flow.send(response)  # type: ignore[arg-type]
+    except StopIteration:
+        return None
+
+
+def _percent(session: Session) -> int:
+    if session.job is None:  # still checking the company file
+        return 1
+    total, done = session.served.store.conn.execute(
+        "SELECT COUNT(*), COALESCE(SUM(state NOT IN ('pending', 'sent')), 0)"
+        " FROM job_items WHERE job_id = ?",
+        (session.job.job_id,),
+    ).fetchone()
+    return min(99, max(1, (100 * done) // total if total else 50))
+
+
+def _closing_note(session: Session) -> str:
+    job = session.job
+    if job is None:
+        return "QB Sync Lab: the job is unfinished; the next update resumes it. " + (
+            session.last_error or ""
+        )
+    if not job.finished:
+        return f"QB Sync Lab: sync job {job.job_id} unfinished; the next update resumes it"
+    return "QB Sync Lab: " + "; ".join(job.report().summary().splitlines()[:2])
+
+
+def open_served(config: ServerConfig) -> dict[str, Served]:
+    """Each configured company with its workspace opened (StoreError if one cannot be)."""
+    return {
+        name: Served(entry, Store(entry.workspace_path(config.base)))
+        for name, entry in config.companies.items()
+    }
