@@ -54,6 +54,8 @@ TXN_KINDS = (
     "PurchaseOrder",
     "TimeTracking",
     "JournalEntry",
+    "ItemReceipt",
+    "BillPaymentCheck",
 )
 OTHER_MESSAGES = (
     "StandardTermsAddRq",
@@ -68,6 +70,10 @@ OTHER_MESSAGES = (
     "HostQueryRq",
     "CompanyQueryRq",
     "PreferencesQueryRq",
+    "InventoryAdjustmentAddRq",
+    "InventoryAdjustmentQueryRq",
+    "BillPaymentCreditCardAddRq",  # the 16.0 schema has no BillPaymentCreditCardModRq
+    "BillPaymentCreditCardQueryRq",
 )
 MESSAGE_TYPES = (
     tuple(f"{kind}{op}Rq" for kind in LIST_KINDS + TXN_KINDS for op in ("Add", "Mod", "Query"))
