@@ -256,3 +256,43 @@ def test_adjusting_a_service_item_is_refused(books):
     )
     code, message = books.error(request)
     assert code == 3140 and '"Labor"' in message
+
+
+# -- quantity on order ------------------------------------------------------------------
+
+
+def order(books: StockBooks, quantity: str):
+    return books.add(
+        "PurchaseOrder",
+        ref("VendorRef", "Bolt Supply"),
+        line("Widget", quantity, tag="PurchaseOrderLineAdd"),
+    )
+
+
+def on_order(books: StockBooks) -> str:
+    return books.query("ItemInventory", x("FullName", "Widget"))[0].findtext("QuantityOnOrder")
+
+
+def test_a_purchase_order_counts_on_order_not_on_hand(books):
+    """Ordering 6 leaves 10 on hand and puts 6 on order."""
+    order(books, "6")
+    assert (books.stock()[0], on_order(books)) == ("10", "6")
+
+
+def test_closing_or_deleting_a_purchase_order_takes_it_off_order(books):
+    """A PO closed by hand waits for nothing; a deleted one neither."""
+    first, second = order(books, "6"), order(books, "2")
+    books.ok(
+        x(
+            "PurchaseOrderModRq",
+            x(
+                "PurchaseOrderMod",
+                x("TxnID", first.findtext("TxnID")),
+                x("EditSequence", first.findtext("EditSequence")),
+                x("IsManuallyClosed", "true"),
+            ),
+        )
+    )
+    assert on_order(books) == "2"
+    books.delete("PurchaseOrder", second)
+    assert on_order(books) == "0"

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from qbsim import Company, persist
 from tests.test_qbsim_billpay import PayBooks
-from tests.test_qbsim_stock import StockBooks, adjust
+from tests.test_qbsim_stock import StockBooks, adjust, order
 from tests.test_qbsim_txns import line, ref, x
 
 
@@ -33,6 +33,7 @@ def _busy(books: Shop) -> None:
     books.sale("CreditMemo", "1")
     adjust(books, x("QuantityDifference", "-2"))
     books.pay("40.00")
+    order(books, "3")
     books.add(
         "SalesReceipt", ref("CustomerRef", "Beta"), line("Widget", "1", tag="SalesReceiptLineAdd")
     )

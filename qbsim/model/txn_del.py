@@ -89,7 +89,9 @@ def txn_void(state: CompanyState, body: dict[str, Any]) -> Outcome:
     kind = KINDS[void_type]
     if void_type == "Bill":
         _refuse_in_use(state, record)
-    changed = unlink(state, record) if void_type in _APPLIED_TO else bills_of(state, record.ret)
+    changed = unlink(state, record) if void_type in _APPLIED_TO else []
+    if void_type in BILL_PAYMENTS:
+        changed = bills_of(state, record.ret)
     post_txn(state, kind, record.ret, -1)
     zero(kind, record.ret)
     state.touch(record)

@@ -29,7 +29,7 @@ from qbsim.model import lists, refs
 from qbsim.model.base import CompanyState, Record, money, parse_qb_date, to_decimal
 from qbsim.model.txn_kinds import TxnKind
 from qbsim.model.txn_lines import line_total
-from qbsim.model.txn_stock import post_stock, stock_moves
+from qbsim.model.txn_stock import order_moves, post_on_order, post_stock, stock_moves
 
 Move = tuple[Record, Decimal]
 
@@ -139,6 +139,7 @@ def post_txn(state: CompanyState, kind: TxnKind, ret: dict[str, Any], sign: int 
     """Apply (sign 1) or reverse (sign -1) everything a transaction moves: balances, stock."""
     post(state, moves(state, kind, ret), sign)
     post_stock(state, stock_moves(state, kind.name, ret), sign)
+    post_on_order(state, order_moves(state, kind.name, ret), sign)
 
 
 def post(state: CompanyState, found: list[Move], sign: int = 1) -> None:

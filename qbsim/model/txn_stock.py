@@ -12,6 +12,9 @@ glossary_avgcost, API-invoiceadd "cost averaging", API-billadd, API-itemreceipta
 - A credit memo line brings the Quantity back at the current average (inferred: QuickBooks
   returns stock at cost, not at the credited price).
 - An inventory adjustment line moves QuantityDifference and ValueDifference (``txn_adjust``).
+- QuantityOnOrder counts the units of open purchase-order lines not yet received (the field's
+  meaning in the schema's Ret; the rule is inferred). A PO closed by hand (or a closed line)
+  waits for nothing; receiving against a PO is not simulated (LinkToTxnID is refused).
 
 Inferred, where no capture shows it: a line without Quantity moves no units (a purchase line
 then moves only value); the average is kept as it was while nothing is on hand (the value is
@@ -42,6 +45,7 @@ _AT_AVERAGE = None  # the value of a move made at the item's average cost
 _CENT = Decimal("0.01")
 
 StockMove = tuple[Record, Decimal, "Decimal | None"]  # item, quantity, value (None: average)
+Move = tuple[Record, Decimal]  # item, units on order
 
 
 def stock_moves(state: CompanyState, kind_name: str, ret: dict[str, Any]) -> list[StockMove]:
@@ -81,6 +85,29 @@ def stocked_item(state: CompanyState, line: dict[str, Any]) -> Record | None:
     return state.find_any(STOCKED, ref["ListID"])
 
 
+def order_moves(state: CompanyState, kind_name: str, ret: dict[str, Any]) -> list[Move]:
+    """(item, units) a purchase order still waits for; none once it is closed."""
+    if kind_name != "PurchaseOrder" or ret.get("IsManuallyClosed") == "true":
+        return []
+    found: list[Move] = []
+    for line in ret.get("PurchaseOrderLineRet", ()):
+        item = stocked_item(state, line)
+        if item is None or line.get("IsManuallyClosed") == "true":
+            continue
+        waiting = to_decimal(line.get("Quantity")) - to_decimal(line.get("ReceivedQuantity"))
+        if waiting > 0:
+            found.append((item, waiting))
+    return found
+
+
+def post_on_order(state: CompanyState, found: list[Move], sign: int = 1) -> None:
+    """Apply (sign 1) or reverse (sign -1) purchase-order moves on QuantityOnOrder."""
+    for item, units in found:
+        on_order = to_decimal(item.ret.get("QuantityOnOrder")) + units * sign
+        item.ret["QuantityOnOrder"] = quantity_text(on_order)
+        state.mark(item)
+
+
 def post_stock(state: CompanyState, found: list[StockMove], sign: int = 1) -> None:
     """Apply (sign 1) or reverse (sign -1) stock moves on the items' QuantityOnHand and
     AverageCost; moves at the average are reversed at the average of the moment."""
@@ -115,6 +142,8 @@ def quantity_text(value: Decimal) -> str:
 
 def coverage_note(kind_name: str) -> str:
     """What a transaction type does to stock, for ``qbsim/COVERAGE.md`` ('' when nothing)."""
+    if kind_name == "PurchaseOrder":
+        return "open lines count in the item's QuantityOnOrder"
     if kind_name not in _LINES:
         return ""
     return {
