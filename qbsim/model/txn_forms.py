@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
 from qbsim import hresults, status
@@ -87,6 +88,13 @@ _SHIPPED = ("Invoice", "SalesReceipt", "SalesOrder")
 _DEPOSITED = ("ReceivePayment", "SalesReceipt")
 
 
+@cache
+def _template_ref(kind_name: str) -> dict[str, str]:
+    """The reference to a type's default template (made once; callers copy it)."""
+    template = {"FullName": DEFAULT_TEMPLATES[kind_name]}
+    return refs.fixed_ref("TemplateRef", template, kind_name, False)
+
+
 def fill_in_note(kind_name: str) -> str:
     """What ``fill_defaults`` fills in on this type, for ``qbsim/COVERAGE.md``."""
     found = []
@@ -105,8 +113,7 @@ def fill_defaults(state: CompanyState, kind: TxnKind, ret: dict) -> None:
     if name in _SHIPPED and "ShipDate" not in ret:
         ret["ShipDate"] = ret["TxnDate"]
     if name in DEFAULT_TEMPLATES and "TemplateRef" not in ret:
-        template = {"FullName": DEFAULT_TEMPLATES[name]}
-        ret["TemplateRef"] = refs.fixed_ref("TemplateRef", template, name, False)
+        ret["TemplateRef"] = dict(_template_ref(name))
     if name in _DEPOSITED and not ret.get("DepositToAccountRef"):
         ret["DepositToAccountRef"] = undeposited_funds(state)
 

@@ -41,6 +41,7 @@ _LINES: dict[str, tuple[tuple[str, ...], int]] = {
     "SalesReceipt": (("SalesReceiptLineRet",), -1),
     "CreditMemo": (("CreditMemoLineRet",), 0),
 }
+_NO_LINES: tuple[tuple[str, ...], int] = ((), 0)
 _AT_AVERAGE = None  # the value of a move made at the item's average cost
 _CENT = Decimal("0.01")
 
@@ -52,11 +53,13 @@ def stock_moves(state: CompanyState, kind_name: str, ret: dict[str, Any]) -> lis
     """The (item, quantity, value) moves of a transaction's lines (see the module docstring)."""
     if kind_name == "InventoryAdjustment":
         return _adjustment_moves(state, ret)
-    tags, direction = _LINES.get(kind_name, ((), 0))
+    tags, direction = _LINES.get(kind_name, _NO_LINES)
+    stocked = state.records.get(STOCKED[0])
     found: list[StockMove] = []
-    for tag in tags:
+    for tag in tags if stocked else ():
         for line in ret.get(tag, ()):
-            item = stocked_item(state, line)
+            ref = line.get("ItemRef")
+            item = stocked.get(ref.get("ListID", "")) if ref else None  # type: ignore[union-attr]
             if item is None:
                 continue
             quantity = to_decimal(line.get("Quantity"))
