@@ -61,6 +61,11 @@ def _sales_lines(kind: str) -> LineList:
     return LineList(f"{kind}LineAdd", f"{kind}LineMod", f"{kind}LineRet")
 
 
+# Expense and item lines, as a bill and an item receipt carry them.
+_PURCHASE_LINES = (
+    LineList("ExpenseLineAdd", "ExpenseLineMod", "ExpenseLineRet", None, "ClearExpenseLines"),
+    LineList("ItemLineAdd", "ItemLineMod", "ItemLineRet", "Cost", "ClearItemLines"),
+)
 _SALES_EXTRAS = ("DiscountLineAdd", "SalesTaxLineAdd", "ShippingLineAdd")
 
 _PRINTED = ("IsToBePrinted", "IsToBeEmailed")
@@ -95,12 +100,7 @@ KINDS: dict[str, TxnKind] = {
         TxnKind(
             "Bill",
             "VendorRef",
-            (
-                LineList(
-                    "ExpenseLineAdd", "ExpenseLineMod", "ExpenseLineRet", None, "ClearExpenseLines"
-                ),
-                LineList("ItemLineAdd", "ItemLineMod", "ItemLineRet", "Cost", "ClearItemLines"),
-            ),
+            _PURCHASE_LINES,
             due_from_terms=True,
             posting="APAccountRef",
             buying=True,
@@ -162,12 +162,7 @@ KINDS: dict[str, TxnKind] = {
         TxnKind(
             "ItemReceipt",
             "VendorRef",
-            (
-                LineList(
-                    "ExpenseLineAdd", "ExpenseLineMod", "ExpenseLineRet", None, "ClearExpenseLines"
-                ),
-                LineList("ItemLineAdd", "ItemLineMod", "ItemLineRet", "Cost", "ClearItemLines"),
-            ),
+            _PURCHASE_LINES,
             buying=True,
             unsimulated=("ItemGroupLineAdd", "ItemGroupLineMod", "LinkToTxnID"),
             note="items in at cost (API-itemreceiptadd); no A/P or vendor balance until "
