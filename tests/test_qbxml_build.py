@@ -166,6 +166,45 @@ EXAMPLES = {
     ),
     "DataExtDelRq": lambda: qbxml.Request("DataExtDelRq", {"DataExtDel": DATA_EXT_ON}),
 }
+# The stock and bill-payment types qbsim answers (issue 16).
+BILL_PAID = {"TxnID": "1A-1", "PaymentAmount": "9.99"}
+EXAMPLES |= {
+    "ItemReceiptAddRq": lambda: qbxml.add(
+        "ItemReceipt", {"VendorRef": VENDOR, "ItemLineAdd": [{"ItemRef": ITEM, "Quantity": 2}]}
+    ),
+    "ItemReceiptModRq": lambda: qbxml.mod("ItemReceipt", "1B-1", "1", {"Memo": "x"}),
+    "ItemReceiptQueryRq": lambda: qbxml.query("ItemReceipt", TXN_SINCE),
+    "BillPaymentCheckAddRq": lambda: qbxml.add(
+        "BillPaymentCheck",
+        {
+            "PayeeEntityRef": VENDOR,
+            "BankAccountRef": qbxml.ref(full_name="Checking"),
+            "IsToBePrinted": True,
+            "AppliedToTxnAdd": [BILL_PAID],
+        },
+    ),
+    "BillPaymentCheckModRq": lambda: qbxml.mod("BillPaymentCheck", "1C-1", "1", {"Memo": "x"}),
+    "BillPaymentCheckQueryRq": lambda: qbxml.query("BillPaymentCheck", TXN_SINCE),
+    "BillPaymentCreditCardAddRq": lambda: qbxml.add(
+        "BillPaymentCreditCard",
+        {
+            "PayeeEntityRef": VENDOR,
+            "CreditCardAccountRef": qbxml.ref(full_name="Visa"),
+            "AppliedToTxnAdd": [BILL_PAID],
+        },
+    ),
+    "BillPaymentCreditCardQueryRq": lambda: qbxml.query("BillPaymentCreditCard", TXN_SINCE),
+    "InventoryAdjustmentAddRq": lambda: qbxml.add(
+        "InventoryAdjustment",
+        {
+            "AccountRef": ACCOUNT,
+            "InventoryAdjustmentLineAdd": [
+                {"ItemRef": ITEM, "QuantityAdjustment": {"QuantityDifference": -1}}
+            ],
+        },
+    ),
+    "InventoryAdjustmentQueryRq": lambda: qbxml.query("InventoryAdjustment", TXN_SINCE),
+}
 
 
 def assert_valid(document: str) -> etree._Element:

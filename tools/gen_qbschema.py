@@ -55,6 +55,8 @@ TXN_KINDS = (
     "TimeTracking",
     "JournalEntry",
     "Check",
+    "ItemReceipt",
+    "BillPaymentCheck",
 )
 OTHER_MESSAGES = (
     "StandardTermsAddRq",
@@ -76,6 +78,10 @@ OTHER_MESSAGES = (
     "DataExtAddRq",
     "DataExtModRq",
     "DataExtDelRq",
+    "InventoryAdjustmentAddRq",
+    "InventoryAdjustmentQueryRq",
+    "BillPaymentCreditCardAddRq",  # the 16.0 schema has no BillPaymentCreditCardModRq
+    "BillPaymentCreditCardQueryRq",
 )
 MESSAGE_TYPES = (
     tuple(f"{kind}{op}Rq" for kind in LIST_KINDS + TXN_KINDS for op in ("Add", "Mod", "Query"))

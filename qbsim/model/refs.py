@@ -38,6 +38,7 @@ for _name in (
     "AssetAccountRef",
     "DepositToAccountRef",
     "BankAccountRef",
+    "CreditCardAccountRef",
     "PrefillAccountRef",
     "TaxOnPurchasesAccountRef",
     "TaxOnSalesAccountRef",
@@ -56,6 +57,16 @@ FIXED_LISTS: dict[str, tuple[str, ...]] = {
     "CustomerTypeRef": ("Commercial", "Residential", "Retail", "Wholesale"),
     "VendorTypeRef": ("Consultant", "Supplies", "Subcontractor", "Service Providers"),
     "CustomerMsgRef": ("Thank you for your business.", "Please remit to above address."),
+    # Each form's default template (qbsim/model/txn_forms.py DEFAULT_TEMPLATES).
+    "TemplateRef": (
+        "Intuit Service Invoice",
+        "Intuit Product Invoice",
+        "Custom Sales Receipt",
+        "Custom Purchase Order",
+        "Custom Credit Memo",
+        "Custom Sales Order",
+        "Custom Estimate",
+    ),
 }
 
 

@@ -18,14 +18,22 @@ from typing import Any
 from qbsim import status
 from qbsim.errors import Outcome
 from qbsim.model.base import CompanyState, Record, in_range, qb_datetime
+from qbsim.model.txn_billpay import bills_of, paid_to
 from qbsim.model.txn_kinds import KINDS, TxnKind
-from qbsim.model.txn_money import moves, post, set_totals
+from qbsim.model.txn_money import BILL_PAYMENTS, post_txn, set_totals
 from qbsim.model.txn_payments import is_linked, linked_records, refresh, unlink
 
 VOID_PREFIX = "VOID:"
 DELETED_HISTORY = timedelta(days=90)
 _MEMO_LIMIT = 4095
 _APPLIED_TO = ("Invoice", "CreditMemo")
+# Line fields a void zeroes, where the line has them (an adjustment line has no Amount).
+_VOIDED = (
+    ("Amount", "0.00"),
+    ("Quantity", "0"),
+    ("QuantityDifference", "0"),
+    ("ValueDifference", "0.00"),
+)
 
 
 def _find(state: CompanyState, txn_type: str, txn_id: str) -> Record:
@@ -45,11 +53,8 @@ def txn_del(state: CompanyState, body: dict[str, Any]) -> Outcome:
     """``TxnDelRq``: delete a transaction; 3120 unknown, 3170 a payment is applied to it."""
     del_type, txn_id = body["TxnDelType"], body["TxnID"]
     record = _find(state, del_type, txn_id)
-    if del_type in _APPLIED_TO and is_linked(state, record):
-        raise status.txn_in_use(
-            del_type, txn_id, "A payment or credit is applied to this transaction."
-        )
-    post(state, moves(state, KINDS[del_type], record.ret), -1)
+    _refuse_in_use(state, record)
+    post_txn(state, KINDS[del_type], record.ret, -1)
     affected = linked_records(state, record.ret.get("AppliedToTxnRet", []))
     entry = state.remove(record, del_type, record.ret.get("RefNumber", ""), is_list=False)
     for linked in affected:
@@ -66,14 +71,28 @@ def txn_del(state: CompanyState, body: dict[str, Any]) -> Outcome:
     )
 
 
+def _refuse_in_use(state: CompanyState, record: Record) -> None:
+    """3170 for an invoice or credit memo a payment applies, or a bill a bill payment pays
+    (inferred for voiding a paid bill: QuickBooks' window asks to unapply first)."""
+    in_use = record.kind in _APPLIED_TO and is_linked(state, record)
+    if in_use or (record.kind == "Bill" and paid_to(state, record)):
+        raise status.txn_in_use(
+            record.kind, record.id, "A payment or credit is applied to this transaction."
+        )
+
+
 # -- TxnVoid ----------------------------------------------------------------------------
 def txn_void(state: CompanyState, body: dict[str, Any]) -> Outcome:
     """``TxnVoidRq``: zero a transaction but keep it; 3120 unknown."""
     void_type, txn_id = body["TxnVoidType"], body["TxnID"]
     record = _find(state, void_type, txn_id)
     kind = KINDS[void_type]
+    if void_type == "Bill":
+        _refuse_in_use(state, record)
     changed = unlink(state, record) if void_type in _APPLIED_TO else []
-    post(state, moves(state, kind, record.ret), -1)
+    if void_type in BILL_PAYMENTS:
+        changed = bills_of(state, record.ret)
+    post_txn(state, kind, record.ret, -1)
     zero(kind, record.ret)
     state.touch(record)
     refresh(state, record)
@@ -95,9 +114,12 @@ def zero(kind: TxnKind, ret: dict[str, Any]) -> None:
     """What a void leaves: every line at 0, totals recomputed, the memo marked."""
     for lines in kind.lines:
         for line in ret.get(lines.ret, []):
-            line["Amount"] = "0.00"
-            if "Quantity" in line:
-                line["Quantity"] = "0"
+            for field, nothing in _VOIDED:
+                if field in line:
+                    line[field] = nothing
+    if kind.name in BILL_PAYMENTS:  # a void unapplies it (inferred)
+        ret["Amount"] = "0.00"
+        ret.pop("AppliedToTxnRet", None)
     memo = ret.get("Memo", "")
     if not memo.startswith(VOID_PREFIX):
         ret["Memo"] = f"{VOID_PREFIX} {memo}"[:_MEMO_LIMIT] if memo else VOID_PREFIX

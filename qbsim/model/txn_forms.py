@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
 from qbsim import hresults, status
@@ -17,9 +18,11 @@ from qbsim.errors import QBXMLRPError
 from qbsim.model import refs
 from qbsim.model.base import CompanyState, Record, money, to_decimal
 from qbsim.model.retdata import add_address_blocks
+from qbsim.model.txn_adjust import adjustment_lines
+from qbsim.model.txn_billpay import prepare_payment
 from qbsim.model.txn_kinds import TxnKind, txn_node
 from qbsim.model.txn_lines import line_total
-from qbsim.model.txn_money import fill_terms, txn_total
+from qbsim.model.txn_money import fill_terms, txn_total, undeposited_funds
 from qbsim.model.txn_payments import auto_apply, build_entries
 
 Prepare = Callable[[CompanyState, TxnKind, dict, dict, "Record | None"], None]
@@ -45,6 +48,7 @@ def prepare(state: CompanyState, kind: TxnKind, ret: dict, data: dict, own: Reco
         for flag in kind.flags:
             ret.setdefault(flag, "false")
         _copy_addresses(kind, ret, entity)
+        fill_defaults(state, kind, ret)
     add_address_blocks(ret, txn_node(kind.name))
     if kind.due_from_terms and (own is None or {"TxnDate", "TermsRef"} & data.keys()):
         if own is not None and "DueDate" not in data:
@@ -64,6 +68,54 @@ def _copy_addresses(kind: TxnKind, ret: dict, entity: Record | None) -> None:
         source = entity.ret.get(field)
         if field not in ret and source and field in txn_node(kind.name).children:
             ret[field] = dict(source)
+
+
+# -- what QuickBooks fills in on a new form --------------------------------------------------
+# The form each type prints with when the request names none (QBXML-NOTES §19): "Intuit Service
+# Invoice" (FL InvoiceAdd pair), "Custom Sales Receipt" (QBXG-SR pair), "Custom Purchase Order"
+# (QBXG-PO), "Custom Sales Order" (FL, MOZU); the credit memo's and estimate's are inferred.
+DEFAULT_TEMPLATES = {
+    "Invoice": "Intuit Service Invoice",
+    "SalesReceipt": "Custom Sales Receipt",
+    "PurchaseOrder": "Custom Purchase Order",
+    "CreditMemo": "Custom Credit Memo",
+    "SalesOrder": "Custom Sales Order",
+    "Estimate": "Custom Estimate",
+}
+# ShipDate = TxnDate when not given (observed on invoices, sales receipts and sales orders).
+_SHIPPED = ("Invoice", "SalesReceipt", "SalesOrder")
+# Without DepositToAccountRef the money goes to Undeposited Funds (FL-PAY, QBXG-SR pairs).
+_DEPOSITED = ("ReceivePayment", "SalesReceipt")
+
+
+@cache
+def _template_ref(kind_name: str) -> dict[str, str]:
+    """The reference to a type's default template (made once; callers copy it)."""
+    template = {"FullName": DEFAULT_TEMPLATES[kind_name]}
+    return refs.fixed_ref("TemplateRef", template, kind_name, False)
+
+
+def fill_in_note(kind_name: str) -> str:
+    """What ``fill_defaults`` fills in on this type, for ``qbsim/COVERAGE.md``."""
+    found = []
+    if kind_name in _SHIPPED:
+        found.append("ShipDate = TxnDate")
+    if kind_name in DEFAULT_TEMPLATES:
+        found.append(f'TemplateRef "{DEFAULT_TEMPLATES[kind_name]}"')
+    if kind_name in _DEPOSITED:
+        found.append('DepositToAccountRef "Undeposited Funds"')
+    return "fills in " + ", ".join(found) if found else ""
+
+
+def fill_defaults(state: CompanyState, kind: TxnKind, ret: dict) -> None:
+    """What QuickBooks fills in on a new transaction the request left it out of."""
+    name = kind.name
+    if name in _SHIPPED and "ShipDate" not in ret:
+        ret["ShipDate"] = ret["TxnDate"]
+    if name in DEFAULT_TEMPLATES and "TemplateRef" not in ret:
+        ret["TemplateRef"] = dict(_template_ref(name))
+    if name in _DEPOSITED and not ret.get("DepositToAccountRef"):
+        ret["DepositToAccountRef"] = undeposited_funds(state)
 
 
 # -- payments ---------------------------------------------------------------------------
@@ -155,8 +207,23 @@ def _journal(state: CompanyState, kind: TxnKind, ret: dict, data: dict, own: Rec
         raise status.txn_not_saved(kind.name, "Transaction not in balance.")
 
 
+def _bill_payment(
+    state: CompanyState, kind: TxnKind, ret: dict, data: dict, own: Record | None
+) -> None:
+    prepare_payment(state, ret, data, own)
+
+
+def _adjustment(
+    state: CompanyState, kind: TxnKind, ret: dict, data: dict, own: Record | None
+) -> None:
+    ret["InventoryAdjustmentLineRet"] = adjustment_lines(state, data)
+
+
 _SPECIFIC: dict[str, Prepare] = {
     "ReceivePayment": _payment,
+    "BillPaymentCheck": _bill_payment,
+    "BillPaymentCreditCard": _bill_payment,
+    "InventoryAdjustment": _adjustment,
     "TimeTracking": _time,
     "JournalEntry": _journal,
 }

@@ -54,16 +54,27 @@ class TxnKind:
     @cached_property
     def line_tags(self) -> tuple[str, ...]:
         """Ret elements that are lines (dropped from a query unless IncludeLineItems)."""
-        return self.line_lists + (("AppliedToTxnRet",) if self.name == "ReceivePayment" else ())
+        return self.line_lists + (("AppliedToTxnRet",) if self.name in APPLYING else ())
 
 
 def _sales_lines(kind: str) -> LineList:
     return LineList(f"{kind}LineAdd", f"{kind}LineMod", f"{kind}LineRet")
 
 
+# Expense and item lines, as a bill and an item receipt carry them.
+_PURCHASE_LINES = (
+    LineList("ExpenseLineAdd", "ExpenseLineMod", "ExpenseLineRet", None, "ClearExpenseLines"),
+    LineList("ItemLineAdd", "ItemLineMod", "ItemLineRet", "Cost", "ClearItemLines"),
+)
 _SALES_EXTRAS = ("DiscountLineAdd", "SalesTaxLineAdd", "ShippingLineAdd")
 
 _PRINTED = ("IsToBePrinted", "IsToBeEmailed")
+# Payments whose AppliedToTxnRet entries count as lines (shown with IncludeLineItems).
+APPLYING = ("ReceivePayment", "BillPaymentCheck", "BillPaymentCreditCard")
+_BILL_PAYMENT_NOTE = (
+    "AppliedToTxnAdd to the payee's bills (3120 another vendor's bill, 3210 paying more than "
+    "is due); lowers bill OpenAmount, vendor and A/P; "
+)
 
 KINDS: dict[str, TxnKind] = {
     kind.name: kind
@@ -89,12 +100,7 @@ KINDS: dict[str, TxnKind] = {
         TxnKind(
             "Bill",
             "VendorRef",
-            (
-                LineList(
-                    "ExpenseLineAdd", "ExpenseLineMod", "ExpenseLineRet", None, "ClearExpenseLines"
-                ),
-                LineList("ItemLineAdd", "ItemLineMod", "ItemLineRet", "Cost", "ClearItemLines"),
-            ),
+            _PURCHASE_LINES,
             due_from_terms=True,
             posting="APAccountRef",
             buying=True,
@@ -167,6 +173,43 @@ KINDS: dict[str, TxnKind] = {
             flags=("IsToBePrinted",),
             note="Amount from the lines; lowers the bank account (AccountRef); expense and item "
             "lines (Intuit's ErrRecovery1 sample sends one)",
+        ),
+        TxnKind(
+            "ItemReceipt",
+            "VendorRef",
+            _PURCHASE_LINES,
+            buying=True,
+            unsimulated=("ItemGroupLineAdd", "ItemGroupLineMod", "LinkToTxnID"),
+            note="items in at cost (API-itemreceiptadd); no A/P or vendor balance until "
+            "billed (inferred)",
+        ),
+        TxnKind(
+            "BillPaymentCheck",
+            "PayeeEntityRef",
+            posting="APAccountRef",
+            flags=("IsToBePrinted",),
+            note=_BILL_PAYMENT_NOTE + "lowers BankAccountRef",
+        ),
+        TxnKind(
+            "BillPaymentCreditCard",
+            "PayeeEntityRef",
+            posting="APAccountRef",
+            note=_BILL_PAYMENT_NOTE + "raises CreditCardAccountRef; no Mod in the schema",
+        ),
+        TxnKind(
+            "InventoryAdjustment",
+            None,
+            (
+                LineList(
+                    "InventoryAdjustmentLineAdd",
+                    "InventoryAdjustmentLineMod",
+                    "InventoryAdjustmentLineRet",
+                    None,
+                ),
+            ),
+            unsimulated=("InventorySiteRef",),
+            note="QuantityDifference / NewQuantity move QuantityOnHand at AverageCost (the "
+            "schema allows no NewValue); 3140 for a non-inventory item",
         ),
     )
 }

@@ -9,11 +9,15 @@ reverses them:
 - ReceivePayment: customer and A/R down by the payment total; the deposit-to account up.
 - SalesReceipt: the deposit-to account up. Bill: vendor and its A/P account up.
 - Check: the bank account (AccountRef) down by the check's Amount.
+- BillPaymentCheck / BillPaymentCreditCard: vendor and A/P down by the payment's Amount; the
+  bank account down, or the credit card account (a liability) up.
+- ItemReceipt: no balance (inferred: the vendor is owed nothing until the bill comes).
 - JournalEntry: every line's account (debits raise asset and expense accounts, credits the
   others); an A/R line moves its customer, an A/P line its vendor.
-- PurchaseOrder, TimeTracking: none (non-posting).
+- PurchaseOrder, TimeTracking, InventoryAdjustment: none here (an adjustment moves stock).
 
-Income, expense and inventory accounts behind items are not moved (not simulated).
+Income, expense and inventory accounts behind items are not moved (not simulated); the items'
+QuantityOnHand and AverageCost are (``txn_stock``).
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from qbsim.model import lists, refs
 from qbsim.model.base import CompanyState, Record, money, parse_qb_date, to_decimal
 from qbsim.model.txn_kinds import TxnKind
 from qbsim.model.txn_lines import line_total
+from qbsim.model.txn_stock import order_moves, post_on_order, post_stock, stock_moves
 
 Move = tuple[Record, Decimal]
 
@@ -47,6 +52,7 @@ DEBIT_NORMAL = frozenset(
     }
 )
 _SALES_FORMS = ("Invoice", "SalesReceipt", "CreditMemo")
+BILL_PAYMENTS = ("BillPaymentCheck", "BillPaymentCreditCard")
 _ZERO = "0.00"
 
 
@@ -62,7 +68,7 @@ def set_totals(kind: TxnKind, ret: dict[str, Any]) -> None:
             ret["TotalAmount"] = total
     elif kind.name == "Bill":
         ret["AmountDue"] = total
-    elif kind.name == "PurchaseOrder":
+    elif kind.name in ("PurchaseOrder", "ItemReceipt"):
         ret["TotalAmount"] = total
     elif kind.name == "Check":
         ret["Amount"] = total
@@ -74,7 +80,7 @@ def txn_total(kind_name: str, ret: dict[str, Any]) -> Decimal:
         return to_decimal(ret.get("Subtotal")) + to_decimal(ret.get("SalesTaxTotal"))
     if kind_name == "Bill":
         return to_decimal(ret.get("AmountDue"))
-    if kind_name == "Check":
+    if kind_name == "Check" or kind_name in BILL_PAYMENTS:
         return to_decimal(ret.get("Amount"))
     return to_decimal(ret.get("TotalAmount"))
 
@@ -94,6 +100,13 @@ def moves(state: CompanyState, kind: TxnKind, ret: dict[str, Any]) -> list[Move]
         found += [
             (_ref(state, ret, "VendorRef"), amount),
             (_ref(state, ret, "APAccountRef"), amount),
+        ]
+    if name in BILL_PAYMENTS:
+        found += [
+            (_ref(state, ret, "PayeeEntityRef"), -amount),
+            (_ref(state, ret, "APAccountRef"), -amount),
+            (_ref(state, ret, "BankAccountRef"), -amount),
+            (_ref(state, ret, "CreditCardAccountRef"), amount),
         ]
     if name == "JournalEntry":
         found += _journal_moves(state, ret)
@@ -127,6 +140,13 @@ def _ref(state: CompanyState, data: dict[str, Any], key: str) -> Record | None:
     return state.find_any(kinds, ref["ListID"])
 
 
+def post_txn(state: CompanyState, kind: TxnKind, ret: dict[str, Any], sign: int = 1) -> None:
+    """Apply (sign 1) or reverse (sign -1) everything a transaction moves: balances, stock."""
+    post(state, moves(state, kind, ret), sign)
+    post_stock(state, stock_moves(state, kind.name, ret), sign)
+    post_on_order(state, order_moves(state, kind.name, ret), sign)
+
+
 def post(state: CompanyState, found: list[Move], sign: int = 1) -> None:
     """Apply (sign 1) or reverse (sign -1) moves; customer and account totals roll up."""
     for record, delta in found:
@@ -149,6 +169,21 @@ def default_account(state: CompanyState, ref_key: str) -> dict[str, str]:
         record = state.table("Account")[
             lists.list_add(state, "Account", add).children[0][1]["ListID"]
         ]
+    return {"ListID": record.id, "FullName": refs.display_name(record)}
+
+
+UNDEPOSITED_FUNDS = "Undeposited Funds"
+
+
+def undeposited_funds(state: CompanyState) -> dict[str, str]:
+    """The "Undeposited Funds" account as a reference; QuickBooks creates it (an other current
+    asset) the first time a payment or sales receipt goes there (QBXML-NOTES §19: FL-PAY and
+    QBXG-SR pairs; that it is created on first use is inferred)."""
+    record = refs.find_named(state, refs.ACCOUNT, {"FullName": UNDEPOSITED_FUNDS})
+    if record is None:
+        add = {"AccountAdd": {"Name": UNDEPOSITED_FUNDS, "AccountType": "OtherCurrentAsset"}}
+        list_id = lists.list_add(state, "Account", add).children[0][1]["ListID"]
+        record = state.table("Account")[list_id]
     return {"ListID": record.id, "FullName": refs.display_name(record)}
 
 

@@ -21,6 +21,7 @@ from typing import Any
 
 from qbsim import status
 from qbsim.model.base import CompanyState, Record, money, owner, to_decimal
+from qbsim.model.txn_billpay import refresh_bill
 from qbsim.model.txn_money import txn_total
 
 _CREDIT_FIELD = "SetCredit AppliedAmount"
@@ -86,8 +87,7 @@ def refresh(state: CompanyState, record: Record) -> None:
         ret["UnusedPayment"] = money(total - used)
         ret["UnusedCredits"] = "0.00"
     elif record.kind == "Bill":
-        ret["OpenAmount"] = ret["AmountDue"]  # bill payments are not simulated
-        ret["IsPaid"] = "true" if total <= 0 else "false"
+        refresh_bill(state, record)
 
 
 def open_balance(record: Record) -> Decimal:
@@ -202,10 +202,10 @@ def auto_apply(state: CompanyState, customer_id: str, amount: Decimal) -> list[d
 
 # -- links ------------------------------------------------------------------------------
 def linked_records(state: CompanyState, entries: list[dict[str, Any]]) -> list[Record]:
-    """The invoices and credit memos a list of AppliedToTxnRet entries touches."""
+    """The invoices, bills and credit memos a list of AppliedToTxnRet entries touches."""
     found: dict[str, Record] = {}
     for entry in entries:
-        for kind, txn_id in [("Invoice", entry["TxnID"])] + [
+        for kind, txn_id in [(entry.get("TxnType", "Invoice"), entry["TxnID"])] + [
             ("CreditMemo", link["TxnID"]) for link in entry.get("LinkedTxn", [])
         ]:
             record = state.find(kind, txn_id)

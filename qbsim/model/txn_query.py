@@ -45,8 +45,9 @@ def view(
 def txn_query(state: CompanyState, kind_name: str, body: dict[str, Any]) -> Outcome:
     """``{kind}QueryRq``: every match in order; 1 for none (wire), 500 for missing keys."""
     kind = KINDS[kind_name]
-    if "CurrencyFilter" in body:
-        raise NotImplementedInQbsim(f"{kind_name}QueryRq with CurrencyFilter")
+    for unsimulated in ("CurrencyFilter", "ItemFilter"):
+        if unsimulated in body:
+            raise NotImplementedInQbsim(f"{kind_name}QueryRq with {unsimulated}")
     missing: list[str] = []
     if "TxnID" in body:
         found = _by_id(state, kind_name, body["TxnID"], missing)

@@ -1,12 +1,14 @@
 """Transactions: Invoice, Bill, ReceivePayment, SalesReceipt, CreditMemo, PurchaseOrder,
-TimeTracking and JournalEntry — Add, Mod and Query — plus TxnDel, TxnVoid and TxnDeletedQuery.
+TimeTracking, JournalEntry, ItemReceipt, the bill payments and InventoryAdjustment — Add, Mod
+(where the schema has one) and Query — plus TxnDel, TxnVoid and TxnDeletedQuery.
 
 An Add resolves references (3140 in QuickBooks' words, "... in the Invoice[ line]."), stamps
 TxnID/TimeCreated/EditSequence, a company-wide TxnNumber, TxnDate (today by the company clock)
 and a RefNumber where QuickBooks numbers the type, computes lines and totals, and moves
-balances (``txn_money``). A Mod checks TxnID (3120) and EditSequence (3200), applies body
-changes (an empty value clears) and line semantics (``txn_lines``), then reverses the old
-moves and applies the new. The model knows no XML: plain dicts in, ``Outcome`` out.
+balances and stock (``txn_money``, ``txn_stock``). A Mod checks TxnID (3120) and
+EditSequence (3200), applies body changes (an empty value clears) and line semantics
+(``txn_lines``), then reverses the old moves and applies the new. The model knows no XML:
+plain dicts in, ``Outcome`` out.
 """
 
 from __future__ import annotations
@@ -21,14 +23,16 @@ from qbsim.errors import Outcome
 from qbsim.model import refs, txn_request
 from qbsim.model.base import CompanyState, Record, plain_copy
 from qbsim.model.retdata import child_node, merge, shape
+from qbsim.model.txn_billpay import check_bill_paid
 from qbsim.model.txn_dates import checked_date
 from qbsim.model.txn_del import txn_del, txn_deleted_query, txn_void
-from qbsim.model.txn_forms import check_applied, prepare
+from qbsim.model.txn_forms import check_applied, fill_in_note, prepare
 from qbsim.model.txn_kinds import KINDS, TxnKind, clean, refuse_unsimulated, txn_node
 from qbsim.model.txn_lines import assign_line_ids, build_lines, mod_lines
-from qbsim.model.txn_money import default_account, moves, post, set_totals
+from qbsim.model.txn_money import default_account, post_txn, set_totals
 from qbsim.model.txn_payments import applied_total, linked_records, refresh
 from qbsim.model.txn_query import txn_query, view
+from qbsim.model.txn_stock import coverage_note
 
 _IDENTITY = frozenset({"TxnID", "TimeCreated", "TimeModified", "EditSequence", "TxnNumber"})
 # Fields a Mod cannot clear: QuickBooks needs them on every transaction of the type.
@@ -52,7 +56,7 @@ def txn_add(state: CompanyState, kind_name: str, body: dict[str, Any]) -> Outcom
     _number(state, kind, ret)
     record = state.insert(kind_name, ret, "TxnID")
     assign_line_ids(state, kind, record.ret, record.created)
-    post(state, moves(state, kind, record.ret))
+    post_txn(state, kind, record.ret)
     _refresh_all(state, record, record.ret.get("AppliedToTxnRet", []))
     return Outcome([(f"{kind_name}Ret", _answer_view(state, record, body))])
 
@@ -162,11 +166,11 @@ def txn_mod(state: CompanyState, kind_name: str, body: dict[str, Any]) -> Outcom
             raise status.cannot_clear(field)
     new = _modified_ret(state, kind, record, data)
     old_entries = record.ret.get("AppliedToTxnRet", [])
-    post(state, moves(state, kind, record.ret), -1)
+    post_txn(state, kind, record.ret, -1)
     record.ret = new
     state.touch(record)
     assign_line_ids(state, kind, record.ret, record.modified)
-    post(state, moves(state, kind, record.ret))
+    post_txn(state, kind, record.ret)
     _refresh_all(state, record, old_entries + new.get("AppliedToTxnRet", []))
     return Outcome([(f"{kind_name}Ret", _answer_view(state, record, body))])
 
@@ -185,6 +189,8 @@ def _modified_ret(
     set_totals(kind, new)
     if kind.name in ("Invoice", "CreditMemo"):
         check_applied(kind, new, record, applied_total(record))
+    elif kind.name == "Bill":
+        check_bill_paid(state, new, record)
     return new
 
 
@@ -197,7 +203,8 @@ def coverage_notes() -> dict[str, str]:
         "TxnDeletedQueryRq": "TxnDelType list, DeletedDateRangeFilter",
     }
     for name, kind in KINDS.items():
-        notes[f"{name}AddRq"] = f"3140 bad reference, 3020 bad date; {kind.note}"
+        extra = [note for note in (coverage_note(name), fill_in_note(name)) if note]
+        notes[f"{name}AddRq"] = "; ".join(["3140 bad reference, 3020 bad date", kind.note, *extra])
         notes[f"{name}ModRq"] = (
             "3120 unknown TxnID, 3200 stale EditSequence; lines by TxnLineID (-1 adds, left "
             "out deletes)"
@@ -206,6 +213,9 @@ def coverage_notes() -> dict[str, str]:
             "TxnID/RefNumber lists (500 for missing) or filters; lines only with IncludeLineItems"
         )
     notes["TimeTrackingModRq"] = "3120 unknown TxnID, 3200 stale EditSequence"
+    notes["BillPaymentCheckModRq"] = (
+        "3120 unknown TxnID, 3200 stale EditSequence; AppliedToTxnMod re-applies (3210)"
+    )
     notes["TimeTrackingQueryRq"] = "TxnID list (500 for missing) or filters"
     return notes
 
@@ -222,7 +232,8 @@ def register_all(register) -> None:
     """Add this module's request types to the handler table."""
     for name in KINDS:
         register(f"{name}AddRq", _on_state(txn_add, name))
-        register(f"{name}ModRq", _on_state(txn_mod, name))
+        if f"{name}ModRq" in schema().messages:  # none for BillPaymentCreditCard
+            register(f"{name}ModRq", _on_state(txn_mod, name))
         register(f"{name}QueryRq", _on_state(txn_query, name))
     register("TxnDelRq", _on_state(txn_del))
     register("TxnVoidRq", _on_state(txn_void))
