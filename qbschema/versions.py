@@ -5,6 +5,11 @@ schemas) lists, per 16.0 content-model node, the child elements qbXML 13.0 lacks
 request of version 13.0 or older is answered without them: 13.0 is the oldest schema held, so
 older versions are trimmed as 13.0 (they may lack more; that is not derived). Versions 14.0 and
 up are answered whole.
+
+What real answers to older versions show is added by hand in :data:`OBSERVED`: a 2.0
+CustomerAddRs has no BillAddressBlock (``qbxmlgem_CustomerAddRq.xml`` is a 2.0 request,
+``qbxmlgem_CustomerAddRs_ok.xml`` its real answer, with a BillAddress). Versions before 2.0 are
+taken to lack it too (inferred: elements are added in later versions, not removed).
 """
 
 from __future__ import annotations
@@ -19,12 +24,22 @@ from qbschema.model import Node, schema
 
 DATA_FILE = Path(__file__).with_name("qbxml_versions.json")
 Trim = Callable[[Any, Node], Any]
+# Version -> global element -> children a real answer of that version lacks (see above).
+OBSERVED: dict[str, dict[str, tuple[str, ...]]] = {"2.0": {"CustomerRet": ("BillAddressBlock",)}}
 
 
 @cache
 def _table() -> dict[str, dict[str, frozenset[str]]]:
     data = json.loads(DATA_FILE.read_text(encoding="utf-8"))["versions"]
-    return {v: {k: frozenset(names) for k, names in nodes.items()} for v, nodes in data.items()}
+    tables = {v: {k: frozenset(names) for k, names in nodes.items()} for v, nodes in data.items()}
+    oldest = min(tables, key=_number)
+    for version, elements in OBSERVED.items():
+        table = dict(tables[oldest])
+        for element, names in elements.items():
+            node_id = schema().elements[element]
+            table[node_id] = table.get(node_id, frozenset()) | frozenset(names)
+        tables[version] = table
+    return tables
 
 
 def _number(version: str) -> float:

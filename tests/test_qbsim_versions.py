@@ -77,3 +77,19 @@ def test_version_data_matches_a_fresh_compile():
     tool = Path(__file__).resolve().parents[1] / "tools" / "gen_qbversions.py"
     done = subprocess.run([sys.executable, str(tool), "--check"], capture_output=True, text=True)
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "reference" / "qbxml-samples"
+
+
+@pytest.mark.skipif(not SAMPLES.is_dir(), reason="qbxml-samples not beside the checkout")
+def test_the_2_0_customer_add_sample_is_answered_without_bill_address_block():
+    """As the real answer to qbxmlgem's 2.0 CustomerAddRq: a BillAddress, no BillAddressBlock;
+    the same request as 13.0 gets the block."""
+    request = (SAMPLES / "qbxmlgem_CustomerAddRq.xml").read_text()
+    old = Company().process(request)
+    assert "<BillAddress>" in old and "<BillAddressBlock>" not in old
+    real = (SAMPLES / "qbxmlgem_CustomerAddRs_ok.xml").read_text()
+    assert "<BillAddress>" in real and "<BillAddressBlock>" not in real
+    newer = Company().process(request.replace('version="2.0"', 'version="13.0"'))
+    assert "<BillAddressBlock>" in newer

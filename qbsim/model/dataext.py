@@ -345,14 +345,17 @@ HANDLERS: dict[str, Callable[[CompanyState, dict[str, Any]], Outcome]] = {
 }
 
 COVERAGE_NOTES = {
-    "DataExtDefAddRq": "OwnerID 0 (custom field) or a GUID (private); 3100 a name the owner uses",
-    "DataExtDefModRq": "DataExtNewName, AssignToObject/RemoveFromObject; 3120 unknown",
-    "DataExtDefDelRq": "removes its values too; 3120 unknown",
+    "DataExtDefAddRq": "OwnerID 0 (custom field) or a GUID (private) (QBXML-NOTES §20, IDS-DX); "
+    "3100 a name the owner uses (inferred)",
+    "DataExtDefModRq": "DataExtNewName, AssignToObject/RemoveFromObject (XSD); 3120 unknown "
+    "(inferred)",
+    "DataExtDefDelRq": "removes its values too; 3120 unknown (inferred)",
     "DataExtDefQueryRq": "by OwnerID and AssignToObject; 1 when none (IDS-DX)",
-    "DataExtAddRq": "list element, transaction (line) or Company; 3120 unknown definition or "
-    "object, 3210 not assigned to the type or wrong value type, 3100 already set",
-    "DataExtModRq": "3120 when the object has no value",
-    "DataExtDelRq": "3120 when the object has no value",
+    "DataExtAddRq": "list element, transaction (line) or Company (intuit_CustomFieldAddValue); "
+    "codes inferred: 3120 unknown definition or object, 3210 not assigned to the type or not "
+    "of its DataExtType, 3100 already set; OwnerID on queries shows DataExtRet",
+    "DataExtModRq": "intuit_CustomFieldModValue; 3120 when the object has no value (inferred)",
+    "DataExtDelRq": "intuit_CustomFieldDelValue; 3120 when the object has no value (inferred)",
 }
 
 
