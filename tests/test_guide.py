@@ -4,8 +4,10 @@ sync job records."""
 
 from __future__ import annotations
 
+import argparse
 import ast
 import inspect
+import re
 from pathlib import Path
 
 import pytest
@@ -14,6 +16,7 @@ import qbsim
 from qbsim import faults, hresults
 from qbsim import status as qbsim_status
 from qbsim.host.effects import in_use_status
+from syncengine.cli import build_parser
 from syncengine.reports import guide
 from syncengine.reports.explain import ENGINE, explain
 from syncengine.reports.guide import GuideError
@@ -210,3 +213,38 @@ def test_the_jobs_error_carries_the_guides_entry():
     world.sync()
     hints = world.store.frame("errors")["hint"].tolist()
     assert hints == [guide.entry(3100).hint()]
+
+
+def _subparser(parser: argparse.ArgumentParser, words: list[str]) -> argparse.ArgumentParser:
+    """The parser of ``qbsync WORDS`` (a command and its subcommand), or an assertion."""
+    for word in words:
+        choices = next(
+            (a.choices for a in parser._actions if isinstance(a, argparse._SubParsersAction)),
+            None,
+        )
+        assert choices and word in choices, f"qbsync has no command {' '.join(words)!r}"
+        parser = choices[word]
+    return parser
+
+
+def _named_options() -> list[tuple[str, str, list[str]]]:
+    """Every ``--option ...`` of ``qbsync COMMAND`` a guide entry's steps name: (entry, option,
+    command words)."""
+    found = []
+    pattern = re.compile(r"`(--[a-z][\w-]*)[^`]*` of `qbsync ([a-z][a-z ]*?)(?: --[\w-]+)*`")
+    for entry in guide.entries():
+        for step in (*entry.steps, *entry.on_delete.get("steps", ())):
+            text = " ".join(step.split())
+            found += [(entry.key, o, c.split()) for o, c in pattern.findall(text)]
+    return found
+
+
+def test_every_option_the_guide_names_is_one_qbsync_has():
+    """A step saying "--company-file PATH of qbsync job run --com" points at a real option
+    (the guide once sent people to "connection settings" no command had)."""
+    named = _named_options()
+    assert len(named) >= 4
+    parser = build_parser()
+    for key, option, words in named:
+        options = {s for a in _subparser(parser, words)._actions for s in a.option_strings}
+        assert option in options, f"guide {key}: qbsync {' '.join(words)} has no {option}"
