@@ -8,6 +8,7 @@ text, excepinfo, argerror). Runs against real QuickBooks are marked ``real_quick
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -134,7 +135,8 @@ def test_unknown_hresult_keeps_its_code():
 
 @pytest.mark.real_quickbooks
 @pytest.mark.skipif(
-    os.environ.get("QBSYNC_REAL_QB") != "1", reason="needs Windows + QuickBooks (QBSYNC_REAL_QB=1)"
+    sys.platform != "win32" or os.environ.get("QBSYNC_REAL_QB") != "1",
+    reason="needs Windows + QuickBooks (QBSYNC_REAL_QB=1)",
 )
 def test_host_query_against_real_quickbooks():
     """A HostQuery reaches the QuickBooks open on this Windows machine."""
