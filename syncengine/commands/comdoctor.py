@@ -145,10 +145,7 @@ def _span(versions: list[str]) -> str:
 
 
 def _text(app_name: str, findings: list[Finding], problems: int) -> str:
-    lines = [f"QuickBooks on this machine, over COM as {app_name!r} (read-only):"]
-    for finding in findings:
-        lines.append(f"  {finding.level.upper():8} {finding.check}: {finding.found}")
-        if finding.do and finding.level != "ok":
-            lines.append(f"  {'':8} what to do: {finding.do}")
-    verdict = f"{problems} problem(s) found." if problems else "All is well."
-    return "\n".join([*lines, f"Nothing was changed in QuickBooks. {verdict}"])
+    from syncengine.store.checks import findings_text
+
+    heading = f"QuickBooks on this machine, over COM as {app_name!r} (read-only):"
+    return findings_text(heading, findings, problems, "Nothing was changed in QuickBooks. ")

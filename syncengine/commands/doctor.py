@@ -177,10 +177,6 @@ def _agreement(
 
 
 def _text(path: Path, findings: list[Finding], problems: int) -> str:
-    lines = [f"Workspace {path}:"]
-    for finding in findings:
-        lines.append(f"  {finding.level.upper():8} {finding.check}: {finding.found}")
-        if finding.do and finding.level != "ok":
-            lines.append(f"  {'':8} what to do: {finding.do}")
-    verdict = f"{problems} problem(s) found." if problems else "All is well."
-    return "\n".join([*lines, verdict])
+    from syncengine.store.checks import findings_text
+
+    return findings_text(f"Workspace {path}:", findings, problems)

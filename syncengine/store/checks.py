@@ -33,6 +33,18 @@ class Finding:
     do: str = ""
 
 
+def findings_text(heading: str, findings: list[Finding], problems: int, after: str = "") -> str:
+    """A doctor's report as people read it: ``heading``, a line per finding (with what to do
+    about each one not ok), then ``after`` and the verdict."""
+    lines = [heading]
+    for finding in findings:
+        lines.append(f"  {finding.level.upper():8} {finding.check}: {finding.found}")
+        if finding.do and finding.level != "ok":
+            lines.append(f"  {'':8} what to do: {finding.do}")
+    verdict = f"{problems} problem(s) found." if problems else "All is well."
+    return "\n".join([*lines, f"{after}{verdict}"])
+
+
 def open_read_only(path: Path) -> sqlite3.Connection:
     """A read-only connection to the workspace at ``path`` (SQLite never writes through it).
     In a read-only folder, where SQLite cannot make its ``-shm`` file, a workspace with no
