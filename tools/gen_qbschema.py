@@ -54,6 +54,8 @@ TXN_KINDS = (
     "PurchaseOrder",
     "TimeTracking",
     "JournalEntry",
+    "SalesOrder",
+    "Estimate",
 )
 OTHER_MESSAGES = (
     "StandardTermsAddRq",
