@@ -155,7 +155,15 @@ def _journal(state: CompanyState, kind: TxnKind, ret: dict, data: dict, own: Rec
         raise status.txn_not_saved(kind.name, "Transaction not in balance.")
 
 
+def _estimate(
+    state: CompanyState, kind: TxnKind, ret: dict, data: dict, own: Record | None
+) -> None:
+    if own is None:
+        ret.setdefault("IsActive", "true")  # EstimateRet IsActive [observed ARTCO]
+
+
 _SPECIFIC: dict[str, Prepare] = {
+    "Estimate": _estimate,
     "ReceivePayment": _payment,
     "TimeTracking": _time,
     "JournalEntry": _journal,

@@ -10,7 +10,7 @@ reverses them:
 - SalesReceipt: the deposit-to account up. Bill: vendor and its A/P account up.
 - JournalEntry: every line's account (debits raise asset and expense accounts, credits the
   others); an A/R line moves its customer, an A/P line its vendor.
-- PurchaseOrder, TimeTracking: none (non-posting).
+- PurchaseOrder, SalesOrder, Estimate, TimeTracking: none (non-posting; QBXML-NOTES §17).
 
 Income, expense and inventory accounts behind items are not moved (not simulated).
 """
@@ -45,7 +45,7 @@ DEBIT_NORMAL = frozenset(
         "CostOfGoodsSold",
     }
 )
-_SALES_FORMS = ("Invoice", "SalesReceipt", "CreditMemo")
+_SALES_FORMS = ("Invoice", "SalesReceipt", "CreditMemo", "SalesOrder", "Estimate")
 _ZERO = "0.00"
 
 
