@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from qbsim.generate import generate_company
 from tests.test_qbsim_txns import NOT_IN_LIST, Books, line, ref, x
 
 
@@ -248,3 +249,12 @@ def test_closed_line_counts_as_invoiced(books):
         "Nails"
     ]
     assert _order_now(books, order).findtext("IsFullyInvoiced") == "true"
+
+
+def test_generated_company_has_sales_orders_and_invoices_made_from_them():
+    """qbsim's generator makes sales orders and invoices most of them (LinkToTxnID)."""
+    company = generate_company(600, seed=3)
+    orders = list(company.state.records.get("SalesOrder", {}).values())
+    invoiced = [order for order in orders if order.ret["IsFullyInvoiced"] == "true"]
+    assert orders and invoiced
+    assert all(line["Invoiced"] != "0" for line in invoiced[0].ret["SalesOrderLineRet"])
