@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from qbsim.testing import add
 from syncengine import mapping
+from syncengine.rehearsal.appgen import generate_app
 from tests.sync_world import World, acme, labor
 
 
@@ -104,3 +105,18 @@ def test_quickbooks_invoice_made_from_an_order_imports_naming_it():
     [invoice] = w.app.invoices.find("9")
     assert invoice["sales_order"] == sales_order.id
     assert invoice["lines"][0]["quantity"] == sales_order["lines"][0]["quantity"]
+
+
+def test_generated_app_invoices_half_its_sales_orders():
+    """The rehearsal generator makes sales orders; half are invoiced, each by one invoice
+    naming it, for its customer, with its lines."""
+    w = World()
+    made = generate_app(w.store, 500, seed=2)
+    orders = [w.app.sales_orders.get(i) for i in made.ids["sales_order"]]
+    invoiced = [o for o in orders if o.status == "invoiced"]
+    assert len(invoiced) == len(orders) // 2 > 0
+    linked = [w.app.invoices.get(i) for i in made.ids["invoice"]]
+    linked = [i for i in linked if i.get("sales_order")]
+    assert sorted(i["sales_order"] for i in linked) == sorted(o.id for o in invoiced)
+    order = w.app.sales_orders.get(linked[0]["sales_order"])
+    assert (linked[0]["customer"], linked[0]["lines"]) == (order["customer"], order["lines"])

@@ -364,9 +364,13 @@ class _Maker:
     def _sales_orders(self) -> list[dict[str, Any]]:
         """Sales orders; half of them (as many as there are invoices) marked invoiced."""
         rows = list(self._numbered("sales_order", 4001, "SO-", self._customer_lines))
-        invoiced = min(len(rows) // 2, self.counts["invoice"])
-        for row in self.rng.sample(rows, invoiced):
-            row["status"] = "invoiced"
+        count = min(len(rows) // 2, self.counts["invoice"])
+        invoiced = set(self.rng.sample(range(len(rows)), count))
+        for index, row in enumerate(rows):
+            if index in invoiced:
+                row["status"] = "invoiced"
+            elif row["status"] == "invoiced":
+                row["status"] = "approved"  # no invoice is made from it
         return rows
 
     def _invoices(self) -> Iterable[dict[str, Any]]:
