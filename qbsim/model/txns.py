@@ -206,7 +206,8 @@ def _modified_ret(
 def coverage_notes() -> dict[str, str]:
     """One line per request type for ``qbsim/COVERAGE.md``."""
     notes = {
-        "TxnDelRq": "reverses balances; 3170 for an invoice/credit memo a payment applies",
+        "TxnDelRq": "reverses balances; 3170 for an invoice/credit memo a payment applies or "
+        "a sales order an invoice was made from; an invoice's sales orders reopen",
         "TxnVoidRq": 'zeroes amounts, memo "VOID: …", reverses balances, unapplies payments',
         "TxnDeletedQueryRq": "TxnDelType list, DeletedDateRangeFilter",
     }
