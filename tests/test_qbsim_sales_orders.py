@@ -258,3 +258,12 @@ def test_generated_company_has_sales_orders_and_invoices_made_from_them():
     invoiced = [order for order in orders if order.ret["IsFullyInvoiced"] == "true"]
     assert orders and invoiced
     assert all(line["Invoiced"] != "0" for line in invoiced[0].ret["SalesOrderLineRet"])
+
+
+def test_a_line_without_quantity_is_invoiced_once(books):
+    """An amount-only order line is brought in once; after that the order has nothing open."""
+    order = _order(books, x("SalesOrderLineAdd", x("Desc", "Setup fee"), x("Amount", "75.00")))
+    first = _from_order(books, order)
+    assert first[0].findtext("InvoiceLineRet/Amount") == "75.00"
+    assert _order_now(books, order).findtext("IsFullyInvoiced") == "true"
+    assert _from_order(books, order).get("statusCode") == "3180"

@@ -55,7 +55,7 @@ def link_orders(
     warning = None
     for txn_id in ids:
         order = _customer_order(state, txn_id, owner(ret))
-        opened = _open_lines(order)
+        opened = _open_lines(state, order)
         if not opened:
             warning = warning or status.cannot_link_closed(txn_id)
         for line in opened:
@@ -64,8 +64,9 @@ def link_orders(
     if not brought and not ret.get(lines.ret):
         assert warning is not None
         raise status.txn_not_saved("Invoice", warning.message)
-    ret[lines.ret] = brought + ret.get(lines.ret, [])
-    ret[ORDER_LINKS] = links
+    if links:
+        ret[lines.ret] = brought + ret.get(lines.ret, [])
+        ret[ORDER_LINKS] = links
     return warning
 
 
@@ -76,17 +77,20 @@ def _customer_order(state: CompanyState, txn_id: str, customer_id: str | None) -
     return order
 
 
-def _open_lines(order: Record) -> list[dict[str, Any]]:
+def _open_lines(state: CompanyState, order: Record) -> list[dict[str, Any]]:
     if order.ret.get("IsManuallyClosed") in _TRUE:
         return []
-    return [line for line in order.ret.get("SalesOrderLineRet", []) if not _line_done(line)]
+    linked = _invoiced_lines(state, order)
+    lines = order.ret.get("SalesOrderLineRet", [])
+    return [line for line in lines if not _line_done(line, line["TxnLineID"] in linked)]
 
 
-def _line_done(line: dict[str, Any], linked: bool = False) -> bool:
+def _line_done(line: dict[str, Any], linked: bool) -> bool:
+    """Invoiced in full (a line without a Quantity: once linked at all) or closed by hand."""
     if line.get("IsManuallyClosed") in _TRUE:
         return True
     if "Quantity" not in line:
-        return linked or to_decimal(line.get("Invoiced")) > 0
+        return linked
     return to_decimal(line.get("Invoiced")) >= to_decimal(line["Quantity"])
 
 
@@ -134,8 +138,8 @@ def _invoices_of(state: CompanyState, order: Record) -> list[Record]:
     ]
 
 
-def refresh_order(state: CompanyState, order: Record) -> None:
-    """Recompute each line's ``Invoiced`` and the order's ``IsFullyInvoiced``."""
+def _invoiced_lines(state: CompanyState, order: Record) -> dict[str, Decimal]:
+    """Order line TxnLineID -> the quantity its linked invoice lines (still there) carry."""
     invoiced: dict[str, Decimal] = {}
     for invoice in _invoices_of(state, order):
         quantities = _line_quantities(invoice)
@@ -143,6 +147,12 @@ def refresh_order(state: CompanyState, order: Record) -> None:
             if txn_id == order.id and invoice_line in quantities:
                 total = invoiced.get(order_line, Decimal(0)) + quantities[invoice_line]
                 invoiced[order_line] = total
+    return invoiced
+
+
+def refresh_order(state: CompanyState, order: Record) -> None:
+    """Recompute each line's ``Invoiced`` and the order's ``IsFullyInvoiced``."""
+    invoiced = _invoiced_lines(state, order)
     lines = order.ret.get("SalesOrderLineRet", [])
     for line in lines:
         line["Invoiced"] = f"{invoiced.get(line['TxnLineID'], Decimal(0)).normalize():f}"
