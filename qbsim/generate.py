@@ -47,11 +47,12 @@ from qbsim.handlers import HANDLERS
 from qbsim.model.base import DEFAULT_START, Clock, fixed_clock, plain_copy
 from qbsim.testing import expect_ok, request_xml, responses
 
-TXN_REQUESTS = ("InvoiceAddRq", "BillAddRq", "ReceivePaymentAddRq")
+TXN_REQUESTS = ("InvoiceAddRq", "SalesOrderAddRq", "BillAddRq", "ReceivePaymentAddRq")
 
 
 def transactions_simulated() -> bool:
-    """Whether qbsim answers the transactions the generator makes (invoices, bills, payments)."""
+    """Whether qbsim answers the transactions the generator makes (invoices, sales orders,
+    bills, payments)."""
     return all(request in HANDLERS for request in TXN_REQUESTS)
 
 
@@ -404,7 +405,8 @@ class Generator:
 
     # -- transactions -----------------------------------------------------------------
     def _transactions(self, count: int) -> None:
-        """Invoices for customers and jobs, payments against open invoices, vendor bills."""
+        """Invoices for customers and jobs (some made from an open sales order), sales
+        orders, payments against open invoices, vendor bills."""
         if not count:
             return
         self.customers = [r for r in self.made["Customer"] if r.get("IsActive") != "false"]
@@ -422,29 +424,50 @@ class Generator:
             for sub in subs or ("",)
         ]
         self.open_invoices: list[list] = []  # [TxnID, customer ListID, balance]
+        self.open_orders: list[tuple[str, str]] = []  # (TxnID, customer ListID)
         kinds, weights = list(TXN_WEIGHTS), list(TXN_WEIGHTS.values())
+        makers = {
+            "Invoice": self._invoice,
+            "SalesOrder": self._sales_order,
+            "ReceivePayment": self._payment,
+            "Bill": self._bill,
+        }
         for _ in range(count):
             kind = self.rng.choices(kinds, weights)[0]
             if kind == "ReceivePayment" and not self.open_invoices:
                 kind = "Invoice"
-            {"Invoice": self._invoice, "ReceivePayment": self._payment, "Bill": self._bill}[kind]()
+            makers[kind]()
 
-    def _invoice(self) -> None:
+    def _sales_lines(self) -> list[dict[str, Any]]:
         rng = self.rng
-        customer = rng.choice(self.customers)
-        lines = [
+        return [
             {"ItemRef": {"ListID": rng.choice(self.sellable)["ListID"]}, "Quantity": str(q)}
             for q in rng.choices(range(1, 13), k=rng.choice((1, 1, 2, 3, 4)))
         ]
-        fields: dict[str, Any] = {"CustomerRef": {"ListID": customer["ListID"]}}
+
+    def _sales_order(self) -> None:
+        customer = self.rng.choice(self.customers)
+        fields = {"CustomerRef": {"ListID": customer["ListID"]}}
+        ret = self.send("SalesOrder", {**fields, "SalesOrderLineAdd": self._sales_lines()})
+        self.open_orders.append((ret["TxnID"], customer["ListID"]))
+
+    def _invoice(self) -> None:
+        """An invoice; every other one made from an open sales order when there is one."""
+        rng = self.rng
+        if self.open_orders and rng.random() < 0.5:
+            order, customer_id = self.open_orders.pop(rng.randrange(len(self.open_orders)))
+            fields: dict[str, Any] = {"CustomerRef": {"ListID": customer_id}}
+            fields["LinkToTxnID"] = order
+        else:
+            customer_id = rng.choice(self.customers)["ListID"]
+            fields = {"CustomerRef": {"ListID": customer_id}, "InvoiceLineAdd": self._sales_lines()}
         if rng.random() < 0.3:
             fields["PONumber"] = f"PO-{rng.randint(1000, 99999)}"
-        fields["InvoiceLineAdd"] = lines
         ret = self.send("Invoice", fields)
-        self.billed.add(customer["ListID"])
+        self.billed.add(customer_id)
         balance = Decimal(ret.get("BalanceRemaining", "0"))
         if balance > 0:
-            self.open_invoices.append([ret["TxnID"], customer["ListID"], balance])
+            self.open_invoices.append([ret["TxnID"], customer_id, balance])
 
     def _payment(self) -> None:
         rng = self.rng

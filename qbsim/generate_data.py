@@ -84,7 +84,7 @@ SHARES_WITH_TXNS = {
     "Item": 0.15,
     "Txn": 0.40,
 }
-TXN_WEIGHTS = {"Invoice": 50, "ReceivePayment": 25, "Bill": 25}
+TXN_WEIGHTS = {"Invoice": 50, "SalesOrder": 8, "ReceivePayment": 25, "Bill": 25}
 PAYMENT_METHODS = ("Check", "Check", "Cash", "Visa", "MasterCard", "E-Check")
 ITEM_SHARES = {
     "ItemService": 0.40,

@@ -144,6 +144,15 @@ def txn_in_use(txn_word: str, txn_id: str, detail: str) -> StatusError:
     )
 
 
+def cannot_link_closed(txn_id: str) -> StatusError:
+    """570, Intuit's status-code table: the transaction linked to is closed already."""
+    return StatusError(
+        570,
+        f'Unable to link to transaction "{txn_id}" because it has already been closed.',
+        "Warn",
+    )
+
+
 # -- Every code qbsim answers with (read by the engine's status-code guide and its tests) ----
 # Codes the wire layer writes itself rather than through a constructor above: a query that
 # matched nothing, requests after a failure under stopOnError, and the messageSetStatusCode
@@ -159,6 +168,7 @@ ANSWERED_BY_WIRE = {
 }
 ANSWERED_BY_CONSTRUCTOR = {
     500: "partial",
+    570: "cannot_link_closed",
     1060: "request_id_too_long",
     3000: "invalid_id",
     3020: "bad_date",

@@ -15,7 +15,7 @@ from lxml import etree
 
 from qbsim import Company
 from qbsim.handlers import HANDLERS
-from qbsim.testing import CompanyBuilder, responses, send
+from qbsim.testing import CompanyBuilder, request_xml, responses, send
 
 SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "reference" / "qbxml-samples"
 pytestmark = pytest.mark.skipif(
@@ -253,3 +253,40 @@ def test_host_company_preferences_answers_match_the_qbwc_capture(index, request_
     ours = send(Company(), request_type, {"@": {"requestID": str(index)}})
     assert_same_status(ours, real, (*STATUS, "requestID"))
     assert_same_shape(ours, real)
+
+
+def test_mixed_message_set_with_sales_orders_is_answered_like_the_flowlink_capture():
+    """The raw capture's set (two item queries, a sales order, one for a missing customer):
+    every request answered, the same statuses in order, the order shaped like the real one."""
+    address = {"Addr1": "1234 Awesome Street", "City": "Hollywood", "State": "CA"}
+    company = (
+        CompanyBuilder()
+        .customer("a123191", BillAddress=address, ShipAddress=address)
+        .item_non_inventory("SPREE-T-SHIRT", "100.00")
+        .build()
+    )
+    query = {"NameFilter": {"MatchCriterion": "StartsWith", "Name": "NOPE"}}
+    order = {
+        "TxnDate": "2014-02-03",
+        "RefNumber": "13",
+        "PONumber": "R15408534641",
+        "SalesOrderLineAdd": [
+            {"ItemRef": {"FullName": "SPREE-T-SHIRT"}, "Desc": "SPREE-T-SHIRT", "Quantity": "2"}
+        ],
+    }
+    missing = {**order, "CustomerRef": {"FullName": "nononononoImNotThereAlrightDylan"}}
+    found = {**order, "CustomerRef": {"FullName": "a123191"}}
+    document = request_xml(
+        ("ItemInventoryQueryRq", query),
+        ("ItemInventoryQueryRq", query),
+        ("SalesOrderAddRq", {"SalesOrderAdd": found}),
+        ("SalesOrderAddRq", {"SalesOrderAdd": missing}),
+        on_error="continueOnError",
+    )
+    ours = responses(company.process(document))
+    real = [e for e in sample("flowlink_raw_mixed.inner.xml").find("QBXMLMsgsRs")]
+    real = [e for e in real if isinstance(e.tag, str)]
+    assert [e.tag for e in ours] == [e.tag for e in real]
+    for mine, theirs in zip(ours, real, strict=True):
+        assert_same_status(mine, theirs)
+    assert_same_shape(ours[2], real[2])

@@ -107,7 +107,7 @@ def test_deleting_a_bill_takes_its_stock_back_out(books):
 def test_deleting_an_invoice_returns_its_stock(books):
     """A deleted sale puts its units back on hand."""
     invoice = books.sale("Invoice", "4")
-    books.delete("Invoice", invoice)
+    books.delete("Invoice", answer.find("InvoiceRet"))
     assert books.stock() == ("10", "5.00")
 
 
@@ -296,3 +296,17 @@ def test_closing_or_deleting_a_purchase_order_takes_it_off_order(books):
     assert on_order(books) == "2"
     books.delete("PurchaseOrder", second)
     assert on_order(books) == "0"
+
+
+def test_an_invoice_made_from_a_sales_order_takes_its_stock_and_a_deleted_one_gives_it_back(
+    books,
+):
+    """The order itself moves no stock (non-posting); the invoice made from it with
+    LinkToTxnID takes the order's quantity out, and deleting that invoice puts it back."""
+    order = books.sale("SalesOrder", "3")
+    assert books.stock() == ("10", "5.00")
+    link = x("LinkToTxnID", order.findtext("TxnID"))
+    answer = books.rs(x("InvoiceAddRq", x("InvoiceAdd", ref("CustomerRef", "Acme"), link)))
+    assert books.stock() == ("7", "5.00")
+    books.delete("Invoice", answer.find("InvoiceRet"))
+    assert books.stock() == ("10", "5.00")

@@ -114,6 +114,16 @@ EXAMPLES = {
     ),
     "ReceivePaymentModRq": lambda: qbxml.mod("ReceivePayment", "6F-1", "1", {"Memo": "x"}),
     "ReceivePaymentQueryRq": lambda: qbxml.query("ReceivePayment", TXN_SINCE),
+    "SalesOrderAddRq": lambda: qbxml.add(
+        "SalesOrder", {"CustomerRef": CUSTOMER, "SalesOrderLineAdd": [SALE_LINE]}
+    ),
+    "SalesOrderModRq": lambda: qbxml.mod("SalesOrder", "71-1", "1", {"IsManuallyClosed": True}),
+    "SalesOrderQueryRq": lambda: qbxml.query("SalesOrder", TXN_SINCE),
+    "EstimateAddRq": lambda: qbxml.add(
+        "Estimate", {"CustomerRef": CUSTOMER, "EstimateLineAdd": [SALE_LINE]}
+    ),
+    "EstimateModRq": lambda: qbxml.mod("Estimate", "72-1", "1", {"Memo": "x"}),
+    "EstimateQueryRq": lambda: qbxml.query("Estimate", TXN_SINCE),
     "SalesReceiptAddRq": lambda: qbxml.add(
         "SalesReceipt", {"CustomerRef": CUSTOMER, "SalesReceiptLineAdd": [SALE_LINE]}
     ),

@@ -57,6 +57,8 @@ TXN_KINDS = (
     "Check",
     "ItemReceipt",
     "BillPaymentCheck",
+    "SalesOrder",
+    "Estimate",
 )
 OTHER_MESSAGES = (
     "StandardTermsAddRq",

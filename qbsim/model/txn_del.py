@@ -6,6 +6,8 @@
 - TxnVoid keeps the transaction with its amounts (and quantities) zeroed and "VOID: " before
   its memo, as QuickBooks shows a void; its moves are reversed, and payments applied to a
   voided invoice (or credit) become unapplied again.
+- A sales order an invoice was made from is refused (3170, inferred likewise); deleting or
+  voiding the invoice gives the order's lines their quantities back (``txn_orders``).
 - TxnDeletedQuery lists deletions of the given types, optionally within DeletedDateRangeFilter,
   from the last 90 days (QuickBooks keeps about three months of deletions).
 """
@@ -21,6 +23,7 @@ from qbsim.model.base import CompanyState, Record, in_range, qb_datetime
 from qbsim.model.txn_billpay import bills_of, paid_to
 from qbsim.model.txn_kinds import KINDS, TxnKind
 from qbsim.model.txn_money import BILL_PAYMENTS, post_txn, set_totals
+from qbsim.model.txn_orders import is_invoiced, linked_orders, refresh_order
 from qbsim.model.txn_payments import is_linked, linked_records, refresh, unlink
 
 VOID_PREFIX = "VOID:"
@@ -54,12 +57,18 @@ def txn_del(state: CompanyState, body: dict[str, Any]) -> Outcome:
     del_type, txn_id = body["TxnDelType"], body["TxnID"]
     record = _find(state, del_type, txn_id)
     _refuse_in_use(state, record)
+    if del_type == "SalesOrder" and is_invoiced(state, record):
+        # Inferred, as for an invoice a payment applies: QuickBooks keeps what links it.
+        raise status.txn_in_use(del_type, txn_id, "An invoice was made from this sales order.")
     post_txn(state, KINDS[del_type], record.ret, -1)
     affected = linked_records(state, record.ret.get("AppliedToTxnRet", []))
+    orders = linked_orders(state, record)
     entry = state.remove(record, del_type, record.ret.get("RefNumber", ""), is_list=False)
     for linked in affected:
         refresh(state, linked)
         state.touch(linked)
+    for order in orders:
+        refresh_order(state, order)
     deleted = qb_datetime(entry.deleted)
     return Outcome(
         [
@@ -99,6 +108,8 @@ def txn_void(state: CompanyState, body: dict[str, Any]) -> Outcome:
     for other in changed:
         refresh(state, other)
         state.touch(other)
+    for order in linked_orders(state, record):
+        refresh_order(state, order)  # the void's zero quantities invoice nothing
     return Outcome(
         [
             ("TxnVoidType", void_type),

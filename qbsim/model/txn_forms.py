@@ -219,7 +219,15 @@ def _adjustment(
     ret["InventoryAdjustmentLineRet"] = adjustment_lines(state, data)
 
 
+def _estimate(
+    state: CompanyState, kind: TxnKind, ret: dict, data: dict, own: Record | None
+) -> None:
+    if own is None:
+        ret.setdefault("IsActive", "true")  # EstimateRet IsActive [observed ARTCO]
+
+
 _SPECIFIC: dict[str, Prepare] = {
+    "Estimate": _estimate,
     "ReceivePayment": _payment,
     "BillPaymentCheck": _bill_payment,
     "BillPaymentCreditCard": _bill_payment,

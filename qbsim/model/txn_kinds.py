@@ -89,13 +89,13 @@ KINDS: dict[str, TxnKind] = {
             unsimulated=(
                 "InvoiceLineGroupAdd",
                 "InvoiceLineGroupMod",
-                "LinkToTxnID",
                 "SetCredit",
                 *_SALES_EXTRAS,
             ),
             flags=("IsPending", "IsFinanceCharge", *_PRINTED),
             note="RefNumber 1, 2…; DueDate from terms; raises customer/job and A/R; "
-            "BalanceRemaining/AppliedAmount/IsPaid from payments",
+            "BalanceRemaining/AppliedAmount/IsPaid from payments; LinkToTxnID brings a sales "
+            "order's open lines (3120 unknown or an estimate, 570 closed/fully invoiced)",
         ),
         TxnKind(
             "Bill",
@@ -142,6 +142,27 @@ KINDS: dict[str, TxnKind] = {
             unsimulated=("PurchaseOrderLineGroupAdd", "PurchaseOrderLineGroupMod"),
             flags=("IsManuallyClosed", "IsFullyReceived", *_PRINTED),
             note="RefNumber 1, 2…; non-posting",
+        ),
+        TxnKind(
+            "SalesOrder",
+            "CustomerRef",
+            (_sales_lines("SalesOrder"),),
+            auto_ref=True,
+            due_from_terms=True,
+            unsimulated=("SalesOrderLineGroupAdd", "SalesOrderLineGroupMod"),
+            flags=("IsManuallyClosed", "IsFullyInvoiced", *_PRINTED),
+            note="RefNumber 1, 2…; DueDate from terms; non-posting; lines' Invoiced and "
+            "IsFullyInvoiced from linked invoices",
+        ),
+        TxnKind(
+            "Estimate",
+            "CustomerRef",
+            (_sales_lines("Estimate"),),
+            auto_ref=True,
+            due_from_terms=True,
+            unsimulated=("EstimateLineGroupAdd", "EstimateLineGroupMod"),
+            flags=("IsToBeEmailed",),
+            note="RefNumber 1, 2…; DueDate from terms; IsActive true; non-posting",
         ),
         TxnKind(
             "TimeTracking",

@@ -14,7 +14,8 @@ reverses them:
 - ItemReceipt: no balance (inferred: the vendor is owed nothing until the bill comes).
 - JournalEntry: every line's account (debits raise asset and expense accounts, credits the
   others); an A/R line moves its customer, an A/P line its vendor.
-- PurchaseOrder, TimeTracking, InventoryAdjustment: none here (an adjustment moves stock).
+- PurchaseOrder, SalesOrder, Estimate, TimeTracking, InventoryAdjustment: none here (non-posting,
+  QBXML-NOTES §17; an adjustment moves stock).
 
 Income, expense and inventory accounts behind items are not moved (not simulated); the items'
 QuantityOnHand and AverageCost are (``txn_stock``).
@@ -51,7 +52,7 @@ DEBIT_NORMAL = frozenset(
         "CostOfGoodsSold",
     }
 )
-_SALES_FORMS = ("Invoice", "SalesReceipt", "CreditMemo")
+_SALES_FORMS = ("Invoice", "SalesReceipt", "CreditMemo", "SalesOrder", "Estimate")
 BILL_PAYMENTS = ("BillPaymentCheck", "BillPaymentCreditCard")
 _ZERO = "0.00"
 

@@ -18,17 +18,26 @@ from qbsim.model import refs
 from qbsim.model.base import CompanyState, Record, in_range, parse_moment, parse_qb_date
 from qbsim.model.txn_dates import checked_date, macro_range
 from qbsim.model.txn_kinds import KINDS, TxnKind, txn_node
+from qbsim.model.txn_orders import ORDER_LINKS, order_links
 from qbsim.model.txn_payments import linked_txns
 
 _ACCOUNT_KEYS = ("ARAccountRef", "APAccountRef", "DepositToAccountRef")
+_ORDER_SIDES = ("Invoice", "SalesOrder")
 
 
 def view(
-    state: CompanyState, record: Record, lines: bool = True, linked: bool = True
+    state: CompanyState,
+    record: Record,
+    lines: bool = True,
+    linked: bool = True,
+    orders: bool = True,
 ) -> dict[str, Any]:
     """The Ret of a stored transaction, with or without its lines and LinkedTxn (the stored
-    data itself when it is shown whole: read-only, as ``Outcome`` says)."""
+    data itself when it is shown whole: read-only, as ``Outcome`` says); ``orders`` False
+    leaves the sales-order links out of LinkedTxn (an Add's answer)."""
     ret = record.ret
+    if ORDER_LINKS in ret:
+        ret = {k: v for k, v in ret.items() if k != ORDER_LINKS}
     if not lines:
         dropped = KINDS[record.kind].line_tags
         if any(tag in ret for tag in dropped):
@@ -37,6 +46,8 @@ def view(
                 ret.pop(tag, None)
     if linked and "LinkedTxn" in txn_node(record.kind).children:
         found = linked_txns(state, record)
+        if orders and record.kind in _ORDER_SIDES:
+            found = order_links(state, record) + found
         if found:
             ret = {**ret, "LinkedTxn": found}
     return ret

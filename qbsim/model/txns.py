@@ -20,7 +20,7 @@ from typing import Any
 from qbschema import Node, schema
 from qbsim import status
 from qbsim.errors import Outcome
-from qbsim.model import refs, txn_request
+from qbsim.model import refs, txn_orders, txn_request
 from qbsim.model.base import CompanyState, Record, plain_copy
 from qbsim.model.retdata import child_node, merge, shape
 from qbsim.model.txn_billpay import check_bill_paid
@@ -49,6 +49,7 @@ def txn_add(state: CompanyState, kind_name: str, body: dict[str, Any]) -> Outcom
         ret = {k: v for k, v in ret.items() if k not in _IDENTITY}
     ret["TxnDate"] = ret.get("TxnDate") or state.now().date().isoformat()
     ret.update(build_lines(state, kind, data))
+    warning = txn_orders.link_orders(state, kind, ret, data) if kind_name == "Invoice" else None
     prepare(state, kind, ret, data, None)
     set_totals(kind, ret)
     if kind.posting and not ret.get(kind.posting):
@@ -58,7 +59,10 @@ def txn_add(state: CompanyState, kind_name: str, body: dict[str, Any]) -> Outcom
     assign_line_ids(state, kind, record.ret, record.created)
     post_txn(state, kind, record.ret)
     _refresh_all(state, record, record.ret.get("AppliedToTxnRet", []))
-    return Outcome([(f"{kind_name}Ret", _answer_view(state, record, body))])
+    answer = [(f"{kind_name}Ret", _answer_view(state, record, body, orders=False))]
+    if warning is not None:
+        return Outcome(answer, warning.code, warning.message, warning.severity)
+    return Outcome(answer)
 
 
 def _request_data(
@@ -134,20 +138,30 @@ def _number(state: CompanyState, kind: TxnKind, ret: dict[str, Any]) -> None:
         state.next_ref_number[kind.name] = int(given) + 1
 
 
-def _answer_view(state: CompanyState, record: Record, body: dict[str, Any]) -> dict[str, Any]:
+def _answer_view(
+    state: CompanyState, record: Record, body: dict[str, Any], orders: bool = True
+) -> dict[str, Any]:
     """The Ret an Add or Mod answers with. LinkedTxn (a walk of the customer's payments) is
-    left out when ``IncludeRetElement`` leaves it out of the answer anyway."""
+    left out when ``IncludeRetElement`` leaves it out of the answer anyway; an Add's answer
+    does not list its sales-order links (``orders`` False, see ``txn_orders``)."""
     include = body.get("IncludeRetElement")
-    return view(state, record, linked=not include or "LinkedTxn" in include)
+    return view(state, record, linked=not include or "LinkedTxn" in include, orders=orders)
 
 
 def _refresh_all(state: CompanyState, record: Record, entries: list) -> None:
     """Recompute open amounts of ``record`` and of the invoices/credits ``entries`` link;
-    those change, so QuickBooks stamps them modified."""
+    those change, so QuickBooks stamps them modified. Sales orders an invoice links, and a
+    sales order itself, get their invoiced quantities anew."""
     refresh(state, record)
     for linked in linked_records(state, entries):
         refresh(state, linked)
         state.touch(linked)
+    if record.kind == "Invoice" and txn_orders.ORDER_LINKS in record.ret:
+        txn_orders.settle_links(record)
+        for order in txn_orders.linked_orders(state, record):
+            txn_orders.refresh_order(state, order)
+    elif record.kind == "SalesOrder":
+        txn_orders.refresh_order(state, record)
 
 
 # -- Mod --------------------------------------------------------------------------------
@@ -198,7 +212,8 @@ def _modified_ret(
 def coverage_notes() -> dict[str, str]:
     """One line per request type for ``qbsim/COVERAGE.md``."""
     notes = {
-        "TxnDelRq": "reverses balances; 3170 for an invoice/credit memo a payment applies",
+        "TxnDelRq": "reverses balances; 3170 for an invoice/credit memo a payment applies or "
+        "a sales order an invoice was made from; an invoice's sales orders reopen",
         "TxnVoidRq": 'zeroes amounts, memo "VOID: …", reverses balances, unapplies payments',
         "TxnDeletedQueryRq": "TxnDelType list, DeletedDateRangeFilter",
     }

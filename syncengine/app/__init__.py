@@ -42,6 +42,7 @@ class App:
     vendors: Collection
     employees: Collection
     items: Collection
+    sales_orders: TxnCollection
     invoices: TxnCollection
     bills: TxnCollection
     payments: TxnCollection

@@ -7,8 +7,8 @@ job's import phase), and what a change of these settings puts into or takes out 
 (:mod:`syncengine.settings`). Lists (customers, vendors, employees, items) are shared by
 every area and always in scope.
 
-Areas: *customer invoices* (invoices, credit memos, sales receipts, payments), *vendor
-invoices* (bills, purchase orders) and *time* (time entries, which QuickBooks holds as
+Areas: *customer invoices* (sales orders, invoices, credit memos, sales receipts, payments),
+*vendor invoices* (bills, purchase orders) and *time* (time entries, which QuickBooks holds as
 TimeTracking). Time tickets — the signed field record of a crew's labour and materials on a
 customer's job — are a billing source, not a QuickBooks document: they reach QuickBooks only
 through the invoice lines billed from them (source ``billing``) and never export themselves;

@@ -4,7 +4,8 @@ its records, and for a transaction its sync area, source setting and statuses.
 
 Lists: customer (a customer with a ``parent`` is a job, as QuickBooks calls sub-customers),
 vendor, employee, item (kinds: service, inventory, non_inventory, other_charge).
-Transactions: invoice, bill, payment, credit_memo, purchase_order, sales_receipt, time_entry.
+Transactions: sales_order, invoice (made from a sales order when it names one), bill, payment,
+credit_memo, purchase_order, sales_receipt, time_entry.
 
 :data:`ENTITY_TYPES` is the one list of types: the status table, the sync areas and the
 ``App`` are built from it, and ``tests/test_entity_registry.py`` checks every other per-type
@@ -222,6 +223,28 @@ def _txn_type(
 # (rule 2); undo sync puts it back to its default status (rule 6).
 _TXN_TYPES = (
     _txn_type(
+        "sales_order",
+        "SalesOrder",
+        "customer_invoices",
+        _txn(
+            _CUSTOMER,
+            Date("due_date"),
+            Text("terms"),
+            Text("po_number", max_len=30),
+            Lines("lines"),
+        ),
+        TxnStatuses(
+            "sales_order",
+            "draft",
+            ("draft", "approved", "invoiced", "closed"),
+            ("approved", "invoiced", "closed"),
+            ("customer", "lines"),
+            closed="closed",
+        ),
+        dep_order=55,  # before the invoices made from it
+        plural="sales_orders",
+    ),
+    _txn_type(
         "invoice",
         "Invoice",
         "customer_invoices",
@@ -231,6 +254,7 @@ _TXN_TYPES = (
             Date("due_date"),
             Text("terms"),
             Text("po_number", max_len=30),
+            Ref("sales_order", entity_type="sales_order"),
             Lines("lines"),
         ),
         TxnStatuses(

@@ -8,8 +8,9 @@ fields of a QuickBooks ``…Ret`` (:func:`from_qbxml`), for the records a record
 * customer → Customer (a customer with a ``parent`` is a job: ``ParentRef``), vendor → Vendor,
   employee → Employee, item → ItemService / ItemInventory / ItemNonInventory /
   ItemOtherCharge by ``kind`` (with the accounts it needs, by FullName);
-* invoice, bill, credit_memo, purchase_order, sales_receipt → their qbXML transaction with
-  item lines; payment → ReceivePayment applied to invoices; time_entry → TimeTracking.
+* sales_order, invoice, bill, credit_memo, purchase_order, sales_receipt → their qbXML
+  transaction with item lines (an invoice made from a sales order links it, ``LinkToTxnID``);
+  payment → ReceivePayment applied to invoices; time_entry → TimeTracking.
 
 References to app records use the ListID/TxnID of the referenced record's link; terms,
 accounts and payment methods, which the app names as text, go by FullName.
@@ -234,6 +235,8 @@ def ret_references(entity_type: str, ret: dict[str, Any]) -> list[tuple[str, str
             if isinstance(line.get("ItemRef"), dict):
                 out.append(("item", line["ItemRef"].get("ListID", "")))
     out += [("invoice", a.get("TxnID", "")) for a in ret.get("AppliedToTxnRet", [])]
+    if entity_type == "invoice":
+        out += [("sales_order", link["TxnID"]) for link in txns.sales_order_links(ret)]
     return out
 
 

@@ -1,9 +1,15 @@
-"""Transactions (invoices, bills, payments, credit memos, purchase orders, sales receipts, time
-entries) to and from qbXML, described as data: which app field goes to which element.
+"""Transactions (sales orders, invoices, bills, payments, credit memos, purchase orders, sales
+receipts, time entries) to and from qbXML, described as data: which app field goes to which
+element.
 
 A Mod sends every line again as a new line (``TxnLineID`` -1); QuickBooks drops the lines a
 Mod leaves out, so the transaction ends up with exactly the app's lines. A payment is applied
 to the invoices the app names (``AppliedToTxnAdd``) or, with none named, auto-applied.
+
+An invoice made from a sales order (its ``sales_order``) is added with ``LinkToTxnID`` and no
+lines of its own: QuickBooks brings the order's open lines, so its lines follow the order's
+(a Mod leaves them alone too: a Mod's lines would replace the linked ones, and QuickBooks
+cannot link again). The import reads the link back from the invoice's ``LinkedTxn``.
 """
 
 from __future__ import annotations
@@ -52,6 +58,13 @@ _VENDOR = (("vendor", "VendorRef", "vendor"),)
 SPECS: dict[str, TxnSpec] = {
     spec.entity_type: spec
     for spec in (
+        TxnSpec(
+            "sales_order",
+            _CUSTOMER,
+            (("terms", "TermsRef"),),
+            (*_HEAD, ("due_date", "DueDate"), ("po_number", "PONumber"), *_MEMO),
+            "SalesOrderLine",
+        ),
         TxnSpec(
             "invoice",
             _CUSTOMER,
@@ -103,7 +116,14 @@ SPECS: dict[str, TxnSpec] = {
 """Each transaction type's mapping (its qbXML object is the registry's ``qb_type``), in the
 order an import reads them (:data:`syncengine.mapping.IMPORT_ORDER`)."""
 
-EXTRA_FIELDS = {"payment": ("applied",), "time_entry": ("duration", "billable")}
+EXTRA_FIELDS = {
+    "invoice": ("sales_order",),
+    "payment": ("applied",),
+    "time_entry": ("duration", "billable"),
+}
+
+LINKED_TXN_KINDS = frozenset({"Invoice"})
+"""qbXML objects whose import reads ``LinkedTxn`` (an invoice's sales order)."""
 
 
 def txn_to_qb(
@@ -117,7 +137,10 @@ def txn_to_qb(
     for app, element in spec.names:
         if data.get(app):
             body[element] = ref_name(data[app])
-    if spec.line:
+    order = data.get("sales_order") if spec.entity_type == "invoice" else None
+    if order and not is_mod:
+        body["LinkToTxnID"] = qb_id_of(order)
+    if spec.line and not order:
         suffix = "Mod" if is_mod else "Add"
         lines = [_line_to(spec, line, qb_id_of, is_mod) for line in data.get("lines", [])]
         body[f"{spec.line}{suffix}"] = lines
@@ -165,6 +188,10 @@ def txn_from_qb(spec: TxnSpec, ret: dict[str, Any], entity_of: EntityOf) -> dict
         out["lines"] = _lines_from(spec, ret, entity_of)
     if spec.entity_type == "payment":
         out["applied"] = _applied_from(ret, entity_of)
+    elif spec.entity_type == "invoice":
+        orders = sales_order_links(ret)
+        if orders:
+            out["sales_order"] = resolve(entity_of, "sales_order", orders[0])
     elif spec.entity_type == "time_entry":
         minutes = duration_minutes(ret["Duration"])
         out["duration"] = f"{minutes // 60}:{minutes % 60:02d}"
@@ -192,3 +219,8 @@ def _applied_from(ret: dict[str, Any], entity_of: EntityOf) -> list[dict[str, An
         for a in ret.get("AppliedToTxnRet", [])
         if a.get("TxnType", "Invoice") == "Invoice"
     ]
+
+
+def sales_order_links(ret: dict[str, Any]) -> list[dict[str, Any]]:
+    """The ``LinkedTxn`` entries of an invoice that name the sales orders it was made from."""
+    return [link for link in ret.get("LinkedTxn", []) if link.get("TxnType") == "SalesOrder"]

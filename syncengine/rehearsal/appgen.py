@@ -3,9 +3,10 @@ records the way a small business's app looks before its first sync to QuickBooks
 
 The mix (:data:`MIX`): about 15% customers (three in ten of them jobs under another
 customer), 5% vendors, 2% employees, 5% items of the four kinds, and the rest transactions:
-invoices, bills, payments applied to invoices, credit memos, purchase orders, sales receipts
-and time entries, each at one of its sync-ready statuses and fully recorded, so every record
-is queued. Names come from pools a seeded Faker fills once; they are unique where QuickBooks
+sales orders, invoices (half the sales orders invoiced, each by one invoice that names it and
+carries its lines), bills, payments applied to invoices, credit memos, purchase orders, sales
+receipts and time entries, each at one of its sync-ready statuses and fully recorded, so every
+record is queued. Names come from pools a seeded Faker fills once; they are unique where QuickBooks
 needs them to be (customers, vendors and employees share one namespace; items have their
 own) and fit QuickBooks' field lengths. Reference numbers are unique per transaction type.
 The same ``n`` and ``seed`` always give the same app, record for record.
@@ -31,7 +32,8 @@ MIX: Mapping[str, float] = {
     "vendor": 0.05,
     "employee": 0.02,
     "item": 0.05,
-    "invoice": 0.25,
+    "sales_order": 0.04,
+    "invoice": 0.21,
     "bill": 0.10,
     "payment": 0.10,
     "credit_memo": 0.04,
@@ -44,6 +46,7 @@ MIX: Mapping[str, float] = {
 NEEDS: Mapping[str, tuple[str, ...]] = {
     "payment": ("invoice",),
     "invoice": ("customer", "item"),
+    "sales_order": ("customer", "item"),
     "bill": ("vendor", "item"),
     "credit_memo": ("customer", "item"),
     "purchase_order": ("vendor", "item"),
@@ -190,7 +193,8 @@ class _Maker:
         self._customers()
         self._add("vendor", (self._vendor() for _ in range(self.counts["vendor"])))
         self._add("employee", (self._employee() for _ in range(self.counts["employee"])))
-        self._add("invoice", self._numbered("invoice", 10001, "", self._invoice))
+        self._add("sales_order", self._sales_orders())
+        self._add("invoice", self._invoices())
         self._add("payment", self._payments())
         self._add("bill", self._numbered("bill", 1, "B", self._vendor_lines))
         self._add("credit_memo", self._numbered("credit_memo", 5001, "CM-", self._customer_lines))
@@ -206,7 +210,7 @@ class _Maker:
             return
         ids = self.app.collection(entity_type).add_many(rows)
         self.ids[entity_type] = self.ids.get(entity_type, ()) + tuple(ids)
-        if entity_type in ("item", "invoice"):
+        if entity_type in ("item", "invoice", "sales_order"):
             self.rows.update(zip(ids, rows, strict=True))
 
     # -- names, places, dates ---------------------------------------------------------------
@@ -356,6 +360,40 @@ class _Maker:
         if self.rng.random() < 0.2:
             row["memo"] = self.rng.choice(_MEMOS)
         return row
+
+    def _sales_orders(self) -> list[dict[str, Any]]:
+        """Sales orders; half of them (as many as there are invoices) marked invoiced."""
+        rows = list(self._numbered("sales_order", 4001, "SO-", self._customer_lines))
+        count = min(len(rows) // 2, self.counts["invoice"])
+        invoiced = set(self.rng.sample(range(len(rows)), count))
+        for index, row in enumerate(rows):
+            if index in invoiced:
+                row["status"] = "invoiced"
+            elif row["status"] == "invoiced":
+                row["status"] = "approved"  # no invoice is made from it
+        return rows
+
+    def _invoices(self) -> Iterable[dict[str, Any]]:
+        """Invoices, the first ones made from the invoiced sales orders."""
+        orders = [
+            i for i in self.ids.get("sales_order", ()) if self.rows[i]["status"] == "invoiced"
+        ]
+        rows = self._numbered("invoice", 10001, "", self._invoice)
+        for row, order in zip(rows, orders + [0] * self.counts["invoice"], strict=False):
+            if order:
+                row.update(self._from_order(order))
+            yield row
+
+    def _from_order(self, order: int) -> dict[str, Any]:
+        fields = self.rows[order]
+        later = min(fields["txn_date"] + timedelta(days=self.rng.randint(0, 14)), self.on)
+        lines = [dict(line) for line in fields["lines"]]
+        return {
+            "customer": fields["customer"],
+            "lines": lines,
+            "sales_order": order,
+            "txn_date": later,
+        }
 
     def _po(self) -> dict[str, Any]:
         row = self._vendor_lines()

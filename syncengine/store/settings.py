@@ -34,7 +34,7 @@ class Setting:
 
 _LISTS = ("customer", "vendor", "employee", "item")
 _VOIDABLE = ("invoice", "bill", "credit_memo", "sales_receipt")
-_NOT_VOIDABLE = ("payment", "purchase_order", "time_entry")
+_NOT_VOIDABLE = ("payment", "purchase_order", "sales_order", "time_entry")
 
 _ALL: list[Setting] = [
     *(

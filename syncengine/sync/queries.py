@@ -7,6 +7,7 @@ from typing import Any
 
 from qbschema import schema
 from syncengine import qbxml
+from syncengine.mapping.txns import LINKED_TXN_KINDS
 
 PAGE = 500
 """Records per page: ``MaxReturned`` of an iterator, IDs per query by ID."""
@@ -19,6 +20,8 @@ def by_ids(kind: str, qb_ids: Sequence[str], request_id: str) -> qbxml.Request:
     filters: dict[str, Any] = {field: list(qb_ids)}
     if "IncludeLineItems" in node.children:
         filters["IncludeLineItems"] = True
+    if kind in LINKED_TXN_KINDS:
+        filters["IncludeLinkedTxns"] = True
     return qbxml.query(kind, filters, request_id=request_id)
 
 
