@@ -107,7 +107,7 @@ def test_deleting_a_bill_takes_its_stock_back_out(books):
 def test_deleting_an_invoice_returns_its_stock(books):
     """A deleted sale puts its units back on hand."""
     invoice = books.sale("Invoice", "4")
-    books.delete("Invoice", answer.find("InvoiceRet"))
+    books.delete("Invoice", invoice)
     assert books.stock() == ("10", "5.00")
 
 
