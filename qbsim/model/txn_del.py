@@ -21,6 +21,7 @@ from qbsim.model.base import CompanyState, Record, in_range, qb_datetime
 from qbsim.model.txn_kinds import KINDS, TxnKind
 from qbsim.model.txn_money import moves, post, set_totals
 from qbsim.model.txn_payments import is_linked, linked_records, refresh, unlink
+from qbsim.model.txn_tax import zero_groups
 
 VOID_PREFIX = "VOID:"
 DELETED_HISTORY = timedelta(days=90)
@@ -74,7 +75,7 @@ def txn_void(state: CompanyState, body: dict[str, Any]) -> Outcome:
     kind = KINDS[void_type]
     changed = unlink(state, record) if void_type in _APPLIED_TO else []
     post(state, moves(state, kind, record.ret), -1)
-    zero(kind, record.ret)
+    zero(kind, record.ret, state)
     state.touch(record)
     refresh(state, record)
     for other in changed:
@@ -91,17 +92,18 @@ def txn_void(state: CompanyState, body: dict[str, Any]) -> Outcome:
     )
 
 
-def zero(kind: TxnKind, ret: dict[str, Any]) -> None:
+def zero(kind: TxnKind, ret: dict[str, Any], state: CompanyState | None = None) -> None:
     """What a void leaves: every line at 0, totals recomputed, the memo marked."""
     for lines in kind.lines:
         for line in ret.get(lines.ret, []):
             line["Amount"] = "0.00"
             if "Quantity" in line:
                 line["Quantity"] = "0"
+    zero_groups(kind, ret)
     memo = ret.get("Memo", "")
     if not memo.startswith(VOID_PREFIX):
         ret["Memo"] = f"{VOID_PREFIX} {memo}"[:_MEMO_LIMIT] if memo else VOID_PREFIX
-    set_totals(kind, ret)
+    set_totals(kind, ret, state)
 
 
 # -- TxnDeletedQuery --------------------------------------------------------------------

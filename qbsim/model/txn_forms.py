@@ -21,6 +21,7 @@ from qbsim.model.txn_kinds import TxnKind, txn_node
 from qbsim.model.txn_lines import line_total
 from qbsim.model.txn_money import fill_terms, txn_total
 from qbsim.model.txn_payments import auto_apply, build_entries
+from qbsim.model.txn_tax import SALES_FORMS, prepare_sales
 
 Prepare = Callable[[CompanyState, TxnKind, dict, dict, "Record | None"], None]
 
@@ -159,4 +160,5 @@ _SPECIFIC: dict[str, Prepare] = {
     "ReceivePayment": _payment,
     "TimeTracking": _time,
     "JournalEntry": _journal,
+    **{name: prepare_sales for name in SALES_FORMS},
 }

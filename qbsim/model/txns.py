@@ -46,7 +46,7 @@ def txn_add(state: CompanyState, kind_name: str, body: dict[str, Any]) -> Outcom
     ret["TxnDate"] = ret.get("TxnDate") or state.now().date().isoformat()
     ret.update(build_lines(state, kind, data))
     prepare(state, kind, ret, data, None)
-    set_totals(kind, ret)
+    set_totals(kind, ret, state)
     if kind.posting and not ret.get(kind.posting):
         ret[kind.posting] = default_account(state, kind.posting)
     _number(state, kind, ret)
@@ -182,7 +182,7 @@ def _modified_ret(
         if lines:
             new[tag] = lines
     prepare(state, kind, new, data, record)
-    set_totals(kind, new)
+    set_totals(kind, new, state)
     if kind.name in ("Invoice", "CreditMemo"):
         check_applied(kind, new, record, applied_total(record))
     return new
