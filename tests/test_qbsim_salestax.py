@@ -142,6 +142,34 @@ def test_a_taxable_discount_lowers_the_taxed_amount(shop):
     assert (inv["Subtotal"], inv["SalesTaxTotal"]) == ("100.00", "6.00")
 
 
+def test_a_discount_of_untaxed_lines_takes_no_tax_off(shop):
+    """A taxable 5 % discount under a subtotal of a Non line (100.00) and a taxable line
+    (100.00) takes off only the taxable half's share: tax = 6 % of (100.00 - 5.00) = 5.70.
+    Before this rule a discount of only untaxed lines made the tax negative (rehearsal,
+    seed 1: -6.36, and a payment of the whole invoice refused with 3210)."""
+    add(shop, "ItemSubtotal", {"Name": "Sub"})
+    add(
+        shop,
+        "ItemDiscount",
+        {
+            "Name": "5% off",
+            "DiscountRatePercent": "5",
+            "AccountRef": "Discounts",
+            "SalesTaxCodeRef": "Tax",
+        },
+    )
+    lines = [
+        {"ItemRef": "Parts", "Rate": "100.00", "SalesTaxCodeRef": "Non"},
+        {"ItemRef": "Labor", "Rate": "100.00"},
+        {"ItemRef": "Sub"},
+        {"ItemRef": "5% off"},
+    ]
+    inv = _invoice(shop, ItemSalesTaxRef="CT State Tax", InvoiceLineAdd=lines)
+    assert (inv["Subtotal"], inv["SalesTaxTotal"]) == ("190.00", "5.70")
+    untaxed = _invoice(shop, ItemSalesTaxRef="CT State Tax", InvoiceLineAdd=[lines[0], *lines[2:]])
+    assert (untaxed["Subtotal"], untaxed["SalesTaxTotal"]) == ("95.00", "0.00")
+
+
 def _kit(company: Company) -> None:
     lines = [{"ItemRef": "Labor", "Quantity": "2"}, {"ItemRef": "Parts"}]
     add(company, "ItemGroup", {"Name": "Kit", "ItemDesc": "Install kit", "ItemGroupLine": lines})

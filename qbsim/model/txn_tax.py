@@ -153,7 +153,11 @@ def sales_totals(state: CompanyState, kind: TxnKind, ret: dict) -> None:
     counted = [line for line in lines if id(line) not in subtotals] + members
     subtotal = _sum(counted)
     rates = tax_rates(state, ret.get("ItemSalesTaxRef"))
-    base = _sum([line for line in counted if _taxable(state, line)]) if rates else Decimal(0)
+    base = Decimal(0)
+    if rates:
+        base = _taxed_base(state, lines, subtotals) + _sum(
+            [m for m in members if _taxable(state, m)]
+        )
     tax = sum((cents(base * rate / _HUNDRED) for rate in rates), Decimal(0))
     ret["Subtotal"] = money(subtotal)
     ret["SalesTaxPercentage"] = money(sum(rates, Decimal(0)))
@@ -184,6 +188,28 @@ def _follow_lines(lines: list[dict], subtotals: set[int]) -> None:
                 running += to_decimal(line.get("Amount"))
             after_subtotal = False
         previous = line
+
+
+def _taxed_base(state: CompanyState, lines: list[dict], subtotals: set[int]) -> Decimal:
+    """The taxable part of the plain lines. A taxable discount takes off only the taxable
+    share of the line (or subtotal) it discounts, so a discount of untaxed lines lowers no tax
+    (inferred: QuickBooks applies a discount before tax; no capture mixes the two)."""
+    discounts = state.records.get("ItemDiscount") or {}
+    base = span = Decimal(0)
+    previous: tuple[Decimal, Decimal] | None = None  # (amount, taxable part) of the line above
+    for line in lines:
+        amount = to_decimal(line.get("Amount"))
+        if id(line) in subtotals:
+            previous, span = (amount, span), Decimal(0)
+            continue
+        taxed = amount if _taxable(state, line) else Decimal(0)
+        is_discount = (
+            "RatePercent" in line or (line.get("ItemRef") or {}).get("ListID") in discounts
+        )
+        if is_discount and taxed and previous is not None:
+            taxed = amount * previous[1] / previous[0] if previous[0] else Decimal(0)
+        base, span, previous = base + taxed, span + taxed, (amount, taxed)
+    return max(base, Decimal(0))  # a discount never makes tax negative (inferred)
 
 
 def _members(kind: TxnKind, ret: dict) -> list[dict]:
