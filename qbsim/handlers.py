@@ -44,7 +44,9 @@ for _kind in lists.KINDS:
     register(f"{_kind}AddRq", _on_state(partial(lists.list_add), _kind))
     if _kind != "StandardTerms":  # qbXML has no StandardTermsMod
         register(f"{_kind}ModRq", _on_state(partial(lists.list_mod), _kind))
-    register(f"{_kind}QueryRq", _on_state(partial(lists.list_query), _kind))
+    if _kind != "SalesTaxCode":  # its query first gives the company its default codes
+        register(f"{_kind}QueryRq", _on_state(partial(lists.list_query), _kind))
+register("SalesTaxCodeQueryRq", _on_state(lists.tax_code_query))
 register("ItemQueryRq", _on_state(lists.list_query, refs.ITEM_KINDS))
 register("TermsQueryRq", _on_state(lists.list_query, ("StandardTerms",)))
 register("ListDelRq", _on_state(lists.list_del))

@@ -31,9 +31,10 @@ def _field_references(entity_type: str, data: dict[str, Any]) -> list[tuple[str,
 
 
 def _every_field(entity_type: str, value: Any) -> dict[str, Any]:
-    """Each field of the type set to ``value``; lines and applied amounts left empty."""
+    """Each field of the type set to ``value``; lines, applied amounts, group lines and group
+    members (rows, not single values) left empty."""
     data = {field.name: value for field in ENTITY_TYPES[entity_type].fields}
-    return {**data, "lines": [], "applied": []}
+    return {**data, "lines": [], "applied": [], "groups": [], "members": []}
 
 
 @pytest.mark.parametrize("entity_type", sorted(ENTITY_TYPES))
@@ -45,6 +46,15 @@ def test_references_agree_with_a_walk_of_every_field(entity_type, value):
     lines = [{"item": 9, "quantity": 1}, {"description": "no item"}]
     found = mapping.references(entity_type, {**data, "lines": lines})
     assert found == [*_field_references(entity_type, data), ("lines[0].item", "item", 9)]
+
+
+def test_group_lines_and_members_are_references():
+    """A form's group items and a group item's members must be in QuickBooks before it."""
+    found = mapping.references("invoice", {"groups": [{"item": 4}]})
+    assert found == [("groups[0].item", "item", 4)]
+    members = [{"item": 5, "quantity": "2"}, {"item": 6}]
+    found = mapping.references("item", {"kind": "group", "members": members})
+    assert found == [("members[0].item", "item", 5), ("members[1].item", "item", 6)]
 
 
 def test_references_of_an_unknown_type_are_refused_each_time():

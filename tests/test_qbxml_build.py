@@ -215,6 +215,46 @@ EXAMPLES |= {
     ),
     "InventoryAdjustmentQueryRq": lambda: qbxml.query("InventoryAdjustment", TXN_SINCE),
 }
+# Sales tax, discount, subtotal and group items and sales tax codes (issue 16).
+TAX_ITEM = qbxml.ref(full_name="State Tax")
+EXAMPLES.update(
+    {
+        "ItemSalesTaxAddRq": lambda: qbxml.add(
+            "ItemSalesTax", {"Name": "State Tax", "TaxRate": "6.25"}
+        ),
+        "ItemSalesTaxModRq": lambda: qbxml.mod("ItemSalesTax", "8000000C-1", "1", {"TaxRate": "7"}),
+        "ItemSalesTaxQueryRq": lambda: qbxml.query("ItemSalesTax", LIST_SINCE),
+        "ItemSalesTaxGroupAddRq": lambda: qbxml.add(
+            "ItemSalesTaxGroup", {"Name": "State + County", "ItemSalesTaxRef": [TAX_ITEM]}
+        ),
+        "ItemSalesTaxGroupModRq": lambda: qbxml.mod(
+            "ItemSalesTaxGroup", "8000000D-1", "1", {"ItemSalesTaxRef": [TAX_ITEM]}
+        ),
+        "ItemSalesTaxGroupQueryRq": lambda: qbxml.query("ItemSalesTaxGroup", LIST_SINCE),
+        "ItemDiscountAddRq": lambda: qbxml.add(
+            "ItemDiscount", {"Name": "5% off", "DiscountRatePercent": "5", "AccountRef": ACCOUNT}
+        ),
+        "ItemDiscountModRq": lambda: qbxml.mod(
+            "ItemDiscount", "8000000E-1", "1", {"ItemDesc": "x"}
+        ),
+        "ItemDiscountQueryRq": lambda: qbxml.query("ItemDiscount", LIST_SINCE),
+        "ItemSubtotalAddRq": lambda: qbxml.add("ItemSubtotal", {"Name": "Subtotal"}),
+        "ItemSubtotalModRq": lambda: qbxml.mod(
+            "ItemSubtotal", "8000000F-1", "1", {"ItemDesc": "x"}
+        ),
+        "ItemSubtotalQueryRq": lambda: qbxml.query("ItemSubtotal", LIST_SINCE),
+        "ItemGroupAddRq": lambda: qbxml.add(
+            "ItemGroup", {"Name": "Kit", "ItemGroupLine": [{"ItemRef": ITEM, "Quantity": 2}]}
+        ),
+        "ItemGroupModRq": lambda: qbxml.mod(
+            "ItemGroup", "80000010-1", "1", {"ClearItemsInGroup": True}
+        ),
+        "ItemGroupQueryRq": lambda: qbxml.query("ItemGroup", LIST_SINCE),
+        "SalesTaxCodeAddRq": lambda: qbxml.add("SalesTaxCode", {"Name": "OOS", "IsTaxable": False}),
+        "SalesTaxCodeModRq": lambda: qbxml.mod("SalesTaxCode", "80000011-1", "1", {"Desc": "x"}),
+        "SalesTaxCodeQueryRq": lambda: qbxml.query("SalesTaxCode", {"ActiveStatus": "All"}),
+    }
+)
 
 
 def assert_valid(document: str) -> etree._Element:

@@ -111,4 +111,4 @@ def test_progress_shows_a_bar_reaching_every_record(capsys):
     _, err = _cli(capsys, "--progress")
     last = err.replace("\r", "\n").strip().splitlines()[-1]
     assert last.startswith("rehearsing: 100%")
-    assert "200/200" in last and "job 2, 2 min 55 s simulated" in last
+    assert "200/200" in last and "job 2, 2 min 57 s simulated" in last

@@ -40,14 +40,14 @@ def test_rehearse_moves_the_bar_to_its_end(ran):
     assert board.errors_shown == ""
     assert (board.progress.value, board.progress.max) == (200, 200)
     assert len(set(values)) > 2 and values[-1] == 200
-    assert board.progress_label.value == "200/200 records, sync job 2, 2 min 55 s simulated"
+    assert board.progress_label.value == "200/200 records, sync job 2, 2 min 57 s simulated"
 
 
 def test_the_message_says_what_synced_and_how_long_on_real_quickbooks(ran):
     """The message area gives the outcome and the estimate on real QuickBooks."""
     board, _ = ran
     assert board.said == (
-        "rehearsed 200 records: 194 synced, 6 failed, 0 waiting; about 2 min 55 s on real"
+        "rehearsed 200 records: 194 synced, 6 failed, 0 waiting; about 2 min 57 s on real"
         " QuickBooks (profile default)"
     )
 
@@ -63,7 +63,7 @@ def test_the_summary_lists_each_error_code_with_its_fix(ran):
     assert "    1. Make sure QuickBooks is running, then sync again" in text
     assert "  not sent: 10 time(s), 5 still failing. Held back by the engine" in text
     assert "which failed in this job. Fix PSR 11 first" in text
-    assert "On real QuickBooks: about 2 min 55 s (175 simulated seconds" in text
+    assert "On real QuickBooks: about 2 min 57 s (177 simulated seconds" in text
     assert "Name already in use (qbsync guide 3100):" in board.summary.value
 
 

@@ -45,6 +45,15 @@ LIST_KINDS = (
     "ItemOtherCharge",
     "Class",
 )
+# Sales tax, discount, subtotal and group items and the sales tax code list (issue 16).
+SALES_TAX_LIST_KINDS = (
+    "ItemSalesTax",
+    "ItemSalesTaxGroup",
+    "ItemDiscount",
+    "ItemSubtotal",
+    "ItemGroup",
+    "SalesTaxCode",
+)
 TXN_KINDS = (
     "Invoice",
     "Bill",
@@ -86,7 +95,11 @@ OTHER_MESSAGES = (
     "BillPaymentCreditCardQueryRq",
 )
 MESSAGE_TYPES = (
-    tuple(f"{kind}{op}Rq" for kind in LIST_KINDS + TXN_KINDS for op in ("Add", "Mod", "Query"))
+    tuple(
+        f"{kind}{op}Rq"
+        for kind in LIST_KINDS + SALES_TAX_LIST_KINDS + TXN_KINDS
+        for op in ("Add", "Mod", "Query")
+    )
     + OTHER_MESSAGES
 )
 

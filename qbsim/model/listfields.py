@@ -218,6 +218,9 @@ def mod_changes(kind: str, ret: dict[str, Any], data: dict[str, Any]) -> dict[st
             changes["TaxLineInfoRet"] = {"TaxLineID": str(int(value))} if value else ""
         elif key == "ContactsMod":
             changes["ContactsRet"] = _contacts_after(ret.get("ContactsRet", []), value)
+        elif key == "ClearItemsInGroup":  # ItemGroupMod: empty the group before ItemGroupLine
+            if value in ("true", "1"):
+                changes.setdefault("ItemGroupLine", "")
         elif key == "AdditionalNotesMod":
             changes["AdditionalNotesRet"] = _notes_after(ret.get("AdditionalNotesRet", []), value)
         elif key.endswith("Mod") and key[:-3] in fields:

@@ -53,6 +53,13 @@ KINDS: dict[str, ListKind] = {
         ListKind("ItemOtherCharge", True, "Item"),
         ListKind("Class", True, "Class"),
         ListKind("StandardTerms", False, "Terms"),
+        # Sales tax, discount, subtotal and group items, and the sales tax code list.
+        ListKind("ItemSalesTax", False, "Item"),
+        ListKind("ItemSalesTaxGroup", False, "Item"),
+        ListKind("ItemDiscount", True, "Item"),
+        ListKind("ItemSubtotal", False, "Item"),
+        ListKind("ItemGroup", False, "Item"),
+        ListKind("SalesTaxCode", False, "Sales Tax Code"),
     )
 }
 
@@ -77,6 +84,7 @@ def list_add(state: CompanyState, kind: str, body: dict[str, Any]) -> Outcome:
     """``{kind}AddRq``: create a list element; 3100 name taken, 3130 bad parent, 3140 bad ref."""
     spec = KINDS[kind]
     data = dict(body[f"{kind}Add"])
+    _seed_first(state, kind)
     name = listfields.element_name(kind, data)
     parent = _parent(state, spec, data.pop("ParentRef", None))
     full_name = f"{parent.ret['FullName']}:{name}" if parent else name
@@ -94,6 +102,18 @@ def list_add(state: CompanyState, kind: str, body: dict[str, Any]) -> Outcome:
     adjust_balance(state, record, opening)
     record.ret = ordered(record.ret, ret_node(kind))
     return Outcome([(f"{kind}Ret", record.ret)])
+
+
+def _seed_first(state: CompanyState, kind: str) -> None:
+    """The default sales tax codes exist before the code list is first read or changed."""
+    if kind == "SalesTaxCode" and not state.records.get("SalesTaxCode"):
+        refs.seed_tax_codes(state)
+
+
+def tax_code_query(state: CompanyState, body: dict[str, Any]) -> Outcome:
+    """``SalesTaxCodeQueryRq``: the codes, the defaults "Tax" and "Non" among them."""
+    _seed_first(state, "SalesTaxCode")
+    return list_query(state, "SalesTaxCode", body)
 
 
 def _parent(state: CompanyState, spec: ListKind, ref: dict | None) -> Record | None:
@@ -167,6 +187,7 @@ def list_mod(state: CompanyState, kind: str, body: dict[str, Any]) -> Outcome:
     required field, 3100 a name in use, 3130 a bad parent, 3140 a bad reference."""
     spec = KINDS[kind]
     data = dict(body[f"{kind}Mod"])
+    _seed_first(state, kind)
     record = _record_to_modify(state, spec, data)
     listfields.mark_clears(data)
     listfields.rename_employee(kind, record.ret, data)
@@ -382,6 +403,12 @@ _ADD_NOTES = {
     "ItemNonInventory": "SalesOrPurchase or SalesAndPurchase; account required",
     "ItemOtherCharge": "SalesOrPurchase or SalesAndPurchase; account required",
     "StandardTerms": "no StandardTermsMod in qbXML 16.0",
+    "ItemSalesTax": "TaxRate is a percent (IDS ItemsAddRq.xml); supplies the rate of sales forms",
+    "ItemSalesTaxGroup": "members as repeated ItemSalesTaxRef; rate = sum of members' (STGRP)",
+    "ItemDiscount": "DiscountRate or DiscountRatePercent; a form line shows it negated (inferred)",
+    "ItemSubtotal": "on a form: the lines above it back to the previous subtotal (§15)",
+    "ItemGroup": "ItemGroupLine members; a form's group line expands into them (§15)",
+    "SalesTaxCode": "a new company has Tax (taxable) and Non (non-taxable); IsTaxable decides",
 }
 
 
@@ -404,7 +431,7 @@ def coverage_notes() -> dict[str, str]:
             )
         )
         notes[f"{kind}QueryRq"] = "ListID/FullName (500 for missing ones) or filters"
-    notes["ItemQueryRq"] = "all four item kinds in one answer, ordered by FullName"
+    notes["ItemQueryRq"] = "every item kind (sales tax, discount, subtotal, group too), by FullName"
     notes["TermsQueryRq"] = "StandardTerms (DateDrivenTerms are not simulated)"
     notes["ListDelRq"] = "3120 unknown; 3170 in use (children, references, opening balance)"
     return notes

@@ -12,7 +12,20 @@ from qbsim import status
 from qbsim.model.base import CompanyState, Record
 
 ENTITY_KINDS = ("Customer", "Vendor", "Employee", "OtherName")
-ITEM_KINDS = ("ItemService", "ItemInventory", "ItemNonInventory", "ItemOtherCharge")
+ITEM_KINDS = (
+    "ItemService",
+    "ItemInventory",
+    "ItemNonInventory",
+    "ItemOtherCharge",
+    # Sales tax, discount, subtotal and group items (qbsim/model/salestax.py, txn_tax.py).
+    "ItemSalesTax",
+    "ItemSalesTaxGroup",
+    "ItemDiscount",
+    "ItemSubtotal",
+    "ItemGroup",
+)
+SALES_TAX_ITEMS = ("ItemSalesTax", "ItemSalesTaxGroup")
+TAX_CODE = ("SalesTaxCode",)
 ACCOUNT = ("Account",)
 
 # Reference element -> (kinds it may point to, the word QuickBooks uses in messages).
@@ -48,9 +61,6 @@ for _name in (
 # Lists qbsim does not model as records but QuickBooks companies always have: a reference to
 # one of these names is accepted; anything else is 3140 as in QuickBooks.
 FIXED_LISTS: dict[str, tuple[str, ...]] = {
-    "SalesTaxCodeRef": ("Tax", "Non"),
-    "CustomerSalesTaxCodeRef": ("Tax", "Non"),
-    "PurchaseTaxCodeRef": ("Tax", "Non"),
     "PaymentMethodRef": ("Cash", "Check", "Visa", "MasterCard", "American Express", "E-Check"),
     "PreferredPaymentMethodRef": ("Cash", "Check", "Visa", "MasterCard", "American Express"),
     "ShipMethodRef": ("UPS", "FedEx", "USPS", "DHL"),
@@ -83,6 +93,8 @@ def fixed_ref(element: str, ref: dict[str, Any], in_object: str, line: bool) -> 
 
 def find_named(state: CompanyState, kinds: tuple[str, ...], ref: dict[str, Any]) -> Record | None:
     """The record a reference names (ListID first, then FullName, case-insensitive)."""
+    if kinds is TAX_CODE and not state.records.get("SalesTaxCode"):
+        seed_tax_codes(state)
     list_id = ref.get("ListID")
     if list_id:
         return state.find_any(kinds, list_id)
@@ -120,7 +132,10 @@ def resolve_refs(
     for key, value in data.items():
         if not isinstance(value, (dict, list)) or key in skip:
             continue  # a plain value holds no reference
-        if key.endswith("Ref") and isinstance(value, dict) and key in REF_KINDS:
+        if key in REF_KINDS and isinstance(value, list):  # a repeated reference
+            for one in value:
+                _resolve_one(state, key, one, in_object, line)
+        elif key.endswith("Ref") and isinstance(value, dict) and key in REF_KINDS:
             kinds, word = REF_KINDS[key]
             record = find_named(state, kinds, value)
             if record is None:
@@ -133,6 +148,48 @@ def resolve_refs(
         elif isinstance(value, (dict, list)):
             nested_line = line or "Line" in key
             resolve_refs(state, value, in_object, nested_line, skip)
+
+
+def _resolve_one(state: CompanyState, key: str, ref: dict, in_object: str, line: bool) -> None:
+    kinds, word = REF_KINDS[key]
+    record = find_named(state, kinds, ref)
+    if record is None:
+        shown = ref.get("FullName") or ref.get("ListID") or ""
+        raise status.bad_reference(word, str(shown), in_object, line)
+    ref.clear()
+    ref.update({"ListID": record.id, "FullName": display_name(record)})
+
+
+# A new company's sales tax codes. Their ListIDs are the ones qbsim gave the two codes when it
+# held them as a fixed list, so stored references keep pointing at them. QuickBooks creates
+# "Tax" (taxable) and "Non" (non-taxable) in every US company file (QBXML-NOTES §14; the
+# captures CBINV, MOZU, QBXG-SR and BILLASH name them); their descriptions are inferred.
+DEFAULT_TAX_CODES = (
+    ("FIXED-0001", "Tax", "true", "Taxable Sales"),
+    ("FIXED-0002", "Non", "false", "Non-Taxable Sales"),
+)
+
+
+def seed_tax_codes(state: CompanyState) -> None:
+    """Give the company its default sales tax codes (once, before the list is first used)."""
+    stamp = state.stamp()
+    # In the order the journal replays names (sorted), so a reopened company is the same.
+    for list_id, name, taxable, desc in sorted(DEFAULT_TAX_CODES, key=lambda c: c[1].casefold()):
+        ret = {
+            "ListID": list_id,
+            "TimeCreated": stamp.text,
+            "TimeModified": stamp.text,
+            "EditSequence": str(stamp.seconds),
+            "Name": name,
+            "IsActive": "true",
+            "IsTaxable": taxable,
+            "Desc": desc,
+        }
+        record = Record("SalesTaxCode", list_id, ret, stamp.moment, stamp.moment, stamp.seconds)
+        state.table("SalesTaxCode")[list_id] = record
+        state.names[("SalesTaxCode", name.casefold())] = record
+        if state.changes is not None:
+            state.changes[("SalesTaxCode", list_id)] = None
 
 
 def references_to(state: CompanyState, list_id: str) -> Record | None:
@@ -162,5 +219,18 @@ REF_KINDS.update(
         "ItemServiceRef": (("ItemService",), "Item"),
         "OverrideItemAccountRef": (ACCOUNT, "Account"),
         "ShipToEntityRef": (ENTITY_KINDS, "Entity"),
+    }
+)
+# Sales tax: codes are records of the SalesTaxCode list; the tax item a customer or a sales
+# form names may be a sales tax item or a sales tax group (BILLASH names a group).
+REF_KINDS.update(
+    {
+        "SalesTaxCodeRef": (TAX_CODE, "SalesTaxCode"),
+        "CustomerSalesTaxCodeRef": (TAX_CODE, "CustomerSalesTaxCode"),
+        "PurchaseTaxCodeRef": (TAX_CODE, "PurchaseTaxCode"),
+        "ItemSalesTaxRef": (SALES_TAX_ITEMS, "ItemSalesTax"),
+        "ItemPurchaseTaxRef": (("ItemSalesTax",), "ItemPurchaseTax"),
+        "ItemGroupRef": (("ItemGroup",), "ItemGroup"),
+        "TaxVendorRef": (("Vendor",), "Vendor"),
     }
 )

@@ -15,6 +15,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from qbsim.errors import Outcome
+from qbsim.model import refs
 from qbsim.model.base import CompanyState, Deleted, in_range, qb_datetime
 from qbsim.model.retdata import address_block
 
@@ -171,8 +172,35 @@ def company_query(company: Company, body: dict, attrs: dict) -> Outcome:
 
 
 def preferences_query(company: Company, body: dict, attrs: dict) -> Outcome:
-    """``PreferencesQueryRq``: the company preferences (class tracking, inventory, …)."""
-    return Outcome([("PreferencesRet", copy.deepcopy(company.preferences))])
+    """``PreferencesQueryRq``: the company preferences (class tracking, inventory, …), with
+    ``SalesTaxPreferences`` once the company has a sales tax item."""
+    ret = copy.deepcopy(company.preferences)
+    if "SalesTaxPreferences" not in ret:
+        sales_tax = sales_tax_preferences(company.state)
+        if sales_tax is not None:
+            ret["SalesTaxPreferences"] = sales_tax
+    return Outcome([("PreferencesRet", ret)])
+
+
+def sales_tax_preferences(state: CompanyState) -> dict[str, Any] | None:
+    """The sales tax preference of a company that charges tax, None for one that does not.
+
+    The schema requires a DefaultItemSalesTaxRef, so a company without a sales tax item has no
+    such preference (QuickBooks asks for the most common tax item when sales tax is turned on);
+    the default is the oldest tax item, paid monthly, with the codes Tax and Non (inferred).
+    """
+    items = list(state.all(("ItemSalesTax",)))
+    if not items:
+        return None
+    oldest = min(items, key=lambda record: record.created)
+    codes = [refs.find_named(state, refs.TAX_CODE, {"FullName": name}) for name in ("Tax", "Non")]
+    taxable, non = ({"ListID": c.id, "FullName": c.ret["Name"]} for c in codes if c is not None)
+    return {
+        "DefaultItemSalesTaxRef": {"ListID": oldest.id, "FullName": oldest.ret["Name"]},
+        "PaySalesTax": "Monthly",
+        "DefaultTaxableSalesTaxCodeRef": taxable,
+        "DefaultNonTaxableSalesTaxCodeRef": non,
+    }
 
 
 def list_deleted_query(company: Company, body: dict, attrs: dict) -> Outcome:
@@ -229,6 +257,7 @@ def register_all(register: Callable[[str, Callable[..., Outcome]], None]) -> Non
 COVERAGE_NOTES = {
     "HostQueryRq": "product, version, supported qbXML versions, file mode (`company.host`)",
     "CompanyQueryRq": "name, addresses, fiscal year, tax form (`company.info`)",
-    "PreferencesQueryRq": "plausible defaults (`company.preferences`)",
+    "PreferencesQueryRq": "plausible defaults (`company.preferences`); SalesTaxPreferences "
+    "once a sales tax item exists (its DefaultItemSalesTaxRef is required; inferred)",
     "ListDeletedQueryRq": "ListDelType list, DeletedDateRangeFilter; history kept 90 days",
 }

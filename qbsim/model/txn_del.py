@@ -25,6 +25,7 @@ from qbsim.model.txn_kinds import KINDS, TxnKind
 from qbsim.model.txn_money import BILL_PAYMENTS, post_txn, set_totals
 from qbsim.model.txn_orders import is_invoiced, linked_orders, refresh_order
 from qbsim.model.txn_payments import is_linked, linked_records, refresh, unlink
+from qbsim.model.txn_tax import zero_groups
 
 VOID_PREFIX = "VOID:"
 DELETED_HISTORY = timedelta(days=90)
@@ -102,7 +103,7 @@ def txn_void(state: CompanyState, body: dict[str, Any]) -> Outcome:
     if void_type in BILL_PAYMENTS:
         changed = bills_of(state, record.ret)
     post_txn(state, kind, record.ret, -1)
-    zero(kind, record.ret)
+    zero(kind, record.ret, state)
     state.touch(record)
     refresh(state, record)
     for other in changed:
@@ -121,7 +122,7 @@ def txn_void(state: CompanyState, body: dict[str, Any]) -> Outcome:
     )
 
 
-def zero(kind: TxnKind, ret: dict[str, Any]) -> None:
+def zero(kind: TxnKind, ret: dict[str, Any], state: CompanyState | None = None) -> None:
     """What a void leaves: every line at 0, totals recomputed, the memo marked."""
     for lines in kind.lines:
         for line in ret.get(lines.ret, []):
@@ -131,10 +132,11 @@ def zero(kind: TxnKind, ret: dict[str, Any]) -> None:
     if kind.name in BILL_PAYMENTS:  # a void unapplies it (inferred)
         ret["Amount"] = "0.00"
         ret.pop("AppliedToTxnRet", None)
+    zero_groups(kind, ret)
     memo = ret.get("Memo", "")
     if not memo.startswith(VOID_PREFIX):
         ret["Memo"] = f"{VOID_PREFIX} {memo}"[:_MEMO_LIMIT] if memo else VOID_PREFIX
-    set_totals(kind, ret)
+    set_totals(kind, ret, state)
 
 
 # -- TxnDeletedQuery --------------------------------------------------------------------

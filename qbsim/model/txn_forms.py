@@ -24,6 +24,7 @@ from qbsim.model.txn_kinds import TxnKind, txn_node
 from qbsim.model.txn_lines import line_total
 from qbsim.model.txn_money import fill_terms, txn_total, undeposited_funds
 from qbsim.model.txn_payments import auto_apply, build_entries
+from qbsim.model.txn_tax import SALES_FORMS, prepare_sales
 
 Prepare = Callable[[CompanyState, TxnKind, dict, dict, "Record | None"], None]
 
@@ -222,16 +223,18 @@ def _adjustment(
 def _estimate(
     state: CompanyState, kind: TxnKind, ret: dict, data: dict, own: Record | None
 ) -> None:
+    prepare_sales(state, kind, ret, data, own)
     if own is None:
         ret.setdefault("IsActive", "true")  # EstimateRet IsActive [observed ARTCO]
 
 
 _SPECIFIC: dict[str, Prepare] = {
-    "Estimate": _estimate,
     "ReceivePayment": _payment,
     "BillPaymentCheck": _bill_payment,
     "BillPaymentCreditCard": _bill_payment,
     "InventoryAdjustment": _adjustment,
     "TimeTracking": _time,
     "JournalEntry": _journal,
+    **{name: prepare_sales for name in SALES_FORMS},
+    "Estimate": _estimate,  # a sales form that is also active or not
 }

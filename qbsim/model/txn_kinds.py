@@ -54,7 +54,10 @@ class TxnKind:
     @cached_property
     def line_tags(self) -> tuple[str, ...]:
         """Ret elements that are lines (dropped from a query unless IncludeLineItems)."""
-        return self.line_lists + (("AppliedToTxnRet",) if self.name in APPLYING else ())
+        groups = (f"{GROUP_LINES[self.name]}Ret",) if self.name in GROUP_LINES else ()
+        return (
+            self.line_lists + groups + (("AppliedToTxnRet",) if self.name in APPLYING else ())
+        )
 
 
 def _sales_lines(kind: str) -> LineList:
@@ -66,7 +69,17 @@ _PURCHASE_LINES = (
     LineList("ExpenseLineAdd", "ExpenseLineMod", "ExpenseLineRet", None, "ClearExpenseLines"),
     LineList("ItemLineAdd", "ItemLineMod", "ItemLineRet", "Cost", "ClearItemLines"),
 )
+# Sales forms whose group lines qbsim expands (qbsim/model/txn_tax.py): form -> element stem.
+GROUP_LINES = {"Invoice": "InvoiceLineGroup", "SalesReceipt": "SalesReceiptLineGroup"}
+# Forms where a RatePercent line is a percentage of the line above it (txn_tax).
+PERCENT_LINES = ("Invoice", "SalesReceipt", "CreditMemo")
+
 _SALES_EXTRAS = ("DiscountLineAdd", "SalesTaxLineAdd", "ShippingLineAdd")
+
+_TAX_NOTE = (
+    "sales tax on taxable lines, rounded to the cent (MOZU, CBINV, QBXG-SR); discount, "
+    "subtotal and group lines (ARTCO, GRP; qbsim/model/txn_tax.py)"
+)
 
 _PRINTED = ("IsToBePrinted", "IsToBeEmailed")
 # Payments whose AppliedToTxnRet entries count as lines (shown with IncludeLineItems).
@@ -87,15 +100,14 @@ KINDS: dict[str, TxnKind] = {
             due_from_terms=True,
             posting="ARAccountRef",
             unsimulated=(
-                "InvoiceLineGroupAdd",
-                "InvoiceLineGroupMod",
                 "SetCredit",
                 *_SALES_EXTRAS,
             ),
             flags=("IsPending", "IsFinanceCharge", *_PRINTED),
             note="RefNumber 1, 2…; DueDate from terms; raises customer/job and A/R; "
             "BalanceRemaining/AppliedAmount/IsPaid from payments; LinkToTxnID brings a sales "
-            "order's open lines (3120 unknown or an estimate, 570 closed/fully invoiced)",
+            "order's open lines (3120 unknown or an estimate, 570 closed/fully invoiced); "
+            + _TAX_NOTE,
         ),
         TxnKind(
             "Bill",
@@ -119,9 +131,9 @@ KINDS: dict[str, TxnKind] = {
             "CustomerRef",
             (_sales_lines("SalesReceipt"),),
             auto_ref=True,
-            unsimulated=("SalesReceiptLineGroupAdd", "SalesReceiptLineGroupMod", *_SALES_EXTRAS),
+            unsimulated=_SALES_EXTRAS,
             flags=("IsPending", *_PRINTED),
-            note="RefNumber 1, 2…; raises the DepositToAccount",
+            note="RefNumber 1, 2…; raises the DepositToAccount; " + _TAX_NOTE,
         ),
         TxnKind(
             "CreditMemo",
@@ -131,7 +143,8 @@ KINDS: dict[str, TxnKind] = {
             posting="ARAccountRef",
             unsimulated=("CreditMemoLineGroupAdd", "CreditMemoLineGroupMod", *_SALES_EXTRAS),
             flags=("IsPending", *_PRINTED),
-            note="RefNumber 1, 2…; lowers customer and A/R; CreditRemaining",
+            note="RefNumber 1, 2…; lowers customer and A/R; CreditRemaining; sales tax, "
+            "discount and subtotal lines as on invoices",
         ),
         TxnKind(
             "PurchaseOrder",
@@ -262,7 +275,7 @@ def refuse_unsimulated(request_type: str, kind: TxnKind, data: dict[str, Any]) -
     for lines in kind.lines:
         for line in data.get(lines.add, []) + data.get(lines.mod, []):
             for key in UNSIMULATED_LINE_FIELDS:
-                if key in line:
+                if key in line and not (key == "RatePercent" and kind.name in PERCENT_LINES):
                     raise NotImplementedInQbsim(f"{request_type} with {lines.add}/{key}")
 
 

@@ -17,7 +17,7 @@ from qbsim import status
 from qbsim.model import refs
 from qbsim.model.base import CompanyState, money, to_decimal
 from qbsim.model.retdata import merge, shape
-from qbsim.model.txn_kinds import LineList, TxnKind, line_node
+from qbsim.model.txn_kinds import GROUP_LINES, LineList, TxnKind, line_node
 
 NEW_LINE = "-1"
 _JOURNAL = {"Debit": "JournalDebitLine", "Credit": "JournalCreditLine"}
@@ -87,13 +87,19 @@ def item_defaults(item: dict[str, Any], buying: bool) -> tuple[str | None, str |
 
 def assign_line_ids(state: CompanyState, kind: TxnKind, ret: dict, moment: datetime) -> None:
     """Give every new line a TxnLineID (same counter and form as TxnIDs, as QuickBooks does)."""
-    seconds = None
+    seconds = int(moment.timestamp())
     for tag in kind.line_lists:
-        for line in ret.get(tag, ()):
-            if line.get("TxnLineID") is None:
-                if seconds is None:
-                    seconds = int(moment.timestamp())
-                line["TxnLineID"] = state.id_at(seconds)
+        _new_ids(state, ret.get(tag, ()), seconds)
+    stem = GROUP_LINES.get(kind.name)
+    for group in ret.get(f"{stem}Ret", ()) if stem else ():
+        _new_ids(state, (group,), seconds)  # a group, then its members: consecutive IDs (GRP)
+        _new_ids(state, group.get(f"{kind.name}LineRet", ()), seconds)
+
+
+def _new_ids(state: CompanyState, lines: Any, seconds: int) -> None:
+    for line in lines:
+        if line.get("TxnLineID") is None:
+            line["TxnLineID"] = state.id_at(seconds)
 
 
 # -- Mod --------------------------------------------------------------------------------

@@ -32,6 +32,7 @@ from qbsim.model.base import CompanyState, Record, money, parse_qb_date, to_deci
 from qbsim.model.txn_kinds import TxnKind
 from qbsim.model.txn_lines import line_total
 from qbsim.model.txn_stock import order_moves, post_on_order, post_stock, stock_moves
+from qbsim.model.txn_tax import sales_totals
 
 Move = tuple[Record, Decimal]
 
@@ -58,8 +59,12 @@ _ZERO = "0.00"
 
 
 # -- header amounts ---------------------------------------------------------------------
-def set_totals(kind: TxnKind, ret: dict[str, Any]) -> None:
-    """Recompute the header amounts QuickBooks derives from the lines (sales tax is 0)."""
+def set_totals(kind: TxnKind, ret: dict[str, Any], state: CompanyState | None = None) -> None:
+    """Recompute the header amounts QuickBooks derives from the lines; a sales form's with
+    its discount, subtotal and group lines and its sales tax when ``state`` is given."""
+    if state is not None and kind.name in _SALES_FORMS:
+        sales_totals(state, kind, ret)
+        return
     total = money(line_total(kind, ret))
     if kind.name in _SALES_FORMS:
         ret["Subtotal"] = total

@@ -51,7 +51,7 @@ def txn_add(state: CompanyState, kind_name: str, body: dict[str, Any]) -> Outcom
     ret.update(build_lines(state, kind, data))
     warning = txn_orders.link_orders(state, kind, ret, data) if kind_name == "Invoice" else None
     prepare(state, kind, ret, data, None)
-    set_totals(kind, ret)
+    set_totals(kind, ret, state)
     if kind.posting and not ret.get(kind.posting):
         ret[kind.posting] = default_account(state, kind.posting)
     _number(state, kind, ret)
@@ -200,7 +200,7 @@ def _modified_ret(
         if lines:
             new[tag] = lines
     prepare(state, kind, new, data, record)
-    set_totals(kind, new)
+    set_totals(kind, new, state)
     if kind.name in ("Invoice", "CreditMemo"):
         check_applied(kind, new, record, applied_total(record))
     elif kind.name == "Bill":

@@ -116,7 +116,10 @@ class Collection:
                 p.ready = self._ready(p.row.status, p.row.data, gate)
 
     def _dep_order(self, p: _Prepared, resolve: Resolver) -> int:
-        """Lists before transactions; a job one step after its parent customer."""
+        """Lists before transactions; a job one step after its parent customer, a group item
+        one step after the items it groups."""
+        if self.etype.key == "item" and p.row.data.get("kind") == "group":
+            return self.etype.dep_order + 1
         if self.etype.key != "customer":
             return self.etype.dep_order
         return self.etype.dep_order + depth(resolve, p.row.id, p.row.data, p.label)

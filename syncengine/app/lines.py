@@ -85,6 +85,42 @@ class Lines(Rows):
 
 
 @dataclass(frozen=True)
+class SalesLines(Lines):
+    """A sales form's item lines: an item line's parts and its sales tax code ("Tax", "Non"
+    or another code of the company), which says whether QuickBooks taxes the line."""
+
+    parts: tuple[Field, ...] = (*Lines.parts, Text("sales_tax_code", max_len=3))
+
+
+@dataclass(frozen=True)
+class GroupLines(Rows):
+    """A sales form's group lines: a group item and how many of it; QuickBooks expands each
+    into the group's member lines."""
+
+    parts: tuple[Field, ...] = (
+        Ref("item", entity_type="item", kinds=("group",)),
+        Quantity("quantity"),
+    )
+
+    def finish(self, row: dict[str, Any]) -> dict[str, Any]:
+        if "item" not in row:
+            raise Invalid("a group line needs its group item", ".item", None)
+        return row
+
+
+@dataclass(frozen=True)
+class GroupMembers(Rows):
+    """A group item's members: an item and its quantity in one of the group."""
+
+    parts: tuple[Field, ...] = (Ref("item", entity_type="item"), Quantity("quantity"))
+
+    def finish(self, row: dict[str, Any]) -> dict[str, Any]:
+        if "item" not in row:
+            raise Invalid("a group member needs its item", ".item", None)
+        return row
+
+
+@dataclass(frozen=True)
 class Applications(Rows):
     """A payment's applications: which invoice, and how much of the payment goes to it."""
 

@@ -3,7 +3,8 @@ snake_case), the QuickBooks object it becomes, dependency order, the ``App`` att
 its records, and for a transaction its sync area, source setting and statuses.
 
 Lists: customer (a customer with a ``parent`` is a job, as QuickBooks calls sub-customers),
-vendor, employee, item (kinds: service, inventory, non_inventory, other_charge).
+vendor, employee, item (kinds: service, inventory, non_inventory, other_charge, and the
+sales-form kinds sales_tax, sales_tax_group, discount, subtotal, group).
 Transactions: sales_order, invoice (made from a sales order when it names one), bill, payment,
 credit_memo, purchase_order, sales_receipt, time_entry.
 
@@ -32,7 +33,7 @@ from syncengine.app.fields import (
     Ref,
     Text,
 )
-from syncengine.app.lines import Applications, Lines
+from syncengine.app.lines import Applications, GroupLines, GroupMembers, Lines, SalesLines
 
 MAX_SUBLEVEL = 5
 """QuickBooks nests jobs (sub-customers) at most five levels below a customer."""
@@ -42,7 +43,16 @@ ITEM_KINDS = {
     "inventory": "ItemInventory",
     "non_inventory": "ItemNonInventory",
     "other_charge": "ItemOtherCharge",
+    # Items that only appear on sales forms: the rate of sales tax, discounts, subtotals and
+    # groups of other items (syncengine/mapping/lists.py maps their fields).
+    "sales_tax": "ItemSalesTax",
+    "sales_tax_group": "ItemSalesTaxGroup",
+    "discount": "ItemDiscount",
+    "subtotal": "ItemSubtotal",
+    "group": "ItemGroup",
 }
+SALES_TAX_ITEM = Ref("sales_tax_item", entity_type="item", kinds=("sales_tax", "sales_tax_group"))
+"""A sales form's (or a customer's) sales tax item: it supplies the rate."""
 
 
 def address(prefix: str) -> tuple[Field, ...]:
@@ -146,6 +156,7 @@ _LIST_TYPES = (
             *address("ship_"),
             Text("terms"),
             Bool("is_active"),
+            Text("sales_tax_code", max_len=3),
         ),
         "Customer",
         20,
@@ -194,6 +205,9 @@ _LIST_TYPES = (
             Text("asset_account", max_len=200),
             Quantity("quantity_on_hand"),
             Bool("is_active"),
+            Money("rate_percent", places=5),  # a sales tax item's rate, a discount's percent
+            Text("sales_tax_code", max_len=3),
+            GroupMembers("members"),
         ),
         "Item",
         10,
@@ -255,7 +269,9 @@ _TXN_TYPES = (
             Text("terms"),
             Text("po_number", max_len=30),
             Ref("sales_order", entity_type="sales_order"),
-            Lines("lines"),
+            SalesLines("lines"),
+            SALES_TAX_ITEM,
+            GroupLines("groups"),
         ),
         TxnStatuses(
             "invoice",
@@ -349,7 +365,13 @@ _TXN_TYPES = (
         "sales_receipt",
         "SalesReceipt",
         "customer_invoices",
-        _txn(_CUSTOMER, Text("payment_method"), Lines("lines")),
+        _txn(
+            _CUSTOMER,
+            Text("payment_method"),
+            SalesLines("lines"),
+            SALES_TAX_ITEM,
+            GroupLines("groups"),
+        ),
         TxnStatuses(
             "sales_receipt",
             "draft",

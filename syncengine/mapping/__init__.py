@@ -104,7 +104,7 @@ def comparable(entity_type: str, data: dict[str, Any]) -> dict[str, Any]:
     return compare.comparable(entity_type, data, MAPPERS[entity_type].fields)
 
 
-_NOT_CLEARED = frozenset({"name", "ref_number", "terms", "payment_method"})
+_NOT_CLEARED = frozenset({"name", "ref_number", "terms", "payment_method", "sales_tax_code"})
 
 
 @cache
@@ -205,6 +205,9 @@ def references(entity_type: str, data: dict[str, Any]) -> list[tuple[str, str, i
     for n, line in enumerate(data.get("lines", [])):
         if line.get("item"):
             out.append((f"lines[{n}].item", "item", line["item"]))
+    for name in ("groups", "members"):  # a form's group lines, a group item's members
+        for n, row in enumerate(data.get(name, [])):
+            out.append((f"{name}[{n}].item", "item", row["item"]))
     for n, applied in enumerate(data.get("applied", [])):
         out.append((f"applied[{n}].invoice", "invoice", applied["invoice"]))
     return out
@@ -234,6 +237,15 @@ def ret_references(entity_type: str, ret: dict[str, Any]) -> list[tuple[str, str
         for line in ret.get(f"{spec.line}Ret", []):
             if isinstance(line.get("ItemRef"), dict):
                 out.append(("item", line["ItemRef"].get("ListID", "")))
+    if spec and spec.taxed:
+        for group in ret.get(f"{spec.line}GroupRet", []):
+            out.append(("item", group["ItemGroupRef"].get("ListID", "")))
+    for member in ret.get("ItemGroupLine", []):
+        out.append(("item", member["ItemRef"].get("ListID", "")))
+    for tax in (
+        ret.get("ItemSalesTaxRef", []) if isinstance(ret.get("ItemSalesTaxRef"), list) else ()
+    ):
+        out.append(("item", tax.get("ListID", "")))
     out += [("invoice", a.get("TxnID", "")) for a in ret.get("AppliedToTxnRet", [])]
     if entity_type == "invoice":
         out += [("sales_order", link["TxnID"]) for link in txns.sales_order_links(ret)]

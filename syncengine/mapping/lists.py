@@ -50,7 +50,11 @@ DEFAULT_INCOME = {
     "non_inventory": ("Sales", "Income"),
     "other_charge": ("Other Income", "OtherIncome"),
     "inventory": ("Sales", "Income"),
+    "discount": ("Sales Discounts", "Income"),
 }
+# Kinds that only appear on sales forms; of them only a discount posts to an account.
+FORM_KINDS = ("sales_tax", "sales_tax_group", "discount", "subtotal", "group")
+NO_ACCOUNT_KINDS = tuple(kind for kind in FORM_KINDS if kind not in DEFAULT_INCOME)
 KIND_OF = {qb_type: kind for kind, qb_type in ITEM_KINDS.items()}
 
 
@@ -96,6 +100,7 @@ CUSTOMER_FIELDS = (
     *(f"ship_{app}" for app, _ in ADDRESS),
     "terms",
     "is_active",
+    "sales_tax_code",
 )
 
 
@@ -108,6 +113,8 @@ def customer_to_qb(data: dict[str, Any], qb_id_of: QbIdOf, is_mod: bool) -> dict
         address = _address_to(data, prefix)
         if address:
             body[element] = address
+    if data.get("sales_tax_code"):
+        body["SalesTaxCodeRef"] = ref_name(data["sales_tax_code"])
     return _common_to(data, body)
 
 
@@ -117,6 +124,9 @@ def customer_from_qb(ret: dict[str, Any], entity_of: EntityOf) -> dict[str, Any]
         out["parent"] = resolve(entity_of, "customer", ret["ParentRef"])
     out.update(_address_from(ret.get("BillAddress"), "bill_"))
     out.update(_address_from(ret.get("ShipAddress"), "ship_"))
+    code = ref_full_name(ret.get("SalesTaxCodeRef"))
+    if code:
+        out["sales_tax_code"] = code
     return _common_from(ret, out)
 
 
@@ -189,12 +199,16 @@ ITEM_FIELDS = (
     "asset_account",
     "quantity_on_hand",
     "is_active",
+    "rate_percent",
+    "sales_tax_code",
+    "members",
 )
 
 
 def item_accounts(data: dict[str, Any]) -> dict[str, str]:
     """The accounts an item needs in QuickBooks (FullName → account type to create it as)."""
-    types = {"income_account": DEFAULT_INCOME[data["kind"]][1]}
+    income = DEFAULT_INCOME.get(data["kind"])
+    types = {"income_account": income[1]} if income else {}
     types.update({role: kind for role, (_name, kind) in ITEM_ACCOUNTS.items()})
     accounts: dict[str, str] = {}
     for role, name in item_account_names(data).items():
@@ -205,6 +219,8 @@ def item_accounts(data: dict[str, Any]) -> dict[str, str]:
 def item_account_names(data: dict[str, Any]) -> dict[str, str]:
     """Each account role the item uses → the account's FullName (the app's or the default)."""
     kind = data["kind"]
+    if kind in FORM_KINDS and kind != "discount":
+        return {}
     roles = {"income_account": DEFAULT_INCOME[kind][0]}
     if kind == "inventory":
         roles["cogs_account"] = ITEM_ACCOUNTS["cogs_account"][0]
@@ -225,6 +241,11 @@ def item_to_qb(data: dict[str, Any], qb_id_of: QbIdOf, is_mod: bool) -> dict[str
     if "is_active" in data:
         body["IsActive"] = bool(data["is_active"])
     accounts = {role: ref_name(name) for role, name in item_account_names(data).items()}
+    if data["kind"] in FORM_KINDS:
+        body.update(_form_item_to(data, accounts, qb_id_of, is_mod))
+        return body
+    if data.get("sales_tax_code"):
+        body["SalesTaxCodeRef"] = ref_name(data["sales_tax_code"])
     if data["kind"] == "inventory":
         body.update(_inventory_to(data, accounts, is_mod))
     elif _buys_and_sells(data):
@@ -247,6 +268,62 @@ _SALES_AND_PURCHASE = (
 )
 
 
+def _form_item_to(
+    data: dict[str, Any], accounts: dict[str, Any], qb_id_of: QbIdOf, is_mod: bool
+) -> dict[str, Any]:
+    """A sales tax, discount, subtotal or group item: ItemDesc, and the rate, code, account or
+    members its kind has (a Mod sends a group's members again, replacing them, or clears)."""
+    kind = data["kind"]
+    body = copy_fields(data, (("description", "ItemDesc"),))
+    if kind == "sales_tax":
+        body.update(copy_fields(data, (("rate_percent", "TaxRate"),)))
+    elif kind == "discount":
+        if data.get("sales_tax_code"):
+            body["SalesTaxCodeRef"] = ref_name(data["sales_tax_code"])
+        body.update(copy_fields(data, (("price", "DiscountRate"),)))
+        body.update(copy_fields(data, (("rate_percent", "DiscountRatePercent"),)))
+        body["AccountRef"] = accounts["income_account"]
+    elif kind == "sales_tax_group":  # its members are sales tax items, sent whole
+        body["ItemSalesTaxRef"] = [ref_id(qb_id_of(m["item"])) for m in data.get("members", [])]
+    elif kind == "group":  # members replace the group's (the XSD: these or ClearItemsInGroup)
+        members = [_member_to(m, qb_id_of) for m in data.get("members", [])]
+        if members:
+            body["ItemGroupLine"] = members
+        elif is_mod:
+            body["ClearItemsInGroup"] = True
+    return body
+
+
+def _member_to(member: dict[str, Any], qb_id_of: QbIdOf) -> dict[str, Any]:
+    out: dict[str, Any] = {"ItemRef": ref_id(qb_id_of(member["item"]))}
+    return out | copy_fields(member, (("quantity", "Quantity"),))
+
+
+def _form_item_from(ret: dict[str, Any], entity_of: EntityOf, kind: str) -> dict[str, Any]:
+    out = copy_fields(ret, (("description", "ItemDesc"),), reverse=True)
+    pairs = {
+        "sales_tax": (("rate_percent", "TaxRate"),),
+        "discount": (("price", "DiscountRate"), ("rate_percent", "DiscountRatePercent")),
+    }.get(kind, ())
+    out.update(copy_fields(ret, pairs, reverse=True))
+    code = ref_full_name(ret.get("SalesTaxCodeRef"))
+    if code:
+        out["sales_tax_code"] = code
+    if kind == "discount":
+        out.update(_accounts_from(ret, (("income_account", "AccountRef"),)))
+    members = [
+        {"item": resolve(entity_of, "item", m["ItemRef"]), **copy_fields(m, _QTY, reverse=True)}
+        for m in ret.get("ItemGroupLine", [])
+    ]
+    members += [{"item": resolve(entity_of, "item", r)} for r in ret.get("ItemSalesTaxRef", [])]
+    if members:
+        out["members"] = members
+    return out
+
+
+_QTY = (("quantity", "Quantity"),)
+
+
 def _inventory_to(data: dict[str, Any], accounts: dict[str, Any], is_mod: bool) -> dict[str, Any]:
     body = copy_fields(data, _SALES_AND_PURCHASE)
     body["IncomeAccountRef"] = accounts["income_account"]
@@ -261,6 +338,11 @@ def item_from_qb(ret: dict[str, Any], entity_of: EntityOf, qb_type: str) -> dict
     kind = KIND_OF[qb_type]
     out: dict[str, Any] = {"name": ret["Name"], "kind": kind}
     out["is_active"] = is_true(ret.get("IsActive", "true"))
+    if kind in FORM_KINDS:
+        return out | _form_item_from(ret, entity_of, kind)
+    code = ref_full_name(ret.get("SalesTaxCodeRef"))
+    if code:
+        out["sales_tax_code"] = code
     if kind == "inventory":
         out.update(copy_fields(ret, _SALES_AND_PURCHASE, reverse=True))
         out.update(copy_fields(ret, (("quantity_on_hand", "QuantityOnHand"),), reverse=True))

@@ -2,6 +2,10 @@
 receipts, time entries) to and from qbXML, described as data: which app field goes to which
 element.
 
+Invoices and sales receipts (``taxed``) also carry their sales tax item (by ListID), each
+line's sales tax code (by FullName) and group lines (``InvoiceLineGroupAdd``: the group item and
+its quantity; QuickBooks expands the members, which the app does not hold as lines).
+
 A Mod sends every line again as a new line (``TxnLineID`` -1); QuickBooks drops the lines a
 Mod leaves out, so the transaction ends up with exactly the app's lines. A payment is applied
 to the invoices the app names (``AppliedToTxnAdd``) or, with none named, auto-applied.
@@ -41,11 +45,12 @@ class TxnSpec:
     plain: tuple[tuple[str, str], ...] = ()
     line: str | None = None
     rate: str = "Rate"
+    taxed: bool = False  # a sales form: lines carry sales tax codes, group lines exist
 
     @property
     def fields(self) -> tuple[str, ...]:
         """The app fields this mapping keeps in step with QuickBooks."""
-        lines = ("lines",) if self.line else ()
+        lines = ("lines", "groups") if self.taxed else ("lines",) if self.line else ()
         groups = (self.refs, self.names, self.plain)
         return tuple(app for group in groups for app, *_ in group) + lines
 
@@ -53,6 +58,7 @@ class TxnSpec:
 _HEAD = (("ref_number", "RefNumber"), ("txn_date", "TxnDate"))
 _MEMO = (("memo", "Memo"),)
 _CUSTOMER = (("customer", "CustomerRef", "customer"),)
+_TAXED = (*_CUSTOMER, ("sales_tax_item", "ItemSalesTaxRef", "item"))
 _VENDOR = (("vendor", "VendorRef", "vendor"),)
 
 SPECS: dict[str, TxnSpec] = {
@@ -67,10 +73,11 @@ SPECS: dict[str, TxnSpec] = {
         ),
         TxnSpec(
             "invoice",
-            _CUSTOMER,
+            _TAXED,
             (("terms", "TermsRef"),),
             (*_HEAD, ("due_date", "DueDate"), ("po_number", "PONumber"), *_MEMO),
             "InvoiceLine",
+            taxed=True,
         ),
         TxnSpec(
             "bill",
@@ -90,10 +97,11 @@ SPECS: dict[str, TxnSpec] = {
         ),
         TxnSpec(
             "sales_receipt",
-            _CUSTOMER,
+            _TAXED,
             (("payment_method", "PaymentMethodRef"),),
             (*_HEAD, *_MEMO),
             "SalesReceiptLine",
+            taxed=True,
         ),
         TxnSpec(
             "payment",
@@ -144,6 +152,10 @@ def txn_to_qb(
         suffix = "Mod" if is_mod else "Add"
         lines = [_line_to(spec, line, qb_id_of, is_mod) for line in data.get("lines", [])]
         body[f"{spec.line}{suffix}"] = lines
+    if spec.taxed and data.get("groups"):
+        suffix = "Mod" if is_mod else "Add"
+        groups = [_group_to(group, qb_id_of, is_mod) for group in data["groups"]]
+        body[f"{spec.line}Group{suffix}"] = groups
     if spec.entity_type == "payment":
         body.update(_applied_to(data, qb_id_of, is_mod))
     elif spec.entity_type == "time_entry":
@@ -161,7 +173,16 @@ def _line_to(spec: TxnSpec, line: dict[str, Any], qb_id_of: QbIdOf, is_mod: bool
         out[spec.rate] = line["rate"]
     if "amount" in line and not ("quantity" in line and "rate" in line):
         out["Amount"] = line["amount"]
+    if line.get("sales_tax_code"):
+        out["SalesTaxCodeRef"] = ref_name(line["sales_tax_code"])
     return out
+
+
+def _group_to(group: dict[str, Any], qb_id_of: QbIdOf, is_mod: bool) -> dict[str, Any]:
+    """A group line: the group item (QuickBooks adds its members) and how many of it."""
+    out: dict[str, Any] = {"TxnLineID": "-1"} if is_mod else {}
+    out["ItemGroupRef"] = ref_id(qb_id_of(group["item"]))
+    return out | copy_fields(group, (("quantity", "Quantity"),))
 
 
 def _applied_to(data: dict[str, Any], qb_id_of: QbIdOf, is_mod: bool) -> dict[str, Any]:
@@ -186,6 +207,14 @@ def txn_from_qb(spec: TxnSpec, ret: dict[str, Any], entity_of: EntityOf) -> dict
             out[app] = name
     if spec.line:
         out["lines"] = _lines_from(spec, ret, entity_of)
+    if spec.taxed:
+        out["groups"] = [
+            {
+                "item": resolve(entity_of, "item", group["ItemGroupRef"]),
+                **copy_fields(group, (("quantity", "Quantity"),), reverse=True),
+            }
+            for group in ret.get(f"{spec.line}GroupRet", [])
+        ]
     if spec.entity_type == "payment":
         out["applied"] = _applied_from(ret, entity_of)
     elif spec.entity_type == "invoice":
@@ -206,6 +235,9 @@ def _lines_from(spec: TxnSpec, ret: dict[str, Any], entity_of: EntityOf) -> list
         if line.get("ItemRef"):
             out["item"] = resolve(entity_of, "item", line["ItemRef"])
         out.update(copy_fields(line, (("rate", spec.rate), ("amount", "Amount")), reverse=True))
+        code = ref_full_name(line.get("SalesTaxCodeRef")) if spec.taxed else None
+        if code:
+            out["sales_tax_code"] = code
         lines.append(out)
     for line in ret.get("ExpenseLineRet", []):  # a bill's account lines: description + amount
         text = line.get("Memo") or ref_full_name(line.get("AccountRef")) or "expense"

@@ -2,10 +2,12 @@
 records the way a small business's app looks before its first sync to QuickBooks.
 
 The mix (:data:`MIX`): about 15% customers (three in ten of them jobs under another
-customer), 5% vendors, 2% employees, 5% items of the four kinds, and the rest transactions:
-sales orders, invoices (half the sales orders invoiced, each by one invoice that names it and
-carries its lines), bills, payments applied to invoices, credit memos, purchase orders, sales
-receipts and time entries, each at one of its sync-ready statuses and fully recorded, so every
+customer), 5% vendors, 2% employees, 5% items of the four kinds (from 200 items on, eight of
+them the sales tax, discount, subtotal and group items of :data:`FORM_ITEMS`), and the rest
+transactions: sales orders, invoices (half the sales orders invoiced, each by one invoice that
+names it and carries its lines), bills, payments applied to invoices, credit memos, purchase
+orders, sales receipts (some of them and of the invoices taxed, discounted or with a group
+line) and time entries, each at one of its sync-ready statuses and fully recorded, so every
 record is queued. Names come from pools a seeded Faker fills once; they are unique where QuickBooks
 needs them to be (customers, vendors and employees share one namespace; items have their
 own) and fit QuickBooks' field lengths. Reference numbers are unique per transaction type.
@@ -18,7 +20,7 @@ import random
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from faker import Faker
@@ -62,7 +64,34 @@ ITEM_KINDS: Mapping[str, float] = {
     "non_inventory": 0.25,
     "inventory": 0.20,
     "other_charge": 0.10,
+    # Made as a fixed set (:data:`FORM_ITEMS`), never drawn: weight 0 leaves the draw as it was.
+    "sales_tax": 0.0,
+    "sales_tax_group": 0.0,
+    "discount": 0.0,
+    "subtotal": 0.0,
+    "group": 0.0,
 }
+FORM_ITEMS: tuple[dict[str, Any], ...] = (
+    {"name": "State Sales Tax", "kind": "sales_tax", "rate_percent": "6.25"},
+    {"name": "County Sales Tax", "kind": "sales_tax", "rate_percent": "0.5"},
+    {"name": "State + County", "kind": "sales_tax_group"},  # members: the two above
+    {"name": "Discount 5%", "kind": "discount", "rate_percent": "5", "sales_tax_code": "Tax"},
+    {"name": "Discount 10", "kind": "discount", "price": "10.00", "sales_tax_code": "Tax"},
+    {"name": "Subtotal", "kind": "subtotal", "description": "Subtotal"},
+    {"name": "Starter Kit", "kind": "group", "description": "Starter kit"},
+    {"name": "Service Bundle", "kind": "group", "description": "Service bundle"},
+)
+"""The sales tax, discount, subtotal and group items an app of at least :data:`FORM_FROM`
+items has (its other items are drawn by :data:`ITEM_KINDS`); invoices and sales receipts use
+them (:data:`TAXED_SHARE`, :data:`DISCOUNT_SHARE`, :data:`GROUP_SHARE`). Such an app's items
+and customers carry sales tax codes; what is drawn for tax comes from a random source of its
+own, so the rest is drawn as before."""
+FORM_FROM = 200
+"""Items from which an app charges sales tax: apps of about 4,000 records and more. Smaller apps
+are the same as before sales tax came in, records and requests, so the rehearsals the fault
+plans (scenarios/faults), the notebooks and the tests were written against do not move."""
+TAXED_SHARE, DISCOUNT_SHARE, GROUP_SHARE = 0.4, 0.15, 0.1
+TAX_CODES = {"service": "Non", "other_charge": "Non"}  # other kinds are taxable: "Tax"
 ACCOUNTS: Mapping[str, str] = {
     "Services": "Income",
     "Sales": "Income",
@@ -72,7 +101,9 @@ ACCOUNTS: Mapping[str, str] = {
     "Inventory Asset": "OtherCurrentAsset",
 }
 """The accounts generated items post to, with their QuickBooks account types (a rehearsal
-company must have them, as any company set up in QuickBooks does)."""
+company must have them, as any company set up in QuickBooks does). The discount items'
+"Sales Discounts" is not among them: the sync adds it when the first one needs it, so a
+company made for a smaller app holds just what it held before."""
 
 _ITEM_ACCOUNTS: Mapping[str, Mapping[str, str]] = {
     "service": {"income_account": "Services"},
@@ -83,6 +114,7 @@ _ITEM_ACCOUNTS: Mapping[str, Mapping[str, str]] = {
         "asset_account": "Inventory Asset",
     },
     "other_charge": {"income_account": "Other Income"},
+    "discount": {"income_account": "Sales Discounts"},
 }
 _SERVICES = (
     "Consulting", "Installation", "Repair", "Design", "Training", "Inspection", "Cleaning",
@@ -105,6 +137,13 @@ _NAME_LIMIT = 41  # QuickBooks' Name of a customer, vendor or employee
 _ITEM_NAME_LIMIT = 31
 _DAYS_BACK = 365
 CENT = Decimal("0.01")
+
+
+def line_amount(line: Mapping[str, Any]) -> Decimal:
+    """A generated line's amount: the one it states, else quantity x rate."""
+    if "amount" in line:
+        return Decimal(line["amount"])
+    return Decimal(line["quantity"]) * Decimal(line["rate"])
 
 
 @dataclass(frozen=True)
@@ -183,10 +222,14 @@ class _Maker:
     def __init__(self, app: App, seed: int, counts: dict[str, int], on: date) -> None:
         self.app, self.counts, self.on = app, counts, on
         self.rng = random.Random(seed)
+        self.tax_rng = random.Random(f"sales tax {seed}")  # draws for tax, discounts, groups
+        self.taxing = False  # whether the app has FORM_ITEMS and sales tax codes
         self.pools = _pools(seed, min(3000, max(100, sum(counts.values()) // 5)))
         self.taken: set[str] = set()  # casefolded names in QuickBooks' shared namespace
         self.ids: dict[str, tuple[int, ...]] = {}
         self.rows: dict[int, dict[str, Any]] = {}  # id -> fields of items and invoices
+        self.sold: tuple[int, ...] = ()  # the items lines sell (not tax, discount… items)
+        self.form_items: dict[str, list[int]] = {}  # kind -> its FORM_ITEMS, once made
 
     def run(self) -> GeneratedApp:
         self._items()
@@ -251,10 +294,37 @@ class _Maker:
     # -- lists ------------------------------------------------------------------------------
     def _items(self) -> None:
         total = self.counts["item"]
+        self.taxing = total >= FORM_FROM
+        forms = len(FORM_ITEMS) if self.taxing else 0
         kinds = ["service"] if total else []  # time entries need a service item
-        kinds += self.rng.choices(list(ITEM_KINDS), list(ITEM_KINDS.values()), k=total - 1)
-        taken: set[str] = set()
+        kinds += self.rng.choices(list(ITEM_KINDS), list(ITEM_KINDS.values()), k=total - 1 - forms)
+        taken: set[str] = {row["name"].casefold() for row in FORM_ITEMS[:forms]}
         self._add("item", (self._item(kind, taken) for kind in kinds))
+        self.sold = self.ids.get("item", ())  # what lines sell: not the items made below
+        if forms:
+            self._form_items()
+
+    def _form_items(self) -> None:
+        """The fixed sales tax, discount, subtotal and group items, after the items they
+        group (a group's members are drawn from the sold items)."""
+        sold = list(self.sold)
+        rows = [dict(row) for row in FORM_ITEMS]
+        self._add("item", rows[:2])
+        rows[2]["members"] = [{"item": i} for i in self.ids["item"][-2:]]
+        for row in rows[6:]:
+            picks = self.tax_rng.sample(sold, min(3, len(sold)))
+            row["members"] = [{"item": i, "quantity": self.tax_rng.randint(1, 3)} for i in picks]
+        self._add("item", rows[2:])
+
+    def _of_kind(self, *kinds: str) -> list[int]:
+        """The form items of these kinds (found once per kind: invoices ask for each)."""
+        found: list[int] = []
+        for kind in kinds:
+            if kind not in self.form_items:
+                items = self.ids.get("item", ())[len(self.sold) :]
+                self.form_items[kind] = [i for i in items if self.rows[i]["kind"] == kind]
+            found += self.form_items[kind]
+        return found
 
     def _item(self, kind: str, taken: set[str]) -> dict[str, Any]:
         rng = self.rng
@@ -277,6 +347,8 @@ class _Maker:
             row["purchase_description"] = f"{base}, bought in"
         if kind == "inventory":
             row["quantity_on_hand"] = rng.randint(500, 5000)
+        if self.taxing:
+            row["sales_tax_code"] = TAX_CODES.get(kind, "Tax")
         return row
 
     def _customers(self) -> None:
@@ -307,6 +379,8 @@ class _Maker:
             row.update({f"ship_{k[5:]}": v for k, v in row.items() if k.startswith("bill_")})
         if rng.random() < 0.6:
             row["terms"] = rng.choice(_TERMS)
+        if self.taxing:
+            row["sales_tax_code"] = "Tax" if self.tax_rng.random() < 0.8 else "Non"
         return row
 
     def _vendor(self) -> dict[str, Any]:
@@ -339,13 +413,44 @@ class _Maker:
             yield row
 
     def _lines(self, most: int = 4) -> list[dict[str, Any]]:
-        items = self.ids["item"]
+        items = self.sold
         return [self._line(self.rng.choice(items)) for _ in range(self.rng.randint(1, most))]
 
     def _line(self, item: int) -> dict[str, Any]:
         fields = self.rows[item]
         quantity = self.rng.choice((1, 1, 2, 3, 5, 8, 10, 12))
         return {"item": item, "quantity": quantity, "rate": fields["price"]}
+
+    def _sales_form(self, row: dict[str, Any]) -> dict[str, Any]:
+        """An invoice's or sales receipt's lines, coded for tax as their items are; some
+        taxed, some with a subtotal and a discount under it, some with a group line."""
+        if not self.taxing:
+            return row
+        for line in row["lines"]:
+            line["sales_tax_code"] = self.rows[line["item"]]["sales_tax_code"]
+        taxes, rng = self._of_kind("sales_tax", "sales_tax_group"), self.tax_rng
+        if rng.random() < TAXED_SHARE:
+            row["sales_tax_item"] = rng.choice(taxes)
+        if rng.random() < DISCOUNT_SHARE:
+            row["lines"] += self._discount(row["lines"])
+        if rng.random() < GROUP_SHARE:
+            row["groups"] = [{"item": rng.choice(self._of_kind("group")), "quantity": 1}]
+        return row
+
+    def _discount(self, lines: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """A subtotal of ``lines`` and a discount of it, with the amounts QuickBooks computes
+        (the app states them, so both sides hold the same lines)."""
+        above = sum((line_amount(line) for line in lines), Decimal(0))
+        discount = self.tax_rng.choice(self._of_kind("discount"))
+        fields = self.rows[discount]
+        if "rate_percent" in fields:
+            off = (above * Decimal(fields["rate_percent"]) / 100).quantize(CENT, ROUND_HALF_UP)
+        else:
+            off = min(Decimal(fields["price"]), above)
+        return [
+            {"item": self._of_kind("subtotal")[0], "amount": str(above)},
+            {"item": discount, "amount": str(-off), "sales_tax_code": fields["sales_tax_code"]},
+        ]
 
     def _customer_lines(self) -> dict[str, Any]:
         return {"customer": self.rng.choice(self.ids["customer"]), "lines": self._lines()}
@@ -354,7 +459,7 @@ class _Maker:
         return {"vendor": self.rng.choice(self.ids["vendor"]), "lines": self._lines()}
 
     def _invoice(self) -> dict[str, Any]:
-        row = self._customer_lines()
+        row = self._sales_form(self._customer_lines())
         if self.rng.random() < 0.3:
             row["po_number"] = f"{self.rng.randint(10000, 99999)}"
         if self.rng.random() < 0.2:
@@ -401,7 +506,7 @@ class _Maker:
         return row
 
     def _receipt(self) -> dict[str, Any]:
-        return self._customer_lines()
+        return self._sales_form(self._customer_lines())
 
     def _payments(self) -> Iterable[dict[str, Any]]:
         invoices = list(self.ids.get("invoice", ()))
@@ -409,7 +514,9 @@ class _Maker:
         statuses = STATUS_TABLE["payment"].sync_at
         for number, invoice in enumerate(paid, start=1):
             fields = self.rows[invoice]
-            total = sum(Decimal(q["quantity"]) * Decimal(q["rate"]) for q in fields["lines"])
+            subtotals = set(self._of_kind("subtotal"))
+            counted = [line for line in fields["lines"] if line["item"] not in subtotals]
+            total = sum((line_amount(line) for line in counted), Decimal(0))
             share = Decimal(1) if self.rng.random() < 0.7 else Decimal("0.5")
             amount = (total * share).quantize(CENT)
             yield {
