@@ -55,9 +55,7 @@ class TxnKind:
     def line_tags(self) -> tuple[str, ...]:
         """Ret elements that are lines (dropped from a query unless IncludeLineItems)."""
         groups = (f"{GROUP_LINES[self.name]}Ret",) if self.name in GROUP_LINES else ()
-        return (
-            self.line_lists + groups + (("AppliedToTxnRet",) if self.name in APPLYING else ())
-        )
+        return self.line_lists + groups + (("AppliedToTxnRet",) if self.name in APPLYING else ())
 
 
 def _sales_lines(kind: str) -> LineList:
