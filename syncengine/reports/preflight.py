@@ -64,14 +64,16 @@ class QuickBooksSide:
     ref_numbers: dict[str, dict[str, str]]
 
 
-def _pages(transport: Transport, request: qbxml.Request) -> Iterator[dict[str, Any]]:
-    """Every record a query answers, following its iterator page by page."""
+def _pages(transport: Transport, request: qbxml.Request) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Every record a query answers with its object (``ItemService`` of an ``ItemQuery``),
+    following the query's iterator page by page."""
     while True:
         answer = qbxml.parse_response(transport.send(qbxml.message_set([request]).to_xml()))[0]
         if answer.is_nothing_found:
             return
         answer.raise_for_status()
-        yield from answer.records
+        kinds = (t.removesuffix("Ret") for t in answer.record_types)
+        yield from zip(kinds, answer.records, strict=True)
         if not answer.iterator_remaining_count or answer.iterator_id is None:
             return
         request = qbxml.continue_query(request, answer.iterator_id)
@@ -80,16 +82,18 @@ def _pages(transport: Transport, request: qbxml.Request) -> Iterator[dict[str, A
 def _named(transport: Transport, kind: str) -> dict[str, tuple[str, str]]:
     """(folded full name) -> (qbXML list, name as QuickBooks spells it), inactive ones too."""
     out: dict[str, tuple[str, str]] = {}
-    for ret in _pages(transport, modified_since(kind, None, ("FullName", "Name"))):
+    for found, ret in _pages(transport, modified_since(kind, None, ("FullName", "Name"))):
         name = str(ret.get("FullName") or ret.get("Name") or "")
-        out.setdefault(name.casefold(), (kind, name))
+        out.setdefault(name.casefold(), (found, name))
     return out
 
 
 def _refs(transport: Transport, kind: str) -> dict[str, str]:
     """(folded RefNumber) -> RefNumber of every transaction of ``kind``."""
     rets = _pages(transport, modified_since(kind, None, ("RefNumber",)))
-    return {str(r["RefNumber"]).casefold(): str(r["RefNumber"]) for r in rets if r.get("RefNumber")}
+    return {
+        str(r["RefNumber"]).casefold(): str(r["RefNumber"]) for _, r in rets if r.get("RefNumber")
+    }
 
 
 def read_quickbooks(transport: Transport, txn_kinds: Iterable[str]) -> QuickBooksSide:
