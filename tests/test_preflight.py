@@ -195,3 +195,26 @@ def test_an_unknown_file_in_the_folder_is_refused(tmp_path: Path) -> None:
     (folder / "cusotmers.csv").write_text("name\nX\n")
     with pytest.raises(ImportRefused, match=r"cusotmers.csv: not an app data file"):
         import_folder(App(Store()), folder)
+
+
+def test_rehearse_preflight_lists_findings_before_the_sync(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The generated app into the rehearsal's fresh company is clean, and says so first; without
+    the flag the report has no pre-flight part."""
+    ran = qbsync(capsys, "rehearse", "--generate", "60", "--seed", "4", "--preflight", "--json")
+    assert ran.code == 0 and ran.json["preflight"] == []
+    text = qbsync(capsys, "rehearse", "--generate", "60", "--seed", "4", "--preflight")
+    assert text.out.splitlines()[2] == "Pre-flight: nothing QuickBooks would refuse."
+    plain = qbsync(capsys, "rehearse", "--generate", "60", "--seed", "4", "--json")
+    assert "preflight" not in plain.json
+
+
+def test_names_are_read_page_by_page_past_the_first_page() -> None:
+    """More customers than one iterator page (500): a name on the second page is found too."""
+    names = [f"Client {n:04d}" for n in range(520)]
+    company = _company(*(qbxml.add("Customer", {"Name": name}) for name in names))
+    store = Store()
+    App(store).vendors.add(name="client 0519")
+    (finding,) = preflight(store, SimulatedTransport(company))
+    assert finding.problem == "QuickBooks already has Customer 'Client 0519' (names ignore case)"

@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING, Any
 from syncengine.commands.common import Refusal, emit, open_workspace, refusals, workspace_command
 
 if TYPE_CHECKING:
-    from syncengine.reports.preflight import Finding
     from syncengine.store import Store
 
 
@@ -44,8 +43,8 @@ def run(args: argparse.Namespace) -> int:
 
     with open_workspace(args) as store, _transport(args, store) as transport:
         findings = preflight(store, transport)
-    data = {"findings": [f.as_dict() for f in findings], "count": len(findings)}
-    emit(args, data, lambda: render(findings))
+    found = [f.as_dict() for f in findings]
+    emit(args, {"findings": found, "count": len(found)}, lambda: render(found))
     return 1 if args.strict and findings else 0
 
 
@@ -70,13 +69,14 @@ def _transport(args: argparse.Namespace, store: Store) -> Any:
     return SimulatedTransport(read_company(path))
 
 
-def render(findings: list[Finding]) -> str:
-    """The findings for people: one block each, the fix indented; or that all is clear."""
+def render(findings: list[dict[str, Any]]) -> str:
+    """The findings (:meth:`Finding.as_dict`) for people: one block each, the fix indented;
+    or that all is clear."""
     if not findings:
         return "Pre-flight: nothing QuickBooks would refuse."
     lines = [f"Pre-flight: {len(findings)} finding(s)."]
     for f in findings:
-        code = f" [{f.code}]" if f.code is not None else ""
-        lines.append(f"- {f.record}: {f.field} = {f.value!r}: {f.problem}{code}")
-        lines.append(f"    fix: {f.fix}")
+        code = f" [{f['code']}]" if f["code"] is not None else ""
+        lines.append(f"- {f['record']}: {f['field']} = {f['value']!r}: {f['problem']}{code}")
+        lines.append(f"    fix: {f['fix']}")
     return "\n".join(lines)
