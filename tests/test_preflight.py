@@ -218,3 +218,35 @@ def test_names_are_read_page_by_page_past_the_first_page() -> None:
     App(store).vendors.add(name="client 0519")
     (finding,) = preflight(store, SimulatedTransport(company))
     assert finding.problem == "QuickBooks already has Customer 'Client 0519' (names ignore case)"
+
+
+def test_excel_files_import_as_their_csv_twins(tmp_path: Path) -> None:
+    """An .xlsx file (pandas with openpyxl) imports as the CSV of the same name does."""
+    import pandas as pd
+
+    folder = tmp_path / "excel"
+    shutil.copytree(TEMPLATES, folder)
+    for name in ("customers", "invoices"):
+        frame = pd.read_csv(folder / f"{name}.csv", dtype=str, keep_default_na=False)
+        frame.to_excel(folder / f"{name}.xlsx", index=False)
+        (folder / f"{name}.csv").unlink()
+    from_excel, from_csv = Store(), Store()
+    assert import_folder(App(from_excel), folder) == import_folder(App(from_csv), TEMPLATES)
+    for kind in ("customer", "invoice"):
+        excel = [(e.name, e.data) for e in from_excel.entities.all(kind)]
+        assert excel == [(e.name, e.data) for e in from_csv.entities.all(kind)]
+
+
+def test_every_column_the_import_takes_is_documented() -> None:
+    """docs/app-data.md lists each file's columns: every field of every type, by its file."""
+    from syncengine.app.importer import PARTS
+    from syncengine.app.types import ENTITY_TYPES
+
+    doc = (TEMPLATES.parent / "app-data.md").read_text()
+    for etype in ENTITY_TYPES.values():
+        section = doc.split(f"### `{etype.plural}.csv`")[1].split("###")[0]
+        for spec in etype.fields:
+            parts = getattr(spec, "parts", None)
+            names = [PARTS[spec.name] + p.name for p in parts] if parts else [spec.name]
+            for name in names:
+                assert f"| `{name}` |" in section, (etype.plural, name)

@@ -62,6 +62,9 @@ def files_in(folder: Path) -> list[tuple[EntityType, Path]]:
         if etype is None:
             known = ", ".join(f"{p}.csv" for p in by_name)
             raise ImportRefused(path.name, None, None, f"not an app data file; known: {known}")
+        if any(seen is etype for seen, _ in found):
+            reason = f"a second file of {etype.plural}; keep either the .csv or the .xlsx"
+            raise ImportRefused(path.name, None, None, reason)
         found.append((etype, path))
     return sorted(found, key=lambda pair: pair[0].dep_order)
 
