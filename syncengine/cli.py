@@ -45,6 +45,8 @@ COMMAND_MODULES = (
     "scenario",
     "doctor",
     "webconnector",
+    "preflight",
+    "importapp",
 )
 
 

@@ -18,7 +18,7 @@ from tests.cli_workspace import qbsync
 ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"
 BLOCK = re.compile(r"^```(\w*)\n(.*?)^```", re.MULTILINE | re.DOTALL)
-SHARED = ("scenarios",)
+SHARED = ("scenarios", "docs")
 """Folders of the checkout the README's lines name by relative path (linked into the folder)."""
 
 

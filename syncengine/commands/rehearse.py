@@ -66,7 +66,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         " server and a simulated Web Connector over HTTP on loopback",
     )
     parser.add_argument(
-        "--strict", action="store_true", help="exit 1 if any record failed or was duplicated"
+        "--strict",
+        action="store_true",
+        help="exit 1 if any record failed or was duplicated (or pre-flight found anything)",
+    )
+    parser.add_argument(
+        "--preflight",
+        action="store_true",
+        help="first list what QuickBooks would refuse of the app (qbsync preflight's checks)",
     )
     parser.add_argument(
         "--progress",
@@ -92,6 +99,7 @@ def run(args: argparse.Namespace) -> int:
         max_jobs=args.max_jobs,
         bookkeeper_per_hour=args.bookkeeper,
         via=args.via,
+        preflight=args.preflight,
     )
     db = args.rehearse_db or getattr(args, "db", None) or ":memory:"
     bar = ProgressBar() if args.progress or sys.stderr.isatty() else None
@@ -109,7 +117,7 @@ def run(args: argparse.Namespace) -> int:
 
         data["company"] = str(company_file(db))
     print(json.dumps(data, indent=2) if args.json else render(report))
-    bad = report.failed or report.duplicates_in_quickbooks
+    bad = report.failed or report.duplicates_in_quickbooks or report.preflight
     return 1 if args.strict and bad else 0
 
 
@@ -167,6 +175,10 @@ def render(report: RehearsalReport) -> str:
         f"{report.profile}, {faults}, {report.batch_size} requests per message set)"
     )
     lines = [header, "", *_table(report), "", *_errors(report), "", *_footer(report)]
+    if report.preflight is not None:
+        from syncengine.commands.preflight import render as preflight_lines
+
+        lines[1:1] = ["", preflight_lines(report.preflight)]
     return "\n".join(lines)
 
 

@@ -91,6 +91,8 @@ class Rehearsal:
     start: datetime = START
     via: str = "in-process"
     """How the jobs reach QuickBooks: ``in-process`` or ``webconnector`` (SOAP over loopback)."""
+    preflight: bool = False
+    """Run pre-flight (:mod:`syncengine.reports.preflight`) on the app and the company first."""
 
     def check(self) -> None:
         """Refuse input no rehearsal can run with (:class:`RehearsalRefused`)."""
@@ -158,6 +160,8 @@ class RehearsalReport:
         repr=False,
         compare=False,  # a DataFrame has no single truth value; compare reports by as_dict()
     )
+    preflight: list[dict[str, Any]] | None = None
+    """With ``Rehearsal.preflight``: what pre-flight found before the first sync."""
 
     @property
     def records_per_second(self) -> float:
@@ -173,6 +177,8 @@ class RehearsalReport:
         """Plain JSON-ready values, with the derived rate and estimate."""
         values = dict(vars(self))
         del values["timeline"]
+        if self.preflight is None:  # asked for only with --preflight
+            del values["preflight"]
         values["simulated_seconds"] = round(self.simulated_seconds, 3)
         values["estimated_duration"] = self.estimated_duration
         values["wall_seconds"] = round(self.wall_seconds, 3)
@@ -217,6 +223,7 @@ def rehearse(
             if str(db) != MEMORY:  # so `qbsync --db W job run --simulated` goes on
                 company.keep_in(company_file(db))  # every answered change on disk first
             stamp_company(store, company, options.seed)
+            findings = _preflight(store, company) if options.preflight else None
             host = QuickBooksHost(
                 env, company, profile=profile, faults=plan, seed=options.seed, start=options.start
             )
@@ -232,7 +239,20 @@ def rehearse(
             if teller:
                 teller.tell(finished=True)
             company.close()
-            return _report(options, plan, store, host, stats, bookkeeper, jobs, unfinished, timings)
+            report = _report(
+                options, plan, store, host, stats, bookkeeper, jobs, unfinished, timings
+            )
+            report.preflight = findings
+            return report
+
+
+def _preflight(store: Store, company: Company) -> list[dict[str, Any]]:
+    """Pre-flight's findings for the app against the simulated company, read through qbXML
+    queries as against real QuickBooks."""
+    from syncengine.reports.preflight import preflight
+
+    with SimulatedTransport(company) as transport:
+        return [f.as_dict() for f in preflight(store, transport)]
 
 
 def _teller(
