@@ -37,13 +37,14 @@ def main() -> None:
     expected = [r.without_wall() for r in run_campaign(campaign)]
     serial = time.perf_counter() - began
     times = _alternate(campaign, expected, args.repeat)
-    best = {workers: min(runs) for workers, runs in times.items()}
+    best = {workers: min(wall for wall, _ in runs) for workers, runs in times.items()}
     figures = {
         "tasks": len(campaign.tasks()),
         "cpus": os.cpu_count(),
         "load_average": os.getloadavg(),
         "serial_s": round(serial, 2),
-        "runs_s": {w: [round(t, 2) for t in runs] for w, runs in times.items()},
+        "runs_s": {w: [round(t, 2) for t, _ in runs] for w, runs in times.items()},
+        "cores_used": {w: [round(c / t, 2) for t, c in runs] for w, runs in times.items()},
         "best_s": {w: round(t, 2) for w, t in best.items()},
         "speedup": round(best[1] / best[2], 2),
         "target": TARGET,
@@ -61,28 +62,36 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _alternate(campaign: Campaign, expected: list[Any], repeat: int) -> dict[int, list[float]]:
-    """Wall seconds of each run on 1 and on 2 workers, the two alternating."""
-    times: dict[int, list[float]] = {1: [], 2: []}
+Times = dict[int, list[tuple[float, float]]]
+"""By worker count: (wall seconds, CPU seconds the workers got) of each run."""
+
+
+def _alternate(campaign: Campaign, expected: list[Any], repeat: int) -> Times:
+    """Each run on 1 and on 2 workers, the two alternating."""
+    times: Times = {1: [], 2: []}
     for _ in range(repeat):
         for workers in (1, 2):
-            seconds, results = _timed(campaign, workers)
+            seconds, cpu, results = _timed(campaign, workers)
             if [r.without_wall() for r in results] != expected:
                 raise SystemExit(f"{workers} worker(s): results differ from the serial run")
-            times[workers].append(seconds)
+            times[workers].append((seconds, cpu))
     return times
 
 
-def _timed(campaign: Campaign, workers: int) -> tuple[float, list[RunResult]]:
-    """The campaign's wall seconds on a started LocalCluster of ``workers`` processes."""
+def _timed(campaign: Campaign, workers: int) -> tuple[float, float, list[RunResult]]:
+    """The campaign's wall seconds on a started LocalCluster of ``workers`` processes, and the
+    CPU seconds its workers got meanwhile (on a busy machine, less than workers × wall)."""
     with (
         LocalCluster(n_workers=workers, threads_per_worker=1, dashboard_address=None) as cluster,
         Client(cluster) as client,
     ):
         client.run(_warm_up)  # every worker up, its imports done, before the clock starts
+        cpu = client.run(time.process_time)
         began = time.perf_counter()
         results = run_campaign(campaign, dask_runner(client))
-        return time.perf_counter() - began, results
+        wall = time.perf_counter() - began
+        used = sum(client.run(time.process_time).values()) - sum(cpu.values())
+        return wall, used, results
 
 
 def _warm_up() -> None:
@@ -99,8 +108,10 @@ def _text(figures: dict[str, Any]) -> str:
             f"Campaign of {figures['tasks']} rehearsals on {figures['cpus']} CPUs"
             f" (load average {', '.join(f'{x:.1f}' for x in figures['load_average'])})",
             f"  serial, in this process: {figures['serial_s']} s",
-            f"  1 worker:  {figures['runs_s'][1]} s (best {figures['best_s'][1]})",
-            f"  2 workers: {figures['runs_s'][2]} s (best {figures['best_s'][2]})",
+            f"  1 worker:  {figures['runs_s'][1]} s (best {figures['best_s'][1]});"
+            f" cores it got: {figures['cores_used'][1]}",
+            f"  2 workers: {figures['runs_s'][2]} s (best {figures['best_s'][2]});"
+            f" cores they got: {figures['cores_used'][2]}",
             f"Speed-up 2 workers over 1: {figures['speedup']}x (target {TARGET}x: {met})",
         ]
     )
