@@ -156,3 +156,20 @@ def test_an_unknown_plan_lists_the_plans_there_are():
     """The refusal says which plans can be given by name."""
     with pytest.raises(RehearsalRefused, match="busy-office, every-fault, migration-day"):
         load_plans(["nope"], PLANS)
+
+
+def test_the_command_runs_on_a_given_scheduler(capsys, monkeypatch):
+    """``--scheduler ADDRESS`` sends the rehearsals to that cluster's workers (here a cluster
+    in this process) and finds what the serial run finds."""
+    from distributed import LocalCluster
+
+    monkeypatch.chdir(ROOT)
+    argv = ["campaign", "--plans", "busy-office", "--seeds", "2", "--records", "40", "--json"]
+    serial = json.loads(qbsync(capsys, *argv, "--serial").out)
+    with LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None
+    ) as cluster:
+        ran = qbsync(capsys, *argv, "--scheduler", cluster.scheduler_address)
+        assert "run_task" in cluster.scheduler.task_prefixes  # the rehearsals ran there
+    assert ran.code == 0, ran.err
+    assert json.loads(ran.out)["summary"] == serial["summary"]
