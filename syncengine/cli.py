@@ -33,6 +33,7 @@ COMMAND_MODULES = (
     "qbxml",
     "demo",
     "rehearse",
+    "campaign",
     "queue",
     "jobs",
     "actions",

@@ -123,9 +123,10 @@ class RehearsalReport:
     lists every fault of the plan with how often it fired and, when it never took effect,
     why (``fault_firings`` counts firings by label). ``simulated_seconds``
     is the estimate for real QuickBooks (by the latency profile); the ``WALL_FIELDS``
-    measure this machine. Duplicates are counted from the company itself. ``timeline`` is
-    the rehearsal over simulated time (:mod:`~syncengine.rehearsal.timeline`), for plots; it is
-    not part of ``as_dict()``.
+    measure this machine. Duplicates are counted from the company itself, and so is
+    ``lost_in_quickbooks``: records the app holds as synced that QuickBooks does not hold.
+    ``timeline`` is the rehearsal over simulated time (:mod:`~syncengine.rehearsal.timeline`),
+    for plots; it is not part of ``as_dict()``.
     """
 
     records: int
@@ -152,6 +153,7 @@ class RehearsalReport:
     quickbooks_records: int
     duplicates_in_quickbooks: int
     duplicates_by_kind: dict[str, int]
+    lost_in_quickbooks: int
     simulated_seconds: float
     wall_seconds: float
     generate_wall_seconds: float
@@ -467,6 +469,7 @@ def _report(
         quickbooks_records=sum(len(t) for t in host.company.state.records.values()),
         duplicates_in_quickbooks=sum(dupes.values()),
         duplicates_by_kind=dupes,
+        lost_in_quickbooks=lost_in_quickbooks(store, host.company),
         simulated_seconds=timings.simulated,
         wall_seconds=timings.wall,
         generate_wall_seconds=timings.generate_wall,
@@ -583,6 +586,20 @@ def quickbooks_duplicates(company: HostedCompany) -> dict[str, int]:
         keys = [_txn_key(kind, r.ret) for r in records[kind].values()]
         found[kind] = _extra([k for k in keys if k])
     return {kind: n for kind, n in found.items() if n}
+
+
+_SYNCED_LINKS = """
+SELECT l.qb_type, l.qb_id FROM links l JOIN entities e ON e.id = l.entity_id
+WHERE e.deleted_at IS NULL AND l.qb_deleted_at IS NULL
+"""
+
+
+def lost_in_quickbooks(store: Store, company: HostedCompany) -> int:
+    """Records the app links to a QuickBooks record (not deleted on either side) that the
+    company does not hold: a sync that said yes and kept nothing."""
+    records = company.state.records
+    links = store.conn.execute(_SYNCED_LINKS).fetchall()
+    return sum(1 for qb_type, qb_id in links if qb_id not in records.get(qb_type, {}))
 
 
 def _full_name(ret: Mapping[str, Any]) -> str:
