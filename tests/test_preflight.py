@@ -19,6 +19,7 @@ from syncengine.reports.preflight import preflight
 from syncengine.store import Store
 from syncengine.transports.simulated import SimulatedTransport
 from tests.cli_workspace import qbsync
+from tests.sync_world import World
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "docs" / "templates"
 
@@ -250,3 +251,44 @@ def test_every_column_the_import_takes_is_documented() -> None:
             names = [PARTS[spec.name] + p.name for p in parts] if parts else [spec.name]
             for name in names:
                 assert f"| `{name}` |" in section, (etype.plural, name)
+
+
+def test_sales_orders_tax_and_groups_import_and_sync(tmp_path: Path) -> None:
+    """The columns of sales orders, tax codes and group items import (a group item's members,
+    one row each; an invoice made from a sales order, carrying the order's line, a group line
+    and a tax item; line and group columns on one row) and the records sync into a simulated
+    company as one job, without errors, the invoice taxed on the order's line and the kit."""
+    folder = tmp_path / "data"
+    folder.mkdir()
+    (folder / "items.csv").write_text(
+        "name,kind,price,rate_percent,sales_tax_code,member_item,member_quantity\n"
+        "Labor,service,40,,Tax,,\n"
+        "Parts,non_inventory,12,,Tax,,\n"
+        "State Tax,sales_tax,,6,,,\n"
+        "Repair Kit,group,,,,Labor,1\n"
+        "Repair Kit,,,,,Parts,2\n"
+    )
+    (folder / "customers.csv").write_text("name,sales_tax_code\nAcme,Tax\n")
+    (folder / "sales_orders.csv").write_text(
+        "ref_number,customer,status,line_item,line_quantity,line_rate\n"
+        "SO-1,Acme,approved,Labor,3,40\n"
+    )
+    (folder / "invoices.csv").write_text(
+        "ref_number,customer,sales_order,sales_tax_item,status,line_item,line_quantity,line_rate,"
+        "group_item,group_quantity\n"
+        "1001,Acme,SO-1,State Tax,approved,Labor,3,40,Repair Kit,1\n"
+    )
+    world = World()
+    app = world.app
+    counts = import_folder(app, folder)
+    assert counts == {"item": 4, "customer": 1, "sales_order": 1, "invoice": 1}
+    (kit,) = app.items.find("Repair Kit")
+    assert [m["quantity"] for m in kit["members"]] == [1, 2]
+    (invoice,) = app.invoices.find("1001")
+    assert invoice["groups"][0]["quantity"] == 1
+    assert invoice["sales_order"] == app.sales_orders.find("SO-1")[0].id
+    report = world.sync()
+    assert (report.error_count, sum(report.exported_ok.values())) == (0, 7)
+    (taxed,) = world.qb("Invoice")
+    # the order's line (3 x 40) and the kit (40 + 2 x 12), all taxable at 6 %
+    assert (taxed["Subtotal"], taxed["SalesTaxTotal"]) == ("184.00", "11.04")

@@ -4,7 +4,9 @@
 (``invoices.csv``, ``bills.csv``, ``payments.csv``, ...): each file named by the type's
 ``plural``, its columns the type's fields (``docs/app-data.md`` lists them). A transaction
 with lines takes one row per line: rows with the same ``ref_number`` are one transaction, the
-line's fields in ``line_`` columns (a payment's applications in ``applied_`` columns).
+line's fields in ``line_`` columns (a payment's applications in ``applied_`` columns, a sales
+form's group lines in ``group_`` columns). A group item's members take one row each, in
+``member_`` columns: rows with the same ``name`` are one item.
 
 :func:`import_folder` checks and writes every file in one store transaction: the first bad
 value refuses the whole import (:class:`ImportRefused` names file, row, column and reason) and
@@ -27,10 +29,10 @@ from syncengine.app.types import ENTITY_TYPES, EntityType
 from syncengine.errors import RecordError, SyncError
 
 SUFFIXES = (".csv", ".xlsx")
-PARTS = {"lines": "line_", "applied": "applied_"}
-"""The repeating part of a transaction type and the column prefix of its fields."""
+PARTS = {"lines": "line_", "applied": "applied_", "groups": "group_", "members": "member_"}
+"""The repeating parts of a type and the column prefix of their fields."""
 
-_PATH = re.compile(r"^(lines|applied)\[(\d+)\]\.(\w+)")
+_PATH = re.compile(r"^(lines|applied|groups|members)\[(\d+)\]\.(\w+)")
 
 
 class ImportRefused(SyncError):
@@ -48,7 +50,7 @@ class _Record:
 
     row: int
     data: dict[str, Any]
-    part_rows: list[int] = field(default_factory=list)
+    part_rows: dict[str, list[int]] = field(default_factory=dict)
 
 
 def files_in(folder: Path) -> list[tuple[EntityType, Path]]:
@@ -102,22 +104,23 @@ def _columns(etype: EntityType, frame: pd.DataFrame, name: str) -> None:
 def records(etype: EntityType, frame: pd.DataFrame, name: str) -> list[_Record]:
     """The file's rows as records; a transaction's rows with one ``ref_number`` make one."""
     _columns(etype, frame, name)
-    part = next((p for p in PARTS if etype.field(p) is not None), None)
+    parts = [p for p in PARTS if etype.field(p) is not None]
+    key = "name" if etype.is_list else "ref_number"
     out: list[_Record] = []
-    by_ref: dict[str, _Record] = {}
+    by_key: dict[str, _Record] = {}
     rows = cast("list[dict[str, Any]]", frame.to_dict("records"))  # stubs: Hashable keys
     for index, row in enumerate(rows, start=2):
         head = {k: v for k, v in row.items() if not _is_part(str(k)) and not is_blank(v)}
-        ref = str(head.get("ref_number", "")).strip()
-        record = by_ref.get(ref) if part and ref else None
+        ref = str(head.get(key, "")).strip()
+        record = by_key.get(ref) if parts and ref else None
         if record is None:
             record = _Record(index, head)
             out.append(record)
             if ref:
-                by_ref[ref] = record
+                by_key[ref] = record
         else:
-            _same_head(record, head, index, name)
-        if part:
+            _same_head(record, head, index, name, key)
+        for part in parts:
             _add_part(record, part, row, index)
     return out
 
@@ -126,13 +129,13 @@ def _is_part(column: str) -> bool:
     return column.startswith(tuple(PARTS.values()))
 
 
-def _same_head(record: _Record, head: dict[str, Any], row: int, name: str) -> None:
-    """A later row of a transaction repeats its first row's values or leaves them blank."""
-    for key, value in head.items():
-        if str(record.data.get(key, "")).strip() != str(value).strip():
-            first = record.data.get(key)
-            reason = f"{value!r} differs from row {record.row}'s {first!r} for the same ref_number"
-            raise ImportRefused(name, row, key, reason)
+def _same_head(record: _Record, head: dict[str, Any], row: int, name: str, key: str) -> None:
+    """A later row of a record repeats its first row's values or leaves them blank."""
+    for column, value in head.items():
+        if str(record.data.get(column, "")).strip() != str(value).strip():
+            first = record.data.get(column)
+            reason = f"{value!r} differs from row {record.row}'s {first!r} for the same {key}"
+            raise ImportRefused(name, row, column, reason)
 
 
 def _add_part(record: _Record, part: str, row: dict[str, Any], index: int) -> None:
@@ -141,7 +144,7 @@ def _add_part(record: _Record, part: str, row: dict[str, Any], index: int) -> No
     if all(is_blank(v) for v in cells.values()):
         return
     record.data.setdefault(part, []).append({k: v for k, v in cells.items() if not is_blank(v)})
-    record.part_rows.append(index)
+    record.part_rows.setdefault(part, []).append(index)
 
 
 def _where(etype: EntityType, record: _Record, exc: RecordError) -> tuple[int, str]:
@@ -150,7 +153,7 @@ def _where(etype: EntityType, record: _Record, exc: RecordError) -> tuple[int, s
     if found is None:
         return record.row, exc.field
     part, number, name = found.groups()
-    rows = record.part_rows
+    rows = record.part_rows.get(part, [])
     row = rows[int(number)] if int(number) < len(rows) else record.row
     return row, PARTS[part] + name
 
