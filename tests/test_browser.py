@@ -119,7 +119,7 @@ EXPECT = {
         RENDERED_WIDGET,
         "Rehearse",
         click="Rehearse",
-        says="rehearsed 2,000 records: 2,000 synced, 0 failed, 0 waiting; about 18 min 43 s on"
+        says="rehearsed 2,000 records: 2,000 synced, 0 failed, 0 waiting; about 18 min 18 s on"
         " real QuickBooks (profile default)",
         choose=("Faults", "no faults"),
     ),
@@ -152,7 +152,7 @@ EXPECT = {
         RENDERED_WIDGET,
         "Advance",
         click="Advance",
-        says="Advanced 1 h to 2025-01-06 11:32:05."
+        says="Advanced 1 h to 2025-01-06 11:32:07."
         "\nNo sync job ran."
         "\nAuto sync is off: advancing the clock runs no sync job (Start: every 10 min).",
         view="Simulated clock",
