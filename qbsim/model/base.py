@@ -386,3 +386,13 @@ def ref_dicts(data: Any) -> Iterator[dict[str, Any]]:
                 yield value
             elif isinstance(value, (dict, list)):
                 yield from ref_dicts(value)
+
+
+def linked_txn(record: Record, amount: Decimal, link_type: str) -> dict[str, Any]:
+    """A LinkedTxn entry pointing at ``record``: ``AMTTYPE`` for a payment or credit applied,
+    ``QUANTYPE`` for lines invoiced from a sales order."""
+    link = {"TxnID": record.id, "TxnType": record.kind, "TxnDate": record.ret["TxnDate"]}
+    if record.ret.get("RefNumber"):
+        link["RefNumber"] = record.ret["RefNumber"]
+    link.update({"LinkType": link_type, "Amount": money(amount)})
+    return link

@@ -30,7 +30,7 @@ from typing import Any
 
 from qbsim import status
 from qbsim.errors import StatusError
-from qbsim.model.base import CompanyState, Record, money, owner, to_decimal
+from qbsim.model.base import CompanyState, Record, linked_txn, money, owner, to_decimal
 from qbsim.model.txn_kinds import TxnKind
 from qbsim.model.txn_lines import cents, new_line
 
@@ -186,11 +186,7 @@ def _linked_amount(invoice: Record, order_id: str) -> Decimal:
 
 
 def _link_to(record: Record, amount: Decimal) -> dict[str, Any]:
-    link = {"TxnID": record.id, "TxnType": record.kind, "TxnDate": record.ret["TxnDate"]}
-    if record.ret.get("RefNumber"):
-        link["RefNumber"] = record.ret["RefNumber"]
-    link.update({"LinkType": "QUANTYPE", "Amount": money(amount)})
-    return link
+    return linked_txn(record, amount, "QUANTYPE")
 
 
 def is_invoiced(state: CompanyState, order: Record) -> bool:

@@ -20,7 +20,7 @@ from decimal import Decimal
 from typing import Any
 
 from qbsim import status
-from qbsim.model.base import CompanyState, Record, money, owner, to_decimal
+from qbsim.model.base import CompanyState, Record, linked_txn, money, owner, to_decimal
 from qbsim.model.txn_billpay import refresh_bill
 from qbsim.model.txn_money import txn_total
 
@@ -165,11 +165,7 @@ def _customer_txn(state: CompanyState, kind: str, txn_id: str, customer_id: str)
 
 
 def _link_to(record: Record, amount: Decimal) -> dict[str, Any]:
-    link = {"TxnID": record.id, "TxnType": record.kind, "TxnDate": record.ret["TxnDate"]}
-    if record.ret.get("RefNumber"):
-        link["RefNumber"] = record.ret["RefNumber"]
-    link.update({"LinkType": "AMTTYPE", "Amount": money(amount)})
-    return link
+    return linked_txn(record, amount, "AMTTYPE")
 
 
 def entry_for(invoice: Record, amount: Decimal, links: list[dict]) -> dict[str, Any]:
