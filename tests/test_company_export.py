@@ -152,3 +152,12 @@ def test_rehearsal_into_exported_company_meets_its_collision_without_duplicates(
     assert ran.json["duplicates_in_quickbooks"] == 0
     assert any(f["value"] == taken for f in ran.json["preflight"])
     assert ran.json["failed_by_code"].get("3100") == 1
+
+
+def test_export_refuses_a_simulated_company_it_is_not_given(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ran = qbsync(capsys, "export-company", "--simulated", "--out", tmp_path / "answers")
+    assert ran.code == 2
+    assert "--company PATH" in ran.err
+    assert not (tmp_path / "answers").exists()
