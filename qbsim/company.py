@@ -102,6 +102,14 @@ class Company:
         return persist.load(path, clock=clock)
 
     @classmethod
+    def from_query_answers(cls, folder: str | Path, *, clock: Clock | None = None) -> Company:
+        """A company holding the records of a folder of query answers (``qbsync
+        export-company``), IDs and names as QuickBooks answered them; see ``qbsim.fromanswers``."""
+        from qbsim.fromanswers import from_query_answers
+
+        return from_query_answers(folder, clock=clock)
+
+    @classmethod
     def open(cls, path: str | Path, *, clock: Clock | None = None, fsync: bool = True) -> Company:
         """The company kept at ``path`` (``keep_in``), kept there: each change it answers is
         journalled first. ``fsync=False`` is for benchmarks only (see ``qbsim.journal``)."""

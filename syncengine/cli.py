@@ -48,6 +48,7 @@ COMMAND_MODULES = (
     "webconnector",
     "preflight",
     "importapp",
+    "exportco",
 )
 
 

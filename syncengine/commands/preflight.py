@@ -1,7 +1,9 @@
 """``qbsync preflight``: before any sync, what of the workspace's app records QuickBooks would
 refuse (names in use, text too long or not encodable, missing references, reference numbers
 used twice), each with its fix. QuickBooks' side is read with qbXML queries only: a simulated
-company file (``--company``, default the workspace's own) or QuickBooks over COM (``--com``).
+company file (``--company``, default the workspace's own), a company loaded from a folder of
+query answers (``--company-from``, as ``qbsync export-company`` writes) or QuickBooks over COM
+(``--com``).
 
 Exit status: 0 clean, or findings listed; 1 with ``--strict`` when there are findings; 2 a
 refusal (no workspace, no company file, QuickBooks out of reach).
@@ -28,6 +30,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument(
         "--company", type=Path, metavar="PATH", help="simulated company file (read only)"
+    )
+    parser.add_argument(
+        "--company-from",
+        type=Path,
+        metavar="FOLDER",
+        help="a company loaded from query answers (`qbsync export-company --out FOLDER`)",
     )
     parser.add_argument("--com", action="store_true", help="QuickBooks on this machine (Windows)")
     parser.add_argument("--company-file", default="", help="COM: the .QBW file ('' = open one)")
@@ -56,10 +64,12 @@ def _transport(args: argparse.Namespace, store: Store) -> Any:
         transport = ComTransport(args.app_name, args.company_file)
         transport.open()
         return transport
-    from syncengine.rehearsal.companyfile import read_company
+    from syncengine.rehearsal.companyfile import company_from_answers, read_company
     from syncengine.rehearsal.rehearse import company_file
     from syncengine.transports.simulated import SimulatedTransport
 
+    if args.company_from is not None:
+        return SimulatedTransport(company_from_answers(args.company_from))
     path = args.company or company_file(Path(store.path))
     if not path.exists():
         raise Refusal(

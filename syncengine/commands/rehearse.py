@@ -45,6 +45,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--seed", type=int, default=1, help="seed of the app and of QuickBooks")
     parser.add_argument("--faults", type=Path, metavar="PLAN", help="fault plan YAML file")
     parser.add_argument(
+        "--company-from",
+        type=Path,
+        metavar="FOLDER",
+        help="rehearse into the company these query answers describe (qbsync export-company)",
+    )
+    parser.add_argument(
         "--db", dest="rehearse_db", metavar="PATH", help="workspace file (default: in memory)"
     )
     parser.add_argument("--json", action="store_true", help="print one JSON object")
@@ -100,6 +106,7 @@ def run(args: argparse.Namespace) -> int:
         bookkeeper_per_hour=args.bookkeeper,
         via=args.via,
         preflight=args.preflight,
+        company_from=args.company_from,
     )
     db = args.rehearse_db or getattr(args, "db", None) or ":memory:"
     bar = ProgressBar() if args.progress or sys.stderr.isatty() else None

@@ -46,6 +46,21 @@ def read_company(path: Path, *, keep: bool = False) -> Company:
         raise CompanyDamaged(path, _why(exc)) from None
 
 
+def company_from_answers(folder: Path, *, seed: int = 0) -> Company:
+    """The simulated company a folder of query answers describes (``qbsync export-company``
+    writes one), its random choices drawn from ``seed``; a :class:`SyncError` naming the file
+    and element when the folder holds none or a malformed one."""
+    from qbsim import Company
+    from qbsim.fromanswers import QueryAnswersError
+
+    try:
+        company = Company.from_query_answers(folder)
+    except QueryAnswersError as exc:
+        raise SyncError(str(exc)) from None
+    company.rng.seed(seed)
+    return company
+
+
 def damaged_text(path: Path, why: str) -> str:
     """What to say about the damaged company file ``path``: why, and what to do."""
     return (

@@ -35,6 +35,7 @@ from qbsim.host.documents import document
 from qbsim.model.base import DEFAULT_START
 from qbsim.profile import Profile, load_profile
 from syncengine.app.types import ENTITY_TYPES
+from syncengine.errors import SyncError
 from syncengine.rehearsal import appgen
 from syncengine.rehearsal.appgen import generate_app
 from syncengine.rehearsal.batchgc import batch_collector
@@ -93,6 +94,9 @@ class Rehearsal:
     """How the jobs reach QuickBooks: ``in-process`` or ``webconnector`` (SOAP over loopback)."""
     preflight: bool = False
     """Run pre-flight (:mod:`syncengine.reports.preflight`) on the app and the company first."""
+    company_from: Path | None = None
+    """Rehearse into the company a folder of query answers describes (``qbsync
+    export-company``), as it is, instead of a fresh one."""
 
     def check(self) -> None:
         """Refuse input no rehearsal can run with (:class:`RehearsalRefused`)."""
@@ -215,13 +219,14 @@ def rehearse(
     """
     options.check()
     plan, profile = _inputs(options)
+    client = _client_company(options)  # refused before the workspace is made
     env = simpy.Environment()
     with _fresh_store(db, SimulatedClock(env, options.start)) as store:
         began = time.perf_counter()
         generate_app(store, options.records, options.seed)
         generated = time.perf_counter() - began
         with batch_collector():
-            company = setup_company(options.seed)
+            company = client or setup_company(options.seed)
             if str(db) != MEMORY:  # so `qbsync --db W job run --simulated` goes on
                 company.keep_in(company_file(db))  # every answered change on disk first
             stamp_company(store, company, options.seed)
@@ -246,6 +251,18 @@ def rehearse(
             )
             report.preflight = findings
             return report
+
+
+def _client_company(options: Rehearsal) -> Company | None:
+    """The client's company as its query answers describe it; None for a fresh one."""
+    if options.company_from is None:
+        return None
+    from syncengine.rehearsal.companyfile import company_from_answers
+
+    try:
+        return company_from_answers(options.company_from, seed=options.seed)
+    except SyncError as exc:
+        raise RehearsalRefused(str(exc)) from None
 
 
 def _preflight(store: Store, company: Company) -> list[dict[str, Any]]:
