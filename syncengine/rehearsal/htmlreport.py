@@ -103,7 +103,7 @@ def render(report: RehearsalReport) -> str:
         *_duration(report),
     ]
     return (
-        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8" />'
         f"<title>{title}</title><style>{_STYLE}</style></head>\n<body>\n"
         + "\n".join(body)
         + "\n</body></html>\n"
@@ -136,7 +136,7 @@ def _plots(report: RehearsalReport) -> list[str]:
 
     data = base64.b64encode(plots.png(plots.figure(report))).decode("ascii")
     alt = "Records in QuickBooks and queue depth over simulated time; errors by status code"
-    return ["<h2>Plots</h2>", f'<img id="plots" alt="{alt}" src="data:image/png;base64,{data}">']
+    return ["<h2>Plots</h2>", f'<img id="plots" alt="{alt}" src="data:image/png;base64,{data}" />']
 
 
 def _errors(report: RehearsalReport) -> list[str]:
