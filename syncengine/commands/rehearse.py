@@ -8,6 +8,7 @@ fault plan or profile that cannot be read, a workspace that already holds record
 
 A progress bar (tqdm) goes to stderr while the rehearsal runs when stderr is a terminal or
 ``--progress`` asks for it; stdout (the report, or ``--json``) is the same either way.
+``--html FILE`` also writes the report with its plots as one self-contained HTML file.
 """
 
 from __future__ import annotations
@@ -54,6 +55,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--db", dest="rehearse_db", metavar="PATH", help="workspace file (default: in memory)"
     )
     parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument(
+        "--html",
+        type=Path,
+        metavar="FILE",
+        help="also write the report, with its plots, as one self-contained HTML file",
+    )
     parser.add_argument("--profile", default="default", help="latency profile name or path")
     parser.add_argument("--batch-size", type=int, default=50, help="requests per message set")
     parser.add_argument("--max-jobs", type=int, default=8, help="most sync jobs to run")
@@ -111,8 +118,16 @@ def run(args: argparse.Namespace) -> int:
     db = args.rehearse_db or getattr(args, "db", None) or ":memory:"
     bar = ProgressBar() if args.progress or sys.stderr.isatty() else None
     try:
+        if args.html:  # refused before the rehearsal runs, not after
+            from syncengine.rehearsal.htmlreport import check_path
+
+            check_path(args.html)
         with held_files(args, db):
             report = rehearse(options, db, on_progress=bar.show if bar else None)
+        if args.html:
+            from syncengine.rehearsal.htmlreport import write_html
+
+            write_html(report, args.html)
     except (RehearsalRefused, SyncError) as exc:
         return refuse("rehearse", str(exc), args)
     finally:

@@ -14,6 +14,7 @@ import ipywidgets as w
 from qbsim.profile import PROFILE_DIR
 from syncengine.errors import SyncError
 from syncengine.rehearsal.faultreport import faults_lines
+from syncengine.rehearsal.htmlreport import fix_for
 from syncengine.rehearsal.progress import RehearsalProgress
 from syncengine.rehearsal.rehearse import (
     Rehearsal,
@@ -22,7 +23,6 @@ from syncengine.rehearsal.rehearse import (
     human_duration,
     rehearse,
 )
-from syncengine.reports import guide
 from syncengine.ui import rehearsal_plots
 from syncengine.ui.common import View
 
@@ -123,16 +123,6 @@ def summary_lines(report: RehearsalReport) -> list[str]:
         lines.append(f"  {code}: {count:,} time(s), {still:,} still failing. {title}")
         lines += [f"    {n}. {step}" for n, step in enumerate(steps, 1)]
     return lines + faults_lines(report.faults_planned)
-
-
-def fix_for(code: str, example: str) -> tuple[str, tuple[str, ...]]:
-    """The title and steps that fix errors under ``code`` (a status code, ``transport`` or
-    ``not sent``): the guide's entry, or for a record the engine held back its own message."""
-    entry = guide.for_error(int(code), example) if code.isdigit() else None
-    entry = entry or guide.for_error(None, example)
-    if entry is not None:
-        return f"{entry.title} (qbsync guide {entry.key}):", entry.steps
-    return "Held back by the engine, not sent to QuickBooks:", (example,)
 
 
 def summary_html(report: RehearsalReport) -> str:
