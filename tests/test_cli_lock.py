@@ -200,3 +200,16 @@ def test_a_lock_that_cannot_be_written_is_refused(shop, name, capsys):
     (shop.parent / name).rmdir()
     assert _jobs(capsys, shop) == []
     assert sorted(p.name for p in shop.parent.iterdir() if ".tmp" in p.name) == []
+
+
+def test_an_import_creating_a_held_new_workspace_is_refused(tmp_path, capsys):
+    """``import-app --new`` holds the workspace it is about to create: while another process
+    holds that path, it is refused naming the holder, and no workspace is made."""
+    shop = tmp_path / "new.db"
+    templates = Path(__file__).resolve().parents[1] / "docs" / "templates"
+    with held_by_another(shop) as holder:
+        ran = qbsync(capsys, "--db", shop, "import-app", templates, "--new")
+    assert ran.code == 2 and f"pid {holder.pid}" in ran.err
+    assert not shop.exists()
+    ran = qbsync(capsys, "--db", shop, "import-app", templates, "--new")
+    assert ran.code == 0 and ran.out.startswith("Imported ")

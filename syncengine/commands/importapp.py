@@ -7,10 +7,12 @@ what is wrong, and the workspace is left as it was.
 from __future__ import annotations
 
 import argparse
+import contextlib
+from collections.abc import Iterator
 from pathlib import Path
 
 from syncengine.commands.common import Refusal, emit, open_workspace, refusals, workspace_command
-from syncengine.commands.holding import holds_workspace
+from syncengine.commands.holding import holding_file, holds_workspace
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -33,12 +35,25 @@ def run(args: argparse.Namespace) -> int:
     from syncengine.app import App
     from syncengine.app.importer import import_folder
 
-    if args.new:
-        _create(args)
-    with open_workspace(args) as store:
-        counts = import_folder(App(store), args.folder)
+    with _holding_new(args):
+        if args.new:
+            _create(args)
+        with open_workspace(args) as store:
+            counts = import_folder(App(store), args.folder)
     text = ", ".join(f"{n} {k}" for k, n in counts.items()) or "nothing"
     return emit(args, {"imported": counts}, f"Imported {text} from {args.folder}.")
+
+
+@contextlib.contextmanager
+def _holding_new(args: argparse.Namespace) -> Iterator[None]:
+    """Hold a workspace ``--new`` is about to create, from before it exists to the end of the
+    import, as one that exists is held (a second import creating it waits or is refused)."""
+    path = Path(getattr(args, "db", None) or "")
+    if not args.new or not getattr(args, "db", None) or path.exists() or not path.parent.is_dir():
+        yield
+        return
+    with holding_file(args, "import-app", path, "workspace"):
+        yield
 
 
 def _create(args: argparse.Namespace) -> None:
