@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from syncengine.commands.common import Refusal, add_json_option, emit, refusals
+from syncengine.commands.jobs import add_com_options, com_transport
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -27,8 +28,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     where.add_argument("--simulated", action="store_true", help="a simulated company file")
     where.add_argument("--com", action="store_true", help="QuickBooks on this machine (Windows)")
     parser.add_argument("--company", type=Path, metavar="PATH", help="simulated company file")
-    parser.add_argument("--company-file", default="", help="COM: the .QBW file ('' = open one)")
-    parser.add_argument("--app-name", default="QB Sync Lab", help="COM: application name")
+    add_com_options(parser)
     parser.set_defaults(handler=run)
 
 
@@ -47,11 +47,7 @@ def run(args: argparse.Namespace) -> int:
 def _transport(args: argparse.Namespace) -> Any:
     """COM, or the simulated company file, only read (never saved back)."""
     if args.com:
-        from syncengine.transports.com import ComTransport
-
-        transport = ComTransport(args.app_name, args.company_file)
-        transport.open()
-        return transport
+        return com_transport(args)
     if args.company is None:
         raise Refusal("--simulated needs the company file: add --company PATH")
     if not args.company.exists():

@@ -95,8 +95,7 @@ def _run(actions: argparse._SubParsersAction) -> None:
     parser.add_argument("--company", type=Path, metavar="PATH", help="simulated company file")
     parser.add_argument("--seed", type=int, default=1, help="seed of a new simulated company")
     add_new_company_option(parser)
-    parser.add_argument("--company-file", default="", help="COM: the .QBW file ('' = open one)")
-    parser.add_argument("--app-name", default="QB Sync Lab", help="COM: application name")
+    add_com_options(parser)
     parser.add_argument(
         "--batch-size", type=_batch_size, default=50, help="requests per message set"
     )
@@ -256,10 +255,22 @@ def _transport(args: argparse.Namespace, company: Company | None) -> Any:
         from syncengine.transports.simulated import SimulatedTransport
 
         return SimulatedTransport(company)
+    return com_transport(args)  # refused before a job is marked running when out of reach
+
+
+def add_com_options(parser: argparse.ArgumentParser) -> None:
+    """``--company-file`` and ``--app-name``: the QuickBooks session ``--com`` opens."""
+    parser.add_argument("--company-file", default="", help="COM: the .QBW file ('' = open one)")
+    parser.add_argument("--app-name", default="QB Sync Lab", help="COM: application name")
+
+
+def com_transport(args: argparse.Namespace) -> Any:
+    """QuickBooks on this machine over COM, its session open (refused when out of reach: no
+    COM, QuickBooks not running, access not granted)."""
     from syncengine.transports.com import ComTransport
 
     transport = ComTransport(args.app_name, args.company_file)
-    transport.open()  # out of reach (no COM, no QuickBooks): refused before a job is marked running
+    transport.open()
     return transport
 
 

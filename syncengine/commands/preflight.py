@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from syncengine.commands.common import Refusal, emit, open_workspace, refusals, workspace_command
+from syncengine.commands.jobs import add_com_options, com_transport
 
 if TYPE_CHECKING:
     from syncengine.store import Store
@@ -38,8 +39,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="a company loaded from query answers (`qbsync export-company --out FOLDER`)",
     )
     parser.add_argument("--com", action="store_true", help="QuickBooks on this machine (Windows)")
-    parser.add_argument("--company-file", default="", help="COM: the .QBW file ('' = open one)")
-    parser.add_argument("--app-name", default="QB Sync Lab", help="COM: application name")
+    add_com_options(parser)
     parser.add_argument("--strict", action="store_true", help="exit 1 when anything is found")
     parser.set_defaults(handler=run)
 
@@ -59,11 +59,7 @@ def run(args: argparse.Namespace) -> int:
 def _transport(args: argparse.Namespace, store: Store) -> Any:
     """The way to QuickBooks' side: COM, or the simulated company file, only read."""
     if args.com:
-        from syncengine.transports.com import ComTransport
-
-        transport = ComTransport(args.app_name, args.company_file)
-        transport.open()
-        return transport
+        return com_transport(args)
     from syncengine.rehearsal.companyfile import company_from_answers, read_company
     from syncengine.rehearsal.rehearse import company_file
     from syncengine.transports.simulated import SimulatedTransport
