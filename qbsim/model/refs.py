@@ -136,13 +136,7 @@ def resolve_refs(
             for one in value:
                 _resolve_one(state, key, one, in_object, line)
         elif key.endswith("Ref") and isinstance(value, dict) and key in REF_KINDS:
-            kinds, word = REF_KINDS[key]
-            record = find_named(state, kinds, value)
-            if record is None:
-                shown = value.get("FullName") or value.get("ListID") or ""
-                raise status.bad_reference(word, str(shown), in_object, line)
-            value.clear()
-            value.update({"ListID": record.id, "FullName": display_name(record)})
+            _resolve_one(state, key, value, in_object, line)
         elif key.endswith("Ref") and isinstance(value, dict) and key in FIXED_LISTS:
             data[key] = fixed_ref(key, value, in_object, line)
         elif isinstance(value, (dict, list)):
