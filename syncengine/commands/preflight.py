@@ -69,8 +69,9 @@ def _transport(args: argparse.Namespace, store: Store) -> Any:
     path = args.company or company_file(Path(store.path))
     if not path.exists():
         raise Refusal(
-            f"no simulated company at {path}; give the client's company with --company PATH,"
-            " or check real QuickBooks with --com"
+            f"no simulated company at {path}; give the client's company with --company PATH"
+            " or --company-from FOLDER (qbsync export-company), or check real QuickBooks"
+            " with --com"
         )
     return SimulatedTransport(read_company(path))
 
