@@ -1,0 +1,88 @@
+"""The recorded conversation's IDs in qbsim's words: a record created during the
+conversation gets another ListID or TxnID (and EditSequence) in qbsim than it got from the
+customer's QuickBooks, so later requests naming it are rewritten before they are sent.
+
+Learnt from each pair of answers that agree (:mod:`.answers`): the records of a response
+element are paired in order (their names agree), and every ID, line ID and EditSequence of
+the recorded one is mapped to the simulated one's; so are iterator IDs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from lxml import etree
+
+from qbschema import safexml
+from syncengine.rehearsal.replay.answers import responses_element, rets
+
+ID_TAGS = frozenset({"ListID", "TxnID", "TxnLineID"})
+HEADER = '<?xml version="1.0" encoding="utf-8"?>\n'
+
+
+@dataclass
+class Translation:
+    """Recorded → qbsim: IDs (ListID, TxnID, TxnLineID), each record's EditSequences, and
+    iterator IDs."""
+
+    ids: dict[str, str] = field(default_factory=dict)
+    sequences: dict[tuple[str, str], str] = field(default_factory=dict)
+    """(recorded ID, recorded EditSequence) → qbsim's EditSequence."""
+    iterators: dict[str, str] = field(default_factory=dict)
+
+    def learn(self, recorded: str, simulated: str) -> None:
+        """Map what the records of two agreeing answers carry."""
+        pairs = zip(responses_element(recorded), responses_element(simulated), strict=False)
+        for ours, theirs in pairs:
+            if ours.get("iteratorID") and theirs.get("iteratorID"):
+                self.iterators[ours.get("iteratorID")] = theirs.get("iteratorID")
+            for our_ret, their_ret in zip(rets(ours), rets(theirs), strict=False):
+                self._learn_ret(our_ret, their_ret)
+
+    def _learn_ret(self, ours: etree._Element, theirs: etree._Element) -> None:
+        ours_all, theirs_all = list(ours.iter()), list(theirs.iter())
+        if [e.tag for e in ours_all] != [e.tag for e in theirs_all]:
+            ours_all, theirs_all = list(ours), list(theirs)  # shapes differ: the top only
+        for mine, other in zip(ours_all, theirs_all, strict=False):
+            if mine.tag == other.tag and mine.tag in ID_TAGS and mine.text and other.text:
+                self.ids[mine.text] = other.text
+        record = ours.findtext("ListID") or ours.findtext("TxnID")
+        sequence, simulated = ours.findtext("EditSequence"), theirs.findtext("EditSequence")
+        if record and sequence and simulated:
+            self.sequences[(record, sequence)] = simulated
+
+    def rewrite(self, request: str) -> str:
+        """``request`` with every recorded ID, EditSequence and iterator ID qbsim knows by
+        another replaced by qbsim's; the text unchanged when none is."""
+        root = safexml.parse(request)
+        changes = [self._sequence(e) for e in root.iter("EditSequence")]  # IDs as recorded
+        changes += [self._iterator(e) for e in root.iter() if e.get("iteratorID")]
+        changes += [self._id(e) for e in root.iter(*ID_TAGS)]
+        if not any(changes):
+            return request
+        return HEADER + etree.tostring(root.getroottree(), encoding="unicode") + "\n"
+
+    def _sequence(self, element: etree._Element) -> bool:
+        parent = element.getparent()
+        if parent is None or element.text is None:
+            return False
+        record = parent.findtext("ListID") or parent.findtext("TxnID")
+        new = self.sequences.get((record or "", element.text))
+        if new is None:
+            return False
+        element.text = new
+        return True
+
+    def _iterator(self, element: etree._Element) -> bool:
+        new = self.iterators.get(element.get("iteratorID") or "")
+        if new is None:
+            return False
+        element.set("iteratorID", new)
+        return True
+
+    def _id(self, element: etree._Element) -> bool:
+        new = self.ids.get(element.text or "")
+        if new is None or new == element.text:
+            return False
+        element.text = new
+        return True
