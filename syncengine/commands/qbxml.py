@@ -60,9 +60,7 @@ def _send(actions: argparse._SubParsersAction) -> None:
     add_workspace_option(send)
     send.add_argument("file", metavar="FILE", type=Path, help="a qbXML request document")
     where = send.add_mutually_exclusive_group(required=True)
-    where.add_argument(
-        "--simulated", action="store_true", help="the workspace's simulated company"
-    )
+    where.add_argument("--simulated", action="store_true", help="the workspace's simulated company")
     where.add_argument("--com", action="store_true", help="QuickBooks on this machine (Windows)")
     send.add_argument("--company", type=Path, metavar="PATH", help="simulated company file")
     send.add_argument("--seed", type=int, default=1, help="seed of a new simulated company")

@@ -90,4 +90,6 @@ def _text(path: Path, data: bytes, root: etree._Element) -> str:
     try:
         return data.decode(encoding).lstrip("\ufeff")
     except (LookupError, UnicodeDecodeError) as exc:
-        raise EvidenceError(f"{path}: not text in its declared encoding {encoding}: {exc}") from None
+        raise EvidenceError(
+            f"{path}: not text in its declared encoding {encoding}: {exc}"
+        ) from None

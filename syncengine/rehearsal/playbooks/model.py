@@ -188,8 +188,10 @@ RESERVED_FILES = frozenset({"faults.yaml", "workspace.db"})
 def _file_names(files: dict[str, str]) -> dict[str, str]:
     """Plain file names only (no folder, no leading dot), none the run keeps for itself."""
     for name in files:
-        if not PLAIN_NAME.fullmatch(name) or name in RESERVED_FILES or name.startswith(
-            "workspace.db"
+        if (
+            not PLAIN_NAME.fullmatch(name)
+            or name in RESERVED_FILES
+            or name.startswith("workspace.db")
         ):
             raise ValueError(
                 f"file name {name!r} is refused: give a plain name (letters, digits, '.', '_',"

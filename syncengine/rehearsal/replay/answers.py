@@ -98,10 +98,12 @@ def _name(ret: etree._Element) -> str:
     return ""
 
 
-def compare(recorded: list[Response], simulated: list[Response]) -> tuple[Difference | None, list[str]]:
+def compare(
+    recorded: list[Response], simulated: list[Response]
+) -> tuple[Difference | None, list[str]]:
     """The first difference between two answers (None: they agree), and notes on status
     messages that differ where the codes agree."""
-    notes = []
+    notes: list[str] = []
     for place in range(1, max(len(recorded), len(simulated)) + 1):
         ours = recorded[place - 1] if place <= len(recorded) else None
         theirs = simulated[place - 1] if place <= len(simulated) else None

@@ -158,7 +158,7 @@ def _stale(implied: Implied, kind: str, body: etree._Element, where: str) -> Non
     if not record_id or implied.knows_id(record_id):
         return
     name = body.findtext("Name")
-    if "ListID" == _id_tag(body) and not name:
+    if _id_tag(body) == "ListID" and not name:
         implied.notes.append(f"{kind} {record_id} {where}: 3200, but no name to place it by")
         return
     other = str(int(sequence) + 1) if sequence.isdigit() else sequence + "1"
