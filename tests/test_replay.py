@@ -316,3 +316,13 @@ def test_the_committed_playbook_is_the_replay_of_the_committed_evidence(
     ran = _replay(capsys, Path("docs/evidence/duplicate-name"), out)
     assert ran.code == 0, ran.out + ran.err
     assert out.read_text() == (ROOT / "scenarios" / "replayed-duplicate-name.yaml").read_text()
+
+
+def test_scenario_list_finds_the_replayed_playbook_by_its_code(capsys, monkeypatch):
+    """Support asks which playbooks reproduce 3100: the replayed one is among them, found by
+    the status its last step expects QuickBooks to answer with."""
+    monkeypatch.chdir(ROOT)
+    ran = qbsync(capsys, "scenario", "list", "--code", "3100")
+    assert ran.code == 0
+    assert "replayed-duplicate-name" in ran.out
+    assert "step 4 expects QuickBooks to answer with it" in ran.out
