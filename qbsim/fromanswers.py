@@ -131,15 +131,16 @@ def place_fields(company: Company, kind: str, fields: dict[str, Any]) -> Record:
     qbxml-samples): the times (now), EditSequence (now's seconds), and for a list record
     FullName (its Name), Sublevel 0 and IsActive true. ValueError naming the field when the
     fields do not fit ``{kind}Ret`` (qbschema's ``SchemaDataError``)."""
+    try:
+        node = ret_node(kind)
+    except KeyError:
+        raise ValueError(f"qbXML has no {kind} records qbsim can hold") from None
     now = company.state.now()
     filled = {"TimeCreated": now.isoformat(), "TimeModified": now.isoformat()}
     filled["EditSequence"] = str(int(now.timestamp()))
     if "ListID" in fields and "Name" in fields:
         filled |= {"FullName": fields["Name"], "Sublevel": "0", "IsActive": "true"}
-    try:
-        node = ret_node(kind)
-    except KeyError:
-        raise ValueError(f"qbXML has no {kind} records qbsim can hold") from None
+    filled = {name: value for name, value in filled.items() if name in node.children}
     element = schema().build(f"{kind}Ret", node, filled | fields)
     record = place(company.state, element)
     settle(company.state, company.state.clock)

@@ -326,3 +326,62 @@ def test_scenario_list_finds_the_replayed_playbook_by_its_code(capsys, monkeypat
     assert ran.code == 0
     assert "replayed-duplicate-name" in ran.out
     assert "step 4 expects QuickBooks to answer with it" in ran.out
+
+
+# -- what the refusals imply ----------------------------------------------------------------
+def _one_exchange(folder: Path, company: Company, request_type: str, body: dict) -> Path:
+    folder.mkdir()
+    request = request_xml((request_type, body))
+    (folder / "1-rq.xml").write_text(request)
+    (folder / "2-rs.xml").write_text(company.process(request))
+    return folder
+
+
+def test_a_3200_implies_the_record_with_another_edit_sequence(tmp_path, capsys):
+    """The customer's Mod named an EditSequence QuickBooks no longer had (someone edited the
+    record): the record is placed with its ListID and another EditSequence, so qbsim too
+    answers 3200."""
+    company = Company(seed=4)
+    ret = company.process(request_xml(("CustomerAddRq", {"CustomerAdd": {"Name": "Ash"}})))
+    list_id = ret.split("<ListID>")[1].split("<")[0]
+    stale = ret.split("<EditSequence>")[1].split("<")[0]
+    mod = {"ListID": list_id, "EditSequence": stale, "Phone": "555-0100"}
+    company.process(request_xml(("CustomerModRq", {"CustomerMod": mod})))  # a person's edit
+    body = {"CustomerMod": {"ListID": list_id, "EditSequence": stale, "Name": "Ash"}}
+    evidence = _one_exchange(tmp_path / "ev", company, "CustomerModRq", body)
+    out = tmp_path / "stale.yaml"
+    ran = _replay(capsys, evidence, out)
+    assert ran.code == 0, ran.out + ran.err
+    assert "inferred from 3200" in ran.out
+    placed = yaml.safe_load(out.read_text())["quickbooks"]["Customer"]
+    assert placed == [{"ListID": list_id, "EditSequence": str(int(stale) + 1), "Name": "Ash"}]
+
+
+def test_a_3120_implies_nothing_is_there(tmp_path, capsys):
+    """A Mod of a record QuickBooks did not hold (3120): nothing is placed, and qbsim also
+    answers 3120."""
+    body = {"CustomerMod": {"ListID": "80000099-1700000000", "EditSequence": "1", "Name": "X"}}
+    evidence = _one_exchange(tmp_path / "ev", Company(seed=4), "CustomerModRq", body)
+    out = tmp_path / "absent.yaml"
+    ran = _replay(capsys, evidence, out)
+    assert ran.code == 0, ran.out + ran.err
+    assert yaml.safe_load(out.read_text())["quickbooks"] == {}
+    assert "3120" in ran.out and "absent; not placed" in ran.out
+
+
+def test_a_reference_used_without_error_implies_an_inferred_record(tmp_path, capsys):
+    """A customer added with terms named only by ListID, answered OK: the terms existed, so
+    a minimal record with that ListID is placed, said to be inferred."""
+    company = Company(seed=4)
+    terms = company.process(
+        request_xml(("StandardTermsAddRq", {"StandardTermsAdd": {"Name": "Net 30"}}))
+    )
+    terms_id = terms.split("<ListID>")[1].split("<")[0]
+    body = {"CustomerAdd": {"Name": "Fir", "TermsRef": {"ListID": terms_id}}}
+    evidence = _one_exchange(tmp_path / "ev", company, "CustomerAddRq", body)
+    out = tmp_path / "ref.yaml"
+    ran = _replay(capsys, evidence, out)
+    assert ran.code == 0, ran.out + ran.err
+    assert "inferred: TermsRef used by a request answered OK" in ran.out
+    placed = yaml.safe_load(out.read_text())["quickbooks"]["StandardTerms"]
+    assert placed == [{"ListID": terms_id, "Name": "Net 30"}]

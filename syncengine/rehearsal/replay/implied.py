@@ -118,14 +118,23 @@ def _learn(implied: Implied, number: int, rq: etree._Element, rs: etree._Element
     if rs.get("statusSeverity") == "Error":
         _refused(implied, kind, action, body, rs.get("statusCode") or "", where)
         return
+    if body is not None:
+        _references(implied, body, _ref_names(rs), where)
     if action == "Add":
         for ret in rets(rs):
             implied.made(kind, _id(ret), _ret_name(ret) or _text(body, "Name"))
         return
     for ret in rets(rs):
         _first_seen(implied, ret, body if action == "Mod" else None, where)
-    if body is not None:
-        _references(implied, body, where)
+
+
+def _ref_names(rs: etree._Element) -> dict[str, str]:
+    """The full names an answer gives the records its references name, by ListID."""
+    names = {}
+    for ref in rs.iter():
+        if isinstance(ref.tag, str) and ref.tag.endswith("Ref") and ref.findtext("FullName"):
+            names[ref.findtext("ListID") or ""] = ref.findtext("FullName") or ""
+    return names
 
 
 def _kind_action(tag: str) -> tuple[str, str]:
@@ -201,11 +210,16 @@ def _pre_mod(mod: etree._Element, fields: dict[str, Any]) -> dict[str, Any]:
     return before
 
 
-def _references(implied: Implied, body: etree._Element, where: str) -> None:
+def _references(
+    implied: Implied, body: etree._Element, answered: dict[str, str], where: str
+) -> None:
+    """Place a minimal record for each reference of ``body`` to one not known yet; its name
+    is the one the reference gives, else the one the answer gives it."""
     for ref in body.iter():
         if not isinstance(ref.tag, str) or not ref.tag.endswith("Ref"):
             continue
-        record_id, name = ref.findtext("ListID"), ref.findtext("FullName")
+        record_id = ref.findtext("ListID")
+        name = ref.findtext("FullName") or answered.get(record_id or "")
         namespace = _namespace_kind(str(ref.tag))
         known = (record_id and implied.knows_id(record_id)) or (
             not record_id and name and implied.knows_name(namespace, name)

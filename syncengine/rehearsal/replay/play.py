@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from qbsim import FaultPlan
+from syncengine.errors import SyncError
 from syncengine.evidence import EvidenceError, Exchange
 from syncengine.rehearsal.playbooks import model
 from syncengine.rehearsal.playbooks.world import World
@@ -87,7 +88,13 @@ def replay(exchanges: list[Exchange], base: dict[str, object]) -> Replay:
     result = Replay(len(exchanges), implied, notes=list(implied.notes))
     playbook = model.Playbook.model_validate(starting_point(base, implied))
     with tempfile.TemporaryDirectory(prefix="qbsync-replay-") as folder:
-        world = World.build(playbook, Path(folder), FaultPlan())
+        try:
+            world = World.build(playbook, Path(folder), FaultPlan())
+        except SyncError as exc:
+            raise SyncError(
+                f"qbsim cannot hold the company the evidence implies ({exc}); the notes of"
+                f" what was inferred: {'; '.join(implied.notes) or 'none'}"
+            ) from None
         translation = Translation()
         for index, exchange in enumerate(exchanges, 1):
             played = _play(world, translation, index, exchange, result)
