@@ -47,7 +47,7 @@ def test_files_are_written_into_the_run_folder_for_command_lines(tmp_path):
 
 @pytest.mark.parametrize("name", ["../up.xml", "sub/x.xml", ".hidden", "faults.yaml", "", "a b"])
 def test_a_file_name_that_is_not_plain_is_refused(tmp_path, name):
-    with pytest.raises(PlaybookError, match="files: file name .* is refused"):
+    with pytest.raises(PlaybookError, match=r"files: file name .* is refused"):
         playbooks.load(_write(tmp_path, files={name: "text"}))
 
 
