@@ -54,9 +54,7 @@ def test_a_file_name_that_is_not_plain_is_refused(tmp_path, name):
 def test_a_record_naming_its_listid_is_placed_with_it(tmp_path):
     """Acme keeps the ListID and EditSequence given; a Mod naming them is answered OK."""
     acme = {"ListID": "80000007-1700000000", "EditSequence": "1700000000", "Name": "Acme"}
-    mod = request_xml(
-        ("CustomerModRq", {"CustomerMod": {**acme, "Name": "Acme Ltd"}})
-    )
+    mod = request_xml(("CustomerModRq", {"CustomerMod": {**acme, "Name": "Acme Ltd"}}))
     steps = [
         {
             "title": "rename Acme by its ID",
