@@ -81,6 +81,22 @@ def test_a_missing_file_is_refused(shop, tmp_path, capsys):
     assert ran.code == 2 and "none.xml: cannot read" in ran.err
 
 
+def test_com_sends_to_the_open_company(shop, tmp_path, capsys, monkeypatch):
+    """Over COM the document reaches the company open in QuickBooks and its answer is
+    printed. COM exists only on Windows: qbsim's ComMachine stands in for the COM server
+    through the engine's dispatch hook (as in tests/test_cli_com.py)."""
+    from qbsim.host.comserver import ComMachine, installed
+
+    monkeypatch.setenv("QBSYNC_COM_DISPATCH", "qbsim.host.comserver:dispatch")
+    company = Company(name="Lakeside Bakery")
+    add = request_xml(("CustomerAddRq", {"CustomerAdd": {"Name": "Lake"}}))
+    with installed(ComMachine.with_company(company)):
+        ran = qbsync(capsys, "--db", shop, "qbxml", "send", _file(tmp_path, "a.xml", add), "--com")
+    assert ran.code == 0, ran.err
+    assert 'statusCode="0"' in ran.out and "<Name>Lake</Name>" in ran.out
+    assert [r["Name"] for r in query(company, "Customer")] == ["Lake"]
+
+
 def test_com_is_refused_where_there_is_none(shop, tmp_path, capsys):
     """On Linux there is no COM: the send is refused with the transport's reason (real COM
     is covered on Windows only, tests/test_com_real.py)."""
