@@ -99,3 +99,31 @@ def test_an_empty_company_has_no_setup_accounts(tmp_path):
     assert playbooks.run(setup).passed
     empty = _write(tmp_path, empty_company=True, files={"add.xml": add}, steps=[step("0")])
     assert playbooks.run(empty).passed
+
+
+def test_a_transaction_naming_its_txnid_is_placed_and_answered_by_queries(tmp_path):
+    """An invoice given with its TxnID is in the company as given: a query finds it by its
+    RefNumber, with that TxnID."""
+    invoice = {
+        "TxnID": "8000000A-1700000000",
+        "EditSequence": "1700000000",
+        "TxnNumber": "7",
+        "CustomerRef": {"ListID": "80000007-1700000000", "FullName": "Acme"},
+        "TxnDate": "2025-01-06",
+        "RefNumber": "1001",
+    }
+    acme = {"ListID": "80000007-1700000000", "Name": "Acme"}
+    steps = [
+        {
+            "title": "look",
+            "run": "settings show",
+            "expect": {
+                "quickbooks": [
+                    {"kind": "Invoice", "name": "1001", "fields": {"TxnID": invoice["TxnID"]}}
+                ]
+            },
+        }
+    ]
+    path = _write(tmp_path, quickbooks={"Customer": [acme], "Invoice": [invoice]}, steps=steps)
+    outcome = playbooks.run(path)
+    assert outcome.passed, outcome.failures
