@@ -385,3 +385,21 @@ def test_a_reference_used_without_error_implies_an_inferred_record(tmp_path, cap
     assert "inferred: TermsRef used by a request answered OK" in ran.out
     placed = yaml.safe_load(out.read_text())["quickbooks"]["StandardTerms"]
     assert placed == [{"ListID": terms_id, "Name": "Net 30"}]
+
+
+def test_a_request_in_another_encoding_is_sent_as_written(tmp_path, capsys):
+    """A folder file declared ISO-8859-1 (as some QuickBooks samples are) keeps its accented
+    name: the file sent is UTF-8, declared so, and qbsim answers with the same name."""
+    company = Company(seed=6)
+    request = request_xml(("CustomerAddRq", {"CustomerAdd": {"Name": "Café Noël"}}))
+    answer = company.process(request)
+    evidence = tmp_path / "ev"
+    evidence.mkdir()
+    latin = request.replace('encoding="utf-8"', 'encoding="ISO-8859-1"')
+    (evidence / "1-rq.xml").write_bytes(latin.encode("latin-1"))
+    (evidence / "2-rs.xml").write_text(answer, encoding="utf-8")
+    out = tmp_path / "latin.yaml"
+    ran = _replay(capsys, evidence, out)
+    assert ran.code == 0, ran.out + ran.err
+    sent = yaml.safe_load(out.read_text(encoding="utf-8"))["files"]["001-CustomerAddRq.xml"]
+    assert "Café Noël" in sent and 'encoding="utf-8"' in sent

@@ -9,6 +9,7 @@ the recorded one is mapped to the simulated one's; so are iterator IDs.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from lxml import etree
@@ -18,6 +19,7 @@ from syncengine.rehearsal.replay.answers import responses_element, rets
 
 ID_TAGS = frozenset({"ListID", "TxnID", "TxnLineID"})
 HEADER = '<?xml version="1.0" encoding="utf-8"?>\n'
+DECLARED_ENCODING = re.compile(r"""\s*<\?xml[^>]*\bencoding=["']([^"']+)""")
 
 
 @dataclass
@@ -53,13 +55,16 @@ class Translation:
 
     def rewrite(self, request: str) -> str:
         """``request`` with every recorded ID, EditSequence and iterator ID qbsim knows by
-        another replaced by qbsim's; the text unchanged when none is."""
+        another replaced by qbsim's, declared as UTF-8 (the file it is sent from is); the text
+        unchanged when nothing is replaced and it declares no other encoding."""
         root = safexml.parse(request)
         changes = [self._sequence(e) for e in root.iter("EditSequence")]  # IDs as recorded
         changes += [self._iterator(e) for e in root.iter() if e.get("iteratorID")]
         changes += [self._id(e) for e in root.iter(*ID_TAGS)]
-        if not any(changes):
+        declared = DECLARED_ENCODING.match(request)
+        if not any(changes) and (declared is None or declared[1].lower() in ("utf-8", "utf8")):
             return request
+        # Written as UTF-8: a document declaring another encoding is declared anew.
         return HEADER + etree.tostring(root.getroottree(), encoding="unicode") + "\n"
 
     def _sequence(self, element: etree._Element) -> bool:
