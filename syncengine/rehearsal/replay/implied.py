@@ -182,7 +182,9 @@ def _first_seen(
     record_id = _id(ret)
     if not record_id or implied.knows_id(record_id):
         return
-    if implied.knows_name(kind, _ret_name(ret) or "\0"):  # made by a request whose answer was lost
+    if implied.knows_name(kind, _ret_name(ret) or "\0"):
+        # Its name is known: made by a request whose answer was lost, or inferred from a
+        # 3100. The replay pairs the two by name when the answers agree.
         implied.made(kind, record_id, None)
         return
     try:
