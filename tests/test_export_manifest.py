@@ -80,3 +80,14 @@ def test_percent_grows_to_100_with_the_iterator(tmp_path):
         seen.append(export.percent)
     assert seen == sorted(seen) and seen[-1] == 100
     assert 1 <= seen[0] < 50 <= seen[1] < 100
+
+
+def test_a_folder_that_cannot_be_written_is_a_refusal_naming_it(tmp_path, capsys):
+    """`export-company --out` a path under a file: exit 2 naming the path, no traceback."""
+    from tests.cli_workspace import qbsync
+
+    path, blocker = tmp_path / "client.qbsim.json", tmp_path / "a-file"
+    _customers(1).save(path)
+    blocker.write_text("not a folder", encoding="utf-8")
+    ran = qbsync(capsys, "export-company", "--simulated", "--company", path, "--out", blocker / "x")
+    assert ran.code == 2 and str(blocker / "x") in ran.err and "write to" in ran.err

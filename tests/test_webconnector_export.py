@@ -202,3 +202,22 @@ def test_zeep_drives_an_export_through_the_eight_calls(tmp_path):
         assert client.connectionError(ticket, "0x80040408", "not running") == "done"
         assert "incomplete" in client.closeConnection(ticket)
     assert "0x80040408" in manifest(folder)["error"]
+
+
+def test_an_export_user_keeps_its_file_id_and_never_shares_the_sync_owner(tmp_path):
+    """`user --export` again keeps the FileID its .qwc carries; a sync user of the same name
+    made an export user takes the export OwnerID, and back again the sync one."""
+    from syncengine.webconnector import config
+
+    empty = config.load(tmp_path / "wc.json")
+    once = config.add_export(empty, USER, "pw", "out")
+    first = once.companies[USER]
+    again = config.add_export(once, USER, "pw2", "o2")
+    assert again.companies[USER].file_id == first.file_id and first.workspace == ""
+    assert first.owner_id == EXPORT_OWNER_ID != identity.OWNER_ID
+    synced = config.add_company(again, USER, "pw", "a.db", "{F}")
+    assert synced.companies[USER].owner_id == identity.OWNER_ID
+    assert synced.companies[USER].export == ""
+    assert config.add_export(synced, USER, "pw", "out").companies[USER].owner_id == (
+        EXPORT_OWNER_ID
+    )

@@ -41,6 +41,10 @@ IN_PROGRESS = "the export stopped before its last answer"
 """The manifest's error while an export runs: what a reader sees if it never finishes."""
 
 
+class ExportFolderError(SyncError):
+    """The export folder cannot be written; the message names the path and what to do."""
+
+
 def txn_kinds() -> list[str]:
     """The transaction types the app syncs that carry a RefNumber (their headers only)."""
     kinds = (t.qb_type for t in ENTITY_TYPES.values() if not t.is_list and t.field("ref_number"))
@@ -79,7 +83,7 @@ class CompanyExport:
         self.finished, self.error = False, ""
         self._index, self._page, self._remaining = 0, 0, 0
         self._request: qbxml.Request | None = None
-        folder.mkdir(parents=True, exist_ok=True)
+        _write(folder, None)
         self._write_manifest()
         if not self.kinds:
             self._finish()
@@ -126,7 +130,7 @@ class CompanyExport:
         kind = self.kinds[self._index]
         self._page += 1
         name = f"{kind}QueryRs-{self._page:03d}.xml"
-        (self.folder / name).write_text(text, encoding="utf-8")
+        _write(self.folder / name, text)
         self.report.files.setdefault(kind, []).append(name)
         self.report.records[kind] = self.report.records.get(kind, 0) + found
 
@@ -147,8 +151,22 @@ class CompanyExport:
         manifest.update(self.report.as_dict())
         if self.source:
             manifest["source"] = self.source
-        text = json.dumps(manifest, indent=2) + "\n"
-        (self.folder / MANIFEST).write_text(text, encoding="utf-8")
+        _write(self.folder / MANIFEST, json.dumps(manifest, indent=2) + "\n")
+
+
+def _write(path: Path, text: str | None) -> None:
+    """Write ``text`` to ``path`` (None: make the folder ``path``); ExportFolderError if the
+    file system refuses."""
+    try:
+        if text is None:
+            path.mkdir(parents=True, exist_ok=True)
+        else:
+            path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise ExportFolderError(
+            f"cannot write the export to {path}: {exc.strerror or exc}; give a folder you can"
+            " write to"
+        ) from exc
 
 
 def export_company(
