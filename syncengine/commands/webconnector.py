@@ -138,7 +138,7 @@ def _qwc_options(entry: CompanyConfig, args: argparse.Namespace) -> QwcOptions:
     from syncengine.webconnector.qwc import EXPORT_DESCRIPTION, QwcOptions
 
     if not entry.export:
-        return QwcOptions(url=args.url, every_minutes=args.every or 15)
+        return QwcOptions(url=args.url, every_minutes=15 if args.every is None else args.every)
     return QwcOptions(
         url=args.url, description=EXPORT_DESCRIPTION, every_minutes=args.every, read_only=True
     )
