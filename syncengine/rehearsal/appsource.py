@@ -13,6 +13,7 @@ them, for the report); deleted records are left out.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sqlite3
 from collections.abc import Iterator, Mapping
@@ -25,7 +26,7 @@ from syncengine.app import App
 from syncengine.app.types import ENTITY_TYPES, EntityType
 from syncengine.clock import FixedClock
 from syncengine.errors import SyncError
-from syncengine.store import EntityRow, Store
+from syncengine.store import Entity, EntityRow, Store
 
 FOLDER, WORKSPACE = "folder", "workspace"
 
@@ -76,7 +77,7 @@ def _from_folder(folder: Path, start: datetime) -> AppRecords:
     with Store(":memory:", FixedClock(start)) as store:
         import_folder(App(store), folder)
         live = sorted(_live(store), key=lambda e: e.id)  # the order import-app added them in
-        rows = tuple(_row(e.id, e.entity_type, e.name, e.status, e.data) for e in live)
+        rows = tuple(EntityRow(e.id, e.entity_type, e.name, e.status, e.data) for e in live)
     if not rows:
         raise AppSourceRefused(
             f"--app {folder}: the folder holds no records; add customers.csv, items.csv, ..."
@@ -85,13 +86,9 @@ def _from_folder(folder: Path, start: datetime) -> AppRecords:
     return AppRecords(FOLDER, folder, rows)
 
 
-def _live(store: Store) -> Iterator[Any]:
+def _live(store: Store) -> Iterator[Entity]:
     for key in ENTITY_TYPES:
         yield from store.entities.all(key)
-
-
-def _row(entity_id: int, key: str, name: str, status: str | None, data: Any) -> EntityRow:
-    return EntityRow(entity_id, key, name, status, data)
 
 
 _LIVE = (
@@ -115,7 +112,7 @@ def _from_workspace(path: Path) -> AppRecords:
             " (qbsync --db FILE ...) or a folder of CSV files"
         ) from None
     rows = tuple(
-        _row(i, key, name, status, json.loads(data)) for i, key, name, status, data in found
+        EntityRow(i, key, name, status, json.loads(data)) for i, key, name, status, data in found
     )
     if not rows:
         raise AppSourceRefused(f"--app {path}: the workspace holds no app records to rehearse")
@@ -123,21 +120,18 @@ def _from_workspace(path: Path) -> AppRecords:
     return AppRecords(WORKSPACE, path, rows, linked)
 
 
-class _read_only:
+@contextlib.contextmanager
+def _read_only(path: Path) -> Iterator[sqlite3.Connection]:
     """A connection that reads ``path`` and writes nothing beside it: a workspace with no
     write-ahead log beside it holds everything in the file, which is then read as immutable
     (no lock or log file made); otherwise the log is read too, read-only."""
-
-    def __init__(self, path: Path) -> None:
-        wal = path.with_name(path.name + "-wal").exists()
-        mode = "mode=ro" if wal else "immutable=1"
-        self.conn = sqlite3.connect(f"{path.resolve().as_uri()}?{mode}", uri=True)
-
-    def __enter__(self) -> sqlite3.Connection:
-        return self.conn
-
-    def __exit__(self, *exc: object) -> None:
-        self.conn.close()
+    wal = path.with_name(path.name + "-wal").exists()
+    mode = "mode=ro" if wal else "immutable=1"
+    conn = sqlite3.connect(f"{path.resolve().as_uri()}?{mode}", uri=True)
+    try:
+        yield conn
+    finally:
+        conn.close()
 
 
 def _check_rows(path: Path, rows: tuple[EntityRow, ...]) -> None:
