@@ -213,3 +213,30 @@ def test_an_excel_folder_rehearses_as_csv(
     ran = qbsync(capsys, "rehearse", "--app", folder, "--json")
     assert ran.code == 0, ran.err
     assert (ran.json["by_type"]["customer"]["synced"], ran.json["synced"]) == (3, 13)
+
+
+def test_a_workspace_open_in_another_process_is_read_with_its_latest_records(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A record added by a workspace still open (in its write-ahead log, not yet in the
+    file) is rehearsed too; the database file itself is not written."""
+    from syncengine.app import App
+    from syncengine.store import Store
+
+    db = tmp_path / "client.db"
+    assert qbsync(capsys, "--db", db, "import-app", TEMPLATES, "--new").code == 0
+    with Store(db) as store:
+        App(store).customers.add(name="Walk-in Customer")
+        assert db.with_name("client.db-wal").stat().st_size > 0
+        before = db.read_bytes()
+        ran = qbsync(capsys, "rehearse", "--app", db, "--json")
+        assert db.read_bytes() == before
+    assert ran.code == 0, ran.err
+    assert (ran.json["records"], ran.json["by_type"]["customer"]["synced"]) == (14, 4)
+
+
+def test_the_progress_bar_counts_the_clients_records(capsys: pytest.CaptureFixture[str]) -> None:
+    """--progress with --app: the bar runs to the folder's 13 records."""
+    ran = qbsync(capsys, "rehearse", "--app", TEMPLATES, "--progress")
+    assert ran.code == 0
+    assert "13/13" in ran.err
