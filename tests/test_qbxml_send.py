@@ -76,6 +76,15 @@ def test_a_document_that_cannot_be_sent_is_refused_unsent(shop, tmp_path, capsys
     assert not shop.with_name("shop.db.qbsim.json").exists()
 
 
+def test_a_document_the_request_processor_refuses_exits_2_with_its_hresult(shop, tmp_path, capsys):
+    """A qbXML version QuickBooks does not speak: the whole document is refused (as COM
+    raises it), nothing is printed on stdout, and the HRESULT is named."""
+    text = request_xml(("CustomerAddRq", {"CustomerAdd": {"Name": "Acme"}}), version="99.0")
+    ran = _send(capsys, shop, _file(tmp_path, "v99.xml", text))
+    assert ran.code == 2 and ran.out == ""
+    assert "0x80040423" in ran.err
+
+
 def test_a_missing_file_is_refused(shop, tmp_path, capsys):
     ran = _send(capsys, shop, tmp_path / "none.xml")
     assert ran.code == 2 and "none.xml: cannot read" in ran.err
