@@ -87,7 +87,8 @@ class World:
     ) -> World:
         """The starting company, settings and app records of ``playbook`` (in that order: the
         records are entered under the settings), in ``folder``; ``plan_text``, the fault plan's
-        YAML, is saved there as ``faults.yaml`` for command lines to name."""
+        YAML, is saved there as ``faults.yaml`` for command lines to name, as are the
+        playbook's ``files:``."""
         world = cls(folder / "workspace.db", playbook.seed, plan, FixedClock(playbook.start))
         world._start_company(playbook.quickbooks, empty=playbook.empty_company)
         if plan_text is not None:
