@@ -12,6 +12,8 @@ add fails with 3100. ``docs/evidence/duplicate-name`` holds one such folder, the
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from qbsim import Company
@@ -59,4 +61,53 @@ def write_conversation(db: Path, out: Path) -> Path:
         (out / f"{number:03d}-1rq.xml").write_text(request, encoding="utf-8")
         if response is not None:
             (out / f"{number:03d}-2rs.xml").write_text(response, encoding="utf-8")
+    return out
+
+
+@contextmanager
+def every_document(recorded: list[tuple[str, str]]) -> Iterator[None]:
+    """Keep every request document a qbsim company answers in this process, with its answer,
+    in ``recorded`` (as a Web Connector log in verbose mode has them: queries included)."""
+    answer = Company.process
+
+    def process(company: Company, request: str | bytes) -> str:
+        response = answer(company, request)
+        text = request if isinstance(request, str) else request.decode("utf-8")
+        recorded.append((text, response))
+        return response
+
+    Company.process = process  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        Company.process = answer  # type: ignore[method-assign]
+
+
+def whole_conversation(folder: Path) -> Path:
+    """Two clean syncs of a company already holding Acme and Bolt, every document kept (the
+    company check, the import's queries, the adds, a Mod) in ``folder/evidence``."""
+    db = folder / "shop.db"
+    company = Company(seed=1)
+    add(company, "Customer", {"Name": "Acme", "Phone": "555-0100"})
+    add(company, "Vendor", {"Name": "Bolt"})
+    company.save(db.with_name(db.name + ".qbsim.json"))
+    recorded: list[tuple[str, str]] = []
+    with app_of(db) as app:
+        birch = app.customers.add(name="Birch").id
+        labor = app.items.add(name="Labor", kind="service", price="85").id
+        lines = [{"item": labor, "quantity": 1}]
+        invoice = app.invoices.add(
+            customer=birch, ref_number="1001", txn_date="2025-01-06", lines=lines
+        ).id
+        app.invoices.set_status(invoice, "approved")
+    with every_document(recorded):
+        assert main(["--db", str(db), "job", "run", "--simulated"]) == 0
+        with app_of(db) as app:
+            app.customers.update(birch, phone="555-0199")
+        assert main(["--db", str(db), "job", "run", "--simulated"]) == 0
+    out = folder / "evidence"
+    out.mkdir()
+    for number, (request, response) in enumerate(recorded, 1):
+        (out / f"{number:03d}-1rq.xml").write_text(request, encoding="utf-8")
+        (out / f"{number:03d}-2rs.xml").write_text(response, encoding="utf-8")
     return out

@@ -17,7 +17,7 @@ from qbsim import Company
 from qbsim.testing import request_xml
 from syncengine.evidence import EvidenceError, read
 from tests.cli_workspace import qbsync
-from tests.replay_evidence import COMMITTED, duplicate_name_evidence
+from tests.replay_evidence import COMMITTED, duplicate_name_evidence, whole_conversation
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -403,3 +403,22 @@ def test_a_request_in_another_encoding_is_sent_as_written(tmp_path, capsys):
     assert ran.code == 0, ran.out + ran.err
     sent = yaml.safe_load(out.read_text(encoding="utf-8"))["files"]["001-CustomerAddRq.xml"]
     assert "Café Noël" in sent and 'encoding="utf-8"' in sent
+
+
+def test_a_whole_conversation_with_queries_replays_as_recorded(tmp_path, capsys):
+    """Every document of two clean syncs (company check, the import's queries, adds, a Mod):
+    the customer's Acme and Bolt are first seen in query answers that hold only IDs, so they
+    are placed under stand-in names, named by later answers; the whole conversation then
+    replays without a gap and its playbook passes."""
+    evidence = whole_conversation(tmp_path)
+    out = tmp_path / "whole.yaml"
+    ran = _replay(capsys, evidence, out, "--json")
+    assert ran.code == 0, ran.out
+    assert ran.json["replayed"] == ran.json["exchanges"] > 40
+    assert ran.json["error"] is None and ran.json["fidelity_gap"] is None
+    placed = ran.json["implied_company"]
+    assert [r["Name"] for r in placed["Customer"]] == ["Acme"]
+    assert [r["Name"] for r in placed["Vendor"]] == ["Bolt"]
+    assert any("a later answer names it 'Acme'" in note for note in ran.json["notes"])
+    assert any("a stand-in name, inferred" in note for note in ran.json["notes"])
+    assert ran.json["playbook_run"]["passed"] is True

@@ -39,6 +39,9 @@ REFERENCED = {
 other references (an item, an account: of which kind?) are only noted."""
 
 NAME_IN_USE, STALE, NOT_FOUND, INVALID_REFERENCE = "3100", "3200", "3120", "3140"
+STAND_IN = "Unnamed "
+"""How a list record seen only without its name (IncludeRetElement) is named, until a later
+answer names it."""
 INFERRED_BASE = 0x10000001
 """Inferred records get IDs counted from here, below any ID QuickBooks gives (0x80000001 on)."""
 
@@ -51,6 +54,7 @@ class Implied:
     notes: list[str] = field(default_factory=list)
     _ids: set[str] = field(default_factory=set)  # placed, created or known absent
     _names: set[tuple[str, str]] = field(default_factory=set)  # (namespace, name) held
+    _placed: dict[str, dict[str, Any]] = field(default_factory=dict)  # by ID
 
     def knows_id(self, record_id: str) -> bool:
         """Whether the ID was placed, made during the conversation, or known absent."""
@@ -73,7 +77,21 @@ class Implied:
         name = fields.get("FullName") or fields.get("Name") or fields.get("RefNumber")
         self.made(kind, record_id, name)
         self.records.setdefault(kind, []).append(fields)
+        if record_id:
+            self._placed[record_id] = fields
         self.notes.append(f"{kind} {name or record_id}: {why}")
+
+    def seen_again(self, record_id: str, fields: dict[str, Any]) -> None:
+        """A placed record seen again with more of its fields (a later answer asked for
+        them): the fields it lacked are added, a stand-in name replaced by its own."""
+        placed = self._placed.get(record_id)
+        if placed is None:
+            return
+        if str(placed.get("Name", "")).startswith(STAND_IN) and fields.get("Name"):
+            del placed["Name"]
+            self.notes.append(f"{record_id}: a later answer names it {fields['Name']!r}")
+        for name, value in fields.items():
+            placed.setdefault(name, value)
 
     def new_id(self) -> str:
         """An ID for a record inferred without one."""
@@ -180,25 +198,36 @@ def _first_seen(
 ) -> None:
     kind = str(ret.tag).removesuffix("Ret")
     record_id = _id(ret)
-    if not record_id or implied.knows_id(record_id):
+    if not record_id:
+        return
+    if implied.knows_id(record_id):
+        implied.seen_again(record_id, _read(ret, kind) or {})
         return
     if implied.knows_name(kind, _ret_name(ret) or "\0"):
         # Its name is known: made by a request whose answer was lost, or inferred from a
         # 3100. The replay pairs the two by name when the answers agree.
         implied.made(kind, record_id, None)
         return
-    try:
-        fields: dict[str, Any] = schema().read(ret, ret_node(kind))
-    except KeyError:
+    fields = _read(ret, kind)
+    if fields is None:
         implied.notes.append(f"{kind} {record_id} {where}: qbsim cannot place {kind}; skipped")
         return
     if mod is not None:
         fields.update(_pre_mod(mod, fields))
+    why = f"in an answer {where}, not made by the conversation"
     if _id_tag(ret) == "ListID" and not fields.get("Name"):
-        implied.notes.append(f"{kind} {record_id} {where}: seen without a name; not placed")
-        implied.made(kind, record_id, None)
-        return
-    implied.place(kind, fields, f"in an answer {where}, not made by the conversation")
+        fields["Name"] = f"{STAND_IN}{record_id}"[:31]  # the shortest list name limit
+        why += "; its answer held no name (IncludeRetElement): a stand-in name, inferred"
+    implied.place(kind, fields, why)
+
+
+def _read(ret: etree._Element, kind: str) -> dict[str, Any] | None:
+    """The Ret's fields as plain data; None for a kind qbsim holds no records of."""
+    try:
+        fields: dict[str, Any] = schema().read(ret, ret_node(kind))
+    except (KeyError, ValueError):
+        return None
+    return fields
 
 
 def _pre_mod(mod: etree._Element, fields: dict[str, Any]) -> dict[str, Any]:

@@ -6,11 +6,13 @@ QuickBooks answered. A replay that met a gap in qbsim's fidelity is marked
 
 from __future__ import annotations
 
+import re
 from typing import Any
+from xml.sax.saxutils import escape
 
 import yaml
 
-from syncengine.rehearsal.replay.answers import Response
+from syncengine.rehearsal.replay.answers import Difference, Response
 from syncengine.rehearsal.replay.play import SEND, Played, Replay
 
 
@@ -45,6 +47,8 @@ def playbook_data(name: str, evidence: str, result: Replay) -> dict[str, Any]:
     data["quickbooks"] = result.implied.records
     data["files"] = {p.file: p.request for p in result.played}
     data["steps"] = [_step(p) for p in result.played]
+    if result.gap is not None and result.gap.difference is not None:
+        _expect_the_recorded(data["steps"][-1]["expect"], result.gap.difference)
     return data
 
 
@@ -65,6 +69,28 @@ def _step(played: Played) -> dict[str, Any]:
         expect["stdout"] = {"contains": [_expected(r) for r in played.recorded]}
     step["expect"] = expect
     return step
+
+
+def _expect_the_recorded(expect: dict[str, Any], difference: Difference) -> None:
+    """At the gap, expect what the customer's QuickBooks answered beyond its status codes:
+    the names its records had and how many there were (so the playbook fails there, as its
+    known_failure says)."""
+    recorded = difference.recorded
+    if recorded is None:
+        return
+    names = [f">{escape(name)}</" for name in recorded.names if name]
+    expect["stdout"]["contains"] += names
+    expect["stdout"]["matches"] = records_pattern(recorded)
+
+
+def records_pattern(response: Response) -> str:
+    """A regular expression for the response element holding exactly as many records as
+    ``response`` (qbsim prints the answer on one line)."""
+    rid = f'(?=[^>]*requestID="{re.escape(response.request_id)}")' if response.request_id else ""
+    one = r"<(?P<ret>\w+Ret)>.*?</(?P=ret)>"
+    count = len(response.names)
+    body = f">(?:{one}){{{count}}}</{response.tag}>"
+    return f"<{response.tag}\\b{rid}[^>]*?" + (f"(?:/>|{body})" if count == 0 else body)
 
 
 def _expected(response: Response) -> str:

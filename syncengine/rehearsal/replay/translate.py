@@ -38,8 +38,25 @@ class Translation:
         for ours, theirs in pairs:
             if ours.get("iteratorID") and theirs.get("iteratorID"):
                 self.iterators[ours.get("iteratorID")] = theirs.get("iteratorID")
-            for our_ret, their_ret in zip(rets(ours), rets(theirs), strict=False):
+            for our_ret, their_ret in self._paired(rets(ours), rets(theirs)):
                 self._learn_ret(our_ret, their_ret)
+
+    def _paired(
+        self, ours: list[etree._Element], theirs: list[etree._Element]
+    ) -> list[tuple[etree._Element, etree._Element]]:
+        """Records of two answers paired: by ID where qbsim's already has the recorded one's
+        (in qbsim's words: a placed record, one learnt before), the rest in order (qbsim may
+        order records otherwise, e.g. a stand-in name sorts elsewhere)."""
+        by_id = {_record_id(ret): ret for ret in theirs}
+        pairs = [(ret, by_id[self._known(ret)]) for ret in ours if self._known(ret) in by_id]
+        paired = {id(theirs_ret) for _, theirs_ret in pairs} | {id(ret) for ret, _ in pairs}
+        rest_ours = [ret for ret in ours if id(ret) not in paired]
+        rest_theirs = [ret for ret in theirs if id(ret) not in paired]
+        return pairs + list(zip(rest_ours, rest_theirs, strict=False))
+
+    def _known(self, ret: etree._Element) -> str:
+        record = _record_id(ret)
+        return self.ids.get(record, record)
 
     def _learn_ret(self, ours: etree._Element, theirs: etree._Element) -> None:
         ours_all, theirs_all = list(ours.iter()), list(theirs.iter())
@@ -91,3 +108,7 @@ class Translation:
             return False
         element.text = new
         return True
+
+
+def _record_id(ret: etree._Element) -> str:
+    return ret.findtext("ListID") or ret.findtext("TxnID") or ""
