@@ -130,6 +130,11 @@ def test_the_gap_is_shown_to_people_with_both_answers(engine_evidence, tmp_path,
     assert "qbsim CustomerAddRs requestID=5 statusCode=0 (Info), 1 record(s)" in ran.out
     assert "recorded answer:" in ran.out and "qbsim's answer:" in ran.out
     assert "Not reproduced" in ran.out
+    # The codes agree; the playbook fails at the gap on the count of records it expects.
+    run = qbsync(capsys, "scenario", "run", tmp_path / "gap.yaml", "--json")
+    assert run.code == 0 and run.json[0]["as_expected"] is True
+    failures = [f["expectation"] for f in run.json[0]["failures"]]
+    assert len(failures) == 1 and failures[0].startswith("stdout matches /<CustomerAddRs")
 
 
 # -- conversations made by sending to a qbsim company ---------------------------------------
@@ -151,6 +156,11 @@ def test_a_renamed_record_in_an_answer_is_a_gap(tmp_path, capsys):
     assert ran.code == 1
     assert "Birchwood" in ran.json["fidelity_gap"]["difference"]
     assert "qbsim CustomerQueryRs" in ran.json["fidelity_gap"]["difference"]
+    # The status codes agree; the playbook still fails at the gap, on the recorded name.
+    run = qbsync(capsys, "scenario", "run", tmp_path / "renamed.yaml", "--json")
+    assert run.code == 0 and run.json[0]["as_expected"] is True
+    failures = run.json[0]["failures"]
+    assert len(failures) == 1 and "Birchwood" in failures[0]["expectation"]
 
 
 def test_records_first_seen_in_an_answer_are_placed_with_their_ids(tmp_path, capsys):
