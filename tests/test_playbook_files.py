@@ -73,12 +73,12 @@ def test_a_record_naming_its_listid_is_placed_with_it(tmp_path):
 
 
 def test_a_placed_record_with_a_field_it_cannot_have_is_refused_naming_both(tmp_path):
-    bad = {"Customer": [{"Name": "Birch"}, {"ListID": "80000007-1700000000", "Nmae": "Acme"}]}
+    bad = {"Customer": [{"Name": "Birch"}, {"ListID": "80000007-1700000000", "ShoeSize": "Acme"}]}
     with pytest.raises(PlaybookError) as refused:
         playbooks.load(_write(tmp_path, quickbooks=bad))
     text = str(refused.value)
     assert "quickbooks" in text and "Customer#2 (ListID 80000007-1700000000)" in text
-    assert "Nmae" in text
+    assert "ShoeSize" in text
 
 
 def test_an_empty_company_has_no_setup_accounts(tmp_path):

@@ -58,7 +58,7 @@ def test_company_names_another_company_file(shop, tmp_path, capsys):
     [
         (
             request_xml(("CustomerAddRq", {"CustomerAdd": {"Name": "Acme"}})).replace(
-                "<Name>Acme</Name>", "<Nmae>Acme</Nmae>"
+                "<Name>Acme</Name>", "<ShoeSize>Acme</ShoeSize>"
             ),
             "does not fit the qbXML schema",
         ),
