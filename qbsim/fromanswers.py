@@ -25,6 +25,7 @@ from typing import Any
 
 from lxml import etree
 
+from qbschema import schema
 from qbschema.check import read_checked
 from qbschema.safexml import parse, read_file
 from qbsim.company import Company
@@ -60,7 +61,7 @@ def from_query_answers(folder: str | Path, *, clock: Clock | None = None) -> Com
     for file in files:
         for ret in _rets(file):
             _add(company.state, file, ret)
-    _settle(company.state, clock)
+    settle(company.state, clock)
     return company
 
 
@@ -122,20 +123,31 @@ def _answer_rets(file: Path, answer: etree._Element) -> list[etree._Element]:
 
 
 def _add(state: CompanyState, file: Path, element: etree._Element) -> None:
-    """Store one Ret element as the record it describes, its name indexed."""
+    """Store one Ret element of ``file`` as the record it describes; refused naming the file."""
+    try:
+        place(state, element)
+    except ValueError as exc:
+        raise _refuse(file, element, str(exc)) from None
+
+
+def place(state: CompanyState, element: etree._Element) -> Record:
+    """Store one ``…Ret`` element as the record it describes, with its ListID or TxnID,
+    EditSequence and times, its name indexed (a record of the same kind and ID is replaced).
+    ValueError saying what is wrong when it is not a record qbsim can hold. Call
+    :func:`settle` once every record is placed."""
     kind = str(element.tag).removesuffix("Ret")
     try:
         checked = read_checked(element, ret_node(kind))
     except KeyError:
-        raise _refuse(file, element, f"qbXML has no {kind} records qbsim can hold") from None
+        raise ValueError(f"qbXML has no {kind} records qbsim can hold") from None
     if checked.problem is not None:
-        raise _refuse(file, element, str(checked.problem))
+        raise ValueError(str(checked.problem))
     ret: dict[str, Any] = checked.value
     record_id = ret.get("ListID") or ret.get("TxnID")
     if not record_id:
-        raise _refuse(file, element, "it has neither ListID nor TxnID")
-    created = _moment(state, file, element, ret.get("TimeCreated"))
-    modified = _moment(state, file, element, ret.get("TimeModified"))
+        raise ValueError("it has neither ListID nor TxnID")
+    created = _moment(state, ret.get("TimeCreated"))
+    modified = _moment(state, ret.get("TimeModified"))
     edit_sequence = str(ret.get("EditSequence", ""))
     sequence = int(edit_sequence) if edit_sequence.isdigit() else 0
     record = Record(kind, record_id, ret, created, modified, sequence)
@@ -143,20 +155,45 @@ def _add(state: CompanyState, file: Path, element: etree._Element) -> None:
     name = ret.get("FullName") or ret.get("Name")
     if "ListID" in ret and name:
         state.names[(refs.namespace_of(kind), str(name).casefold())] = record
+    return record
 
 
-def _moment(state: CompanyState, file: Path, element: etree._Element, text: str | None) -> datetime:
+def place_fields(company: Company, kind: str, fields: dict[str, Any]) -> Record:
+    """Place a record of ``kind`` given as qbXML fields (``ListID`` or ``TxnID`` among them)
+    as it is, with that ID, and move the company's counters past it. Fields QuickBooks always
+    answers with and that are not given are filled in (inferred from every Ret in
+    qbxml-samples): the times (now), EditSequence (now's seconds), and for a list record
+    FullName (its Name), Sublevel 0 and IsActive true. ValueError naming the field when the
+    fields do not fit ``{kind}Ret`` (qbschema's ``SchemaDataError``)."""
+    try:
+        node = ret_node(kind)
+    except KeyError:
+        raise ValueError(f"qbXML has no {kind} records qbsim can hold") from None
+    now = company.state.now()
+    filled = {"TimeCreated": now.isoformat(), "TimeModified": now.isoformat()}
+    filled["EditSequence"] = str(int(now.timestamp()))
+    if "ListID" in fields and "Name" in fields:
+        filled |= {"FullName": fields["Name"], "Sublevel": "0", "IsActive": "true"}
+    filled = {name: value for name, value in filled.items() if name in node.children}
+    element = schema().build(f"{kind}Ret", node, filled | fields)
+    record = place(company.state, element)
+    settle(company.state, company.state.clock)
+    return record
+
+
+def _moment(state: CompanyState, text: str | None) -> datetime:
     if not text:
         return state.now()
     try:
         moment = datetime.fromisoformat(text)
     except ValueError:
-        raise _refuse(file, element, f"TimeCreated/TimeModified {text!r} is not a date") from None
+        raise ValueError(f"TimeCreated/TimeModified {text!r} is not a date") from None
     return moment if moment.tzinfo else moment.replace(tzinfo=state.tz)
 
 
-def _settle(state: CompanyState, clock: Clock | None) -> None:
-    """Counters past the highest ID and TxnNumber; the clock after the latest moment."""
+def settle(state: CompanyState, clock: Clock | None) -> None:
+    """Counters past the highest ID and TxnNumber; without ``clock``, the clock after the
+    latest moment the records carry."""
     ids = (r.id.split("-", 1)[0] for table in state.records.values() for r in table.values())
     counters = [int(head, 16) for head in ids if _is_hex(head)]
     state.next_id = max([state.next_id, *(c + 1 for c in counters)])

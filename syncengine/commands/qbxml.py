@@ -1,4 +1,5 @@
 """``qbsync qbxml validate FILE...``: check qbXML documents against Intuit's XSD.
+``qbsync qbxml send FILE``: send one request document to QuickBooks and print its answer.
 
 Each problem is printed as ``FILE:LINE: element: message`` and each valid file as
 ``FILE: OK``. Exit 1 when any file is invalid, not well-formed, declares a DTD (entities are
@@ -6,6 +7,13 @@ never resolved) or is larger than ``qbschema.safexml.MAX_DOCUMENT_BYTES``; 2 whe
 be found (or a file cannot be read). ``--builtin`` checks with the project's compiled content
 models instead, for machines without the XSD; it covers only the message types the product
 speaks. lxml and the content models are imported when a file is checked, not before.
+
+``send`` checks the document first (against the XSD; the built-in check where there is none),
+then sends it to the workspace's simulated company (``--simulated``: the company ``job run
+--simulated`` keeps beside the workspace, or ``--company PATH``) or to QuickBooks over COM
+(``--com``), and prints the answer document as it came back. Exit 0 when QuickBooks answered,
+whatever the statuses in the answer; 2 when the document was refused before it was answered
+(unreadable, invalid, refused whole by the request processor, QuickBooks out of reach).
 """
 
 from __future__ import annotations
@@ -15,6 +23,8 @@ import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from syncengine.commands.common import refusals
 
 if TYPE_CHECKING:
     from lxml import etree
@@ -38,6 +48,24 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="check with the project's compiled content models instead of the XSD",
     )
     validate.set_defaults(handler=run_validate)
+    _send(actions)
+
+
+def _send(actions: argparse._SubParsersAction) -> None:
+    from syncengine.commands.common import add_workspace_option
+    from syncengine.commands.jobs import add_com_options
+
+    text = "send one qbXML request document to QuickBooks and print the answer"
+    send = actions.add_parser("send", help=text, description=text)
+    add_workspace_option(send)
+    send.add_argument("file", metavar="FILE", type=Path, help="a qbXML request document")
+    where = send.add_mutually_exclusive_group(required=True)
+    where.add_argument("--simulated", action="store_true", help="the workspace's simulated company")
+    where.add_argument("--com", action="store_true", help="QuickBooks on this machine (Windows)")
+    send.add_argument("--company", type=Path, metavar="PATH", help="simulated company file")
+    send.add_argument("--seed", type=int, default=1, help="seed of a new simulated company")
+    add_com_options(send)
+    send.set_defaults(handler=run_send)
 
 
 def run_validate(args: argparse.Namespace) -> int:
@@ -49,6 +77,63 @@ def run_validate(args: argparse.Namespace) -> int:
     for path in args.files:
         worst = max(worst, _validate_file(path, check))
     return worst
+
+
+@refusals("qbxml send")
+def run_send(args: argparse.Namespace) -> int:
+    """Check the request document, send it, print the answer; 0 answered, 2 refused."""
+    print(_answer(args, _checked_request(args.file)))
+    return 0
+
+
+def _checked_request(path: Path) -> str:
+    """The text of the request document at ``path``, refused (naming the file, the line and
+    the element) when it cannot be read, is no request or does not fit the schema."""
+    from lxml import etree
+
+    import qbschema
+    from qbschema import safexml
+    from syncengine.commands.common import Refusal
+
+    try:
+        data = safexml.read_file(path)
+        root = safexml.parse(data)
+    except OSError as exc:
+        raise Refusal(f"{path}: cannot read: {exc.strerror or exc}") from None
+    except (etree.XMLSyntaxError, safexml.UnsafeDocumentError) as exc:
+        raise Refusal(f"{path}: not a qbXML document: {exc}") from None
+    if root.find("QBXMLMsgsRq") is None:
+        raise Refusal(f"{path}: not a request document (QBXML/QBXMLMsgsRq expected)")
+    check = _xsd_problems if qbschema.find_xsd_dir() is not None else _builtin_problems
+    problems = list(check(root))
+    if problems:
+        found = "; ".join(f"{path}:{line}: {el}: {msg}" for line, el, msg in problems[:3])
+        raise Refusal(f"not sent, the document does not fit the qbXML schema: {found}")
+    encoding = root.getroottree().docinfo.encoding or "utf-8"
+    return data.decode(encoding, errors="replace").lstrip("\ufeff")
+
+
+def _answer(args: argparse.Namespace, text: str) -> str:
+    """QuickBooks' answer to ``text``: the simulated company's (saved after), or over COM."""
+    from syncengine.commands.jobs import com_transport
+
+    if args.com:
+        with com_transport(args) as transport:
+            return str(transport.send(text))
+    return _simulated_answer(args, text)
+
+
+def _simulated_answer(args: argparse.Namespace, text: str) -> str:
+    from syncengine.commands.common import open_workspace
+    from syncengine.commands.jobs import company_held, save_company, workspace_company
+    from syncengine.transports.simulated import SimulatedTransport
+
+    with open_workspace(args) as store, company_held(args, "qbxml send"):
+        sim = workspace_company(args, store)
+        try:
+            return SimulatedTransport(sim.company).send(text)
+        finally:
+            save_company(sim.company, sim.path)
 
 
 def _xsd_ready() -> bool:

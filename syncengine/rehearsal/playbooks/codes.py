@@ -8,6 +8,7 @@ with :func:`seen`.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,7 @@ from syncengine.rehearsal.playbooks.load import PlaybookError, fault_plan, load
 from syncengine.rehearsal.playbooks.runner import Outcome, StepResult
 from syncengine.reports.guide import format_code
 
+STATUS_CODE = re.compile(r'statusCode="(\d+)"')
 SEEN_ERRORS = 2
 """The most errors of a step's output :func:`seen` quotes (each: its line and the next)."""
 
@@ -65,7 +67,17 @@ def _expected(index: int, expect: model.Expect) -> list[Evidence]:
         for code, count in errors.items()
         if isinstance(code, int) and count > 0
     ]
-    return found
+    return found + _answered(index, expect)
+
+
+def _answered(index: int, expect: model.Expect) -> list[Evidence]:
+    """A status QuickBooks must answer a step's request with, in its printed answer
+    (``stdout: {contains: 'statusCode="3100"'}``, as ``qbsync replay`` writes): 0 (OK) and
+    1 (nothing found) are not errors."""
+    texts = expect.stdout.contains if expect.stdout else []
+    codes = [int(m[1]) for text in texts for m in STATUS_CODE.finditer(text)]
+    where = f"step {index} expects QuickBooks to answer with it"
+    return [Evidence(code, where) for code in dict.fromkeys(codes) if code > 1]
 
 
 def _errors(count: int) -> str:

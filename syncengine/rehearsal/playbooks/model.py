@@ -142,8 +142,66 @@ def _settings(values: Any) -> Any:
 
 
 Settings = Annotated[dict[str, Any], BeforeValidator(_settings)]
-Company = dict[ObjectName, list[Fields]]
-"""QuickBooks records by qbXML object name: ``{Customer: [{Name: Acme}]}``."""
+
+PLACED_IDS = ("ListID", "TxnID")
+"""A starting record that names one of these is placed as it is, with that ID (and its
+EditSequence ...), not added through qbXML: a replayed customer's company."""
+
+
+def placed(fields: Fields) -> bool:
+    """Whether a starting QuickBooks record is placed as it is (it names its ListID or TxnID)."""
+    return any(name in fields for name in PLACED_IDS)
+
+
+def _placed_records(company: dict[str, list[Fields]]) -> dict[str, list[Fields]]:
+    """Each placed record checked against its ``…Ret`` content model: a field it cannot have,
+    or a value of the wrong form, is refused naming the record and the field."""
+    from qbschema.model import SchemaDataError
+    from qbsim.model.retdata import ret_node
+    from qbsim.testing import with_refs
+
+    for kind, rows in company.items():
+        for number, fields in enumerate(rows, 1):
+            if not placed(fields):
+                continue
+            try:
+                schema().build(f"{kind}Ret", ret_node(kind), with_refs(dict(fields)))
+            except SchemaDataError as exc:
+                raise ValueError(f"{kind}#{number} ({_record_id(fields)}): {exc}") from None
+            except KeyError:
+                raise ValueError(f"{kind}#{number}: qbsim cannot place {kind} records") from None
+    return company
+
+
+def _record_id(fields: Fields) -> str:
+    return next(f"{name} {fields[name]}" for name in PLACED_IDS if name in fields)
+
+
+Company = Annotated[dict[ObjectName, list[Fields]], AfterValidator(_placed_records)]
+"""QuickBooks records by qbXML object name: ``{Customer: [{Name: Acme}]}``; one naming its
+``ListID`` or ``TxnID`` is placed as it is."""
+
+PLAIN_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
+RESERVED_FILES = frozenset({"faults.yaml", "workspace.db"})
+
+
+def _file_names(files: dict[str, str]) -> dict[str, str]:
+    """Plain file names only (no folder, no leading dot), none the run keeps for itself."""
+    for name in files:
+        if (
+            not PLAIN_NAME.fullmatch(name)
+            or name in RESERVED_FILES
+            or name.startswith("workspace.db")
+        ):
+            raise ValueError(
+                f"file name {name!r} is refused: give a plain name (letters, digits, '.', '_',"
+                " '-'; no folder, not starting with a dot), not faults.yaml or workspace.db*"
+            )
+    return files
+
+
+Files = Annotated[dict[str, str], AfterValidator(_file_names)]
+"""Files written into the playbook's folder before the steps, by name: their text."""
 
 
 class AppEdit(Strict):
@@ -327,7 +385,9 @@ class Playbook(Strict):
     seed: int = 1
     start: Instant = START
     known_failure: str | None = None
+    empty_company: bool = False
     quickbooks: Company = {}
+    files: Files = {}
     app: App = App()
     settings: Settings = {}
     faults: str | dict[str, Any] | None = None

@@ -33,7 +33,8 @@ from typing import Any, cast
 import simpy
 
 from qbsim import Company, FaultPlan, QuickBooksHost
-from qbsim.testing import RequestRefused, add
+from qbsim.fromanswers import place_fields
+from qbsim.testing import RequestRefused, add, with_refs
 from syncengine.cli import main
 from syncengine.clock import FixedClock
 from syncengine.errors import SyncError
@@ -86,21 +87,21 @@ class World:
     ) -> World:
         """The starting company, settings and app records of ``playbook`` (in that order: the
         records are entered under the settings), in ``folder``; ``plan_text``, the fault plan's
-        YAML, is saved there as ``faults.yaml`` for command lines to name."""
+        YAML, is saved there as ``faults.yaml`` for command lines to name, as are the
+        playbook's ``files:``."""
         world = cls(folder / "workspace.db", playbook.seed, plan, FixedClock(playbook.start))
-        world._start_company(playbook.quickbooks)
+        world._start_company(playbook.quickbooks, empty=playbook.empty_company)
         if plan_text is not None:
             (folder / PLAN_FILE).write_text(plan_text, encoding="utf-8")
+        for name, text in playbook.files.items():  # plain names: the schema saw to it
+            (folder / name).write_text(text, encoding="utf-8")
         Store(world.db, world.clock).close()  # a new workspace, for the command lines to open
         world.start(cl.settings_set(playbook.settings), "settings")
         world._start_app(playbook.app)
         return world
 
-    def _start_company(self, records: model.Company) -> None:
-        company = setup_company(self.seed)
-        for kind, rows in records.items():
-            for fields in rows:
-                add(company, kind, fields)
+    def _start_company(self, records: model.Company, *, empty: bool = False) -> None:
+        company = start_company(records, self.seed, empty=empty)
         company.save(self.company_path)
 
     def _start_app(self, app: model.App) -> None:
@@ -244,6 +245,23 @@ class World:
         if outcome.finished:
             return Shown(0, text)
         return Shown(2, text, f"the job is kept unfinished: {outcome.error}\n")
+
+
+def start_company(records: model.Company, seed: int, *, empty: bool = False) -> Company:
+    """A playbook's starting company: the setup interview's accounts and terms (none when
+    ``empty``), then each record in order, placed as it is when it names its ListID or TxnID,
+    else added through qbXML. A record refused is a :class:`SyncError` naming it."""
+    company = Company(seed=seed) if empty else setup_company(seed)
+    for kind, rows in records.items():
+        for number, fields in enumerate(rows, 1):
+            try:
+                if model.placed(fields):
+                    place_fields(company, kind, with_refs(dict(fields)))
+                else:
+                    add(company, kind, fields)
+            except ValueError as exc:  # the schema checked it: a name placed twice, say
+                raise SyncError(f"quickbooks: {kind}#{number}: {exc}") from None
+    return company
 
 
 def remaining(host: QuickBooksHost) -> FaultPlan:

@@ -1,0 +1,159 @@
+"""Replaying a recorded conversation against qbsim, the way its playbook will run it.
+
+The company the evidence implies (:mod:`.implied`) is built as the playbook's starting point
+(:class:`~syncengine.rehearsal.playbooks.world.World`), and each request is sent as the
+playbook's step sends it: ``qbsync qbxml send --simulated FILE`` in the playbook's folder, so
+qbsim gives the same IDs in both. Each request is first rewritten in qbsim's IDs
+(:mod:`.translate`); each answer is compared with the recorded one (:mod:`.answers`). The
+replay stops at the first difference (a :class:`Gap` in qbsim's fidelity) or after the first
+answer that refused a request (the customer's error).
+"""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from qbsim import FaultPlan
+from syncengine.errors import SyncError
+from syncengine.evidence import EvidenceError, Exchange
+from syncengine.rehearsal.playbooks import model
+from syncengine.rehearsal.playbooks.world import World
+from syncengine.rehearsal.replay import answers
+from syncengine.rehearsal.replay.implied import Implied, implied_company
+from syncengine.rehearsal.replay.translate import Translation
+
+SEND = ["qbxml", "send", "--simulated"]
+
+
+@dataclass(frozen=True)
+class Gap:
+    """Where qbsim answered otherwise than the customer's QuickBooks: the exchange (from 1),
+    where in the evidence it is, the difference, and both answers as sent."""
+
+    index: int
+    source: str
+    difference: answers.Difference | None
+    recorded: str
+    simulated: str
+
+    def describe(self) -> str:
+        """The gap in one line: the exchange, its place in the evidence and what differs."""
+        what = self.difference.describe() if self.difference else "qbsim refused the request"
+        return f"exchange {self.index} ({self.source}): {what}"
+
+
+@dataclass
+class Played:
+    """One exchange replayed: its file (the request as sent to qbsim), the request types,
+    the recorded answer's responses (None: its answer was lost) and qbsim's answer."""
+
+    index: int
+    file: str
+    request: str
+    types: list[str]
+    recorded: list[answers.Response] | None
+    simulated: str
+    source: str
+
+    @property
+    def failed(self) -> bool:
+        """The recorded answer refused a request (statusSeverity Error)."""
+        return any(r.failed for r in self.recorded or ())
+
+
+@dataclass
+class Replay:
+    """What a replay did: the implied company, every exchange played, the gap if any."""
+
+    total: int
+    implied: Implied
+    played: list[Played] = field(default_factory=list)
+    gap: Gap | None = None
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def error(self) -> Played | None:
+        """The exchange whose recorded answer refused a request (where the replay stopped)."""
+        return next((p for p in self.played if p.failed), None)
+
+
+def replay(exchanges: list[Exchange], base: dict[str, object]) -> Replay:
+    """Replay ``exchanges`` from the company they imply; ``base`` is the playbook's data so
+    far (name, seed, start, ``empty_company`` ...), whose starting point the replay builds."""
+    if not exchanges:
+        raise EvidenceError("the evidence holds no request; nothing to replay")
+    implied = implied_company(exchanges)
+    result = Replay(len(exchanges), implied, notes=list(implied.notes))
+    playbook = model.Playbook.model_validate(starting_point(base, implied))
+    with tempfile.TemporaryDirectory(prefix="qbsync-replay-") as folder:
+        try:
+            world = World.build(playbook, Path(folder), FaultPlan())
+        except SyncError as exc:
+            raise SyncError(
+                f"qbsim cannot hold the company the evidence implies ({exc}); the notes of"
+                f" what was inferred: {'; '.join(implied.notes) or 'none'}"
+            ) from None
+        translation = Translation()
+        for index, exchange in enumerate(exchanges, 1):
+            played = _play(world, translation, index, exchange, result)
+            result.played.append(played)
+            if result.gap is not None or played.failed:
+                break
+    return result
+
+
+def starting_point(base: dict[str, object], implied: Implied) -> dict[str, object]:
+    """The playbook data of the replay's starting point: ``base`` with the implied company,
+    starting empty (only what the evidence implies), and one placeholder step."""
+    data = dict(base) | {"empty_company": True, "quickbooks": implied.records}
+    return data | {"steps": [{"title": "placeholder", "run": "qbxml --help"}]}
+
+
+def _play(
+    world: World, translation: Translation, index: int, exchange: Exchange, result: Replay
+) -> Played:
+    request = _rewritten(translation, exchange)
+    types = request_types(request)
+    name = f"{index:03d}-{types[0] if types else 'Rq'}.xml"
+    (world.db.parent / name).write_text(request, encoding="utf-8")
+    shown = world.run_lines([[*SEND, name]])
+    recorded = None if exchange.response_xml is None else _summary(exchange)
+    played = Played(index, name, request, types, recorded, shown.stdout, exchange.source)
+    if exchange.response_xml is None:
+        result.notes.append(f"exchange {index} ({exchange.source}): its answer was lost")
+        return played
+    if shown.exit != 0:
+        result.gap = Gap(index, exchange.source, None, exchange.response_xml, shown.stderr)
+        return played
+    assert recorded is not None
+    difference, notes = answers.compare(recorded, answers.summary(shown.stdout))
+    result.notes += [f"exchange {index}: {note}" for note in notes]
+    if difference is not None:
+        result.gap = Gap(index, exchange.source, difference, exchange.response_xml, shown.stdout)
+    else:
+        translation.learn(exchange.response_xml, shown.stdout)
+    return played
+
+
+def _rewritten(translation: Translation, exchange: Exchange) -> str:
+    try:
+        return translation.rewrite(exchange.request_xml)
+    except ValueError as exc:  # not well-formed: the evidence reader let it through
+        raise EvidenceError(f"{exchange.source}: the request is not XML: {exc}") from None
+
+
+def _summary(exchange: Exchange) -> list[answers.Response]:
+    try:
+        return answers.summary(exchange.response_xml or "")
+    except ValueError as exc:
+        raise EvidenceError(f"{exchange.source}: the recorded answer: {exc}") from None
+
+
+def request_types(request: str) -> list[str]:
+    """The request types a request document holds, in order (``CustomerAddRq`` ...)."""
+    from qbschema import safexml
+
+    msgs = safexml.parse(request, clean=True).find("QBXMLMsgsRq")
+    return [] if msgs is None else [str(rq.tag) for rq in msgs if isinstance(rq.tag, str)]

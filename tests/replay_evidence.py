@@ -1,0 +1,113 @@
+"""Evidence as a customer sends it, made by really running the engine against qbsim: a
+workspace syncs twice with ``qbsync job run --simulated``, and its message sets are written
+out as a folder of paired qbXML files (``001-1rq.xml``, ``001-2rs.xml`` ...).
+
+QuickBooks already holds customer Acme (planted in the company); the app adds Birch, an item
+and an invoice of Birch (first sync), then changes Birch's phone and adds its own Acme (second
+sync): the change is a CustomerMod naming Birch's recorded ListID and EditSequence, and the
+add fails with 3100. ``docs/evidence/duplicate-name`` holds one such folder, the evidence of
+``scenarios/replayed-duplicate-name.yaml``.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from qbsim import Company
+from qbsim.testing import add
+from syncengine.cli import main
+from tests.cli_workspace import app_of
+
+COMMITTED = Path(__file__).resolve().parent.parent / "docs" / "evidence" / "duplicate-name"
+
+
+def duplicate_name_evidence(folder: Path) -> Path:
+    """Run the two syncs in ``folder`` and write their conversation to ``folder/evidence``."""
+    db = folder / "shop.db"
+    company = Company(seed=1)
+    add(company, "Customer", {"Name": "Acme", "Phone": "555-0100"})
+    company.save(db.with_name(db.name + ".qbsim.json"))
+    with app_of(db) as app:
+        birch = app.customers.add(name="Birch").id
+        labor = app.items.add(name="Labor", kind="service", price="85").id
+        lines = [{"item": labor, "quantity": 1}]
+        invoice = app.invoices.add(
+            customer=birch, ref_number="1001", txn_date="2025-01-06", lines=lines
+        ).id
+        app.invoices.set_status(invoice, "approved")
+    assert main(["--db", str(db), "job", "run", "--simulated"]) == 0
+    with app_of(db) as app:
+        app.customers.update(birch, phone="555-0199")
+        app.customers.add(name="Acme")
+    assert main(["--db", str(db), "job", "run", "--simulated"]) == 0
+    return write_conversation(db, folder / "evidence")
+
+
+def write_conversation(db: Path, out: Path) -> Path:
+    """The workspace's message sets as a folder of paired files; a set without an answer
+    gets no answer file."""
+    out.mkdir()
+    conn = sqlite3.connect(db)
+    try:
+        rows = conn.execute(
+            "SELECT request_xml, response_xml FROM message_sets ORDER BY rowid"
+        ).fetchall()
+    finally:
+        conn.close()
+    for number, (request, response) in enumerate(rows, 1):
+        (out / f"{number:03d}-1rq.xml").write_text(request, encoding="utf-8")
+        if response is not None:
+            (out / f"{number:03d}-2rs.xml").write_text(response, encoding="utf-8")
+    return out
+
+
+@contextmanager
+def every_document(recorded: list[tuple[str, str]]) -> Iterator[None]:
+    """Keep every request document a qbsim company answers in this process, with its answer,
+    in ``recorded`` (as a Web Connector log in verbose mode has them: queries included)."""
+    answer = Company.process
+
+    def process(company: Company, request: str | bytes) -> str:
+        response = answer(company, request)
+        text = request if isinstance(request, str) else request.decode("utf-8")
+        recorded.append((text, response))
+        return response
+
+    Company.process = process  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        Company.process = answer  # type: ignore[method-assign]
+
+
+def whole_conversation(folder: Path) -> Path:
+    """Two clean syncs of a company already holding Acme and Bolt, every document kept (the
+    company check, the import's queries, the adds, a Mod) in ``folder/evidence``."""
+    db = folder / "shop.db"
+    company = Company(seed=1)
+    add(company, "Customer", {"Name": "Acme", "Phone": "555-0100"})
+    add(company, "Vendor", {"Name": "Bolt"})
+    company.save(db.with_name(db.name + ".qbsim.json"))
+    recorded: list[tuple[str, str]] = []
+    with app_of(db) as app:
+        birch = app.customers.add(name="Birch").id
+        labor = app.items.add(name="Labor", kind="service", price="85").id
+        lines = [{"item": labor, "quantity": 1}]
+        invoice = app.invoices.add(
+            customer=birch, ref_number="1001", txn_date="2025-01-06", lines=lines
+        ).id
+        app.invoices.set_status(invoice, "approved")
+    with every_document(recorded):
+        assert main(["--db", str(db), "job", "run", "--simulated"]) == 0
+        with app_of(db) as app:
+            app.customers.update(birch, phone="555-0199")
+        assert main(["--db", str(db), "job", "run", "--simulated"]) == 0
+    out = folder / "evidence"
+    out.mkdir()
+    for number, (request, response) in enumerate(recorded, 1):
+        (out / f"{number:03d}-1rq.xml").write_text(request, encoding="utf-8")
+        (out / f"{number:03d}-2rs.xml").write_text(response, encoding="utf-8")
+    return out

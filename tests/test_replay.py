@@ -1,0 +1,434 @@
+"""``qbsync replay``: a customer's conversation with QuickBooks, replayed against qbsim from
+the company it implies, written as a playbook that the scenario runner then runs.
+
+Evidence is made by really running the engine against qbsim (``tests/replay_evidence.py``)
+or by sending requests to a qbsim company and keeping its answers; a recorded answer altered
+by hand stands for a QuickBooks that answered otherwise than qbsim does (a fidelity gap)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from qbsim import Company
+from qbsim.testing import request_xml
+from syncengine.evidence import EvidenceError, read
+from tests.cli_workspace import qbsync
+from tests.replay_evidence import COMMITTED, duplicate_name_evidence, whole_conversation
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _conversation(folder: Path, *requests: tuple[str, dict], lose: int | None = None) -> Path:
+    """Send each request (one per document) to a fresh qbsim company and keep the pairs as
+    files in ``folder``; the answer to request number ``lose`` is left out (a lost answer)."""
+    company = Company(seed=3)
+    folder.mkdir()
+    for number, (request_type, body) in enumerate(requests, 1):
+        request = request_xml((request_type, body))
+        answer = company.process(request)
+        (folder / f"{number:03d}-1rq.xml").write_text(request)
+        if number != lose:
+            (folder / f"{number:03d}-2rs.xml").write_text(answer)
+    return folder
+
+
+def _replay(capsys, evidence: Path, out: Path, *more: str):
+    return qbsync(capsys, "replay", evidence, "--out", out, *more)
+
+
+# -- the engine's own conversation, a duplicate name ---------------------------------------
+@pytest.fixture(scope="module")
+def engine_evidence(tmp_path_factory) -> Path:
+    return duplicate_name_evidence(tmp_path_factory.mktemp("shop"))
+
+
+def test_a_replay_of_the_engines_3100_writes_a_playbook_that_fails_the_same_way(
+    engine_evidence, tmp_path, capsys
+):
+    """The customer's duplicate name comes back: the playbook the replay writes passes
+    ``scenario run`` with its last step answered 3100 by qbsim, as by the customer's
+    QuickBooks; the customer's Acme was inferred from the 3100 and the Mod of Birch was
+    rewritten in qbsim's IDs (else qbsim would answer it 3120)."""
+    out = tmp_path / "customer-case.yaml"
+    ran = _replay(capsys, engine_evidence, out)
+    assert ran.code == 0, ran.out + ran.err
+    assert "Reproduced" in ran.out and "customer's error: CustomerAddRs 3100" in ran.out
+    assert "Customer Acme: inferred from 3100" in ran.out
+    data = yaml.safe_load(out.read_text())
+    assert data["quickbooks"]["Customer"][0]["Name"] == "Acme"
+    assert data["steps"][-1]["expect"]["stdout"]["contains"][-1].endswith('statusCode="3100"')
+    assert "known_failure" not in data
+    again = qbsync(capsys, "scenario", "run", out)
+    assert again.code == 0 and "passed (4 steps" in again.out
+
+
+def test_the_mod_is_sent_with_qbsims_ids_not_the_recorded_ones(engine_evidence, tmp_path, capsys):
+    """Birch got another ListID in qbsim than in the customer's QuickBooks (qbsim's company
+    lacks the customer's Acme, made first): the file sent names qbsim's."""
+    out = tmp_path / "ids.yaml"
+    assert _replay(capsys, engine_evidence, out).code == 0
+    recorded = (engine_evidence / "004-1rq.xml").read_text()
+    sent = yaml.safe_load(out.read_text())["files"]["004-CustomerModRq.xml"]
+    recorded_id = recorded.split("<ListID>")[1].split("<")[0]
+    sent_id = sent.split("<ListID>")[1].split("<")[0]
+    assert recorded_id != sent_id
+    assert qbsync(capsys, "scenario", "run", out).code == 0
+
+
+def test_an_answer_altered_by_hand_is_a_fidelity_gap_naming_both_answers(
+    engine_evidence, tmp_path, capsys
+):
+    """The recorded answer to the Mod of Birch altered to 3200 (stale EditSequence): the
+    conversation made Birch and named its EditSequence, so qbsim answers OK; the replay stops
+    there with a fidelity gap showing both answers, exits 1, and still writes the playbook,
+    marked known_failure, which the runner finds failing as marked."""
+    evidence = tmp_path / "altered"
+    shutil.copytree(engine_evidence, evidence)
+    answer = evidence / "004-2rs.xml"
+    answer.write_text(
+        answer.read_text().replace(
+            'requestID="4" statusCode="0" statusSeverity="Info"',
+            'requestID="4" statusCode="3200" statusSeverity="Error"',
+        )
+    )
+    out = tmp_path / "gap.yaml"
+    ran = _replay(capsys, evidence, out, "--json")
+    assert ran.code == 1
+    gap = ran.json["fidelity_gap"]
+    assert gap["exchange"] == 4 and gap["source"].endswith("004-1rq.xml -> 004-2rs.xml")
+    assert "recorded CustomerModRs requestID=4 statusCode=3200 (Error)" in gap["difference"]
+    assert "qbsim CustomerModRs requestID=4 statusCode=0 (Info)" in gap["difference"]
+    assert 'statusCode="3200"' in gap["recorded_answer"]
+    assert 'requestID="4" statusCode="0"' in gap["qbsim_answer"]
+    assert ran.json["reproduced"] is False
+    data = yaml.safe_load(out.read_text())
+    assert data["known_failure"].startswith("qbsim fidelity gap at exchange 4")
+    run = qbsync(capsys, "scenario", "run", out)
+    assert run.code == 0 and "known failure" in run.out
+
+
+def test_the_gap_is_shown_to_people_with_both_answers(engine_evidence, tmp_path, capsys):
+    """The customer's 3100 altered to a success without a record: nothing then implies the
+    customer's Acme, qbsim adds it and answers with its record. The output says where it
+    stopped and prints both answer documents."""
+    evidence = tmp_path / "altered"
+    shutil.copytree(engine_evidence, evidence)
+    answer = evidence / "004-2rs.xml"
+    answer.write_text(
+        answer.read_text().replace(
+            'statusCode="3100" statusSeverity="Error"', 'statusCode="0" statusSeverity="Info"'
+        )
+    )
+    ran = _replay(capsys, evidence, tmp_path / "gap.yaml")
+    assert ran.code == 1
+    assert "Fidelity gap: exchange 4" in ran.out
+    assert "recorded CustomerAddRs requestID=5 statusCode=0 (Info), 0 record(s)" in ran.out
+    assert "qbsim CustomerAddRs requestID=5 statusCode=0 (Info), 1 record(s)" in ran.out
+    assert "recorded answer:" in ran.out and "qbsim's answer:" in ran.out
+    assert "Not reproduced" in ran.out
+    # The codes agree; the playbook fails at the gap on the count of records it expects.
+    run = qbsync(capsys, "scenario", "run", tmp_path / "gap.yaml", "--json")
+    assert run.code == 0 and run.json[0]["as_expected"] is True
+    failures = [f["expectation"] for f in run.json[0]["failures"]]
+    assert len(failures) == 1 and failures[0].startswith("stdout matches /<CustomerAddRs")
+
+
+# -- conversations made by sending to a qbsim company ---------------------------------------
+def test_a_renamed_record_in_an_answer_is_a_gap(tmp_path, capsys):
+    """The recorded Mod's answer names the customer otherwise than the Mod asked: qbsim
+    answers with the name asked for, and the replay says so with both names."""
+    evidence = _conversation(
+        tmp_path / "ev",
+        ("CustomerAddRq", {"CustomerAdd": {"Name": "Birch"}}),
+        ("CustomerQueryRq", {}),
+    )
+    answer = evidence / "002-2rs.xml"
+    answer.write_text(
+        answer.read_text()
+        .replace("<Name>Birch</Name>", "<Name>Birchwood</Name>")
+        .replace("<FullName>Birch</FullName>", "<FullName>Birchwood</FullName>")
+    )
+    ran = _replay(capsys, evidence, tmp_path / "renamed.yaml", "--json")
+    assert ran.code == 1
+    assert "Birchwood" in ran.json["fidelity_gap"]["difference"]
+    assert "qbsim CustomerQueryRs" in ran.json["fidelity_gap"]["difference"]
+    # The status codes agree; the playbook still fails at the gap, on the recorded name.
+    run = qbsync(capsys, "scenario", "run", tmp_path / "renamed.yaml", "--json")
+    assert run.code == 0 and run.json[0]["as_expected"] is True
+    failures = run.json[0]["failures"]
+    assert len(failures) == 1 and "Birchwood" in failures[0]["expectation"]
+
+
+def test_records_first_seen_in_an_answer_are_placed_with_their_ids(tmp_path, capsys):
+    """A customer the conversation never made but an answer holds existed before: it is
+    placed with its recorded ListID and EditSequence, so a Mod naming them is answered OK."""
+    company = Company(seed=5)
+    created = company.process(request_xml(("CustomerAddRq", {"CustomerAdd": {"Name": "Oak"}})))
+    del created  # made before the conversation: the customer's company already held Oak
+    evidence = tmp_path / "ev"
+    evidence.mkdir()
+    query = request_xml(("CustomerQueryRq", {}))
+    answer = company.process(query)
+    (evidence / "001-1rq.xml").write_text(query)
+    (evidence / "001-2rs.xml").write_text(answer)
+    list_id = answer.split("<ListID>")[1].split("<")[0]
+    sequence = answer.split("<EditSequence>")[1].split("<")[0]
+    mod = request_xml(
+        (
+            "CustomerModRq",
+            {"CustomerMod": {"ListID": list_id, "EditSequence": sequence, "Phone": "555-0111"}},
+        )
+    )
+    (evidence / "002-1rq.xml").write_text(mod)
+    (evidence / "002-2rs.xml").write_text(company.process(mod))
+    out = tmp_path / "placed.yaml"
+    ran = _replay(capsys, evidence, out)
+    assert ran.code == 0, ran.out + ran.err
+    placed = yaml.safe_load(out.read_text())["quickbooks"]["Customer"][0]
+    assert placed["ListID"] == list_id and placed["EditSequence"] == sequence
+    assert "Customer Oak: in an answer (exchange 1, CustomerQueryRq)" in ran.out
+
+
+def test_a_lost_answer_is_replayed_without_comparing_it(tmp_path, capsys):
+    """The first Add's answer never came back; the engine then asked what QuickBooks holds
+    and added the same name again (3100). The lost Add made Acme (the query shows it), so
+    Acme is not placed twice; its step expects only that qbsim answered."""
+    evidence = _conversation(
+        tmp_path / "ev",
+        ("CustomerAddRq", {"CustomerAdd": {"Name": "Acme"}}),
+        ("CustomerQueryRq", {}),
+        ("CustomerAddRq", {"CustomerAdd": {"Name": "Acme"}}),
+        lose=1,
+    )
+    assert read(evidence)[0].response_xml is None
+    out = tmp_path / "lost.yaml"
+    ran = _replay(capsys, evidence, out)
+    assert ran.code == 0, ran.out + ran.err
+    assert "exchange 1" in ran.out and "its answer was lost" in ran.out
+    data = yaml.safe_load(out.read_text())
+    assert data["quickbooks"] == {}
+    assert data["steps"][0]["expect"] == {"exit": 0}
+    assert data["steps"][-1]["expect"]["stdout"]["contains"] == ['<CustomerAddRs statusCode="3100"']
+
+
+def test_a_status_message_that_differs_is_a_note_not_a_gap(tmp_path, capsys):
+    """QuickBooks' wording of a 3100 differs from qbsim's: the codes agree, so it is
+    reproduced, with a note quoting both messages."""
+    company = Company(seed=2)
+    company.process(request_xml(("CustomerAddRq", {"CustomerAdd": {"Name": "Elm"}})))
+    evidence = tmp_path / "ev"
+    evidence.mkdir()
+    add = request_xml(("CustomerAddRq", {"CustomerAdd": {"Name": "Elm"}}))
+    answer = company.process(add)
+    (evidence / "1-rq.xml").write_text(add)
+    (evidence / "2-rs.xml").write_text(answer.replace("is already in use", "is in use already"))
+    ran = _replay(capsys, evidence, tmp_path / "note.yaml")
+    assert ran.code == 0
+    assert "the status messages differ" in ran.out and "is in use already" in ran.out
+
+
+# -- bad evidence and a bad --out ------------------------------------------------------------
+def test_a_file_that_is_no_qbxml_is_refused_naming_it(engine_evidence, tmp_path, capsys):
+    evidence = tmp_path / "ev"
+    shutil.copytree(engine_evidence, evidence)
+    (evidence / "003-3notes.xml").write_text("<notes>called the customer</notes>")
+    ran = _replay(capsys, evidence, tmp_path / "x.yaml")
+    assert ran.code == 2 and ran.out == ""
+    assert "003-3notes.xml: not a qbXML request or answer" in ran.err
+    assert len(ran.err.strip().splitlines()) == 1
+    assert not (tmp_path / "x.yaml").exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "says"),
+    [
+        ("001-rs.xml", "<QBXML><QBXMLMsgsRs/></QBXML>", "an answer .QBXMLMsgsRs. with no request"),
+        ("001-rq.xml", "<QBXML><QBXMLMsgsRq>", "not well-formed XML"),
+        (
+            "001-rq.xml",
+            '<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><QBXML><QBXMLMsgsRq/></QBXML>',
+            "declares a DTD",
+        ),
+    ],
+)
+def test_bad_folders_are_refused_naming_the_file(tmp_path, name, text, says):
+    folder = tmp_path / "ev"
+    folder.mkdir()
+    (folder / name).write_text(text)
+    with pytest.raises(EvidenceError, match=says) as caught:
+        read(folder)
+    assert str(folder / name) in str(caught.value)
+
+
+def test_an_empty_folder_and_a_missing_path_are_refused(tmp_path, capsys):
+    (tmp_path / "empty").mkdir()
+    ran = _replay(capsys, tmp_path / "empty", tmp_path / "x.yaml")
+    assert ran.code == 2 and "no *.xml files" in ran.err
+    ran = _replay(capsys, tmp_path / "nowhere", tmp_path / "x.yaml")
+    assert ran.code == 2 and "no such file or folder" in ran.err
+
+
+def test_an_existing_out_is_kept_unless_forced(engine_evidence, tmp_path, capsys):
+    out = tmp_path / "case.yaml"
+    out.write_text("mine")
+    ran = _replay(capsys, engine_evidence, out)
+    assert ran.code == 2 and "exists" in ran.err and out.read_text() == "mine"
+    assert _replay(capsys, engine_evidence, out, "--force").code == 0
+    assert out.read_text() != "mine"
+
+
+@pytest.mark.parametrize(
+    ("out", "more", "says"),
+    [
+        ("Case.yaml", (), "lower-case letters"),
+        ("case.yml", (), "a .yaml file"),
+        ("case.yaml", ("--name", "other"), "the same as the file's name"),
+        ("nofolder/case.yaml", (), "no folder"),
+    ],
+)
+def test_a_bad_out_or_name_is_refused(engine_evidence, tmp_path, capsys, out, more, says):
+    ran = _replay(capsys, engine_evidence, tmp_path / out, *more)
+    assert ran.code == 2 and says in ran.err
+
+
+# -- the committed playbook and its evidence --------------------------------------------------
+def test_the_committed_evidence_is_what_the_engine_sends(engine_evidence):
+    """``docs/evidence/duplicate-name`` is the conversation the engine has today in that
+    flow: the same files, request types and status codes (set IDs differ run to run)."""
+    from syncengine.rehearsal.replay import answers
+    from syncengine.rehearsal.replay.play import request_types
+
+    def shape(folder: Path) -> list:
+        return [
+            (
+                request_types(exchange.request_xml),
+                [(r.tag, r.code) for r in answers.summary(exchange.response_xml or "")],
+            )
+            for exchange in read(folder)
+        ]
+
+    assert sorted(p.name for p in COMMITTED.iterdir()) == sorted(
+        p.name for p in engine_evidence.iterdir()
+    )
+    assert shape(COMMITTED) == shape(engine_evidence)
+
+
+def test_the_committed_playbook_is_the_replay_of_the_committed_evidence(
+    tmp_path, capsys, monkeypatch
+):
+    """``scenarios/replayed-duplicate-name.yaml`` is what ``qbsync replay`` writes from it."""
+    monkeypatch.chdir(ROOT)
+    out = tmp_path / "replayed-duplicate-name.yaml"
+    ran = _replay(capsys, Path("docs/evidence/duplicate-name"), out)
+    assert ran.code == 0, ran.out + ran.err
+    assert out.read_text() == (ROOT / "scenarios" / "replayed-duplicate-name.yaml").read_text()
+
+
+def test_scenario_list_finds_the_replayed_playbook_by_its_code(capsys, monkeypatch):
+    """Support asks which playbooks reproduce 3100: the replayed one is among them, found by
+    the status its last step expects QuickBooks to answer with."""
+    monkeypatch.chdir(ROOT)
+    ran = qbsync(capsys, "scenario", "list", "--code", "3100")
+    assert ran.code == 0
+    assert "replayed-duplicate-name" in ran.out
+    assert "step 4 expects QuickBooks to answer with it" in ran.out
+
+
+# -- what the refusals imply ----------------------------------------------------------------
+def _one_exchange(folder: Path, company: Company, request_type: str, body: dict) -> Path:
+    folder.mkdir()
+    request = request_xml((request_type, body))
+    (folder / "1-rq.xml").write_text(request)
+    (folder / "2-rs.xml").write_text(company.process(request))
+    return folder
+
+
+def test_a_3200_implies_the_record_with_another_edit_sequence(tmp_path, capsys):
+    """The customer's Mod named an EditSequence QuickBooks no longer had (someone edited the
+    record): the record is placed with its ListID and another EditSequence, so qbsim too
+    answers 3200."""
+    company = Company(seed=4)
+    ret = company.process(request_xml(("CustomerAddRq", {"CustomerAdd": {"Name": "Ash"}})))
+    list_id = ret.split("<ListID>")[1].split("<")[0]
+    stale = ret.split("<EditSequence>")[1].split("<")[0]
+    mod = {"ListID": list_id, "EditSequence": stale, "Phone": "555-0100"}
+    company.process(request_xml(("CustomerModRq", {"CustomerMod": mod})))  # a person's edit
+    body = {"CustomerMod": {"ListID": list_id, "EditSequence": stale, "Name": "Ash"}}
+    evidence = _one_exchange(tmp_path / "ev", company, "CustomerModRq", body)
+    out = tmp_path / "stale.yaml"
+    ran = _replay(capsys, evidence, out)
+    assert ran.code == 0, ran.out + ran.err
+    assert "inferred from 3200" in ran.out
+    placed = yaml.safe_load(out.read_text())["quickbooks"]["Customer"]
+    assert placed == [{"ListID": list_id, "EditSequence": str(int(stale) + 1), "Name": "Ash"}]
+
+
+def test_a_3120_implies_nothing_is_there(tmp_path, capsys):
+    """A Mod of a record QuickBooks did not hold (3120): nothing is placed, and qbsim also
+    answers 3120."""
+    body = {"CustomerMod": {"ListID": "80000099-1700000000", "EditSequence": "1", "Name": "X"}}
+    evidence = _one_exchange(tmp_path / "ev", Company(seed=4), "CustomerModRq", body)
+    out = tmp_path / "absent.yaml"
+    ran = _replay(capsys, evidence, out)
+    assert ran.code == 0, ran.out + ran.err
+    assert yaml.safe_load(out.read_text())["quickbooks"] == {}
+    assert "3120" in ran.out and "absent; not placed" in ran.out
+
+
+def test_a_reference_used_without_error_implies_an_inferred_record(tmp_path, capsys):
+    """A customer added with terms named only by ListID, answered OK: the terms existed, so
+    a minimal record with that ListID is placed, said to be inferred."""
+    company = Company(seed=4)
+    terms = company.process(
+        request_xml(("StandardTermsAddRq", {"StandardTermsAdd": {"Name": "Net 30"}}))
+    )
+    terms_id = terms.split("<ListID>")[1].split("<")[0]
+    body = {"CustomerAdd": {"Name": "Fir", "TermsRef": {"ListID": terms_id}}}
+    evidence = _one_exchange(tmp_path / "ev", company, "CustomerAddRq", body)
+    out = tmp_path / "ref.yaml"
+    ran = _replay(capsys, evidence, out)
+    assert ran.code == 0, ran.out + ran.err
+    assert "inferred: TermsRef used by a request answered OK" in ran.out
+    placed = yaml.safe_load(out.read_text())["quickbooks"]["StandardTerms"]
+    assert placed == [{"ListID": terms_id, "Name": "Net 30"}]
+
+
+def test_a_request_in_another_encoding_is_sent_as_written(tmp_path, capsys):
+    """A folder file declared ISO-8859-1 (as some QuickBooks samples are) keeps its accented
+    name: the file sent is UTF-8, declared so, and qbsim answers with the same name."""
+    company = Company(seed=6)
+    request = request_xml(("CustomerAddRq", {"CustomerAdd": {"Name": "Café Noël"}}))
+    answer = company.process(request)
+    evidence = tmp_path / "ev"
+    evidence.mkdir()
+    latin = request.replace('encoding="utf-8"', 'encoding="ISO-8859-1"')
+    (evidence / "1-rq.xml").write_bytes(latin.encode("latin-1"))
+    (evidence / "2-rs.xml").write_text(answer, encoding="utf-8")
+    out = tmp_path / "latin.yaml"
+    ran = _replay(capsys, evidence, out)
+    assert ran.code == 0, ran.out + ran.err
+    sent = yaml.safe_load(out.read_text(encoding="utf-8"))["files"]["001-CustomerAddRq.xml"]
+    assert "Café Noël" in sent and 'encoding="utf-8"' in sent
+
+
+def test_a_whole_conversation_with_queries_replays_as_recorded(tmp_path, capsys):
+    """Every document of two clean syncs (company check, the import's queries, adds, a Mod):
+    the customer's Acme and Bolt are first seen in query answers that hold only IDs, so they
+    are placed under stand-in names, named by later answers; the whole conversation then
+    replays without a gap and its playbook passes."""
+    evidence = whole_conversation(tmp_path)
+    out = tmp_path / "whole.yaml"
+    ran = _replay(capsys, evidence, out, "--json")
+    assert ran.code == 0, ran.out
+    assert ran.json["replayed"] == ran.json["exchanges"] > 40
+    assert ran.json["error"] is None and ran.json["fidelity_gap"] is None
+    placed = ran.json["implied_company"]
+    assert [r["Name"] for r in placed["Customer"]] == ["Acme"]
+    assert [r["Name"] for r in placed["Vendor"]] == ["Bolt"]
+    assert any("a later answer names it 'Acme'" in note for note in ran.json["notes"])
+    assert any("a stand-in name, inferred" in note for note in ran.json["notes"])
+    assert ran.json["playbook_run"]["passed"] is True
