@@ -3,9 +3,9 @@
 answered.
 
 The file is the customer's: it is opened read-only through SQLite's URI ``mode=ro`` and the
-store's migrations are never run on it, so its bytes (and its folder) stay as they were. A set recovered
-through ``oldMessageSetID`` keeps its answer but no answer time (that answer came from a later
-check, not from QuickBooks answering the set); a set never answered has neither.
+store's migrations are never run on it, so its bytes (and its folder) stay as they were. A set
+recovered through ``oldMessageSetID`` keeps its answer but no answer time (that answer came
+from a later check, not from QuickBooks answering the set); a set never answered has neither.
 """
 
 from __future__ import annotations
