@@ -97,10 +97,12 @@ def _text(path: Path) -> str:
 def _entries(path: Path, text: str) -> list[Entry]:
     """Entries with their continuation lines joined on; lines before the first are noise."""
     entries: list[Entry] = []
-    for number, line in enumerate(text.splitlines(), start=1):
+    for number, line in enumerate(text.replace("\r\n", "\n").split("\n"), start=1):
         found = ENTRY.match(line)
         if found is not None:
-            entries.append(Entry(number, _time(path, number, found), *found.group("origin", "message")))
+            entries.append(
+                Entry(number, _time(path, number, found), *found.group("origin", "message"))
+            )
         elif ALMOST_ENTRY.match(line):
             raise EvidenceError(
                 f"{path}, line {number}: starts like a log entry but its time is damaged"
