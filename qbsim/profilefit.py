@@ -95,7 +95,7 @@ def fit_message_sets(
     scale = np.linalg.norm(design.matrix, axis=0)
     scale[scale == 0] = 1.0
     solution, _ = nnls(design.matrix / scale, design.seconds)
-    coefficients = dict(zip(design.columns, solution / scale, strict=True))
+    coefficients = {c: float(v) for c, v in zip(design.columns, solution / scale, strict=True)}
     predicted = design.matrix @ (solution / scale)
     jitter = _jitter(design, solution / scale, predicted)
     costs = _costs(coefficients, design, base_profile, jitter)
@@ -146,12 +146,15 @@ def _one_size(counts: np.ndarray, sizes: np.ndarray) -> float | None:
 
 
 def _constant_size_notes(design: _Design, fallback: Profile) -> list[str]:
+    """One note per size: the types whose every request had that one size (above 0)."""
+    by_size: dict[float, list[str]] = {}
+    for kind, size in design.ratio.items():
+        if size > 0:
+            by_size.setdefault(size, []).append(kind)
     return [
-        f"{kind}: every request had size {size:g}, so only base + {size:g} x per_record is"
-        f" known; per_record stays {_fallback_per_record(fallback, kind):g} (the fallback"
-        " profile's) and base takes the rest"
-        for kind, size in design.ratio.items()
-        if size > 0
+        f"{', '.join(kinds)}: every request had size {size:g}, so only base + {size:g} x"
+        " per_record is known; per_record stays the fallback profile's and base takes the rest"
+        for size, kinds in sorted(by_size.items())
     ]
 
 

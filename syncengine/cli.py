@@ -49,6 +49,7 @@ COMMAND_MODULES = (
     "preflight",
     "importapp",
     "exportco",
+    "profile",
 )
 
 
