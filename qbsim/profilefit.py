@@ -23,8 +23,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
+from lxml import etree
 from scipy.optimize import nnls
 
+from qbschema import safexml
 from qbsim.errors import ProfileError
 from qbsim.host.requests import charged_sizes
 from qbsim.profile import Cost, Profile, load_profile
@@ -83,7 +85,7 @@ def fit_message_sets(
 ) -> SetFit:
     """Fit per-type ``base`` and ``per_record``, the per-set overhead and one jitter from
     ``sets``; types not seen keep ``fallback``'s costs (the default profile unless given)."""
-    rows = [(s, charged_sizes(s.request_xml, s.response_xml)) for s in sets]
+    rows = [(s, _sizes(s)) for s in sets]
     rows = [(s, sizes) for s, sizes in rows if sizes]
     if not rows:
         raise ProfileError("no timed message set with qbXML requests to fit a profile from")
@@ -108,6 +110,18 @@ def fit_message_sets(
     )
     r2, rms = _quality(design.seconds, predicted)
     return SetFit(profile, len(rows), design.counts, r2, rms, warnings)
+
+
+def _sizes(timed: TimedSet) -> list[tuple[str, int]]:
+    """Each request's type and charged size; ProfileError naming the set when its response
+    is not XML."""
+    try:
+        return charged_sizes(timed.request_xml, timed.response_xml)
+    except (etree.XMLSyntaxError, safexml.UnsafeDocumentError) as exc:
+        raise ProfileError(
+            f"{timed.source or 'a message set'}: its response is not a qbXML document ({exc});"
+            " send the evidence as QuickBooks wrote it"
+        ) from None
 
 
 def _design(rows: list[tuple[TimedSet, list[tuple[str, int]]]]) -> _Design:

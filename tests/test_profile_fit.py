@@ -239,3 +239,15 @@ def test_jittered_costs_are_fitted_as_the_profile_means_them():
     assert fitted.jitter == pytest.approx(0.3, abs=0.03)
     assert fitted.seconds(5) == pytest.approx(2.55, rel=0.015)
     assert fit.profile.message_set == pytest.approx(0.4, abs=0.1)
+
+
+def test_an_answer_that_is_not_xml_is_refused_naming_its_line(tmp_path, capsys):
+    """A response document the log cut or mangled inside: exit 2, naming where it was read."""
+    from tests.test_evidence_readers import RESPONSE, hand_made_log
+
+    broken = RESPONSE.format(n=1).replace("</CustomerRet>", "</CustomerRet")
+    log = tmp_path / "QWCLog.txt"
+    log.write_text(hand_made_log().replace(RESPONSE.format(n=1), broken))
+    ran = qbsync(capsys, "profile", "fit", log)
+    assert ran.code == 2
+    assert "QWCLog.txt, line 10: its response is not a qbXML document" in ran.err
