@@ -8,10 +8,17 @@ seen (and TxnNumber past the highest number), so the records qbsim makes never c
 them (inferred: QuickBooks' IDs are ``HEX-SECONDS`` with a growing counter, QBXML-NOTES.md
 and every capture in qbxml-samples). A file that is not such an answer is refused, naming
 the file and the element.
+
+A folder with the export's ``manifest.json`` loads exactly the files it lists (a page left by an
+earlier, longer export is not read), and is refused when the manifest says the export is
+incomplete (it stopped on an error, or never reached its last answer): a company missing
+records would make a rehearsal miss the client's collisions. A folder without a manifest (answer
+files gathered by hand) loads every ``*QueryRs*.xml`` in it.
 """
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -26,6 +33,8 @@ from qbsim.model.base import Clock, CompanyState, Record, fixed_clock
 from qbsim.model.retdata import ret_node
 from qbsim.persist import latest_moment
 
+MANIFEST = "manifest.json"
+"""The export's manifest (``syncengine.sync.company_export`` writes it)."""
 NOTHING_FOUND = "1"
 """statusCode of a query that found no records (an empty list: not a fault)."""
 
@@ -40,7 +49,9 @@ def from_query_answers(folder: str | Path, *, clock: Clock | None = None) -> Com
     Without ``clock`` time goes on one second after the latest moment the records carry.
     :class:`QueryAnswersError` for a missing folder or a malformed file."""
     path = Path(folder)
-    files = sorted(path.glob("*QueryRs*.xml")) if path.is_dir() else []
+    files = _listed(path)
+    if files is None:
+        files = sorted(path.glob("*QueryRs*.xml")) if path.is_dir() else []
     if not files:
         raise QueryAnswersError(
             f"{path}: no *QueryRs*.xml answer files; make them with `qbsync export-company`"
@@ -51,6 +62,29 @@ def from_query_answers(folder: str | Path, *, clock: Clock | None = None) -> Com
             _add(company.state, file, ret)
     _settle(company.state, clock)
     return company
+
+
+def _listed(folder: Path) -> list[Path] | None:
+    """The answer files the folder's manifest lists (None: no manifest); QueryAnswersError
+    for a manifest that cannot be read or says the export is incomplete."""
+    manifest = folder / MANIFEST
+    if not manifest.is_file():
+        return None
+    try:
+        data = json.loads(manifest.read_text(encoding="utf-8"))
+        names = [str(n) for kind in data["files"].values() for n in kind]
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise QueryAnswersError(
+            f"{manifest}: not an export manifest ({exc!r}); export the company again with"
+            " `qbsync export-company`"
+        ) from None
+    if data.get("complete") is False:
+        raise QueryAnswersError(
+            f"{manifest}: the export is incomplete ({data.get('error') or 'no reason given'}),"
+            " so the folder misses records and is not loaded; run the export again"
+            " (`qbsync export-company`, or the Web Connector's export user) until it completes"
+        )
+    return sorted(folder / name for name in names)
 
 
 def _refuse(file: Path, element: etree._Element | None, problem: str) -> QueryAnswersError:

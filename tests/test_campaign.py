@@ -6,6 +6,7 @@ naming the option."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ from syncengine.rehearsal.campaign import (
     Campaign,
     RunResult,
     dask_runner,
+    load_datasets,
     load_plans,
     problems,
     run_campaign,
@@ -30,6 +32,7 @@ from syncengine.rehearsal.rehearse import (
 )
 from syncengine.store import Store
 from tests.cli_workspace import qbsync
+from tests.test_preflight import TEMPLATES
 
 ROOT = Path(__file__).resolve().parent.parent
 PLANS = ROOT / "scenarios" / "faults"
@@ -44,9 +47,28 @@ def serial() -> list[RunResult]:
     return run_campaign(SMALL)
 
 
-def test_a_local_cluster_campaign_equals_its_serial_run(serial):
+def _imported(folder: Path) -> Path:
+    """A workspace holding the template folder's records, as ``import-app`` leaves it."""
+    from syncengine.app import App
+    from syncengine.app.importer import import_folder
+
+    db = folder / "client.db"
+    with Store(db) as store:
+        import_folder(App(store), TEMPLATES)
+    return db
+
+
+@pytest.fixture(scope="module")
+def clients(tmp_path_factory: pytest.TempPathFactory) -> Campaign:
+    """The small campaign with two clients' datasets besides: a folder and a workspace."""
+    db = _imported(tmp_path_factory.mktemp("client"))
+    return replace(SMALL, apps=load_datasets([TEMPLATES, db]))
+
+
+def test_a_local_cluster_campaign_equals_its_serial_run(serial, clients):
     """Two Dask workers (threads of this process, to keep the test quick) give the same
-    results, in the same order, as the serial run; only the wall seconds differ."""
+    results, in the same order, as the serial run; only the wall seconds differ. So do they
+    with clients' records as datasets, each sent to the cluster once."""
     from distributed import Client, LocalCluster
 
     with (
@@ -57,9 +79,16 @@ def test_a_local_cluster_campaign_equals_its_serial_run(serial):
     ):
         finished: list[RunResult] = []
         on_cluster = run_campaign(SMALL, dask_runner(client), on_done=finished.append)
+        with_clients = run_campaign(clients, dask_runner(client))
+        sent = [key for key in client.who_has() if str(key).startswith("AppRecords-")]
+        assert len(sent) == 2  # the two datasets, each sent to the cluster once
     assert len(on_cluster) == 4 and len(finished) == 4
     assert [r.without_wall() for r in on_cluster] == [r.without_wall() for r in serial]
     assert with_wall(on_cluster, 0) == with_wall(serial, 0)
+    clients_serially = run_campaign(clients)
+    assert len(with_clients) == 12
+    assert with_wall(with_clients, 0) == with_wall(clients_serially, 0)
+    assert [r.without_wall() for r in with_clients] == [r.without_wall() for r in clients_serially]
 
 
 def test_the_serial_run_covers_every_plan_and_seed_and_the_faults_show(serial):
@@ -118,7 +147,7 @@ def test_the_command_prints_and_writes_the_summary(tmp_path, capsys, monkeypatch
     data = json.loads(ran.out)
     assert data["ok"] and data["summary"][0]["plan"] == "none"
     assert data["runs"][0]["synced"] == 30
-    assert (tmp_path / "summary.csv").read_text().startswith("plan,runs,records")
+    assert (tmp_path / "summary.csv").read_text().startswith("plan,dataset,runs,records")
     assert "<table" in (tmp_path / "summary.html").read_text()
 
 
@@ -173,3 +202,51 @@ def test_the_command_runs_on_a_given_scheduler(capsys, monkeypatch):
         assert "run_task" in cluster.scheduler.task_prefixes  # the rehearsals ran there
     assert ran.code == 0, ran.err
     assert json.loads(ran.out)["summary"] == serial["summary"]
+
+
+def test_clients_datasets_are_named_in_the_summary_and_read_once(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``--app FOLDER WORKSPACE``: a summary row per plan and dataset, named by its path;
+    each dataset read once for all its plans and seeds, never by a rehearsal."""
+    from syncengine.rehearsal import campaign as module
+    from syncengine.rehearsal import rehearse as rehearsal
+
+    db = _imported(tmp_path)
+    reads: list[Path] = []
+    read = module.load_app
+    monkeypatch.setattr(
+        module, "load_app", lambda path, start: reads.append(path) or read(path, start)
+    )
+    monkeypatch.setattr(rehearsal, "load_app", None)  # a rehearsal reading a path would fail
+    monkeypatch.chdir(ROOT)
+    ran = qbsync(
+        capsys, "campaign", "--serial", "--plans", "none", "busy-office", "--seeds", "2",
+        "--records", "20", "--app", TEMPLATES, db, "--json",
+    )  # fmt: skip
+    assert ran.code == 0, ran.err
+    assert reads == [TEMPLATES, db]
+    rows = [(r["plan"], r["dataset"], r["runs"], r["records"]) for r in ran.json["summary"]]
+    assert rows == [
+        ("none", "20 records", 2, 40),
+        ("none", str(TEMPLATES), 2, 26),
+        ("none", str(db), 2, 26),
+        ("busy-office", "20 records", 2, 40),
+        ("busy-office", str(TEMPLATES), 2, 26),
+        ("busy-office", str(db), 2, 26),
+    ]
+    by_dataset = {r["dataset"]: r for r in ran.json["summary"] if r["plan"] == "busy-office"}
+    assert by_dataset[str(TEMPLATES)] | {"dataset": ""} == by_dataset[str(db)] | {"dataset": ""}
+    text = qbsync(capsys, "campaign", "--serial", "--plans", "none", "--seeds", "1", "--app", db)
+    assert "by fault plan and dataset" in text.out and str(db) in text.out
+    assert "20 records" not in text.out  # --app alone: no generated dataset
+
+
+def test_a_dataset_that_cannot_be_read_is_refused_before_any_rehearsal(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Exit 2, naming the path, as rehearse --app refuses it."""
+    monkeypatch.chdir(ROOT)
+    ran = qbsync(capsys, "campaign", "--serial", "--plans", "none", "--app", tmp_path / "gone")
+    assert ran.code == 2
+    assert f"--app {tmp_path / 'gone'}: no such folder or workspace file" in ran.err

@@ -138,3 +138,53 @@ def test_rehearse_via_webconnector_reports_as_in_process(capsys):
     keys = ("synced", "failed", "waiting", "by_type", "quickbooks_records")
     inprocess, over_soap = ({k: r[k] for k in keys} for r in runs)
     assert inprocess == over_soap
+
+
+def test_the_readme_export_user_exports_through_serve(tmp_path, monkeypatch, capsys):
+    """The section's export lines, then its first `serve` line as a process: it serves both
+    users, a simulated Web Connector with `acme-export.qwc`'s user and GUIDs exports the
+    company into `client-company/` (complete manifest), and `rehearse --company-from` takes it."""
+    import json
+
+    import simpy
+
+    from qbsim import Company, QuickBooksHost
+    from qbsim.webconnector import SimulatedWebConnector
+    from syncengine.rehearsal.rehearse import setup_company
+
+    monkeypatch.chdir(tmp_path)
+    lines = section_lines()
+    for argv in lines:
+        if argv[0] == "export":
+            monkeypatch.setenv(*argv[1].split("=", 1))
+        elif argv[0] == "qbsync" and argv[2] in ("user", "qwc"):
+            assert qbsync(capsys, *argv[1:]).code == 0, shlex.join(argv)
+    qwc = etree.parse(str(tmp_path / "acme-export.qwc")).getroot()
+    assert qwc.findtext("IsReadOnly") == "true" and qwc.find("Scheduler") is None
+    first_serve = next(a for a in lines if a[2:3] == ["serve"])
+    port = first_serve.index("--port") + 1
+    command = [sys.executable, "-m", "syncengine", *first_serve[1:port], "0"]
+    server = subprocess.Popen(command, cwd=tmp_path, stdout=subprocess.PIPE, text=True)
+    try:
+        line = server.stdout.readline()
+        assert line.startswith("serving 2 company file(s) at "), line
+        env = simpy.Environment()
+        host = QuickBooksHost(env, setup_company(2))
+        connector = SimulatedWebConnector(
+            host,
+            line.rsplit(" ", 1)[1].strip(),
+            qwc.findtext("UserName"),
+            os.environ["QBSYNC_WC_PASSWORD"],
+            owner_id=qwc.findtext("OwnerID"),
+            file_id=qwc.findtext("FileID"),
+        )
+        run = env.run(until=env.process(connector.update()))
+    finally:
+        server.send_signal(signal.SIGINT)
+        assert server.wait(timeout=30) == 0
+    assert run.finished and "client-company" in run.close_message
+    manifest = json.loads((tmp_path / "client-company" / "manifest.json").read_text())
+    assert manifest["complete"] is True and manifest["records"]["Account"] > 0
+    assert Company.from_query_answers(tmp_path / "client-company").count("Account") > 0
+    ran = qbsync(capsys, "rehearse", "--generate", "20", "--company-from", "client-company")
+    assert ran.code == 0, ran.err

@@ -1,10 +1,14 @@
-"""``qbsync campaign``: rehearse every seed × fault plan × dataset size, fanned out on Dask (a
+"""``qbsync campaign``: rehearse every seed × fault plan × dataset, fanned out on Dask (a
 LocalCluster of ``--workers`` processes, a cluster at ``--scheduler ADDRESS``, or ``--serial``
-in this process), and print a summary per plan; ``--out DIR`` writes it as CSV and HTML too.
+in this process), and print a summary per plan and dataset; ``--out DIR`` writes it as CSV
+and HTML too. A dataset is a size of generated app (``--records N...``) or a client's
+records (``--app PATH...``: folders of CSV/Excel files or workspaces, as ``rehearse --app``
+takes them, each read once).
 
 Exit status: 0 every rehearsal kept duplicates and records lost at 0 (failed records are
 findings, reported); 1 some plan duplicated or lost a record (said on stderr, loudly); 2 bad
-input (an unknown plan, 0 seeds, a size under 1, an unreachable scheduler).
+input (an unknown plan, 0 seeds, a size under 1, app data that cannot be read, an unreachable
+scheduler).
 
 A progress bar (tqdm) counts finished rehearsals on stderr when stderr is a terminal or
 ``--progress`` asks for it.
@@ -33,10 +37,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     """Add ``campaign`` to the ``qbsync`` parser."""
     parser = subparsers.add_parser(
         "campaign",
-        help="rehearse many seeds x fault plans x dataset sizes, fanned out on Dask",
-        description="Run one rehearsal per fault plan, dataset size and seed, on a Dask "
-        "cluster or serially, and summarise per plan: failures by status code, duplicates in "
-        "QuickBooks and records lost (both must be 0), simulated duration.",
+        help="rehearse many seeds x fault plans x datasets, fanned out on Dask",
+        description="Run one rehearsal per fault plan, dataset and seed, on a Dask cluster "
+        "or serially, and summarise per plan and dataset: failures by status code, duplicates "
+        "in QuickBooks and records lost (both must be 0), simulated duration.",
     )
     parser.add_argument(
         "--plans",
@@ -48,7 +52,20 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("--seeds", type=int, default=2, help="seeds per plan and size (1..N)")
     parser.add_argument(
-        "--records", type=int, nargs="+", default=[200], metavar="N", help="dataset sizes"
+        "--records",
+        type=int,
+        nargs="+",
+        metavar="N",
+        help="dataset sizes, generated (default: 200, unless --app is given)",
+    )
+    parser.add_argument(
+        "--app",
+        type=Path,
+        nargs="+",
+        default=[],
+        metavar="PATH",
+        help="clients' records as datasets: folders of CSV/Excel files or workspaces, as"
+        " rehearse --app takes them (each read once)",
     )
     _add_cluster_options(parser)
     parser.add_argument("--batch-size", type=int, default=50, help="requests per message set")
@@ -84,7 +101,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _campaign(args: argparse.Namespace) -> Campaign:
-    from syncengine.rehearsal.campaign import Campaign, load_plans
+    from syncengine.rehearsal.campaign import Campaign, load_datasets, load_plans
 
     if args.workers < 1:
         raise SyncError(f"--workers must be at least 1, not {args.workers}")
@@ -93,7 +110,8 @@ def _campaign(args: argparse.Namespace) -> Campaign:
     campaign = Campaign(
         plans=load_plans(args.plans),
         seeds=args.seeds,
-        datasets=tuple(args.records),
+        datasets=tuple(args.records if args.records is not None else [] if args.app else [200]),
+        apps=load_datasets(args.app),
         batch_size=args.batch_size,
         max_jobs=args.max_jobs,
     )
@@ -184,7 +202,11 @@ def _run_dict(result: RunResult) -> dict[str, Any]:
 
 
 def _text(summary: Any, runs: int, out: Path | None) -> str:
-    lines = [f"Campaign of {runs} rehearsals, by fault plan:", "", summary.to_string(index=False)]
+    lines = [
+        f"Campaign of {runs} rehearsals, by fault plan and dataset:",
+        "",
+        summary.to_string(index=False),
+    ]
     if out:
         lines += ["", f"Written: {out / 'summary.csv'}, {out / 'summary.html'}, {out / 'runs.csv'}"]
     return "\n".join(lines)

@@ -5,7 +5,9 @@ From QuickBooks over COM (``--com``) or a simulated company file (``--simulated 
 PATH``). ``qbsync preflight --company-from FOLDER`` and ``qbsync rehearse --company-from
 FOLDER`` then meet the client's real names.
 
-Exit status: 0 written; 2 a refusal (no company, QuickBooks out of reach or refusing a query).
+Exit status: 0 written; 2 a refusal (no company, QuickBooks out of reach or refusing a query,
+a folder that cannot be written). After a refusal mid-way the manifest says the export is
+incomplete, and ``--company-from`` refuses the folder until an export completes.
 """
 
 from __future__ import annotations

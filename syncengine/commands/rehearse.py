@@ -1,10 +1,12 @@
-"""``qbsync rehearse --generate N``: rehearse a migration of N generated records against a
-simulated QuickBooks, in simulated time, and say what synced, what failed and why, how long
-it would take on real QuickBooks and whether QuickBooks ended up with duplicates.
+"""``qbsync rehearse --generate N`` (or ``--app PATH``): rehearse a migration of N generated
+records (or of the client's, from a folder of CSV/Excel files or an existing workspace)
+against a simulated QuickBooks, in simulated time, and say what synced, what failed and why,
+how long it would take on real QuickBooks and whether QuickBooks ended up with duplicates.
 
 Exit status: 0 the rehearsal ran (failed records are findings, reported); 1 with
-``--strict`` when any record failed or QuickBooks holds duplicates; 2 bad input (N < 1, a
-fault plan or profile that cannot be read, a workspace that already holds records).
+``--strict`` when any record failed or QuickBooks holds duplicates; 2 bad input (N < 1, app
+data that cannot be read, neither or both of ``--generate`` and ``--app``, a fault plan or
+profile that cannot be read, a workspace that already holds records).
 
 A progress bar (tqdm) goes to stderr while the rehearsal runs when stderr is a terminal or
 ``--progress`` asks for it; stdout (the report, or ``--json``) is the same either way.
@@ -36,12 +38,20 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     """Add ``rehearse`` to the ``qbsync`` parser."""
     parser = subparsers.add_parser(
         "rehearse",
-        help="rehearse a migration of generated records against a simulated QuickBooks",
-        description="Generate N app records (seeded), sync them to a simulated QuickBooks in "
-        "simulated time with an optional fault plan, and report the outcome.",
+        help="rehearse a migration of app records against a simulated QuickBooks",
+        description="Generate N app records (seeded), or take the client's from a folder of "
+        "CSV/Excel files or a workspace, sync them to a simulated QuickBooks in simulated time "
+        "with an optional fault plan, and report the outcome.",
     )
-    parser.add_argument(
-        "--generate", type=int, required=True, metavar="N", help="app records to generate"
+    source = parser.add_mutually_exclusive_group(required=True)
+    source.add_argument("--generate", type=int, metavar="N", help="app records to generate")
+    source.add_argument(
+        "--app",
+        type=Path,
+        metavar="PATH",
+        help="the client's app records: a folder of CSV or Excel files, read as qbsync "
+        "import-app reads it (docs/app-data.md), or a workspace file, only read: its records "
+        "are copied and those linked to QuickBooks there are rehearsed as new ones",
     )
     parser.add_argument("--seed", type=int, default=1, help="seed of the app and of QuickBooks")
     parser.add_argument("--faults", type=Path, metavar="PLAN", help="fault plan YAML file")
@@ -111,7 +121,8 @@ def run(args: argparse.Namespace) -> int:
     from syncengine.rehearsal.rehearse import Rehearsal, RehearsalRefused, rehearse
 
     options = Rehearsal(
-        records=args.generate,
+        records=args.generate or 0,
+        app=args.app,
         seed=args.seed,
         faults=args.faults,
         profile=args.profile,
@@ -201,10 +212,12 @@ def render(report: RehearsalReport) -> str:
     """The report for people: a table by entity type, errors by code, time and speed."""
     faults = report.faults or "no faults"
     header = (
-        f"Rehearsal of {report.records:,} records (seed {report.seed}, profile "
+        f"Rehearsal of {report.records:,} records{report.app_from} (seed {report.seed}, profile "
         f"{report.profile}, {faults}, {report.batch_size} requests per message set)"
     )
     lines = [header, "", *_table(report), "", *_errors(report), "", *_footer(report)]
+    if report.app_note:
+        lines[1:1] = [report.app_note]
     if report.preflight is not None:
         from syncengine.commands.preflight import render as preflight_lines
 
@@ -254,5 +267,5 @@ def _footer(report: RehearsalReport) -> list[str]:
         f" ({report.simulated_seconds:,.0f} simulated s, profile {report.profile})",
         f"This machine: {report.wall_seconds:.2f} s to sync"
         f" ({report.records_per_second:,.0f} records/s), {report.generate_wall_seconds:.2f} s"
-        " to generate the app",
+        f" to {'load' if report.app_from else 'generate'} the app",
     ]

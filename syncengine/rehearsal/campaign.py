@@ -4,8 +4,11 @@
 :func:`~syncengine.rehearsal.rehearse.rehearse` per (plan, dataset, seed) — serially in this
 process, or as tasks on a Dask cluster (:func:`dask_runner`) — and returns one small
 :class:`RunResult` per rehearsal, always in task order, so a cluster's results equal a serial
-run's (wall seconds aside). :func:`summarise` makes the per-plan table; a campaign passes
-only when no plan duplicated a record in QuickBooks or lost one (:func:`problems`).
+run's (wall seconds aside). A dataset is a number of generated records, or a client's records
+(``apps``: folders or workspaces read once by :func:`load_datasets`, each sent to the cluster
+once, whatever its number of plans and seeds). :func:`summarise` makes the table, a row per
+plan and dataset; a campaign passes only when no plan duplicated a record in QuickBooks or
+lost one (:func:`problems`).
 
 Dask is imported only by :func:`dask_runner`, when a campaign asks for it.
 """
@@ -18,7 +21,9 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from syncengine.rehearsal.rehearse import Rehearsal, RehearsalRefused, rehearse
+from syncengine.errors import SyncError
+from syncengine.rehearsal.appsource import AppRecords, load_app
+from syncengine.rehearsal.rehearse import START, Rehearsal, RehearsalRefused, rehearse
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -41,16 +46,18 @@ class Plan:
 
 @dataclass(frozen=True)
 class Task:
-    """One rehearsal of a campaign: ``records`` generated records from ``seed`` under ``plan``."""
+    """One rehearsal of a campaign: ``records`` generated records from ``seed`` under ``plan``,
+    or (``app``, the path of a dataset of the campaign's ``apps``) the client's records."""
 
     plan: Plan
     records: int
     seed: int
+    app: str = ""
 
     @property
     def dataset(self) -> str:
-        """The dataset's label in results and tables."""
-        return f"{self.records} records"
+        """The dataset's label in results and tables: its path, or its size."""
+        return self.app or f"{self.records} records"
 
 
 @dataclass(frozen=True)
@@ -84,9 +91,9 @@ class RunResult:
 
 @dataclass(frozen=True)
 class Campaign:
-    """What to run: every plan × dataset (records generated) × seed ``1..seeds`` (from
-    ``first_seed``), each rehearsal with ``batch_size`` requests per message set and at most
-    ``max_jobs`` sync jobs."""
+    """What to run: every plan × dataset × seed ``1..seeds`` (from ``first_seed``), each
+    rehearsal with ``batch_size`` requests per message set and at most ``max_jobs`` sync jobs.
+    The datasets: ``datasets``, sizes of generated apps, then ``apps``, clients' records."""
 
     plans: tuple[Plan, ...]
     seeds: int = 2
@@ -94,6 +101,7 @@ class Campaign:
     first_seed: int = 1
     batch_size: int = 50
     max_jobs: int = 8
+    apps: tuple[AppRecords, ...] = ()
 
     def check(self) -> None:
         """Refuse a campaign that cannot run (:class:`RehearsalRefused`, naming the option)."""
@@ -101,16 +109,33 @@ class Campaign:
             raise RehearsalRefused(f"--seeds must be at least 1, not {self.seeds}")
         if not self.plans:
             raise RehearsalRefused("--plans: give at least one fault plan (or 'none')")
-        if not self.datasets or min(self.datasets) < 1:
+        if not self.datasets and not self.apps:
+            raise RehearsalRefused("give datasets: --records sizes, --app paths, or both")
+        if self.datasets and min(self.datasets) < 1:
             raise RehearsalRefused(
                 f"--records must list sizes of at least 1 record, not {list(self.datasets)}"
             )
         Rehearsal(records=1, batch_size=self.batch_size, max_jobs=self.max_jobs).check()
 
     def tasks(self) -> list[Task]:
-        """Every rehearsal, in the order results are given: plan, then dataset, then seed."""
+        """Every rehearsal, in the order results are given: plan, then dataset (sizes, then
+        apps), then seed."""
         seeds = range(self.first_seed, self.first_seed + self.seeds)
-        return [Task(p, n, s) for p in self.plans for n in self.datasets for s in seeds]
+        datasets = [(n, "") for n in self.datasets] + [(0, str(a.path)) for a in self.apps]
+        return [Task(p, n, s, app) for p in self.plans for n, app in datasets for s in seeds]
+
+    def app_of(self, task: Task) -> AppRecords | None:
+        """The client's records a task rehearses (None for a generated app)."""
+        return next((a for a in self.apps if str(a.path) == task.app), None)
+
+
+def load_datasets(paths: Sequence[Path]) -> tuple[AppRecords, ...]:
+    """Each folder or workspace read once (:func:`~syncengine.rehearsal.appsource.load_app`),
+    for every plan and seed; one that cannot be read is refused, naming it."""
+    try:
+        return tuple(load_app(path, START) for path in dict.fromkeys(paths))
+    except SyncError as exc:
+        raise RehearsalRefused(str(exc)) from None
 
 
 def load_plans(names: Sequence[str], folder: Path = PLAN_FOLDER) -> tuple[Plan, ...]:
@@ -142,10 +167,16 @@ def _plan(name: str, folder: Path) -> Plan:
     return Plan(path.stem, text)
 
 
-def run_task(task: Task, batch_size: int = 50, max_jobs: int = 8) -> RunResult:
-    """Run one rehearsal of a campaign, in memory, and keep what the summary needs."""
+def run_task(
+    task: Task, batch_size: int = 50, max_jobs: int = 8, app: AppRecords | None = None
+) -> RunResult:
+    """Run one rehearsal of a campaign, in memory, and keep what the summary needs; ``app``:
+    the records of the task's ``app`` dataset, read already."""
+    if bool(task.app) != (app is not None):
+        raise ValueError(f"task of dataset {task.dataset!r} needs its records, and only it")
     options = Rehearsal(
         records=task.records,
+        app=app,
         seed=task.seed,
         faults=task.plan.text,
         batch_size=batch_size,
@@ -157,7 +188,7 @@ def run_task(task: Task, batch_size: int = 50, max_jobs: int = 8) -> RunResult:
         plan=task.plan.name,
         seed=task.seed,
         dataset=task.dataset,
-        records=task.records,
+        records=report.records,
         synced=report.synced,
         failed=report.failed,
         failures_by_code=dict(report.failed_by_code),
@@ -176,18 +207,22 @@ OnDone = Callable[[RunResult], None]
 def serial_runner(campaign: Campaign, tasks: list[Task]) -> Iterator[tuple[int, RunResult]]:
     """Every task here, one after another."""
     for index, task in enumerate(tasks):
-        yield index, run_task(task, campaign.batch_size, campaign.max_jobs)
+        yield index, run_task(task, campaign.batch_size, campaign.max_jobs, campaign.app_of(task))
 
 
 def dask_runner(client: Any) -> Runner:
     """Run the tasks on the Dask cluster of ``client`` (a ``distributed.Client``), yielding
-    each result as its task finishes."""
+    each result as its task finishes. A client's records go to the cluster once, and every
+    task of that dataset refers to them."""
 
     def run(campaign: Campaign, tasks: list[Task]) -> Iterator[tuple[int, RunResult]]:
         from distributed import as_completed
 
+        sent = {str(a.path): client.scatter(a) for a in campaign.apps}
         futures = {
-            client.submit(run_task, t, campaign.batch_size, campaign.max_jobs, pure=False): i
+            client.submit(
+                run_task, t, campaign.batch_size, campaign.max_jobs, sent.get(t.app), pure=False
+            ): i
             for i, t in enumerate(tasks)
         }
         for future in as_completed(futures):
@@ -219,6 +254,7 @@ def with_wall(results: Sequence[RunResult], seconds: float) -> list[RunResult]:
 # -- the summary ---------------------------------------------------------------------------
 SUMMARY_COLUMNS = (
     "plan",
+    "dataset",
     "runs",
     "records",
     "synced",
@@ -232,11 +268,15 @@ SUMMARY_COLUMNS = (
 
 
 def summarise(results: Sequence[RunResult]) -> pd.DataFrame:
-    """One row per plan (in the order first met): runs, records, synced, failed, failures by
-    status code (``3100: 4, 3200: 1``), duplicates, records lost, simulated seconds (mean, max)."""
+    """One row per plan and dataset (in the order first met): runs, records, synced, failed,
+    failures by status code (``3100: 4, 3200: 1``), duplicates, records lost, simulated
+    seconds (mean, max)."""
     import pandas as pd
 
-    rows = [_plan_row(plan, [r for r in results if r.plan == plan]) for plan in _plans(results)]
+    pairs = dict.fromkeys((r.plan, r.dataset) for r in results)
+    rows = [
+        _plan_row(p, d, [r for r in results if (r.plan, r.dataset) == (p, d)]) for p, d in pairs
+    ]
     return pd.DataFrame(rows, columns=list(SUMMARY_COLUMNS))
 
 
@@ -244,10 +284,11 @@ def _plans(results: Sequence[RunResult]) -> list[str]:
     return list(dict.fromkeys(r.plan for r in results))
 
 
-def _plan_row(plan: str, runs: list[RunResult]) -> dict[str, Any]:
+def _plan_row(plan: str, dataset: str, runs: list[RunResult]) -> dict[str, Any]:
     simulated = [r.simulated_seconds for r in runs]
     return {
         "plan": plan,
+        "dataset": dataset,
         "runs": len(runs),
         "records": sum(r.records for r in runs),
         "synced": sum(r.synced for r in runs),

@@ -1,6 +1,7 @@
 """A rehearsal's report as one self-contained HTML file (``qbsync rehearse --html FILE``).
 
-The page holds the summary (the same numbers as ``--json``), the plots as one inline PNG
+The page holds where the app came from, what pre-flight found (with ``--preflight``), the
+summary (the same numbers as ``--json``), the plots as one inline PNG
 (``data:`` URI; no external asset), each error code with the guide's fix, the planned faults and
 how often each fired, and the estimate on real QuickBooks. Every text taken from data (record
 names in error messages, fault labels) is HTML-escaped. :func:`write_html` writes the file
@@ -92,10 +93,12 @@ def write_html(report: RehearsalReport, path: Path) -> None:
 
 def render(report: RehearsalReport) -> str:
     """The whole page."""
-    title = _esc(f"Rehearsal of {report.records:,} records (seed {report.seed})")
+    title = _esc(f"Rehearsal of {report.records:,} records{report.app_from} (seed {report.seed})")
     body = [
         f"<h1>{title}</h1>",
         f"<p>{_esc(_setup(report))}</p>",
+        *([f'<p id="app-note">{_esc(report.app_note)}</p>'] if report.app_note else []),
+        *_preflight(report),
         *_summary(report),
         *_plots(report),
         *_errors(report),
@@ -119,6 +122,26 @@ def _setup(report: RehearsalReport) -> str:
         f"Profile {report.profile}, {report.faults or 'no faults'},"
         f" {report.batch_size} requests per message set."
     )
+
+
+_PREFLIGHT = ("record", "field", "value", "problem", "fix")
+
+
+def _preflight(report: RehearsalReport) -> list[str]:
+    """Pre-flight's findings as a table, one row each (nothing without ``--preflight``)."""
+    if report.preflight is None:
+        return []
+    if not report.preflight:
+        return ["<h2>Pre-flight</h2>", "<p>Nothing QuickBooks would refuse.</p>"]
+    head = "<tr>" + "".join(f"<th>{name}</th>" for name in _PREFLIGHT) + "</tr>"
+    rows = [
+        f'<tr data-check="{_esc(f["check"])}">'
+        + "".join(f"<td>{_esc(f[name])}</td>" for name in _PREFLIGHT)
+        + "</tr>"
+        for f in report.preflight
+    ]
+    count = f"<p>{len(report.preflight)} finding(s) before the first sync.</p>"
+    return ["<h2>Pre-flight</h2>", count, '<table id="preflight">', head, *rows, "</table>"]
 
 
 def _summary(report: RehearsalReport) -> list[str]:

@@ -1,8 +1,10 @@
-"""A migration rehearsal: a generated app synced to a simulated QuickBooks in simulated time.
+"""A migration rehearsal: an app synced to a simulated QuickBooks in simulated time.
 
 ``rehearse(Rehearsal(records=2000, seed=1))`` builds an app of that many seeded records
-(:mod:`syncengine.rehearsal.appgen`), sets up a fresh simulated company (the accounts and terms a
-QuickBooks company has after its setup interview), and runs sync jobs against a
+(:mod:`syncengine.rehearsal.appgen`); ``Rehearsal(app=Path("client"))`` takes the client's
+records instead, from a folder of CSV or Excel files or an existing workspace
+(:mod:`syncengine.rehearsal.appsource`). It sets up a fresh simulated company (the accounts
+and terms a QuickBooks company has after its setup interview), and runs sync jobs against a
 ``QuickBooksHost`` with the chosen latency profile and fault plan (and, if asked, a bookkeeper
 editing QuickBooks meanwhile) until the queue is empty, only failures that retrying does not
 cure remain, or the job cap is reached. The :class:`RehearsalReport` says what synced, what
@@ -38,6 +40,7 @@ from syncengine.app.types import ENTITY_TYPES
 from syncengine.errors import SyncError
 from syncengine.rehearsal import appgen
 from syncengine.rehearsal.appgen import generate_app
+from syncengine.rehearsal.appsource import WORKSPACE, AppRecords, copy_into, load_app
 from syncengine.rehearsal.batchgc import batch_collector
 from syncengine.rehearsal.driver import (
     DriveOutcome,
@@ -61,6 +64,7 @@ START: datetime = DEFAULT_START
 
 VIAS = ("in-process", "webconnector")
 TERMS = (("Due on receipt", "0"), ("Net 15", "15"), ("Net 30", "30"), ("Net 60", "60"))
+GENERATED = "generated"
 WALL_FIELDS = ("wall_seconds", "generate_wall_seconds", "records_per_second")
 """Report fields that measure this machine, not the rehearsal: they differ run to run."""
 
@@ -73,13 +77,15 @@ class RehearsalRefused(ValueError):
 class Rehearsal:
     """What to rehearse.
 
-    ``records`` app records from ``seed``; ``faults`` a fault plan (path, YAML text, dict or
+    ``records`` app records generated from ``seed``, or ``app``: the client's records (a
+    folder of CSV/Excel files, a workspace file, or :class:`AppRecords` read already), one
+    or the other; ``faults`` a fault plan (path, YAML text, dict or
     ``FaultPlan``); ``profile`` the latency profile; ``batch_size`` requests per message set;
     at most ``max_jobs`` sync jobs, ``pause_seconds`` apart when one leaves work behind;
     ``bookkeeper_per_hour`` > 0 has a bookkeeper edit QuickBooks meanwhile.
     """
 
-    records: int
+    records: int = 0
     seed: int = 1
     faults: FaultPlan | Mapping[str, Any] | str | Path | None = None
     profile: str | Path = "default"
@@ -100,10 +106,16 @@ class Rehearsal:
     company_from: Path | None = None
     """Rehearse into the company a folder of query answers describes (``qbsync
     export-company``), as it is, instead of a fresh one."""
+    app: Path | AppRecords | None = None
+    """The app's records from a folder, a workspace or as read already, instead of generated."""
 
     def check(self) -> None:
         """Refuse input no rehearsal can run with (:class:`RehearsalRefused`)."""
-        if self.records < 1:
+        if self.app is not None and self.records:
+            raise RehearsalRefused(
+                "give the app's records one way: --generate N or --app PATH, not both"
+            )
+        if self.app is None and self.records < 1:
             raise RehearsalRefused(f"--generate must be at least 1 record, not {self.records}")
         if self.batch_size < 1:
             raise RehearsalRefused(f"--batch-size must be at least 1, not {self.batch_size}")
@@ -124,21 +136,21 @@ class Rehearsal:
 class RehearsalReport:
     """What a rehearsal found; ``as_dict()`` is the ``--json`` output.
 
-    Of the ``records`` generated: ``synced`` (in QuickBooks, nothing pending), ``failed``
-    (back in the queue with an error), ``waiting`` (never sent: the job cap was reached or
-    its job is unfinished), ``deleted`` (QuickBooks deleted it; the import followed);
-    ``imported`` counts records QuickBooks added meanwhile, now in the app. Errors are keyed
-    by status code, ``transport`` (no answer from QuickBooks) or ``not sent`` (the engine held
-    the record back: bad data, or it waits for a record that failed): ``errors_by_code``
-    counts every error of every job, ``failed_by_code`` the records still failing, and
-    ``requeued`` the records that went back to the queue at least once. ``faults_planned``
-    lists every fault of the plan with how often it fired and, when it never took effect,
-    why (``fault_firings`` counts firings by label). ``simulated_seconds``
-    is the estimate for real QuickBooks (by the latency profile); the ``WALL_FIELDS``
-    measure this machine. Duplicates are counted from the company itself, and so is
-    ``lost_in_quickbooks``: records the app holds as synced that QuickBooks does not hold.
-    ``timeline`` is the rehearsal over simulated time (:mod:`~syncengine.rehearsal.timeline`),
-    for plots; it is not part of ``as_dict()``.
+    Of the app's ``records`` (generated, or from the source ``app`` names): ``synced`` (in
+    QuickBooks, nothing pending), ``failed`` (back in the queue with an error), ``waiting``
+    (never sent: the job cap was reached or its job is unfinished), ``deleted`` (QuickBooks
+    deleted it; the import followed); ``imported`` counts records QuickBooks added meanwhile,
+    now in the app. Errors are keyed by status code, ``transport`` (no answer from QuickBooks)
+    or ``not sent`` (the engine held the record back: bad data, or it waits for a record that
+    failed): ``errors_by_code`` counts every error of every job, ``failed_by_code`` the records
+    still failing, and ``requeued`` the records that went back to the queue at least once.
+    ``faults_planned`` lists every fault of the plan with how often it fired and, when it never
+    took effect, why (``fault_firings`` counts firings by label). ``simulated_seconds`` is the
+    estimate for real QuickBooks (by the latency profile); the ``WALL_FIELDS`` measure this
+    machine. Duplicates are counted from the company itself, and so is ``lost_in_quickbooks``:
+    records the app holds as synced that QuickBooks does not hold. ``timeline`` is the rehearsal
+    over simulated time (:mod:`~syncengine.rehearsal.timeline`), for plots; it is not part of
+    ``as_dict()``.
     """
 
     records: int
@@ -176,6 +188,27 @@ class RehearsalReport:
     )
     preflight: list[dict[str, Any]] | None = None
     """With ``Rehearsal.preflight``: what pre-flight found before the first sync."""
+    app: dict[str, Any] = field(default_factory=lambda: {"source": GENERATED})
+    """Where the app's records came from: ``source`` (generated, folder or workspace), the
+    ``path`` read, and for a workspace ``linked``: its records linked to QuickBooks there."""
+
+    @property
+    def app_from(self) -> str:
+        """`` from the folder X`` or `` from the workspace Y``; "" for a generated app."""
+        if self.app["source"] == GENERATED:
+            return ""
+        return f" from the {self.app['source']} {self.app['path']}"
+
+    @property
+    def app_note(self) -> str:
+        """What a consultant must know of the app's source, or ""."""
+        linked = self.app.get("linked", 0)
+        if not linked:
+            return ""
+        return (
+            f"{linked:,} of these records were linked to QuickBooks in that workspace: the"
+            " rehearsal adds them as new records (their links are not copied)."
+        )
 
     @property
     def records_per_second(self) -> float:
@@ -220,7 +253,8 @@ def rehearse(
     """Run one rehearsal (see the module docstring) on a fresh workspace at ``db``.
 
     Refuses (:class:`RehearsalRefused`, before anything runs) bad options, a fault plan or
-    profile that cannot be read, or a workspace that cannot be opened or already holds records.
+    profile that cannot be read, app data that cannot be read (refused as ``qbsync
+    import-app`` refuses it), or a workspace that cannot be opened or already holds records.
     ``on_exchange`` sees every answered (request, response) pair; ``on_progress`` is told how
     far the rehearsal has got after each of them and at the end
     (:mod:`~syncengine.rehearsal.progress`).
@@ -230,11 +264,14 @@ def rehearse(
     if options.wc_log is not None:
         _new_log(options.wc_log)
     client = _client_company(options)  # refused before the workspace is made
+    began = time.perf_counter()
+    given = _given_app(options)  # read before the workspace is made, as refusals come first
+    read = time.perf_counter() - began
     env = simpy.Environment()
     with _fresh_store(db, SimulatedClock(env, options.start)) as store:
         began = time.perf_counter()
-        generate_app(store, options.records, options.seed)
-        generated = time.perf_counter() - began
+        app = _fill(store, options, given)
+        generated = read + time.perf_counter() - began
         with batch_collector():
             company = client or setup_company(options.seed)
             if str(db) != MEMORY:  # so `qbsync --db W job run --simulated` goes on
@@ -246,7 +283,7 @@ def rehearse(
             )
             bookkeeper = _bookkeeper(host, options)
             stats = DriveStats()
-            teller = _teller(store, env, options, on_progress)
+            teller = _teller(store, env, options.batch_size, app.records, on_progress)
             exchange = _both(on_exchange, teller.exchange) if teller else on_exchange
             began = time.perf_counter()
             run = env.process(_runner(options)(host, store, options, stats, exchange))
@@ -257,7 +294,7 @@ def rehearse(
                 teller.tell(finished=True)
             company.close()
             report = _report(
-                options, plan, store, host, stats, bookkeeper, jobs, unfinished, timings
+                options, plan, store, host, stats, bookkeeper, jobs, unfinished, timings, app
             )
             report.preflight = findings
             return report
@@ -269,6 +306,38 @@ def _new_log(path: Path) -> None:
         path.write_bytes(b"")
     except OSError as exc:
         raise RehearsalRefused(f"--wc-log {path}: cannot be written ({exc.strerror})") from None
+
+
+@dataclass(frozen=True)
+class AppShape:
+    """The app a rehearsal syncs: ``records`` of them, app IDs up to ``last_id`` (records
+    imported from QuickBooks come after), and ``source``, the report's ``app``."""
+
+    records: int
+    last_id: int
+    source: dict[str, Any]
+
+
+def _given_app(options: Rehearsal) -> AppRecords | None:
+    """The client's records ``options.app`` names, read (refused as import-app refuses)."""
+    if options.app is None or isinstance(options.app, AppRecords):
+        return options.app
+    try:
+        return load_app(Path(options.app), options.start)
+    except SyncError as exc:
+        raise RehearsalRefused(str(exc)) from None
+
+
+def _fill(store: Store, options: Rehearsal, given: AppRecords | None) -> AppShape:
+    """Generate the app into ``store``, or copy the given records there; what it holds."""
+    if given is None:
+        generate_app(store, options.records, options.seed)
+        return AppShape(options.records, options.records, {"source": GENERATED})
+    copy_into(store, given)
+    source: dict[str, Any] = {"source": given.kind, "path": str(given.path)}
+    if given.kind == WORKSPACE:
+        source["linked"] = given.linked
+    return AppShape(len(given.rows), given.last_id, source)
 
 
 def _client_company(options: Rehearsal) -> Company | None:
@@ -293,13 +362,14 @@ def _preflight(store: Store, company: Company) -> list[dict[str, Any]]:
 
 
 def _teller(
-    store: Store, env: simpy.Environment, options: Rehearsal, hook: OnProgress | None
+    store: Store, env: simpy.Environment, batch_size: int, records: int, hook: OnProgress | None
 ) -> ProgressTeller | None:
-    """Who tells ``hook`` the progress (None without a hook: then nothing is counted)."""
+    """Who tells ``hook`` the progress of ``records`` (None without a hook: then nothing is
+    counted)."""
     if hook is None:
         return None
-    every = ProgressTeller.spacing(options.records, options.batch_size)
-    return ProgressTeller(store, env, options.records, hook, every)
+    every = ProgressTeller.spacing(records, batch_size)
+    return ProgressTeller(store, env, records, hook, every)
 
 
 def _both(first: Exchange | None, second: Exchange) -> Exchange:
@@ -461,7 +531,7 @@ FROM entities e LEFT JOIN links l ON l.entity_id = e.id
 WHERE e.id <= ?
 GROUP BY 1, 2
 """
-"""Where each generated record stands (IDs up to the last generated one: imports come after):
+"""Where each app record stands (IDs up to the app's last one: imports come after):
 deleted (in the app, because QuickBooks deleted it), failed, waiting, or synced."""
 
 
@@ -475,12 +545,13 @@ def _report(
     jobs: int,
     unfinished: bool,
     timings: Timings,
+    app: AppShape,
 ) -> RehearsalReport:
-    by_type = _by_type(store, options.records)
+    by_type = _by_type(store, app.last_id)
     totals = {s: sum(row[s] for row in by_type.values()) for s in _STATES}
     dupes = quickbooks_duplicates(host.company)
     return RehearsalReport(
-        records=options.records,
+        records=app.records,
         seed=options.seed,
         profile=host.profile.name,
         faults=_plan_name(plan, options.faults),
@@ -489,7 +560,7 @@ def _report(
         failed=totals["failed"],
         waiting=totals["waiting"],
         deleted=totals["deleted"],
-        imported=_count(store, f"SELECT COUNT(*) FROM entities WHERE id > {options.records}"),
+        imported=_count(store, f"SELECT COUNT(*) FROM entities WHERE id > {app.last_id}"),
         errors_by_code=_errors_by_code(store),
         failed_by_code=_failed_by_code(store),
         error_examples=_error_examples(store),
@@ -509,6 +580,7 @@ def _report(
         wall_seconds=timings.wall,
         generate_wall_seconds=timings.generate_wall,
         timeline=timeline(store, options.start, timings.simulated),
+        app=app.source,
     )
 
 

@@ -29,8 +29,13 @@ class QwcOptions:
     url: str
     app_name: str = "QB Sync Lab"
     description: str = "Syncs the app with this QuickBooks company file"
-    every_minutes: int = 15
+    every_minutes: int | None = 15
+    """None: no Scheduler, the application runs only when asked (Update Selected)."""
     read_only: bool = False
+    """IsReadOnly, an optional .qwc element (QBXML-NOTES.md §12): the application only reads."""
+
+
+EXPORT_DESCRIPTION = "Exports this company file, read only (queries only), for a rehearsal"
 
 
 def check_url(url: str) -> None:
@@ -67,6 +72,7 @@ def qwc(company: CompanyConfig, options: QwcOptions) -> bytes:
     )
     for tag, text in fields:
         etree.SubElement(root, tag).text = text
-    scheduler = etree.SubElement(root, "Scheduler")
-    etree.SubElement(scheduler, "RunEveryNMinutes").text = str(options.every_minutes)
+    if options.every_minutes is not None:  # Scheduler is optional (QBXML-NOTES.md §12)
+        scheduler = etree.SubElement(root, "Scheduler")
+        etree.SubElement(scheduler, "RunEveryNMinutes").text = str(options.every_minutes)
     return etree.tostring(root, xml_declaration=True, encoding="utf-8", pretty_print=True)

@@ -11,6 +11,13 @@ unreadable answer or ``connectionError`` becomes ``SyncJob.failed``: the job sta
 and the next update run resumes it with error recovery; ``getLastError`` then says what went
 wrong in the guide's words. Calls on one company are serialised; companies never share a
 workspace, a store or a session.
+
+An export user's runs (``export`` in its configuration) are read only: no company-file check
+(on a file not stamped yet it would write the FileID stamp), no sync job; every
+``sendRequestXML`` is :meth:`CompanyExport.next_request` and every ``receiveResponseXML``
+:meth:`CompanyExport.receive`, answered with the export's percent. A failure leaves the folder's
+manifest saying the export is incomplete; ``closeConnection`` says where the export went or
+that it is incomplete.
 """
 
 from __future__ import annotations
@@ -20,15 +27,17 @@ import threading
 import time
 from collections.abc import Callable, Generator, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from syncengine import __version__
 from syncengine.clock import parse_stamp
 from syncengine.errors import SyncError, TransportError
 from syncengine.store import Store
 from syncengine.sync import SyncJob
+from syncengine.sync.company_export import CompanyExport
 from syncengine.transports.hresults import transport_error
 from syncengine.webconnector.company import check_company
-from syncengine.webconnector.config import CompanyConfig, ServerConfig
+from syncengine.webconnector.config import CompanyConfig, ConfigError, ServerConfig
 from syncengine.webconnector.hcp import HostCompany, read_hcp
 
 NOT_VALID_USER = "nvu"
@@ -41,11 +50,20 @@ minutes for an answer, so a live run never gets near it)."""
 
 @dataclass
 class Served:
-    """One company file the server serves: its configuration and its open workspace."""
+    """One company file the server serves: its configuration and its open workspace, or for
+    an export user the folder its runs export to."""
 
     config: CompanyConfig
-    store: Store
+    store: Store | None
+    export: Path | None = None
     lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @property
+    def workspace(self) -> Store:
+        """The workspace a sync user's runs sync (ConfigError for an export user)."""
+        if self.store is None:
+            raise ConfigError(f"user {self.config.username} exports to a folder, it syncs none")
+        return self.store
 
 
 @dataclass
@@ -58,6 +76,7 @@ class Session:
     flow: Generator[str, str, None] | None = None
     """The run's conversation: the company-file check, then the sync job."""
     job: SyncJob | None = None
+    export: CompanyExport | None = None
     pending: str | None = None
     last_error: str = ""
 
@@ -96,7 +115,9 @@ class WebConnectorService:
         stored = served.config.password if served else None
         if not verify_password(strPassword, stored) or served is None:
             return ["", NOT_VALID_USER]
-        if not _work_waits(served.store, served.config.import_every_minutes):
+        if served.export is None and not _work_waits(
+            served.workspace, served.config.import_every_minutes
+        ):
             return ["", NOTHING_TO_DO]
         return [self._open(served), ""]
 
@@ -205,8 +226,11 @@ class WebConnectorService:
 
     def _conversation(self, session: Session, host: HostCompany) -> Generator[str, str, None]:
         served = session.served
-        yield from check_company(served.store, served.config.file_id, host)
-        session.job = SyncJob.start(served.store, batch_size=served.config.batch_size)
+        if served.export is not None:
+            yield from _export(session, served.export, host)
+            return
+        yield from check_company(served.workspace, served.config.file_id, host)
+        session.job = SyncJob.start(served.workspace, batch_size=served.config.batch_size)
         while (request := session.job.next_request()) is not None:
             session.job.receive((yield request))
 
@@ -223,8 +247,19 @@ class WebConnectorService:
         """The run goes no further: what it did stays in the store, the job resumable."""
         if session.flow is not None:
             session.flow.close()
+        if session.export is not None:
+            session.export.failed(error)
         session.flow, session.job, session.pending = None, None, None
         session.last_error = error
+
+
+def _export(session: Session, folder: Path, host: HostCompany) -> Generator[str, str, None]:
+    """The export's queries, and nothing else: the company file is not checked, since the
+    check stamps a file not stamped yet (a DataExt write); the manifest names the file."""
+    source = {"via": "Web Connector", "company": host.company_name, "product": host.product}
+    session.export = CompanyExport(folder, source=source)
+    while (request := session.export.next_request()) is not None:
+        session.export.receive((yield request))
 
 
 def _work_waits(store: Store, import_every_minutes: int) -> bool:
@@ -270,9 +305,11 @@ def _step(flow: Generator[str, str, None], response: str | None) -> str | None:
 
 
 def _percent(session: Session) -> int:
+    if session.export is not None:
+        return session.export.percent
     if session.job is None:  # still checking the company file
         return 1
-    total, done = session.served.store.conn.execute(
+    total, done = session.served.workspace.conn.execute(
         "SELECT COUNT(*), COALESCE(SUM(state NOT IN ('pending', 'sent')), 0)"
         " FROM job_items WHERE job_id = ?",
         (session.job.job_id,),
@@ -281,6 +318,8 @@ def _percent(session: Session) -> int:
 
 
 def _closing_note(session: Session) -> str:
+    if session.served.export is not None:
+        return _export_note(session.served.export, session.export, session.last_error)
     job = session.job
     if job is None:
         return "QB Sync Lab: the job is unfinished; the next update resumes it. " + (
@@ -291,9 +330,25 @@ def _closing_note(session: Session) -> str:
     return "QB Sync Lab: " + "; ".join(job.report().summary().splitlines()[:2])
 
 
+def _export_note(folder: Path, export: CompanyExport | None, error: str) -> str:
+    if export is not None and export.finished:
+        count = sum(export.report.records.values())
+        return (
+            f"QB Sync Lab: exported {count} records ({len(export.kinds)} query types, read"
+            f" only) to {folder}; rehearse with --company-from {folder}"
+        )
+    why = (export.error if export is not None else "") or error or "the run stopped"
+    return f"QB Sync Lab: the export to {folder} is incomplete ({why}); run the update again"
+
+
 def open_served(config: ServerConfig) -> dict[str, Served]:
-    """Each configured company with its workspace opened (StoreError if one cannot be)."""
-    return {
-        name: Served(entry, Store(entry.workspace_path(config.base)))
-        for name, entry in config.companies.items()
-    }
+    """Each configured company with its workspace opened (StoreError if one cannot be), or
+    for an export user its export folder."""
+    return {name: _served(entry, config.base) for name, entry in config.companies.items()}
+
+
+def _served(entry: CompanyConfig, base: Path) -> Served:
+    folder = entry.export_path(base)
+    if folder is not None:
+        return Served(entry, None, folder)
+    return Served(entry, Store(entry.workspace_path(base)))

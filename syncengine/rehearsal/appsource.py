@@ -1,0 +1,179 @@
+"""A rehearsal's app records from a client's data: a folder of CSV or Excel files, or an
+existing workspace (generated ones come from :mod:`syncengine.rehearsal.appgen`).
+
+:func:`load_app` reads either into :class:`AppRecords` — the live records with their app IDs,
+small and picklable, so a campaign reads a dataset once and hands it to every worker — and
+:func:`copy_into` writes them into a rehearsal's fresh workspace and queues each one as the
+app does a new record. A folder is read by ``qbsync import-app``'s own reader, with its
+refusals (:class:`~syncengine.app.importer.ImportRefused`). A workspace is only read, never
+written: its records are copied without their QuickBooks links, queue or history, so records
+already linked to QuickBooks there are rehearsed as new ones (:attr:`AppRecords.linked` counts
+them, for the report); deleted records are left out.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import sqlite3
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from syncengine.app import App
+from syncengine.app.types import ENTITY_TYPES, EntityType
+from syncengine.clock import FixedClock
+from syncengine.errors import SyncError
+from syncengine.store import Entity, EntityRow, Store
+
+FOLDER, WORKSPACE = "folder", "workspace"
+
+
+class AppSourceRefused(SyncError):
+    """The app data cannot be read: the message names the path, what is wrong and what to do."""
+
+
+@dataclass(frozen=True)
+class AppRecords:
+    """App records read from ``path``, a ``kind`` (:data:`FOLDER` or :data:`WORKSPACE`):
+    ``rows`` with their app IDs (references between them are by these IDs), and ``linked``,
+    how many of them the workspace had linked to QuickBooks (rehearsed as new)."""
+
+    kind: str
+    path: Path
+    rows: tuple[EntityRow, ...]
+    linked: int = 0
+
+    @property
+    def label(self) -> str:
+        """How results and tables name the dataset: the folder's or the file's name."""
+        return self.path.name or str(self.path)
+
+    @property
+    def last_id(self) -> int:
+        """The highest app ID among the rows (0 for none)."""
+        return max((row.id for row in self.rows), default=0)
+
+
+def load_app(path: Path, start: datetime) -> AppRecords:
+    """The records of a folder of CSV/Excel files or of a workspace file; a transaction without
+    a date gets ``start``'s date, as it would when imported on that day."""
+    if path.is_dir():
+        return _from_folder(path, start)
+    if path.is_file():
+        return _from_workspace(path)
+    raise AppSourceRefused(
+        f"--app {path}: no such folder or workspace file; give the folder of CSV or Excel"
+        " files (docs/app-data.md) or a workspace made by qbsync"
+    )
+
+
+def _from_folder(folder: Path, start: datetime) -> AppRecords:
+    """The folder through ``qbsync import-app``'s reader, into a workspace in memory."""
+    from syncengine.app.importer import import_folder
+
+    with Store(":memory:", FixedClock(start)) as store:
+        import_folder(App(store), folder)
+        live = sorted(_live(store), key=lambda e: e.id)  # the order import-app added them in
+        rows = tuple(EntityRow(e.id, e.entity_type, e.name, e.status, e.data) for e in live)
+    if not rows:
+        raise AppSourceRefused(
+            f"--app {folder}: the folder holds no records; add customers.csv, items.csv, ..."
+            " (docs/app-data.md)"
+        )
+    return AppRecords(FOLDER, folder, rows)
+
+
+def _live(store: Store) -> Iterator[Entity]:
+    for key in ENTITY_TYPES:
+        yield from store.entities.all(key)
+
+
+_LIVE = (
+    "SELECT id, entity_type, name, status, data FROM entities WHERE deleted_at IS NULL ORDER BY id"
+)
+_LINKED = (
+    "SELECT COUNT(*) FROM links l JOIN entities e ON e.id = l.entity_id"
+    " WHERE e.deleted_at IS NULL AND l.qb_deleted_at IS NULL"
+)
+
+
+def _from_workspace(path: Path) -> AppRecords:
+    """The live records of the workspace at ``path``, read without writing a byte to it."""
+    try:
+        with _read_only(path) as conn:
+            found = conn.execute(_LIVE).fetchall()
+            linked = int(conn.execute(_LINKED).fetchone()[0])
+    except sqlite3.DatabaseError as exc:
+        raise AppSourceRefused(
+            f"--app {path}: not a workspace qbsync can read ({exc}); give a workspace file"
+            " (qbsync --db FILE ...) or a folder of CSV files"
+        ) from None
+    rows = tuple(
+        EntityRow(i, key, name, status, json.loads(data)) for i, key, name, status, data in found
+    )
+    if not rows:
+        raise AppSourceRefused(f"--app {path}: the workspace holds no app records to rehearse")
+    _check_rows(path, rows)
+    return AppRecords(WORKSPACE, path, rows, linked)
+
+
+@contextlib.contextmanager
+def _read_only(path: Path) -> Iterator[sqlite3.Connection]:
+    """A connection that reads ``path`` and writes nothing beside it: a workspace with no
+    write-ahead log beside it holds everything in the file, which is then read as immutable
+    (no lock or log file made); otherwise the log is read too, read-only."""
+    wal = path.with_name(path.name + "-wal").exists()
+    mode = "mode=ro" if wal else "immutable=1"
+    conn = sqlite3.connect(f"{path.resolve().as_uri()}?{mode}", uri=True)
+    try:
+        yield conn
+    finally:
+        conn.close()
+
+
+def _check_rows(path: Path, rows: tuple[EntityRow, ...]) -> None:
+    """Refuse a record of an unknown type, or one that refers to a record not copied (one
+    deleted in the workspace), naming the record, field and value."""
+    live = {row.id for row in rows}
+    for row in rows:
+        etype = ENTITY_TYPES.get(row.entity_type)
+        if etype is None:
+            raise AppSourceRefused(
+                f"--app {path}: record {row.id} is a {row.entity_type!r}, not an app entity type"
+                f" ({', '.join(ENTITY_TYPES)}); is the workspace from a newer qbsync?"
+            )
+        for field, target in references(etype, row.data):
+            if target not in live:
+                raise AppSourceRefused(
+                    f"--app {path}: {row.entity_type} {row.name!r} (app id {row.id}), field"
+                    f" {field}: refers to app id {target}, which was deleted in that workspace;"
+                    " point it at a live record there (qbsync app update) and rehearse again"
+                )
+
+
+def references(etype: EntityType, data: Mapping[str, Any]) -> Iterator[tuple[str, int]]:
+    """(field path, referenced app ID) of every reference a record's stored data holds, its
+    lines' and applications' too (``lines[0].item``)."""
+    from syncengine.app.fields import Ref
+
+    for spec in etype.fields:
+        value = data.get(spec.name)
+        if isinstance(spec, Ref) and isinstance(value, int):
+            yield spec.name, value
+        for index, part in enumerate(value if isinstance(value, list) else []):
+            for sub in getattr(spec, "parts", ()):
+                if isinstance(sub, Ref) and isinstance(part.get(sub.name), int):
+                    yield f"{spec.name}[{index}].{sub.name}", part[sub.name]
+
+
+def copy_into(store: Store, records: AppRecords) -> None:
+    """Write ``records`` into ``store`` (a workspace with no records) with their app IDs, and
+    queue each as the app queues a new record: lists always, transactions when ready."""
+    app = App(store)
+    with store.write():
+        store.entities.insert_many(records.rows)
+        changes = [app.collection(r.entity_type).change_of(r.id, "created") for r in records.rows]
+        app.queue.record(changes)
