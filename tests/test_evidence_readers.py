@@ -125,6 +125,19 @@ def test_a_recovered_set_keeps_its_answer_but_no_answer_time(tmp_path):
     assert exchange.answered_at is None and exchange.seconds is None
 
 
+def test_a_workspace_still_open_is_read_with_its_write_ahead_log(tmp_path):
+    """Sent while the sync still runs: the set waits in the -wal file, and is read from it."""
+    clock = FixedClock(datetime(2026, 1, 5, 14, 0, 0))
+    with Store(tmp_path / "w.db", clock) as store:
+        job_id = store.jobs.create().id
+        store.messages.save(job_id, "1-1-a", REQUEST.format(n=1))
+        assert (tmp_path / "w.db-wal").exists()
+        [exchange] = read(tmp_path / "w.db")
+        assert exchange.request_xml == REQUEST.format(n=1) and exchange.response_xml is None
+        store.messages.mark_sent("1-1-a")  # the store goes on writing
+        assert read(tmp_path / "w.db")[0].sent_at == datetime(2026, 1, 5, 14, 0, tzinfo=UTC)
+
+
 def test_a_sqlite_file_that_is_no_workspace_is_refused(tmp_path):
     """One line naming the file and what to send instead."""
     other = tmp_path / "other.sqlite"
