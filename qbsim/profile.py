@@ -5,7 +5,8 @@ A profile gives, per request type, a ``Cost``: a base number of seconds, seconds
 lognormal multiplier, 0 for none). Keys are request types (``CustomerAddRq``) or shell-style
 patterns (``*QueryRq``, ``*``); the exact type wins, then the longest pattern. Profiles live as
 YAML under ``qbsim/profiles/``; ``fit_profile`` makes one from observed timings, so a consultant
-can calibrate the simulator from a real QuickBooks log.
+can calibrate the simulator from a real QuickBooks log (from timed message sets, which hold many
+requests each: :mod:`qbsim.profilefit`, behind ``qbsync profile fit``).
 """
 
 from __future__ import annotations

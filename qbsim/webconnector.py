@@ -23,6 +23,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from lxml import etree
@@ -30,6 +31,7 @@ from lxml import etree
 from qbschema import safexml
 from qbsim.errors import QBXMLRPError
 from qbsim.host.core import QuickBooksHost
+from qbsim.wclog import WebConnectorLog
 
 TNS = "http://developer.intuit.com/"
 SOAP_ENV = "http://schemas.xmlsoap.org/soap/envelope/"
@@ -100,7 +102,9 @@ class SimulatedWebConnector:
     the service at ``url``, signing in as ``username`` with ``password``; ``owner_id`` and
     ``file_id`` are the .qwc's: a company file without that FileID under that OwnerID is
     stamped with it before the first run, as the Web Connector does (QBXML-NOTES.md §20).
-    ``on_exchange`` sees each (request, response) pair once the service has taken it."""
+    ``on_exchange`` sees each (request, response) pair once the service has taken it;
+    ``log``, a file the run appends a verbose ``QWCLog.txt``-shaped log to
+    (:mod:`qbsim.wclog`), at simulated times (none: no log is written)."""
 
     def __init__(
         self,
@@ -113,12 +117,14 @@ class SimulatedWebConnector:
         file_id: str | None = None,
         timeout: float = 120.0,
         on_exchange: Callable[[str, str], None] | None = None,
+        log: str | Path | None = None,
     ) -> None:
         self.host, self.url, self.timeout = host, url, timeout
         self.owner_id, self.file_id = owner_id, file_id
         self.on_exchange = on_exchange
         self.username, self.password = username, password
         self.runs: list[UpdateRun] = []
+        self.log = None if log is None else WebConnectorLog(log, host.now)
 
     # -- one update run ---------------------------------------------------------------------
     def update(self) -> Generator[Any, Any, UpdateRun]:
@@ -174,6 +180,8 @@ class SimulatedWebConnector:
                 )
             )
             first = False
+            if request and self.log is not None:
+                self.log.request(request)
             if not request:
                 run.last_error = str(self.call("getLastError", ticket=run.ticket))
                 return
@@ -193,10 +201,16 @@ class SimulatedWebConnector:
         except QBXMLRPError as exc:
             run.last_failure = exc.hresult & 0xFFFFFFFF
             hresult, message = f"0x{run.last_failure:08X}", str(exc)
+            if self.log is not None:
+                self.log.note(
+                    "ProcessRequestXML", f"QuickBooks failed on it: HRESULT {hresult}: {message}"
+                )
             if exc.hresult & 0xFFFFFFFF == 0x80010108:
                 run.lost += 1
             else:
                 run.refused[hresult] = run.refused.get(hresult, 0) + 1
+        if response and self.log is not None:
+            self.log.response(str(response))
         value = self.call(
             "receiveResponseXML",
             ticket=run.ticket,
@@ -211,6 +225,8 @@ class SimulatedWebConnector:
     # -- SOAP over HTTP -----------------------------------------------------------------------
     def call(self, operation: str, **params: str | int) -> str | list[str]:
         """Call ``operation`` on the service; its result (a list for a string array)."""
+        if self.log is not None:
+            self.log.note(f"do_{operation}", f"calling {operation} on the web service")
         envelope = _envelope(operation, params)
         request = urllib.request.Request(
             self.url,

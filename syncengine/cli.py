@@ -50,6 +50,7 @@ COMMAND_MODULES = (
     "importapp",
     "exportco",
     "replay",
+    "profile",
 )
 
 

@@ -70,6 +70,7 @@ def heavy(modules: list[str]) -> list[str]:
         ("app", "add", "--help"),
         ("settings", "set", "--help"),
         ("autosync", "run", "--help"),
+        ("profile", "fit", "--help"),
     ],
     ids=" ".join,
 )

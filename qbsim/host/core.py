@@ -26,7 +26,7 @@ from qbsim.events import EventLog
 from qbsim.faults import FaultPlan, load_plan
 from qbsim.host.desktop import DO_NOT_CARE, MULTI_USER, Desktop
 from qbsim.host.injector import FaultInjector
-from qbsim.host.requests import RequestSummary, read_response, sketch, summarise
+from qbsim.host.requests import RequestSummary, charged, read_response, sketch, summarise
 from qbsim.host.user import QuickBooksUser
 from qbsim.model.base import CompanyState
 from qbsim.model.refs import ITEM_KINDS
@@ -188,10 +188,8 @@ class QuickBooksHost:
 
     def _latency(self, summary: RequestSummary, answers: list[tuple[str, int, int]]) -> float:
         total = self.profile.message_set
-        for index, request_type in enumerate(summary.types):
-            lines = summary.lines[index]
-            returned = answers[index][2] if index < len(answers) else 0
-            total += self.profile.seconds(request_type, lines + returned, self._latency_rng)
+        for request_type, size in charged(summary, answers):
+            total += self.profile.seconds(request_type, size, self._latency_rng)
         return total * self.faults.slow_factor()
 
     def _name_of(self, kind: str, list_id: str) -> str | None:

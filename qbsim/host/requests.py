@@ -120,6 +120,21 @@ def sketch(request_xml: str | bytes) -> RequestSummary:
     return RequestSummary(tuple(types), (), tuple(lines))
 
 
+def charged(summary: RequestSummary, answers: list[tuple[str, int, int]]) -> list[tuple[str, int]]:
+    """Each request's type and the size its latency is charged for: the lines it sends plus
+    the records its answer returns (``answers`` as :func:`read_response` gives them)."""
+    return [
+        (kind, summary.lines[index] + (answers[index][2] if index < len(answers) else 0))
+        for index, kind in enumerate(summary.types)
+    ]
+
+
+def charged_sizes(request_xml: str | bytes, response_xml: str) -> list[tuple[str, int]]:
+    """:func:`charged` for a request document and its response document, read from their
+    texts (what a latency profile is fitted from)."""
+    return charged(sketch(request_xml), read_response(response_xml))
+
+
 def _without_request_id(request: etree._Element) -> bytes:
     copy = etree.fromstring(etree.tostring(request), safexml.parser())
     copy.attrib.pop("requestID", None)

@@ -89,6 +89,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         " server and a simulated Web Connector over HTTP on loopback",
     )
     parser.add_argument(
+        "--wc-log",
+        type=Path,
+        metavar="FILE",
+        help="with --via webconnector: write the simulated Web Connector's verbose log"
+        " (shaped as QWCLog.txt) to FILE, for qbsync profile fit",
+    )
+    parser.add_argument(
         "--strict",
         action="store_true",
         help="exit 1 if any record failed or was duplicated (or pre-flight found anything)",
@@ -123,6 +130,7 @@ def run(args: argparse.Namespace) -> int:
         max_jobs=args.max_jobs,
         bookkeeper_per_hour=args.bookkeeper,
         via=args.via,
+        wc_log=args.wc_log,
         preflight=args.preflight,
         company_from=args.company_from,
     )

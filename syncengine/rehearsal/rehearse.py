@@ -98,6 +98,9 @@ class Rehearsal:
     start: datetime = START
     via: str = "in-process"
     """How the jobs reach QuickBooks: ``in-process`` or ``webconnector`` (SOAP over loopback)."""
+    wc_log: Path | None = None
+    """With ``via="webconnector"``: write the simulated Web Connector's verbose log
+    (``QWCLog.txt``-shaped) to this file, made anew."""
     preflight: bool = False
     """Run pre-flight (:mod:`syncengine.reports.preflight`) on the app and the company first."""
     company_from: Path | None = None
@@ -122,6 +125,11 @@ class Rehearsal:
             raise RehearsalRefused("--bookkeeper must be 0 (none) or more actions per hour")
         if self.via not in VIAS:
             raise RehearsalRefused(f"--via {self.via!r}: give one of {', '.join(VIAS)}")
+        if self.wc_log is not None and self.via != "webconnector":
+            raise RehearsalRefused(
+                f"--wc-log {self.wc_log}: only the Web Connector writes that log;"
+                " add --via webconnector"
+            )
 
 
 @dataclass
@@ -253,6 +261,8 @@ def rehearse(
     """
     options.check()
     plan, profile = _inputs(options)
+    if options.wc_log is not None:
+        _new_log(options.wc_log)
     client = _client_company(options)  # refused before the workspace is made
     began = time.perf_counter()
     given = _given_app(options)  # read before the workspace is made, as refusals come first
@@ -288,6 +298,14 @@ def rehearse(
             )
             report.preflight = findings
             return report
+
+
+def _new_log(path: Path) -> None:
+    """Start the rehearsal's Web Connector log empty; refused when it cannot be written."""
+    try:
+        path.write_bytes(b"")
+    except OSError as exc:
+        raise RehearsalRefused(f"--wc-log {path}: cannot be written ({exc.strerror})") from None
 
 
 @dataclass(frozen=True)

@@ -50,7 +50,14 @@ def jobs_over_webconnector(
     service = WebConnectorService({USER: Served(config, store)})
     with serving(service) as url:
         connector = SimulatedWebConnector(
-            host, url, USER, password, owner_id=owner, file_id=file_id, on_exchange=on_exchange
+            host,
+            url,
+            USER,
+            password,
+            owner_id=owner,
+            file_id=file_id,
+            on_exchange=on_exchange,
+            log=options.wc_log,
         )
         return (yield from _jobs(connector, store, options, stats))
 
