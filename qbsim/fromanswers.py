@@ -85,6 +85,12 @@ def _listed(folder: Path) -> list[Path] | None:
             " so the folder misses records and is not loaded; run the export again"
             " (`qbsync export-company`, or the Web Connector's export user) until it completes"
         )
+    for name in names:
+        if Path(name).name != name or name.startswith("."):
+            raise QueryAnswersError(
+                f"{manifest}: lists {name!r}, which is not a file of the export's own folder;"
+                " export the company again with `qbsync export-company`"
+            )
     return sorted(folder / name for name in names)
 
 

@@ -71,6 +71,18 @@ def test_a_complete_export_loads_only_the_pages_it_lists(tmp_path):
     assert Company.from_query_answers(tmp_path).count("Customer") == 3
 
 
+def test_a_manifest_naming_a_file_outside_its_folder_is_refused(tmp_path):
+    """A manifest is data from the client's machine: a page it names outside the export's own
+    folder is refused, naming it, before anything is read."""
+    export_company(SimulatedTransport(_customers(2)), tmp_path / "export", ["Customer"])
+    (tmp_path / "elsewhere.xml").write_text("<QBXML/>", encoding="utf-8")
+    manifest = _manifest(tmp_path / "export")
+    manifest["files"]["Customer"] = ["../elsewhere.xml"]
+    (tmp_path / "export" / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    with pytest.raises(QueryAnswersError, match=r"'\.\./elsewhere\.xml'.*own folder"):
+        Company.from_query_answers(tmp_path / "export")
+
+
 def test_percent_grows_to_100_with_the_iterator(tmp_path):
     """Progress counts query types done and the current type's share of its records."""
     export = CompanyExport(tmp_path, ["Customer", "Vendor"])
