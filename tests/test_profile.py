@@ -15,7 +15,7 @@ def test_default_profile_says_its_numbers_are_estimates():
     """default.yaml states where its numbers come from, and that they are not measured."""
     profile = load_profile("default")
     assert "ESTIMATES, NOT MEASUREMENTS" in profile.source
-    assert "fit_profile" in profile.source
+    assert "qbsync profile fit LOG" in profile.source  # and says how to measure them
 
 
 def test_every_built_in_profile_loads():
