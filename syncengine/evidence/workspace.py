@@ -2,10 +2,11 @@
 :mod:`syncengine.store.messages`), every job's in order, each with the times it was sent and
 answered.
 
-The file is the customer's: it is opened read-only through SQLite's URI ``mode=ro`` and the
-store's migrations are never run on it, so its bytes (and its folder) stay as they were. A set
-recovered through ``oldMessageSetID`` keeps its answer but no answer time (that answer came
-from a later check, not from QuickBooks answering the set); a set never answered has neither.
+The file is the customer's: it is opened read-only (as unchanging when no write-ahead log lies
+beside it) and the store's migrations are never run on it, so its bytes (and its folder) stay
+as they were. A set recovered through ``oldMessageSetID`` keeps its answer but no answer time
+(that answer came from a later check, not from QuickBooks answering the set); a set never
+answered has neither.
 """
 
 from __future__ import annotations
@@ -14,10 +15,10 @@ import sqlite3
 from contextlib import closing
 from datetime import datetime
 from pathlib import Path
-from urllib.parse import quote
 
 from syncengine.clock import parse_stamp
 from syncengine.evidence import EvidenceError, Exchange
+from syncengine.store.checks import open_read_only
 
 RECOVERED = "recovered"  # syncengine.store.messages.RECOVERED, without importing pandas
 _COLUMNS = ("request_xml", "response_xml", "sent_at", "answered_at", "job_id", "seq", "state")
@@ -33,14 +34,9 @@ def read(path: str | Path) -> list[Exchange]:
 
 
 def _open_read_only(path: Path) -> sqlite3.Connection:
-    """Read-only; ``immutable`` too when no write-ahead log lies beside the file, so SQLite
-    leaves no ``-wal``/``-shm`` files of its own in the customer's folder (with a log there,
-    its changes are read through it, as SQLite must)."""
-    wal = path.with_name(path.name + "-wal")
-    options = "mode=ro" if wal.exists() else "mode=ro&immutable=1"
-    uri = f"file:{quote(str(path.resolve()))}?{options}"
+    """Read-only, writing nothing beside the file (``store.checks.open_read_only``)."""
     try:
-        return sqlite3.connect(uri, uri=True)
+        return open_read_only(path)
     except sqlite3.Error as exc:
         raise EvidenceError(f"{path}: cannot be opened read-only as SQLite ({exc})") from None
 

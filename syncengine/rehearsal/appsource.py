@@ -27,6 +27,7 @@ from syncengine.app.types import ENTITY_TYPES, EntityType
 from syncengine.clock import FixedClock
 from syncengine.errors import SyncError
 from syncengine.store import Entity, EntityRow, Store
+from syncengine.store.checks import open_read_only
 
 FOLDER, WORKSPACE = "folder", "workspace"
 
@@ -103,7 +104,7 @@ _LINKED = (
 def _from_workspace(path: Path) -> AppRecords:
     """The live records of the workspace at ``path``, read without writing a byte to it."""
     try:
-        with _read_only(path) as conn:
+        with contextlib.closing(open_read_only(path)) as conn:
             found = conn.execute(_LIVE).fetchall()
             linked = int(conn.execute(_LINKED).fetchone()[0])
     except sqlite3.DatabaseError as exc:
@@ -118,20 +119,6 @@ def _from_workspace(path: Path) -> AppRecords:
         raise AppSourceRefused(f"--app {path}: the workspace holds no app records to rehearse")
     _check_rows(path, rows)
     return AppRecords(WORKSPACE, path, rows, linked)
-
-
-@contextlib.contextmanager
-def _read_only(path: Path) -> Iterator[sqlite3.Connection]:
-    """A connection that reads ``path`` and writes nothing beside it: a workspace with no
-    write-ahead log beside it holds everything in the file, which is then read as immutable
-    (no lock or log file made); otherwise the log is read too, read-only."""
-    wal = path.with_name(path.name + "-wal").exists()
-    mode = "mode=ro" if wal else "immutable=1"
-    conn = sqlite3.connect(f"{path.resolve().as_uri()}?{mode}", uri=True)
-    try:
-        yield conn
-    finally:
-        conn.close()
 
 
 def _check_rows(path: Path, rows: tuple[EntityRow, ...]) -> None:

@@ -46,22 +46,26 @@ def findings_text(heading: str, findings: list[Finding], problems: int, after: s
 
 
 def open_read_only(path: Path) -> sqlite3.Connection:
-    """A read-only connection to the workspace at ``path`` (SQLite never writes through it).
-    In a read-only folder, where SQLite cannot make its ``-shm`` file, a workspace with no
-    ``-wal`` content is read as an unchanging file instead."""
+    """A read-only connection to the workspace at ``path`` that writes nothing to it or beside
+    it. With no write-ahead log beside the file, no process has it open and the file holds
+    everything: it is read as unchanging (SQLite then makes no ``-shm`` file in the customer's
+    folder). With a log there its changes are read through it; in a read-only folder, where
+    SQLite cannot make its ``-shm`` file, an empty log is passed over."""
+    wal = path.with_name(path.name + "-wal")
+    if not wal.exists():
+        return _connect(path, "immutable=1")
     try:
         return _connect(path, "mode=ro")
     except sqlite3.OperationalError as exc:
-        wal = path.with_name(path.name + "-wal")
         if error_name(exc).startswith(("SQLITE_CANTOPEN", "SQLITE_READONLY")) and not (
-            wal.exists() and wal.stat().st_size
+            wal.stat().st_size
         ):
             return _connect(path, "immutable=1")
         raise
 
 
 def _connect(path: Path, mode: str) -> sqlite3.Connection:
-    conn = sqlite3.connect(f"file:{path.resolve()}?{mode}", uri=True, isolation_level=None)
+    conn = sqlite3.connect(f"{path.resolve().as_uri()}?{mode}", uri=True, isolation_level=None)
     try:
         conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()  # fails now if no database
     except BaseException:
