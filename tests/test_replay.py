@@ -66,6 +66,18 @@ def test_a_replay_of_the_engines_3100_writes_a_playbook_that_fails_the_same_way(
     assert again.code == 0 and "passed (4 steps" in again.out
 
 
+def test_the_workspace_itself_replays_as_its_folder_does(engine_evidence, tmp_path, capsys):
+    """Support is sent the customer's ``shop.db`` rather than files: its message sets are
+    the same conversation, and the replay reproduces the same 3100, its playbook passing."""
+    out = tmp_path / "from-workspace.yaml"
+    ran = _replay(capsys, engine_evidence.parent / "shop.db", out)
+    assert ran.code == 0, ran.out + ran.err
+    assert "shop.db: job 2, message set 1): the customer's error: CustomerAddRs 3100" in ran.out
+    assert "Reproduced" in ran.out
+    assert yaml.safe_load(out.read_text())["quickbooks"]["Customer"][0]["Name"] == "Acme"
+    assert qbsync(capsys, "scenario", "run", out).code == 0
+
+
 def test_the_mod_is_sent_with_qbsims_ids_not_the_recorded_ones(engine_evidence, tmp_path, capsys):
     """Birch got another ListID in qbsim than in the customer's QuickBooks (qbsim's company
     lacks the customer's Acme, made first): the file sent names qbsim's."""
