@@ -116,6 +116,10 @@ def test_an_answer_altered_by_hand_is_a_fidelity_gap_naming_both_answers(
     assert "qbsim CustomerModRs requestID=4 statusCode=0 (Info)" in gap["difference"]
     assert 'statusCode="3200"' in gap["recorded_answer"]
     assert 'requestID="4" statusCode="0"' in gap["qbsim_answer"]
+    assert gap["request_element"].startswith('<CustomerModRq requestID="4">\n  <CustomerMod>')
+    assert gap["recorded_element"].startswith('<CustomerModRs requestID="4" statusCode="3200"')
+    assert gap["qbsim_element"].startswith('<CustomerModRs requestID="4" statusCode="0"')
+    assert "CustomerAddRs" in gap["qbsim_answer"] and "CustomerAddRs" not in gap["qbsim_element"]
     assert ran.json["reproduced"] is False
     data = yaml.safe_load(out.read_text())
     assert data["known_failure"].startswith("qbsim fidelity gap at exchange 4")
@@ -126,7 +130,9 @@ def test_an_answer_altered_by_hand_is_a_fidelity_gap_naming_both_answers(
 def test_the_gap_is_shown_to_people_with_both_answers(engine_evidence, tmp_path, capsys):
     """The customer's 3100 altered to a success without a record: nothing then implies the
     customer's Acme, qbsim adds it and answers with its record. The output says where it
-    stopped and prints both answer documents."""
+    stopped and shows where the answers part: the request element that got them and each
+    answer's response element to it, indented; the rest of both answers (the Mod of Birch
+    before it) only with ``--full``."""
     evidence = tmp_path / "altered"
     shutil.copytree(engine_evidence, evidence)
     answer = evidence / "004-2rs.xml"
@@ -140,8 +146,22 @@ def test_the_gap_is_shown_to_people_with_both_answers(engine_evidence, tmp_path,
     assert "Fidelity gap: exchange 4" in ran.out
     assert "recorded CustomerAddRs requestID=5 statusCode=0 (Info), 0 record(s)" in ran.out
     assert "qbsim CustomerAddRs requestID=5 statusCode=0 (Info), 1 record(s)" in ran.out
-    assert "recorded answer:" in ran.out and "qbsim's answer:" in ran.out
+    shown = ran.out.split("Fidelity gap:")[1]
+    request = shown.split("the request as sent to qbsim:\n")[1].split("\n  the recorded")[0]
+    assert request.splitlines()[0] == '    <CustomerAddRq requestID="5">'
+    assert "      <CustomerAdd>" in request and "<Name>Acme</Name>" in request
+    recorded = shown.split("the recorded answer to it:\n")[1].split("\n  qbsim's")[0]
+    assert recorded.strip().startswith('<CustomerAddRs requestID="5" statusCode="0"')
+    assert "<CustomerRet>" not in recorded
+    simulated = shown.split("qbsim's answer to it:\n")[1].split("\n  (the whole")[0]
+    assert simulated.splitlines()[0].startswith('    <CustomerAddRs requestID="5"')
+    assert "      <CustomerRet>" in simulated.splitlines()
+    assert "CustomerModRs" not in ran.out and "555-0199" not in ran.out
+    assert "the whole answers: --full, or --json" in ran.out
     assert "Not reproduced" in ran.out
+    full = _replay(capsys, evidence, tmp_path / "full.yaml", "--full")
+    assert full.code == 1 and "the whole recorded answer:" in full.out
+    assert full.out.count("<CustomerModRs") == 2  # in both whole answers
     # The codes agree; the playbook fails at the gap on the count of records it expects.
     run = qbsync(capsys, "scenario", "run", tmp_path / "gap.yaml", "--json")
     assert run.code == 0 and run.json[0]["as_expected"] is True

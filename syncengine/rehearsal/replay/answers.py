@@ -74,6 +74,33 @@ def summary(document: str) -> list[Response]:
     return [_response(rs) for rs in responses_element(document) if isinstance(rs.tag, str)]
 
 
+def element_at(document: str, place: int) -> etree._Element | None:
+    """The response element at ``place`` (from 1) of an answer document; None past its end."""
+    elements = [rs for rs in responses_element(document) if isinstance(rs.tag, str)]
+    return elements[place - 1] if 0 < place <= len(elements) else None
+
+
+def request_for(request: str, response: Response | None, place: int) -> etree._Element | None:
+    """The request element of a request document that ``response`` (at ``place``, from 1)
+    answers: the one of its requestID, else the one at the same place."""
+    msgs = safexml.parse(request, clean=True).find("QBXMLMsgsRq")
+    elements = [] if msgs is None else [rq for rq in msgs if isinstance(rq.tag, str)]
+    if response is not None and response.request_id is not None:
+        by_id = [rq for rq in elements if rq.get("requestID") == response.request_id]
+        if by_id:
+            return by_id[0]
+    return elements[place - 1] if 0 < place <= len(elements) else None
+
+
+def pretty(element: etree._Element | None) -> str:
+    """An element as indented XML text, one element a line ("nothing" for None)."""
+    if element is None:
+        return "nothing"
+    copy = etree.fromstring(etree.tostring(element, with_tail=False))
+    etree.indent(copy, space="  ")
+    return etree.tostring(copy, encoding="unicode").strip()
+
+
 def rets(rs: etree._Element) -> list[etree._Element]:
     """The ``…Ret`` records a response element holds, in order."""
     return [kid for kid in rs if isinstance(kid.tag, str) and kid.tag.endswith("Ret")]

@@ -30,18 +30,38 @@ SEND = ["qbxml", "send", "--simulated"]
 @dataclass(frozen=True)
 class Gap:
     """Where qbsim answered otherwise than the customer's QuickBooks: the exchange (from 1),
-    where in the evidence it is, the difference, and both answers as sent."""
+    where in the evidence it is, the difference, both answers as sent (qbsim's: what it
+    printed refusing the request, when it did) and the request as sent to qbsim."""
 
     index: int
     source: str
     difference: answers.Difference | None
     recorded: str
     simulated: str
+    request: str
 
     def describe(self) -> str:
         """The gap in one line: the exchange, its place in the evidence and what differs."""
         what = self.difference.describe() if self.difference else "qbsim refused the request"
         return f"exchange {self.index} ({self.source}): {what}"
+
+    def elements(self) -> dict[str, str]:
+        """Where the answers part, as indented XML: the request element (as sent to qbsim)
+        and each answer's response element to it. qbsim refusing the whole request: the
+        request as sent and what qbsim said; no recorded element."""
+        if self.difference is None:
+            return {
+                "request": self.request.strip(),
+                "recorded": "",
+                "qbsim": self.simulated.strip(),
+            }
+        place, ours = self.difference.place, self.difference.recorded
+        rq = answers.request_for(self.request, ours or self.difference.simulated, place)
+        return {
+            "request": answers.pretty(rq),
+            "recorded": answers.pretty(answers.element_at(self.recorded, place)),
+            "qbsim": answers.pretty(answers.element_at(self.simulated, place)),
+        }
 
 
 @dataclass
@@ -125,13 +145,15 @@ def _play(
         result.notes.append(f"exchange {index} ({exchange.source}): its answer was lost")
         return played
     if shown.exit != 0:
-        result.gap = Gap(index, exchange.source, None, exchange.response_xml, shown.stderr)
+        result.gap = Gap(index, exchange.source, None, exchange.response_xml, shown.stderr, request)
         return played
     assert recorded is not None
     difference, notes = answers.compare(recorded, answers.summary(shown.stdout))
     result.notes += [f"exchange {index}: {note}" for note in notes]
     if difference is not None:
-        result.gap = Gap(index, exchange.source, difference, exchange.response_xml, shown.stdout)
+        result.gap = Gap(
+            index, exchange.source, difference, exchange.response_xml, shown.stdout, request
+        )
     else:
         translation.learn(exchange.response_xml, shown.stdout)
     return played
