@@ -7,6 +7,7 @@ by hand stands for a QuickBooks that answered otherwise than qbsim does (a fidel
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -94,37 +95,65 @@ def test_the_mod_is_sent_with_qbsims_ids_not_the_recorded_ones(engine_evidence, 
 def test_an_answer_altered_by_hand_is_a_fidelity_gap_naming_both_answers(
     engine_evidence, tmp_path, capsys
 ):
-    """The recorded answer to the Mod of Birch altered to 3200 (stale EditSequence): the
-    conversation made Birch and named its EditSequence, so qbsim answers OK; the replay stops
-    there with a fidelity gap showing both answers, exits 1, and still writes the playbook,
-    marked known_failure, which the runner finds failing as marked."""
-    evidence = tmp_path / "altered"
-    shutil.copytree(engine_evidence, evidence)
-    answer = evidence / "004-2rs.xml"
-    answer.write_text(
-        answer.read_text().replace(
-            'requestID="4" statusCode="0" statusSeverity="Info"',
-            'requestID="4" statusCode="3200" statusSeverity="Error"',
-        )
-    )
+    """The recorded answer to the Mod of Birch (a phone change) altered to 3100 (name in use):
+    nothing else is called Birch, so qbsim answers OK; the replay stops there with a fidelity
+    gap showing both answers, exits 1, and still writes the playbook, marked known_failure,
+    which the runner finds failing as marked."""
+    evidence = _altered(engine_evidence, tmp_path, "3100")
     out = tmp_path / "gap.yaml"
     ran = _replay(capsys, evidence, out, "--json")
     assert ran.code == 1
     gap = ran.json["fidelity_gap"]
     assert gap["exchange"] == 4 and gap["source"].endswith("004-1rq.xml -> 004-2rs.xml")
-    assert "recorded CustomerModRs requestID=4 statusCode=3200 (Error)" in gap["difference"]
+    assert "recorded CustomerModRs requestID=4 statusCode=3100 (Error)" in gap["difference"]
     assert "qbsim CustomerModRs requestID=4 statusCode=0 (Info)" in gap["difference"]
-    assert 'statusCode="3200"' in gap["recorded_answer"]
+    assert 'statusCode="3100"' in gap["recorded_answer"]
     assert 'requestID="4" statusCode="0"' in gap["qbsim_answer"]
     assert gap["request_element"].startswith('<CustomerModRq requestID="4">\n  <CustomerMod>')
-    assert gap["recorded_element"].startswith('<CustomerModRs requestID="4" statusCode="3200"')
+    assert gap["recorded_element"].startswith('<CustomerModRs requestID="4" statusCode="3100"')
     assert gap["qbsim_element"].startswith('<CustomerModRs requestID="4" statusCode="0"')
     assert "CustomerAddRs" in gap["qbsim_answer"] and "CustomerAddRs" not in gap["qbsim_element"]
+    assert ran.json["inferred_edits"] == []
     assert ran.json["reproduced"] is False
     data = yaml.safe_load(out.read_text())
     assert data["known_failure"].startswith("qbsim fidelity gap at exchange 4")
     run = qbsync(capsys, "scenario", "run", out)
     assert run.code == 0 and "known failure" in run.out
+
+
+def _altered(engine_evidence: Path, tmp_path: Path, code: str) -> Path:
+    """The engine's evidence with the recorded answer to the Mod of Birch made ``code``,
+    without its record (as QuickBooks refuses)."""
+    evidence = tmp_path / "altered"
+    shutil.copytree(engine_evidence, evidence)
+    answer = evidence / "004-2rs.xml"
+    refused = f'<CustomerModRs requestID="4" statusCode="{code}" statusSeverity="Error"/>'
+    text = re.sub(r"<CustomerModRs .*?</CustomerModRs>", refused, answer.read_text(), flags=re.S)
+    assert refused in text
+    answer.write_text(text)
+    return evidence
+
+
+def test_a_3200_to_a_mod_of_a_record_the_conversation_made_infers_an_edit_in_quickbooks(
+    engine_evidence, tmp_path, capsys
+):
+    """The recorded answer to the Mod of Birch altered to 3200: the conversation made Birch
+    and named the EditSequence qbsim's Birch still has, so a person edited Birch in
+    QuickBooks in between (inferred). The replay edits it first, in a step saying so, and
+    reproduces the 3200; the playbook passes, its Birch unchanged but for its EditSequence."""
+    evidence = _altered(engine_evidence, tmp_path, "3200")
+    out = tmp_path / "edited.yaml"
+    ran = _replay(capsys, evidence, out)
+    assert ran.code == 0, ran.out + ran.err
+    assert "customer's error: CustomerModRs 3200" in ran.out
+    assert "  inferred: Customer Birch was edited in QuickBooks before exchange 4" in ran.out
+    steps = yaml.safe_load(out.read_text())["steps"]
+    assert [s["title"].split(" ")[0] for s in steps] == [*["Exchange"] * 3, "Inferred:", "Exchange"]
+    assert steps[3]["quickbooks"] == {
+        "edit": {"kind": "Customer", "name": "Birch", "set": {"Name": "Birch"}}
+    }
+    run = qbsync(capsys, "scenario", "run", out)
+    assert run.code == 0 and "passed (5 steps" in run.out
 
 
 def test_the_gap_is_shown_to_people_with_both_answers(engine_evidence, tmp_path, capsys):

@@ -49,6 +49,7 @@ class Reproduction:
             "reproduced": self.reproduced,
             "fidelity_gap": None if gap is None else _gap_dict(gap),
             "implied_company": self.replay.implied.records,
+            "inferred_edits": self.replay.inferred,
             "notes": self.replay.notes,
             "playbook": str(self.out),
             "playbook_run": {
@@ -97,6 +98,7 @@ def render(done: Reproduction, full: bool = False) -> str:
     ]
     if result.gap is not None:
         lines += _gap_lines(result.gap, full)
+    lines += [f"  inferred: {edit}" for edit in result.inferred]
     lines += [f"  note: {note}" for note in result.notes]
     lines.append(f"Playbook: {done.out} ({verdict(done.outcome)})")
     lines.append(_conclusion(done))

@@ -20,7 +20,7 @@ from syncengine.errors import SyncError
 from syncengine.evidence import EvidenceError, Exchange
 from syncengine.rehearsal.playbooks import model
 from syncengine.rehearsal.playbooks.world import World
-from syncengine.rehearsal.replay import answers
+from syncengine.rehearsal.replay import answers, between
 from syncengine.rehearsal.replay.implied import Implied, implied_company
 from syncengine.rehearsal.replay.translate import Translation
 
@@ -76,6 +76,8 @@ class Played:
     recorded: list[answers.Response] | None
     simulated: str
     source: str
+    before: list[dict[str, object]] = field(default_factory=list)
+    """The QuickBooks edits inferred before it (playbook steps, :mod:`.between`)."""
 
     @property
     def failed(self) -> bool:
@@ -92,6 +94,8 @@ class Replay:
     played: list[Played] = field(default_factory=list)
     gap: Gap | None = None
     notes: list[str] = field(default_factory=list)
+    inferred: list[str] = field(default_factory=list)
+    """Each QuickBooks edit inferred between exchanges, in a line."""
 
     @property
     def error(self) -> Played | None:
@@ -137,10 +141,11 @@ def _play(
     request = _rewritten(translation, exchange)
     types = request_types(request)
     name = f"{index:03d}-{types[0] if types else 'Rq'}.xml"
+    recorded = None if exchange.response_xml is None else _summary(exchange)
+    before = _edits_before(world, translation, index, request, recorded or [], result)
     (world.db.parent / name).write_text(request, encoding="utf-8")
     shown = world.run_lines([[*SEND, name]])
-    recorded = None if exchange.response_xml is None else _summary(exchange)
-    played = Played(index, name, request, types, recorded, shown.stdout, exchange.source)
+    played = Played(index, name, request, types, recorded, shown.stdout, exchange.source, before)
     if exchange.response_xml is None:
         result.notes.append(f"exchange {index} ({exchange.source}): its answer was lost")
         return played
@@ -157,6 +162,31 @@ def _play(
     else:
         translation.learn(exchange.response_xml, shown.stdout)
     return played
+
+
+def _edits_before(
+    world: World,
+    translation: Translation,
+    index: int,
+    request: str,
+    recorded: list[answers.Response],
+    result: Replay,
+) -> list[dict[str, object]]:
+    """Make in qbsim's company the QuickBooks edits the recorded refusals imply a person
+    made before this exchange (:mod:`.between`); the playbook steps that made them."""
+    if not any(r.failed and r.code in between.IMPLYING for r in recorded):
+        return []
+    edits = between.inferred(world.company(), request, recorded, translation, index)
+    result.notes += [f"exchange {index}: {note}" for note in edits.notes]
+    done = []
+    for step in edits.steps:
+        shown = world.do(model.Step.model_validate(step))
+        if shown.exit != 0:
+            result.notes.append(f"{step['title']}: qbsim refused it: {shown.stderr.strip()}")
+            continue
+        done.append(step)
+        result.inferred.append(str(step["title"]).removeprefix("Inferred: "))
+    return done
 
 
 def _rewritten(translation: Translation, exchange: Exchange) -> str:

@@ -46,7 +46,7 @@ def playbook_data(name: str, evidence: str, result: Replay) -> dict[str, Any]:
     data["empty_company"] = True
     data["quickbooks"] = result.implied.records
     data["files"] = {p.file: p.request for p in result.played}
-    data["steps"] = [_step(p) for p in result.played]
+    data["steps"] = [step for p in result.played for step in [*p.before, _step(p)]]
     if result.gap is not None and result.gap.difference is not None:
         _expect_the_recorded(data["steps"][-1]["expect"], result.gap.difference)
     return data
