@@ -68,9 +68,9 @@ def inferred(
             for record in _named(company, response.message, translation):
                 _deleted(edits, company, record, response, index)
         elif response.code == STALE:
-            record = _stale(company, request_for(request, response, place))
-            if record is not None:
-                _edited(edits, company, record, response, index)
+            stale = _stale(company, request_for(request, response, place))
+            if stale is not None:
+                _edited(edits, company, stale, response, index)
     return edits
 
 
