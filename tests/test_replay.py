@@ -493,3 +493,110 @@ def test_a_whole_conversation_with_queries_replays_as_recorded(tmp_path, capsys)
     assert any("a later answer names it 'Acme'" in note for note in ran.json["notes"])
     assert any("a stand-in name, inferred" in note for note in ran.json["notes"])
     assert ran.json["playbook_run"]["passed"] is True
+
+
+# -- edits a person made in QuickBooks between exchanges ------------------------------------
+def _deleted_between(folder: Path, last: tuple[str, dict], delete: str = "Birch") -> Path:
+    """A conversation that adds an account, an item, customers Birch and Oak and an invoice
+    of Oak; then a person deletes ``delete`` in QuickBooks (not in the evidence), and the
+    ``last`` request (``{birch}``/``{oak}``: their ListIDs) is refused for it."""
+    company = Company(seed=3)
+    folder.mkdir()
+    ids: dict[str, str] = {}
+
+    def keep(number: int, request_type: str, body: dict) -> str:
+        text = yaml.safe_dump(body)
+        for key, value in ids.items():
+            text = text.replace(f"{{{key}}}", value)
+        request = request_xml((request_type, yaml.safe_load(text)))
+        answer = company.process(request)
+        (folder / f"{number:03d}-1rq.xml").write_text(request)
+        (folder / f"{number:03d}-2rs.xml").write_text(answer)
+        return answer
+
+    keep(1, "AccountAddRq", {"AccountAdd": {"Name": "Services", "AccountType": "Income"}})
+    price = {"Price": "85", "AccountRef": {"FullName": "Services"}}
+    keep(2, "ItemServiceAddRq", {"ItemServiceAdd": {"Name": "Labor", "SalesOrPurchase": price}})
+    for number, name in ((3, "Birch"), (4, "Oak")):
+        answer = keep(number, "CustomerAddRq", {"CustomerAdd": {"Name": name}})
+        ids[name.lower()] = answer.split("<ListID>")[1].split("<")[0]
+    line = {"ItemRef": {"FullName": "Labor"}, "Quantity": "1"}
+    invoice = {"CustomerRef": {"ListID": "{oak}"}, "RefNumber": "1001", "InvoiceLineAdd": [line]}
+    keep(5, "InvoiceAddRq", {"InvoiceAdd": invoice})
+    gone = company.process(
+        request_xml(("ListDelRq", {"ListDelType": "Customer", "ListID": ids[delete.lower()]}))
+    )
+    assert 'statusCode="0"' in gone  # the person's deletion, which the evidence lacks
+    keep(6, *last)
+    return folder
+
+
+INVOICE_OF_BIRCH = {
+    "InvoiceAdd": {
+        "CustomerRef": {"ListID": "{birch}"},
+        "RefNumber": "1002",
+        "InvoiceLineAdd": [{"ItemRef": {"FullName": "Labor"}, "Quantity": "1"}],
+    }
+}
+MOD_OF_BIRCH = {"CustomerMod": {"ListID": "{birch}", "EditSequence": "0", "Phone": "555-0100"}}
+
+
+@pytest.mark.parametrize(
+    ("last", "code"),
+    [(("InvoiceAddRq", INVOICE_OF_BIRCH), "3140"), (("CustomerModRq", MOD_OF_BIRCH), "3120")],
+)
+def test_a_record_the_conversation_made_then_refused_as_absent_was_deleted_in_quickbooks(
+    tmp_path, capsys, last, code
+):
+    """The conversation added Birch; a later request naming it is refused (3140 for an
+    invoice of Birch, 3120 for a Mod of it), yet qbsim still holds Birch: a person deleted it
+    in QuickBooks in between (inferred). The replay deletes it first, in a step saying so,
+    and reproduces the refusal; the playbook passes."""
+    evidence = _deleted_between(tmp_path / "ev", last)
+    out = tmp_path / "deleted.yaml"
+    ran = _replay(capsys, evidence, out, "--json")
+    assert ran.code == 0, ran.out
+    assert ran.json["fidelity_gap"] is None and ran.json["error"] == 6
+    [edit] = ran.json["inferred_edits"]
+    assert edit.startswith(f"Customer Birch was deleted in QuickBooks before exchange 6 (")
+    assert f" {code} names it" in edit
+    steps = yaml.safe_load(out.read_text())["steps"]
+    assert steps[-2] == {
+        "title": f"Inferred: {edit}",
+        "quickbooks": {"delete": {"kind": "Customer", "name": "Birch"}},
+        "expect": {"exit": 0},
+    }
+    assert steps[-1]["expect"]["stdout"]["contains"][-1].endswith(f'statusCode="{code}"')
+    run = qbsync(capsys, "scenario", "run", out)
+    assert run.code == 0 and "passed (7 steps" in run.out
+    shown = _replay(capsys, evidence, tmp_path / "shown.yaml")
+    assert f"  inferred: {edit}" in shown.out and "Reproduced" in shown.out
+
+
+def test_a_deletion_qbsim_refuses_is_a_note_and_the_gap_stays(tmp_path, capsys):
+    """The recorded answer to an invoice of Oak altered to 3140 naming Oak: Oak has an
+    invoice, so neither QuickBooks nor qbsim lets a person delete it; the inferred deletion
+    is refused, said in a note, and qbsim answering the invoice OK is a fidelity gap."""
+    invoice = {
+        "InvoiceAdd": {
+            "CustomerRef": {"ListID": "{oak}"},
+            "RefNumber": "1003",
+            "InvoiceLineAdd": [{"ItemRef": {"FullName": "Labor"}, "Quantity": "1"}],
+        }
+    }
+    evidence = _deleted_between(tmp_path / "ev", ("InvoiceAddRq", invoice))
+    oak = (evidence / "004-2rs.xml").read_text().split("<ListID>")[1].split("<")[0]
+    refused = (
+        '<InvoiceAddRs statusCode="3140" statusSeverity="Error" statusMessage="There is an'
+        f' invalid reference to QuickBooks Customer &quot;{oak}&quot; in the Invoice."/>'
+    )
+    answer = evidence / "006-2rs.xml"
+    answer.write_text(
+        re.sub(r"<InvoiceAddRs.*</InvoiceAddRs>", refused, answer.read_text(), flags=re.S)
+    )
+    ran = _replay(capsys, evidence, tmp_path / "refused.yaml", "--json")
+    assert ran.code == 1
+    assert ran.json["inferred_edits"] == []
+    assert "recorded InvoiceAddRs statusCode=3140" in ran.json["fidelity_gap"]["difference"]
+    [note] = [n for n in ran.json["notes"] if "qbsim refused it" in n]
+    assert note.startswith("Inferred: Customer Oak was deleted in QuickBooks before exchange 6")

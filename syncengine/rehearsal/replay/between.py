@@ -82,8 +82,9 @@ def _named(company: Company, message: str, translation: Translation) -> list[Rec
         record = company.state.find_any(
             tuple(company.state.records), translation.ids.get(token, token)
         )
-        if record is None and kind:
-            record = find_named(company.state, (kind,), {"FullName": token})
+        if record is None and kind:  # "Item" names any item kind
+            kinds = tuple(k for k in company.state.records if k.startswith(kind))
+            record = find_named(company.state, kinds, {"FullName": token})
         if record is not None:
             found.append(record)
     return found
