@@ -600,3 +600,23 @@ def test_a_deletion_qbsim_refuses_is_a_note_and_the_gap_stays(tmp_path, capsys):
     assert "recorded InvoiceAddRs statusCode=3140" in ran.json["fidelity_gap"]["difference"]
     [note] = [n for n in ran.json["notes"] if "qbsim refused it" in n]
     assert note.startswith("Inferred: Customer Oak was deleted in QuickBooks before exchange 6")
+
+
+def test_the_migration_day_rehearsals_web_connector_log_reproduces(tmp_path, capsys):
+    """The lead's case: a rehearsal over the Web Connector with the migration-day fault plan,
+    whose person deletes a customer the job has just added; the log's 3140s name it. The
+    replay infers the deletion and reproduces the customer's error; its playbook passes."""
+    log = tmp_path / "QWCLog.txt"
+    plan = ROOT / "scenarios" / "faults" / "migration-day.yaml"
+    made = qbsync(
+        capsys, "rehearse", "--generate", "60", "--seed", "2", "--via", "webconnector",
+        "--wc-log", log, "--faults", plan,
+    )  # fmt: skip
+    assert made.code == 0, made.err
+    out = tmp_path / "case.yaml"
+    ran = _replay(capsys, log, out)
+    assert ran.code == 0, ran.out
+    assert "the customer's error: SalesOrderAddRs 3140" in ran.out
+    assert "  inferred: Customer " in ran.out and "was deleted in QuickBooks before" in ran.out
+    assert "Fidelity gap" not in ran.out
+    assert qbsync(capsys, "scenario", "run", out).code == 0
