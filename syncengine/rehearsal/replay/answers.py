@@ -9,6 +9,7 @@ the codes agree.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from lxml import etree
@@ -126,17 +127,20 @@ def _name(ret: etree._Element) -> str:
 
 
 def compare(
-    recorded: list[Response], simulated: list[Response]
+    recorded: list[Response],
+    simulated: list[Response],
+    in_qbsims_words: Callable[[str], str] = str,
 ) -> tuple[Difference | None, list[str]]:
     """The first difference between two answers (None: they agree), and notes on status
-    messages that differ where the codes agree."""
+    messages that differ where the codes agree (a recorded message compared as
+    ``in_qbsims_words`` makes it: the IDs it quotes in qbsim's)."""
     notes: list[str] = []
     for place in range(1, max(len(recorded), len(simulated)) + 1):
         ours = recorded[place - 1] if place <= len(recorded) else None
         theirs = simulated[place - 1] if place <= len(simulated) else None
         if ours is None or theirs is None or _key(ours) != _key(theirs):
             return Difference(place, ours, theirs), notes
-        if ours.message != theirs.message:
+        if in_qbsims_words(ours.message) != theirs.message:
             notes.append(
                 f"response #{place} ({ours.tag}, statusCode {ours.code}): the status messages"
                 f" differ: recorded {ours.message!r}; qbsim {theirs.message!r}"

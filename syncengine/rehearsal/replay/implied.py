@@ -174,9 +174,12 @@ def _refused(
     elif code == STALE and action == "Mod":
         _stale(implied, kind, body, where)
     elif code in (NOT_FOUND, INVALID_REFERENCE):
-        for element in body.iter("ListID", "TxnID"):
-            implied.made(kind, element.text, None)  # absent: never inferred
-        implied.notes.append(f"{code} {where}: what it names by ID was absent; not placed")
+        ids = [e.text for e in body.iter("ListID", "TxnID") if e.text]
+        unknown = [record_id for record_id in ids if not implied.knows_id(record_id)]
+        for record_id in unknown:
+            implied.made(kind, record_id, None)  # absent: never inferred
+        if unknown:  # a record known already was deleted since (the replay infers it)
+            implied.notes.append(f"{code} {where}: what it names by ID was absent; not placed")
 
 
 def _stale(implied: Implied, kind: str, body: etree._Element, where: str) -> None:

@@ -153,7 +153,8 @@ def _play(
         result.gap = Gap(index, exchange.source, None, exchange.response_xml, shown.stderr, request)
         return played
     assert recorded is not None
-    difference, notes = answers.compare(recorded, answers.summary(shown.stdout))
+    simulated = answers.summary(shown.stdout)
+    difference, notes = answers.compare(recorded, simulated, translation.quoted)
     result.notes += [f"exchange {index}: {note}" for note in notes]
     if difference is not None:
         result.gap = Gap(
