@@ -624,3 +624,61 @@ def test_the_migration_day_rehearsals_web_connector_log_reproduces(tmp_path, cap
     # What the 3140s name was made by the conversation: not said to be absent from the start.
     assert "what it names by ID was absent" not in ran.out
     assert qbsync(capsys, "scenario", "run", out).code == 0
+
+
+def test_a_3200_to_a_mod_of_a_transaction_infers_an_edit_by_its_refnumber(tmp_path, capsys):
+    """The conversation added invoice 1001; a person added a memo in QuickBooks (not in the
+    evidence), and the engine's InvoiceMod with the EditSequence it knew met 3200. The replay
+    edits the invoice first, named by its RefNumber, and reproduces the 3200."""
+    company = Company(seed=3)
+    evidence = tmp_path / "ev"
+    evidence.mkdir()
+    documents = [
+        ("AccountAddRq", {"AccountAdd": {"Name": "Services", "AccountType": "Income"}}),
+        (
+            "ItemServiceAddRq",
+            {
+                "ItemServiceAdd": {
+                    "Name": "Labor",
+                    "SalesOrPurchase": {"Price": "85", "AccountRef": {"FullName": "Services"}},
+                }
+            },
+        ),
+        ("CustomerAddRq", {"CustomerAdd": {"Name": "Birch"}}),
+        (
+            "InvoiceAddRq",
+            {
+                "InvoiceAdd": {
+                    "CustomerRef": {"FullName": "Birch"},
+                    "RefNumber": "1001",
+                    "InvoiceLineAdd": [{"ItemRef": {"FullName": "Labor"}, "Quantity": "1"}],
+                }
+            },
+        ),
+    ]
+    answer = ""
+    for number, document in enumerate(documents, 1):
+        request = request_xml(document)
+        answer = company.process(request)
+        (evidence / f"{number:03d}-1rq.xml").write_text(request)
+        (evidence / f"{number:03d}-2rs.xml").write_text(answer)
+    txn_id = answer.split("<TxnID>")[1].split("<")[0]
+    sequence = answer.split("<EditSequence>")[1].split("<")[0]
+    person = {"TxnID": txn_id, "EditSequence": sequence, "Memo": "called"}
+    assert 'statusCode="0"' in company.process(
+        request_xml(("InvoiceModRq", {"InvoiceMod": person}))
+    )
+    ours = {"TxnID": txn_id, "EditSequence": sequence, "PONumber": "PO-7"}
+    request = request_xml(("InvoiceModRq", {"InvoiceMod": ours}))
+    (evidence / "005-1rq.xml").write_text(request)
+    (evidence / "005-2rs.xml").write_text(company.process(request))
+    out = tmp_path / "txn.yaml"
+    ran = _replay(capsys, evidence, out)
+    assert ran.code == 0, ran.out
+    assert "the customer's error: InvoiceModRs 3200" in ran.out
+    assert "  inferred: Invoice 1001 was edited in QuickBooks before exchange 5" in ran.out
+    step = yaml.safe_load(out.read_text())["steps"][-2]
+    assert step["quickbooks"] == {
+        "edit": {"kind": "Invoice", "name": "1001", "set": {"RefNumber": "1001"}}
+    }
+    assert qbsync(capsys, "scenario", "run", out).code == 0
