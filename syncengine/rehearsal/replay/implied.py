@@ -6,7 +6,8 @@ been in the customer's QuickBooks for it to answer as it did.
   the EditSequence the Mod named, the one it had before).
 - 3100 to an Add: a record of that name existed (inferred: of the kind added).
 - 3200 to a Mod: the record existed with another EditSequence (inferred).
-- 3120 or 3140: what the request names by ID was absent; nothing is inferred of it.
+- 3120 or 3140: what the request names by ID was absent; nothing is inferred of it (a record
+  the conversation made or placed was deleted since: :mod:`.between` infers that).
 - A reference by ListID or full name in a request answered without error: the record
   existed; a minimal one is placed (inferred), for the kinds in :data:`REFERENCED`.
 

@@ -4,7 +4,9 @@ The company the evidence implies (:mod:`.implied`) is built as the playbook's st
 (:class:`~syncengine.rehearsal.playbooks.world.World`), and each request is sent as the
 playbook's step sends it: ``qbsync qbxml send --simulated FILE`` in the playbook's folder, so
 qbsim gives the same IDs in both. Each request is first rewritten in qbsim's IDs
-(:mod:`.translate`); each answer is compared with the recorded one (:mod:`.answers`). The
+(:mod:`.translate`), after the QuickBooks edits a person made before it, inferred from its
+recorded refusals (:mod:`.between`), are made as the playbook's ``quickbooks:`` steps make
+them; each answer is compared with the recorded one (:mod:`.answers`). The
 replay stops at the first difference (a :class:`Gap` in qbsim's fidelity) or after the first
 answer that refused a request (the customer's error).
 """

@@ -1,7 +1,8 @@
 """A replay written as a playbook (``scenarios/README.md``): the implied company as placed
 ``quickbooks:`` records on an empty company, each request as sent to qbsim in ``files:``, and
 one ``qbxml send --simulated`` step a request, expecting the status codes the customer's
-QuickBooks answered. A replay that met a gap in qbsim's fidelity is marked
+QuickBooks answered, each preceded by the ``quickbooks:`` steps of the edits a person made
+before it (inferred, titled so). A replay that met a gap in qbsim's fidelity is marked
 ``known_failure``, naming it."""
 
 from __future__ import annotations
