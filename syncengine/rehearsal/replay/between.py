@@ -58,30 +58,35 @@ def inferred(
     request: str,
     recorded: list[Response],
     translation: Translation,
+    ours: set[str],
     index: int,
 ) -> Edits:
     """The edits a person made before exchange ``index``: what its recorded refusals imply
-    of the records qbsim holds (``request``: as sent to qbsim, in its IDs)."""
+    of the records qbsim holds (``request``: as sent to qbsim, in its IDs; ``ours``: qbsim's
+    IDs of the records the conversation made or placed, the only ones an edit is inferred of)."""
     edits = Edits()
     for place, response in enumerate(recorded, 1):
         if response.code in (NOT_FOUND, INVALID_REFERENCE):
-            for record in _named(company, response.message, translation):
+            for record in _named(company, response.message, translation, ours):
                 _deleted(edits, company, record, response, index)
         elif response.code == STALE:
-            stale = _stale(company, request_for(request, response, place))
+            stale = _stale(company, request_for(request, response, place), ours)
             if stale is not None:
                 _edited(edits, company, stale, response, index)
     return edits
 
 
-def _named(company: Company, message: str, translation: Translation) -> list[Record]:
+def _named(
+    company: Company, message: str, translation: Translation, ours: set[str]
+) -> list[Record]:
     """The records qbsim holds that a refusal's message names, by ID (in the customer's
-    QuickBooks' IDs) or by full name of the kind it says."""
+    QuickBooks' IDs: one of ``ours``) or by full name of the kind it says."""
     found = []
     for kind, token in QUOTED.findall(message):
-        record = company.state.find_any(
-            tuple(company.state.records), translation.ids.get(token, token)
-        )
+        record_id = translation.ids.get(token, token)
+        record = None
+        if record_id in ours:
+            record = company.state.find_any(tuple(company.state.records), record_id)
         if record is None and kind:  # "Item" names any item kind
             kinds = tuple(k for k in company.state.records if k.startswith(kind))
             record = find_named(company.state, kinds, {"FullName": token})
@@ -90,12 +95,15 @@ def _named(company: Company, message: str, translation: Translation) -> list[Rec
     return found
 
 
-def _stale(company: Company, rq: etree._Element | None) -> Record | None:
-    """The record a Mod names, when qbsim holds it with the EditSequence the Mod names."""
+def _stale(company: Company, rq: etree._Element | None, ours: set[str]) -> Record | None:
+    """The record a Mod names (one of ``ours``), when qbsim holds it with the EditSequence
+    the Mod names."""
     body = None if rq is None else next((e for e in rq if str(e.tag).endswith("Mod")), None)
     if body is None:
         return None
     record_id = body.findtext("ListID") or body.findtext("TxnID") or ""
+    if record_id not in ours:
+        return None
     record = company.state.find_any(tuple(company.state.records), record_id)
     if record is None or record.ret.get("EditSequence") != body.findtext("EditSequence"):
         return None

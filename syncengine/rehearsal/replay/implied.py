@@ -82,6 +82,10 @@ class Implied:
             self._placed[record_id] = fields
         self.notes.append(f"{kind} {name or record_id}: {why}")
 
+    def placed_ids(self) -> set[str]:
+        """The ListIDs and TxnIDs of the records placed."""
+        return set(self._placed)
+
     def seen_again(self, record_id: str, fields: dict[str, Any]) -> None:
         """A placed record seen again with more of its fields (a later answer asked for
         them): the fields it lacked are added, a stand-in name replaced by its own."""

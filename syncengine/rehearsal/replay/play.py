@@ -179,7 +179,8 @@ def _edits_before(
     made before this exchange (:mod:`.between`); the playbook steps that made them."""
     if not any(r.failed and r.code in between.IMPLYING for r in recorded):
         return []
-    edits = between.inferred(world.company(), request, recorded, translation, index)
+    ours = set(translation.ids.values()) | result.implied.placed_ids()
+    edits = between.inferred(world.company(), request, recorded, translation, ours, index)
     result.notes += [f"exchange {index}: {note}" for note in edits.notes]
     done = []
     for step in edits.steps:
