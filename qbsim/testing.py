@@ -130,8 +130,10 @@ def add(company: Company, kind: str, fields: Mapping[str, Any]) -> dict[str, Any
 
 
 def mod(company: Company, kind: str, ret: Mapping[str, Any], fields: Mapping[str, Any]) -> dict:
-    """``{kind}ModRq`` on the record ``ret`` describes (its ListID and EditSequence)."""
-    body = {"ListID": ret["ListID"], "EditSequence": ret["EditSequence"], **fields}
+    """``{kind}ModRq`` on the record ``ret`` describes (its ListID, a transaction's TxnID,
+    and its EditSequence)."""
+    key = "TxnID" if "TxnID" in ret else "ListID"
+    body = {key: ret[key], "EditSequence": ret["EditSequence"], **fields}
     rq = f"{kind}ModRq"
     return rets(expect_ok(rq, send(company, rq, {f"{kind}Mod": body})))[0]
 

@@ -127,3 +127,32 @@ def test_a_transaction_naming_its_txnid_is_placed_and_answered_by_queries(tmp_pa
     path = _write(tmp_path, quickbooks={"Customer": [acme], "Invoice": [invoice]}, steps=steps)
     outcome = playbooks.run(path)
     assert outcome.passed, outcome.failures
+
+
+def test_a_transaction_is_edited_in_quickbooks_by_its_refnumber(tmp_path):
+    """A person's edit of an invoice (``quickbooks: {edit: {kind: Invoice, name: 1001}}``) is
+    a Mod naming its TxnID: the memo is set, the EditSequence moves. (It was sent naming a
+    ListID, which a transaction has none of, and the run broke.)"""
+    invoice = {
+        "TxnID": "8000000A-1700000000",
+        "EditSequence": "1700000000",
+        "CustomerRef": {"ListID": "80000007-1700000000", "FullName": "Acme"},
+        "TxnDate": "2025-01-06",
+        "RefNumber": "1001",
+    }
+    acme = {"ListID": "80000007-1700000000", "Name": "Acme"}
+    edit = {"kind": "Invoice", "name": "1001", "set": {"Memo": "checked"}}
+    changed = {"Memo": "checked", "TxnID": invoice["TxnID"]}
+    steps = [
+        {
+            "title": "a person adds a memo",
+            "quickbooks": {"edit": edit},
+            "expect": {
+                "exit": 0,
+                "quickbooks": [{"kind": "Invoice", "name": "1001", "fields": changed}],
+            },
+        }
+    ]
+    path = _write(tmp_path, quickbooks={"Customer": [acme], "Invoice": [invoice]}, steps=steps)
+    outcome = playbooks.run(path)
+    assert outcome.passed, outcome.failures

@@ -7,6 +7,7 @@ by hand stands for a QuickBooks that answered otherwise than qbsim does (a fidel
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -66,6 +67,18 @@ def test_a_replay_of_the_engines_3100_writes_a_playbook_that_fails_the_same_way(
     assert again.code == 0 and "passed (4 steps" in again.out
 
 
+def test_the_workspace_itself_replays_as_its_folder_does(engine_evidence, tmp_path, capsys):
+    """Support is sent the customer's ``shop.db`` rather than files: its message sets are
+    the same conversation, and the replay reproduces the same 3100, its playbook passing."""
+    out = tmp_path / "from-workspace.yaml"
+    ran = _replay(capsys, engine_evidence.parent / "shop.db", out)
+    assert ran.code == 0, ran.out + ran.err
+    assert "shop.db: job 2, message set 1): the customer's error: CustomerAddRs 3100" in ran.out
+    assert "Reproduced" in ran.out
+    assert yaml.safe_load(out.read_text())["quickbooks"]["Customer"][0]["Name"] == "Acme"
+    assert qbsync(capsys, "scenario", "run", out).code == 0
+
+
 def test_the_mod_is_sent_with_qbsims_ids_not_the_recorded_ones(engine_evidence, tmp_path, capsys):
     """Birch got another ListID in qbsim than in the customer's QuickBooks (qbsim's company
     lacks the customer's Acme, made first): the file sent names qbsim's."""
@@ -82,28 +95,25 @@ def test_the_mod_is_sent_with_qbsims_ids_not_the_recorded_ones(engine_evidence, 
 def test_an_answer_altered_by_hand_is_a_fidelity_gap_naming_both_answers(
     engine_evidence, tmp_path, capsys
 ):
-    """The recorded answer to the Mod of Birch altered to 3200 (stale EditSequence): the
-    conversation made Birch and named its EditSequence, so qbsim answers OK; the replay stops
-    there with a fidelity gap showing both answers, exits 1, and still writes the playbook,
-    marked known_failure, which the runner finds failing as marked."""
-    evidence = tmp_path / "altered"
-    shutil.copytree(engine_evidence, evidence)
-    answer = evidence / "004-2rs.xml"
-    answer.write_text(
-        answer.read_text().replace(
-            'requestID="4" statusCode="0" statusSeverity="Info"',
-            'requestID="4" statusCode="3200" statusSeverity="Error"',
-        )
-    )
+    """The recorded answer to the Mod of Birch (a phone change) altered to 3100 (name in use):
+    nothing else is called Birch, so qbsim answers OK; the replay stops there with a fidelity
+    gap showing both answers, exits 1, and still writes the playbook, marked known_failure,
+    which the runner finds failing as marked."""
+    evidence = _altered(engine_evidence, tmp_path, "3100")
     out = tmp_path / "gap.yaml"
     ran = _replay(capsys, evidence, out, "--json")
     assert ran.code == 1
     gap = ran.json["fidelity_gap"]
     assert gap["exchange"] == 4 and gap["source"].endswith("004-1rq.xml -> 004-2rs.xml")
-    assert "recorded CustomerModRs requestID=4 statusCode=3200 (Error)" in gap["difference"]
+    assert "recorded CustomerModRs requestID=4 statusCode=3100 (Error)" in gap["difference"]
     assert "qbsim CustomerModRs requestID=4 statusCode=0 (Info)" in gap["difference"]
-    assert 'statusCode="3200"' in gap["recorded_answer"]
+    assert 'statusCode="3100"' in gap["recorded_answer"]
     assert 'requestID="4" statusCode="0"' in gap["qbsim_answer"]
+    assert gap["request_element"].startswith('<CustomerModRq requestID="4">\n  <CustomerMod>')
+    assert gap["recorded_element"].startswith('<CustomerModRs requestID="4" statusCode="3100"')
+    assert gap["qbsim_element"].startswith('<CustomerModRs requestID="4" statusCode="0"')
+    assert "CustomerAddRs" in gap["qbsim_answer"] and "CustomerAddRs" not in gap["qbsim_element"]
+    assert ran.json["inferred_edits"] == []
     assert ran.json["reproduced"] is False
     data = yaml.safe_load(out.read_text())
     assert data["known_failure"].startswith("qbsim fidelity gap at exchange 4")
@@ -111,10 +121,47 @@ def test_an_answer_altered_by_hand_is_a_fidelity_gap_naming_both_answers(
     assert run.code == 0 and "known failure" in run.out
 
 
+def _altered(engine_evidence: Path, tmp_path: Path, code: str) -> Path:
+    """The engine's evidence with the recorded answer to the Mod of Birch made ``code``,
+    without its record (as QuickBooks refuses)."""
+    evidence = tmp_path / "altered"
+    shutil.copytree(engine_evidence, evidence)
+    answer = evidence / "004-2rs.xml"
+    refused = f'<CustomerModRs requestID="4" statusCode="{code}" statusSeverity="Error"/>'
+    text = re.sub(r"<CustomerModRs .*?</CustomerModRs>", refused, answer.read_text(), flags=re.S)
+    assert refused in text
+    answer.write_text(text)
+    return evidence
+
+
+def test_a_3200_to_a_mod_of_a_record_the_conversation_made_infers_an_edit_in_quickbooks(
+    engine_evidence, tmp_path, capsys
+):
+    """The recorded answer to the Mod of Birch altered to 3200: the conversation made Birch
+    and named the EditSequence qbsim's Birch still has, so a person edited Birch in
+    QuickBooks in between (inferred). The replay edits it first, in a step saying so, and
+    reproduces the 3200; the playbook passes, its Birch unchanged but for its EditSequence."""
+    evidence = _altered(engine_evidence, tmp_path, "3200")
+    out = tmp_path / "edited.yaml"
+    ran = _replay(capsys, evidence, out)
+    assert ran.code == 0, ran.out + ran.err
+    assert "customer's error: CustomerModRs 3200" in ran.out
+    assert "  inferred: Customer Birch was edited in QuickBooks before exchange 4" in ran.out
+    steps = yaml.safe_load(out.read_text())["steps"]
+    assert [s["title"].split(" ")[0] for s in steps] == [*["Exchange"] * 3, "Inferred:", "Exchange"]
+    assert steps[3]["quickbooks"] == {
+        "edit": {"kind": "Customer", "name": "Birch", "set": {"Name": "Birch"}}
+    }
+    run = qbsync(capsys, "scenario", "run", out)
+    assert run.code == 0 and "passed (5 steps" in run.out
+
+
 def test_the_gap_is_shown_to_people_with_both_answers(engine_evidence, tmp_path, capsys):
     """The customer's 3100 altered to a success without a record: nothing then implies the
     customer's Acme, qbsim adds it and answers with its record. The output says where it
-    stopped and prints both answer documents."""
+    stopped and shows where the answers part: the request element that got them and each
+    answer's response element to it, indented; the rest of both answers (the Mod of Birch
+    before it) only with ``--full``."""
     evidence = tmp_path / "altered"
     shutil.copytree(engine_evidence, evidence)
     answer = evidence / "004-2rs.xml"
@@ -128,8 +175,22 @@ def test_the_gap_is_shown_to_people_with_both_answers(engine_evidence, tmp_path,
     assert "Fidelity gap: exchange 4" in ran.out
     assert "recorded CustomerAddRs requestID=5 statusCode=0 (Info), 0 record(s)" in ran.out
     assert "qbsim CustomerAddRs requestID=5 statusCode=0 (Info), 1 record(s)" in ran.out
-    assert "recorded answer:" in ran.out and "qbsim's answer:" in ran.out
+    shown = ran.out.split("Fidelity gap:")[1]
+    request = shown.split("the request as sent to qbsim:\n")[1].split("\n  the recorded")[0]
+    assert request.splitlines()[0] == '    <CustomerAddRq requestID="5">'
+    assert "      <CustomerAdd>" in request and "<Name>Acme</Name>" in request
+    recorded = shown.split("the recorded answer to it:\n")[1].split("\n  qbsim's")[0]
+    assert recorded.strip().startswith('<CustomerAddRs requestID="5" statusCode="0"')
+    assert "<CustomerRet>" not in recorded
+    simulated = shown.split("qbsim's answer to it:\n")[1].split("\n  (the whole")[0]
+    assert simulated.splitlines()[0].startswith('    <CustomerAddRs requestID="5"')
+    assert "      <CustomerRet>" in simulated.splitlines()
+    assert "CustomerModRs" not in ran.out and "555-0199" not in ran.out
+    assert "the whole answers: --full, or --json" in ran.out
     assert "Not reproduced" in ran.out
+    full = _replay(capsys, evidence, tmp_path / "full.yaml", "--full")
+    assert full.code == 1 and "the whole recorded answer:" in full.out
+    assert full.out.count("<CustomerModRs") == 2  # in both whole answers
     # The codes agree; the playbook fails at the gap on the count of records it expects.
     run = qbsync(capsys, "scenario", "run", tmp_path / "gap.yaml", "--json")
     assert run.code == 0 and run.json[0]["as_expected"] is True
@@ -432,3 +493,192 @@ def test_a_whole_conversation_with_queries_replays_as_recorded(tmp_path, capsys)
     assert any("a later answer names it 'Acme'" in note for note in ran.json["notes"])
     assert any("a stand-in name, inferred" in note for note in ran.json["notes"])
     assert ran.json["playbook_run"]["passed"] is True
+
+
+# -- edits a person made in QuickBooks between exchanges ------------------------------------
+def _deleted_between(folder: Path, last: tuple[str, dict], delete: str = "Birch") -> Path:
+    """A conversation that adds an account, an item, customers Birch and Oak and an invoice
+    of Oak; then a person deletes ``delete`` in QuickBooks (not in the evidence), and the
+    ``last`` request (``{birch}``/``{oak}``: their ListIDs) is refused for it."""
+    company = Company(seed=3)
+    folder.mkdir()
+    ids: dict[str, str] = {}
+
+    def keep(number: int, request_type: str, body: dict) -> str:
+        text = yaml.safe_dump(body)
+        for key, value in ids.items():
+            text = text.replace(f"{{{key}}}", value)
+        request = request_xml((request_type, yaml.safe_load(text)))
+        answer = company.process(request)
+        (folder / f"{number:03d}-1rq.xml").write_text(request)
+        (folder / f"{number:03d}-2rs.xml").write_text(answer)
+        return answer
+
+    keep(1, "AccountAddRq", {"AccountAdd": {"Name": "Services", "AccountType": "Income"}})
+    price = {"Price": "85", "AccountRef": {"FullName": "Services"}}
+    keep(2, "ItemServiceAddRq", {"ItemServiceAdd": {"Name": "Labor", "SalesOrPurchase": price}})
+    for number, name in ((3, "Birch"), (4, "Oak")):
+        answer = keep(number, "CustomerAddRq", {"CustomerAdd": {"Name": name}})
+        ids[name.lower()] = answer.split("<ListID>")[1].split("<")[0]
+    line = {"ItemRef": {"FullName": "Labor"}, "Quantity": "1"}
+    invoice = {"CustomerRef": {"ListID": "{oak}"}, "RefNumber": "1001", "InvoiceLineAdd": [line]}
+    keep(5, "InvoiceAddRq", {"InvoiceAdd": invoice})
+    gone = company.process(
+        request_xml(("ListDelRq", {"ListDelType": "Customer", "ListID": ids[delete.lower()]}))
+    )
+    assert 'statusCode="0"' in gone  # the person's deletion, which the evidence lacks
+    keep(6, *last)
+    return folder
+
+
+INVOICE_OF_BIRCH = {
+    "InvoiceAdd": {
+        "CustomerRef": {"ListID": "{birch}"},
+        "RefNumber": "1002",
+        "InvoiceLineAdd": [{"ItemRef": {"FullName": "Labor"}, "Quantity": "1"}],
+    }
+}
+MOD_OF_BIRCH = {"CustomerMod": {"ListID": "{birch}", "EditSequence": "0", "Phone": "555-0100"}}
+
+
+@pytest.mark.parametrize(
+    ("last", "code"),
+    [(("InvoiceAddRq", INVOICE_OF_BIRCH), "3140"), (("CustomerModRq", MOD_OF_BIRCH), "3120")],
+)
+def test_a_record_the_conversation_made_then_refused_as_absent_was_deleted_in_quickbooks(
+    tmp_path, capsys, last, code
+):
+    """The conversation added Birch; a later request naming it is refused (3140 for an
+    invoice of Birch, 3120 for a Mod of it), yet qbsim still holds Birch: a person deleted it
+    in QuickBooks in between (inferred). The replay deletes it first, in a step saying so,
+    and reproduces the refusal; the playbook passes."""
+    evidence = _deleted_between(tmp_path / "ev", last)
+    out = tmp_path / "deleted.yaml"
+    ran = _replay(capsys, evidence, out, "--json")
+    assert ran.code == 0, ran.out
+    assert ran.json["fidelity_gap"] is None and ran.json["error"] == 6
+    [edit] = ran.json["inferred_edits"]
+    assert edit.startswith("Customer Birch was deleted in QuickBooks before exchange 6 (")
+    assert f" {code} names it" in edit
+    steps = yaml.safe_load(out.read_text())["steps"]
+    assert steps[-2] == {
+        "title": f"Inferred: {edit}",
+        "quickbooks": {"delete": {"kind": "Customer", "name": "Birch"}},
+        "expect": {"exit": 0},
+    }
+    assert steps[-1]["expect"]["stdout"]["contains"][-1].endswith(f'statusCode="{code}"')
+    run = qbsync(capsys, "scenario", "run", out)
+    assert run.code == 0 and "passed (7 steps" in run.out
+    shown = _replay(capsys, evidence, tmp_path / "shown.yaml")
+    assert f"  inferred: {edit}" in shown.out and "Reproduced" in shown.out
+
+
+def test_a_deletion_qbsim_refuses_is_a_note_and_the_gap_stays(tmp_path, capsys):
+    """The recorded answer to an invoice of Oak altered to 3140 naming Oak: Oak has an
+    invoice, so neither QuickBooks nor qbsim lets a person delete it; the inferred deletion
+    is refused, said in a note, and qbsim answering the invoice OK is a fidelity gap."""
+    invoice = {
+        "InvoiceAdd": {
+            "CustomerRef": {"ListID": "{oak}"},
+            "RefNumber": "1003",
+            "InvoiceLineAdd": [{"ItemRef": {"FullName": "Labor"}, "Quantity": "1"}],
+        }
+    }
+    evidence = _deleted_between(tmp_path / "ev", ("InvoiceAddRq", invoice))
+    oak = (evidence / "004-2rs.xml").read_text().split("<ListID>")[1].split("<")[0]
+    refused = (
+        '<InvoiceAddRs statusCode="3140" statusSeverity="Error" statusMessage="There is an'
+        f' invalid reference to QuickBooks Customer &quot;{oak}&quot; in the Invoice."/>'
+    )
+    answer = evidence / "006-2rs.xml"
+    answer.write_text(
+        re.sub(r"<InvoiceAddRs.*</InvoiceAddRs>", refused, answer.read_text(), flags=re.S)
+    )
+    ran = _replay(capsys, evidence, tmp_path / "refused.yaml", "--json")
+    assert ran.code == 1
+    assert ran.json["inferred_edits"] == []
+    assert "recorded InvoiceAddRs statusCode=3140" in ran.json["fidelity_gap"]["difference"]
+    [note] = [n for n in ran.json["notes"] if "qbsim refused it" in n]
+    assert note.startswith("Inferred: Customer Oak was deleted in QuickBooks before exchange 6")
+
+
+def test_the_migration_day_rehearsals_web_connector_log_reproduces(tmp_path, capsys):
+    """The lead's case: a rehearsal over the Web Connector with the migration-day fault plan,
+    whose person deletes a customer the job has just added; the log's 3140s name it. The
+    replay infers the deletion and reproduces the customer's error; its playbook passes."""
+    log = tmp_path / "QWCLog.txt"
+    plan = ROOT / "scenarios" / "faults" / "migration-day.yaml"
+    made = qbsync(
+        capsys, "rehearse", "--generate", "60", "--seed", "2", "--via", "webconnector",
+        "--wc-log", log, "--faults", plan,
+    )  # fmt: skip
+    assert made.code == 0, made.err
+    out = tmp_path / "case.yaml"
+    ran = _replay(capsys, log, out)
+    assert ran.code == 0, ran.out
+    assert "the customer's error: SalesOrderAddRs 3140" in ran.out
+    assert "  inferred: Customer " in ran.out and "was deleted in QuickBooks before" in ran.out
+    assert "Fidelity gap" not in ran.out
+    # The 3140s quote the customer's ID of the customer, qbsim's its own: no difference.
+    assert "the status messages differ" not in ran.out
+    # What the 3140s name was made by the conversation: not said to be absent from the start.
+    assert "what it names by ID was absent" not in ran.out
+    assert qbsync(capsys, "scenario", "run", out).code == 0
+
+
+def test_a_3200_to_a_mod_of_a_transaction_infers_an_edit_by_its_refnumber(tmp_path, capsys):
+    """The conversation added invoice 1001; a person added a memo in QuickBooks (not in the
+    evidence), and the engine's InvoiceMod with the EditSequence it knew met 3200. The replay
+    edits the invoice first, named by its RefNumber, and reproduces the 3200."""
+    company = Company(seed=3)
+    evidence = tmp_path / "ev"
+    evidence.mkdir()
+    documents = [
+        ("AccountAddRq", {"AccountAdd": {"Name": "Services", "AccountType": "Income"}}),
+        (
+            "ItemServiceAddRq",
+            {
+                "ItemServiceAdd": {
+                    "Name": "Labor",
+                    "SalesOrPurchase": {"Price": "85", "AccountRef": {"FullName": "Services"}},
+                }
+            },
+        ),
+        ("CustomerAddRq", {"CustomerAdd": {"Name": "Birch"}}),
+        (
+            "InvoiceAddRq",
+            {
+                "InvoiceAdd": {
+                    "CustomerRef": {"FullName": "Birch"},
+                    "RefNumber": "1001",
+                    "InvoiceLineAdd": [{"ItemRef": {"FullName": "Labor"}, "Quantity": "1"}],
+                }
+            },
+        ),
+    ]
+    answer = ""
+    for number, document in enumerate(documents, 1):
+        request = request_xml(document)
+        answer = company.process(request)
+        (evidence / f"{number:03d}-1rq.xml").write_text(request)
+        (evidence / f"{number:03d}-2rs.xml").write_text(answer)
+    txn_id = answer.split("<TxnID>")[1].split("<")[0]
+    sequence = answer.split("<EditSequence>")[1].split("<")[0]
+    person = {"TxnID": txn_id, "EditSequence": sequence, "Memo": "called"}
+    assert 'statusCode="0"' in company.process(
+        request_xml(("InvoiceModRq", {"InvoiceMod": person}))
+    )
+    ours = {"TxnID": txn_id, "EditSequence": sequence, "PONumber": "PO-7"}
+    request = request_xml(("InvoiceModRq", {"InvoiceMod": ours}))
+    (evidence / "005-1rq.xml").write_text(request)
+    (evidence / "005-2rs.xml").write_text(company.process(request))
+    out = tmp_path / "txn.yaml"
+    ran = _replay(capsys, evidence, out)
+    assert ran.code == 0, ran.out
+    assert "the customer's error: InvoiceModRs 3200" in ran.out
+    assert "  inferred: Invoice 1001 was edited in QuickBooks before exchange 5" in ran.out
+    step = yaml.safe_load(out.read_text())["steps"][-2]
+    assert step["quickbooks"] == {
+        "edit": {"kind": "Invoice", "name": "1001", "set": {"RefNumber": "1001"}}
+    }
+    assert qbsync(capsys, "scenario", "run", out).code == 0

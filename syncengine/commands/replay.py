@@ -30,6 +30,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--out", type=Path, required=True, help="the playbook to write (.yaml)")
     parser.add_argument("--name", help="the playbook's name (default: the file's name)")
     parser.add_argument("--force", action="store_true", help="overwrite an existing --out file")
+    parser.add_argument(
+        "--full", action="store_true", help="at a fidelity gap, print both whole answers too"
+    )
     add_json_option(parser)
     parser.set_defaults(handler=run)
 
@@ -41,7 +44,7 @@ def run(args: argparse.Namespace) -> int:
 
     name = _checked_out(args.out, args.name, args.force)
     done = reproduce(args.evidence, args.out, name)
-    emit(args, done.as_dict(), lambda: render(done))
+    emit(args, done.as_dict(), lambda: render(done, args.full))
     return 0 if done.reproduced else 1
 
 

@@ -17,7 +17,7 @@ from typing import Any
 from syncengine.evidence import read
 from syncengine.rehearsal.playbooks.runner import Outcome, run, verdict
 from syncengine.rehearsal.replay import playbook
-from syncengine.rehearsal.replay.play import Replay, replay
+from syncengine.rehearsal.replay.play import Gap, Replay, replay
 
 
 @dataclass
@@ -49,6 +49,7 @@ class Reproduction:
             "reproduced": self.reproduced,
             "fidelity_gap": None if gap is None else _gap_dict(gap),
             "implied_company": self.replay.implied.records,
+            "inferred_edits": self.replay.inferred,
             "notes": self.replay.notes,
             "playbook": str(self.out),
             "playbook_run": {
@@ -60,11 +61,15 @@ class Reproduction:
         }
 
 
-def _gap_dict(gap: Any) -> dict[str, Any]:
+def _gap_dict(gap: Gap) -> dict[str, Any]:
+    elements = gap.elements()
     return {
         "exchange": gap.index,
         "source": gap.source,
         "difference": gap.describe(),
+        "request_element": elements["request"],
+        "recorded_element": elements["recorded"],
+        "qbsim_element": elements["qbsim"],
         "recorded_answer": gap.recorded,
         "qbsim_answer": gap.simulated,
     }
@@ -81,9 +86,10 @@ def reproduce(evidence: str | Path, out: Path, name: str) -> Reproduction:
     return Reproduction(label, out, result, run(out))
 
 
-def render(done: Reproduction) -> str:
-    """What the replay did, for people: what it replayed, where it stopped, the gap with both
-    answers, the notes, and where the playbook is with its run's verdict."""
+def render(done: Reproduction, full: bool = False) -> str:
+    """What the replay did, for people: what it replayed, where it stopped, the gap (the
+    request element and both answers' response elements to it; ``full``: the whole answers
+    too), the notes, and where the playbook is with its run's verdict."""
     result, last = done.replay, done.replay.played[-1]
     lines = [
         f"Replayed {len(result.played)} of {result.total} exchange(s) of {done.evidence}"
@@ -91,7 +97,8 @@ def render(done: Reproduction) -> str:
         f"Stopped at exchange {last.index} ({last.source}): {_stop_reason(done)}.",
     ]
     if result.gap is not None:
-        lines += _gap_lines(result.gap)
+        lines += _gap_lines(result.gap, full)
+    lines += [f"  inferred: {edit}" for edit in result.inferred]
     lines += [f"  note: {note}" for note in result.notes]
     lines.append(f"Playbook: {done.out} ({verdict(done.outcome)})")
     lines.append(_conclusion(done))
@@ -108,14 +115,30 @@ def _stop_reason(done: Reproduction) -> str:
     return "the end of the conversation (no request was refused in it)"
 
 
-def _gap_lines(gap: Any) -> list[str]:
-    return [
-        f"Fidelity gap: {gap.describe()}",
-        "  recorded answer:",
-        *[f"    {line}" for line in gap.recorded.strip().splitlines()],
-        "  qbsim's answer:",
-        *[f"    {line}" for line in gap.simulated.strip().splitlines()],
-    ]
+def _gap_lines(gap: Gap, full: bool) -> list[str]:
+    elements = gap.elements()
+    if gap.difference is None:
+        parts = [
+            ("the request as sent", elements["request"]),
+            ("qbsim refused it", elements["qbsim"]),
+        ]
+    else:
+        parts = [
+            ("the request as sent to qbsim", elements["request"]),
+            ("the recorded answer to it", elements["recorded"]),
+            ("qbsim's answer to it", elements["qbsim"]),
+        ]
+    if full:
+        parts += [
+            ("the whole recorded answer", gap.recorded),
+            ("qbsim's whole answer", gap.simulated),
+        ]
+    lines = [f"Fidelity gap: {gap.describe()}"]
+    for title, text in parts:
+        lines += [f"  {title}:", *[f"    {line}" for line in text.strip().splitlines()]]
+    if not full:
+        lines.append("  (the whole answers: --full, or --json)")
+    return lines
 
 
 def _conclusion(done: Reproduction) -> str:

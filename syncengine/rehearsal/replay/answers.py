@@ -9,6 +9,7 @@ the codes agree.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from lxml import etree
@@ -74,6 +75,33 @@ def summary(document: str) -> list[Response]:
     return [_response(rs) for rs in responses_element(document) if isinstance(rs.tag, str)]
 
 
+def element_at(document: str, place: int) -> etree._Element | None:
+    """The response element at ``place`` (from 1) of an answer document; None past its end."""
+    elements = [rs for rs in responses_element(document) if isinstance(rs.tag, str)]
+    return elements[place - 1] if 0 < place <= len(elements) else None
+
+
+def request_for(request: str, response: Response | None, place: int) -> etree._Element | None:
+    """The request element of a request document that ``response`` (at ``place``, from 1)
+    answers: the one of its requestID, else the one at the same place."""
+    msgs = safexml.parse(request, clean=True).find("QBXMLMsgsRq")
+    elements = [] if msgs is None else [rq for rq in msgs if isinstance(rq.tag, str)]
+    if response is not None and response.request_id is not None:
+        by_id = [rq for rq in elements if rq.get("requestID") == response.request_id]
+        if by_id:
+            return by_id[0]
+    return elements[place - 1] if 0 < place <= len(elements) else None
+
+
+def pretty(element: etree._Element | None) -> str:
+    """An element as indented XML text, one element a line ("nothing" for None)."""
+    if element is None:
+        return "nothing"
+    copy = etree.fromstring(etree.tostring(element, with_tail=False))
+    etree.indent(copy, space="  ")
+    return etree.tostring(copy, encoding="unicode").strip()
+
+
 def rets(rs: etree._Element) -> list[etree._Element]:
     """The ``…Ret`` records a response element holds, in order."""
     return [kid for kid in rs if isinstance(kid.tag, str) and kid.tag.endswith("Ret")]
@@ -99,17 +127,20 @@ def _name(ret: etree._Element) -> str:
 
 
 def compare(
-    recorded: list[Response], simulated: list[Response]
+    recorded: list[Response],
+    simulated: list[Response],
+    in_qbsims_words: Callable[[str], str] = str,
 ) -> tuple[Difference | None, list[str]]:
     """The first difference between two answers (None: they agree), and notes on status
-    messages that differ where the codes agree."""
+    messages that differ where the codes agree (a recorded message compared as
+    ``in_qbsims_words`` makes it: the IDs it quotes in qbsim's)."""
     notes: list[str] = []
     for place in range(1, max(len(recorded), len(simulated)) + 1):
         ours = recorded[place - 1] if place <= len(recorded) else None
         theirs = simulated[place - 1] if place <= len(simulated) else None
         if ours is None or theirs is None or _key(ours) != _key(theirs):
             return Difference(place, ours, theirs), notes
-        if ours.message != theirs.message:
+        if in_qbsims_words(ours.message) != theirs.message:
             notes.append(
                 f"response #{place} ({ours.tag}, statusCode {ours.code}): the status messages"
                 f" differ: recorded {ours.message!r}; qbsim {theirs.message!r}"

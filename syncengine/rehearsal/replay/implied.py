@@ -6,7 +6,8 @@ been in the customer's QuickBooks for it to answer as it did.
   the EditSequence the Mod named, the one it had before).
 - 3100 to an Add: a record of that name existed (inferred: of the kind added).
 - 3200 to a Mod: the record existed with another EditSequence (inferred).
-- 3120 or 3140: what the request names by ID was absent; nothing is inferred of it.
+- 3120 or 3140: what the request names by ID was absent; nothing is inferred of it (a record
+  the conversation made or placed was deleted since: :mod:`.between` infers that).
 - A reference by ListID or full name in a request answered without error: the record
   existed; a minimal one is placed (inferred), for the kinds in :data:`REFERENCED`.
 
@@ -80,6 +81,10 @@ class Implied:
         if record_id:
             self._placed[record_id] = fields
         self.notes.append(f"{kind} {name or record_id}: {why}")
+
+    def placed_ids(self) -> set[str]:
+        """The ListIDs and TxnIDs of the records placed."""
+        return set(self._placed)
 
     def seen_again(self, record_id: str, fields: dict[str, Any]) -> None:
         """A placed record seen again with more of its fields (a later answer asked for
@@ -174,9 +179,12 @@ def _refused(
     elif code == STALE and action == "Mod":
         _stale(implied, kind, body, where)
     elif code in (NOT_FOUND, INVALID_REFERENCE):
-        for element in body.iter("ListID", "TxnID"):
-            implied.made(kind, element.text, None)  # absent: never inferred
-        implied.notes.append(f"{code} {where}: what it names by ID was absent; not placed")
+        ids = [e.text for e in body.iter("ListID", "TxnID") if e.text]
+        unknown = [record_id for record_id in ids if not implied.knows_id(record_id)]
+        for record_id in unknown:
+            implied.made(kind, record_id, None)  # absent: never inferred
+        if unknown:  # a record known already was deleted since (the replay infers it)
+            implied.notes.append(f"{code} {where}: what it names by ID was absent; not placed")
 
 
 def _stale(implied: Implied, kind: str, body: etree._Element, where: str) -> None:

@@ -4,7 +4,9 @@ The company the evidence implies (:mod:`.implied`) is built as the playbook's st
 (:class:`~syncengine.rehearsal.playbooks.world.World`), and each request is sent as the
 playbook's step sends it: ``qbsync qbxml send --simulated FILE`` in the playbook's folder, so
 qbsim gives the same IDs in both. Each request is first rewritten in qbsim's IDs
-(:mod:`.translate`); each answer is compared with the recorded one (:mod:`.answers`). The
+(:mod:`.translate`), after the QuickBooks edits a person made before it, inferred from its
+recorded refusals (:mod:`.between`), are made as the playbook's ``quickbooks:`` steps make
+them; each answer is compared with the recorded one (:mod:`.answers`). The
 replay stops at the first difference (a :class:`Gap` in qbsim's fidelity) or after the first
 answer that refused a request (the customer's error).
 """
@@ -20,7 +22,7 @@ from syncengine.errors import SyncError
 from syncengine.evidence import EvidenceError, Exchange
 from syncengine.rehearsal.playbooks import model
 from syncengine.rehearsal.playbooks.world import World
-from syncengine.rehearsal.replay import answers
+from syncengine.rehearsal.replay import answers, between
 from syncengine.rehearsal.replay.implied import Implied, implied_company
 from syncengine.rehearsal.replay.translate import Translation
 
@@ -30,18 +32,38 @@ SEND = ["qbxml", "send", "--simulated"]
 @dataclass(frozen=True)
 class Gap:
     """Where qbsim answered otherwise than the customer's QuickBooks: the exchange (from 1),
-    where in the evidence it is, the difference, and both answers as sent."""
+    where in the evidence it is, the difference, both answers as sent (qbsim's: what it
+    printed refusing the request, when it did) and the request as sent to qbsim."""
 
     index: int
     source: str
     difference: answers.Difference | None
     recorded: str
     simulated: str
+    request: str
 
     def describe(self) -> str:
         """The gap in one line: the exchange, its place in the evidence and what differs."""
         what = self.difference.describe() if self.difference else "qbsim refused the request"
         return f"exchange {self.index} ({self.source}): {what}"
+
+    def elements(self) -> dict[str, str]:
+        """Where the answers part, as indented XML: the request element (as sent to qbsim)
+        and each answer's response element to it. qbsim refusing the whole request: the
+        request as sent and what qbsim said; no recorded element."""
+        if self.difference is None:
+            return {
+                "request": self.request.strip(),
+                "recorded": "",
+                "qbsim": self.simulated.strip(),
+            }
+        place, ours = self.difference.place, self.difference.recorded
+        rq = answers.request_for(self.request, ours or self.difference.simulated, place)
+        return {
+            "request": answers.pretty(rq),
+            "recorded": answers.pretty(answers.element_at(self.recorded, place)),
+            "qbsim": answers.pretty(answers.element_at(self.simulated, place)),
+        }
 
 
 @dataclass
@@ -56,6 +78,8 @@ class Played:
     recorded: list[answers.Response] | None
     simulated: str
     source: str
+    before: list[dict[str, object]] = field(default_factory=list)
+    """The QuickBooks edits inferred before it (playbook steps, :mod:`.between`)."""
 
     @property
     def failed(self) -> bool:
@@ -72,6 +96,8 @@ class Replay:
     played: list[Played] = field(default_factory=list)
     gap: Gap | None = None
     notes: list[str] = field(default_factory=list)
+    inferred: list[str] = field(default_factory=list)
+    """Each QuickBooks edit inferred between exchanges, in a line."""
 
     @property
     def error(self) -> Played | None:
@@ -117,24 +143,54 @@ def _play(
     request = _rewritten(translation, exchange)
     types = request_types(request)
     name = f"{index:03d}-{types[0] if types else 'Rq'}.xml"
+    recorded = None if exchange.response_xml is None else _summary(exchange)
+    before = _edits_before(world, translation, index, request, recorded or [], result)
     (world.db.parent / name).write_text(request, encoding="utf-8")
     shown = world.run_lines([[*SEND, name]])
-    recorded = None if exchange.response_xml is None else _summary(exchange)
-    played = Played(index, name, request, types, recorded, shown.stdout, exchange.source)
+    played = Played(index, name, request, types, recorded, shown.stdout, exchange.source, before)
     if exchange.response_xml is None:
         result.notes.append(f"exchange {index} ({exchange.source}): its answer was lost")
         return played
     if shown.exit != 0:
-        result.gap = Gap(index, exchange.source, None, exchange.response_xml, shown.stderr)
+        result.gap = Gap(index, exchange.source, None, exchange.response_xml, shown.stderr, request)
         return played
     assert recorded is not None
-    difference, notes = answers.compare(recorded, answers.summary(shown.stdout))
+    simulated = answers.summary(shown.stdout)
+    difference, notes = answers.compare(recorded, simulated, translation.quoted)
     result.notes += [f"exchange {index}: {note}" for note in notes]
     if difference is not None:
-        result.gap = Gap(index, exchange.source, difference, exchange.response_xml, shown.stdout)
+        result.gap = Gap(
+            index, exchange.source, difference, exchange.response_xml, shown.stdout, request
+        )
     else:
         translation.learn(exchange.response_xml, shown.stdout)
     return played
+
+
+def _edits_before(
+    world: World,
+    translation: Translation,
+    index: int,
+    request: str,
+    recorded: list[answers.Response],
+    result: Replay,
+) -> list[dict[str, object]]:
+    """Make in qbsim's company the QuickBooks edits the recorded refusals imply a person
+    made before this exchange (:mod:`.between`); the playbook steps that made them."""
+    if not any(r.failed and r.code in between.IMPLYING for r in recorded):
+        return []
+    ours = set(translation.ids.values()) | result.implied.placed_ids()
+    edits = between.inferred(world.company(), request, recorded, translation, ours, index)
+    result.notes += [f"exchange {index}: {note}" for note in edits.notes]
+    done = []
+    for step in edits.steps:
+        shown = world.do(model.Step.model_validate(step))
+        if shown.exit != 0:
+            result.notes.append(f"{step['title']}: qbsim refused it: {shown.stderr.strip()}")
+            continue
+        done.append(step)
+        result.inferred.append(str(step["title"]).removeprefix("Inferred: "))
+    return done
 
 
 def _rewritten(translation: Translation, exchange: Exchange) -> str:

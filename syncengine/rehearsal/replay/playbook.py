@@ -1,7 +1,8 @@
 """A replay written as a playbook (``scenarios/README.md``): the implied company as placed
 ``quickbooks:`` records on an empty company, each request as sent to qbsim in ``files:``, and
 one ``qbxml send --simulated`` step a request, expecting the status codes the customer's
-QuickBooks answered. A replay that met a gap in qbsim's fidelity is marked
+QuickBooks answered, each preceded by the ``quickbooks:`` steps of the edits a person made
+before it (inferred, titled so). A replay that met a gap in qbsim's fidelity is marked
 ``known_failure``, naming it."""
 
 from __future__ import annotations
@@ -46,7 +47,7 @@ def playbook_data(name: str, evidence: str, result: Replay) -> dict[str, Any]:
     data["empty_company"] = True
     data["quickbooks"] = result.implied.records
     data["files"] = {p.file: p.request for p in result.played}
-    data["steps"] = [_step(p) for p in result.played]
+    data["steps"] = [step for p in result.played for step in [*p.before, _step(p)]]
     if result.gap is not None and result.gap.difference is not None:
         _expect_the_recorded(data["steps"][-1]["expect"], result.gap.difference)
     return data

@@ -18,6 +18,8 @@ from qbschema import safexml
 from syncengine.rehearsal.replay.answers import responses_element, rets
 
 ID_TAGS = frozenset({"ListID", "TxnID", "TxnLineID"})
+QUOTED_ID = re.compile(r'"([0-9A-F]+-[0-9]+)"')
+"""An ID as a status message quotes it."""
 HEADER = '<?xml version="1.0" encoding="utf-8"?>\n'
 DECLARED_ENCODING = re.compile(r"""\s*<\?xml[^>]*\bencoding=["']([^"']+)""")
 
@@ -69,6 +71,10 @@ class Translation:
         sequence, simulated = ours.findtext("EditSequence"), theirs.findtext("EditSequence")
         if record and sequence and simulated:
             self.sequences[(record, sequence)] = simulated
+
+    def quoted(self, message: str) -> str:
+        """A status message with each recorded ID it quotes (``"8000000E-…"``) in qbsim's."""
+        return QUOTED_ID.sub(lambda m: f'"{self.ids.get(m[1], m[1])}"', message)
 
     def rewrite(self, request: str) -> str:
         """``request`` with every recorded ID, EditSequence and iterator ID qbsim knows by
