@@ -66,7 +66,7 @@ def kind_of(tag: str, body_kind: str, shown: str | None) -> tuple[str | None, st
         return None, "qbsim does not look it up; not placed"
     kinds = refs.REF_KINDS[tag][0]
     if shown in kinds:
-        return shown, f"an answer shows a {shown}"
+        return shown, f"an answer shows its kind, {shown}"
     if len(kinds) == 1:
         return kinds[0], ""
     if tag in AMBIGUOUS:
