@@ -865,3 +865,36 @@ def test_a_record_a_3140_names_is_not_placed_though_a_later_request_uses_it(
         for n in ran.json["notes"]
     )
     assert qbsync(capsys, "scenario", "run", out).code == 0
+
+
+def test_sales_tax_codes_a_form_names_are_placed_with_quickbooks_default_ones(tmp_path, capsys):
+    """An invoice whose lines name the sales tax codes OOS (the customer's own) and Tax (a
+    default), and a ship method: OOS is placed, and with it both default codes (qbsim gives
+    a company them only while it holds none); the ship method, of a list qbsim holds fixed,
+    is only noted. The replay runs without a gap."""
+    company = Company(seed=3)
+    code = {"Name": "OOS", "IsTaxable": "false", "Desc": "Out of state"}
+    _list_id(company, "SalesTaxCodeAddRq", {"SalesTaxCodeAdd": code})
+    _list_id(company, "CustomerAddRq", {"CustomerAdd": {"Name": "Fir"}})
+    lines = [
+        {"Desc": "crate", "Amount": "10.00", "SalesTaxCodeRef": {"FullName": "OOS"}},
+        {"Desc": "lid", "Amount": "2.00", "SalesTaxCodeRef": {"FullName": "Tax"}},
+    ]
+    invoice = {
+        "CustomerRef": {"FullName": "Fir"},
+        "RefNumber": "8",
+        "ShipMethodRef": {"FullName": "UPS"},
+        "InvoiceLineAdd": lines,
+    }
+    evidence = _sent(tmp_path / "ev", company, ("InvoiceAddRq", {"InvoiceAdd": invoice}))
+    out = tmp_path / "codes.yaml"
+    ran = _replay(capsys, evidence, out, "--json")
+    assert ran.code == 0, ran.out
+    assert ran.json["fidelity_gap"] is None
+    codes = ran.json["implied_company"]["SalesTaxCode"]
+    assert sorted(c["Name"] for c in codes) == ["Non", "OOS", "Tax"]
+    notes = ran.json["notes"]
+    assert any(n.startswith("SalesTaxCode OOS: inferred: SalesTaxCodeRef used") for n in notes)
+    assert any(n.startswith("SalesTaxCode Non: QuickBooks' default code") for n in notes)
+    assert any("ShipMethodRef UPS" in n and "qbsim holds that list fixed" in n for n in notes)
+    assert qbsync(capsys, "scenario", "run", out).code == 0

@@ -295,30 +295,47 @@ def _references(
             implied.made(kind if ref.tag == "ParentRef" else str(ref.tag), record_id, name)
             implied.notes.append(f"{ref.tag} {name or record_id} {where}: used, {why}")
             continue
-        more, how = _kind_fields(implied, ref_kind, ref)
-        fields = {"ListID": record_id or implied.new_id()} | more
+        more, how = _kind_fields(implied, ref_kind, ref, name)
+        default_id = more.pop("ListID", None)
+        fields = {"ListID": record_id or default_id or implied.new_id()} | more
         said = f"{ref.tag} used by a request answered OK {where}"
         why = "; ".join(part for part in (why, how) if part)
         _place_named(implied, ref_kind, name or f"Inferred {record_id}", fields, said, why)
+        if ref_kind == "SalesTaxCode":
+            _default_codes(implied)
 
 
 def _known(implied: Implied, tag: str, kind: str, record_id: str | None, name: str | None) -> bool:
-    if record_id:
-        return implied.knows_id(record_id)
+    """Known by its ID or by its name (placed by one, then named by the other: not twice)."""
     namespace = kind if tag == "ParentRef" else _namespace_kind(tag)
-    return bool(name) and implied.knows_name(namespace, name or "")
+    by_id = bool(record_id) and implied.knows_id(record_id or "")
+    return by_id or (bool(name) and implied.knows_name(namespace, name or ""))
 
 
-def _kind_fields(implied: Implied, kind: str, ref: etree._Element) -> tuple[dict[str, Any], str]:
+def _kind_fields(
+    implied: Implied, kind: str, ref: etree._Element, name: str | None
+) -> tuple[dict[str, Any], str]:
     """What a placed record of ``kind`` needs beyond its ID and name, and how it was
-    inferred: an account its type, a service item an income account."""
+    inferred: an account its type, a service item an income account, a default sales tax
+    code its own fields (and ListID, named without one)."""
     if kind == "Account":
         account_type, how = references.account_type(ref)
         return {"AccountType": account_type}, how
     if kind == "ItemService":
         account = _income_account(implied)
         return {"SalesOrPurchase": {"AccountRef": account}}, f"its account {account['FullName']}"
+    if kind == "SalesTaxCode" and (name or "").casefold() in references.DEFAULT_CODES:
+        return dict(references.DEFAULT_CODES[(name or "").casefold()]), "a default code"
     return {}, ""
+
+
+def _default_codes(implied: Implied) -> None:
+    """QuickBooks' default sales tax codes, placed once any code is: qbsim gives a company
+    them only while it holds no code (``qbsim.model.refs.seed_tax_codes``)."""
+    for name, fields in references.DEFAULT_CODES.items():
+        if not implied.knows_name("SalesTaxCode", name):
+            why = "QuickBooks' default code, placed as another code is (qbsim adds it only then)"
+            implied.place("SalesTaxCode", dict(fields), why)
 
 
 def _income_account(implied: Implied) -> dict[str, str]:

@@ -51,6 +51,12 @@ AMBIGUOUS: dict[str, tuple[str, str]] = {
 """The kind placed for a reference that may name several kinds, when no answer shows which,
 with why (inferred). Others of several kinds (``EntityRef`` ...) are only noted."""
 
+DEFAULT_CODES = {
+    name.casefold(): {"ListID": list_id, "Name": name, "IsTaxable": taxable, "Desc": desc}
+    for list_id, name, taxable, desc in refs.DEFAULT_TAX_CODES
+}
+"""QuickBooks' default sales tax codes (Tax, Non) as qbsim gives them, by casefolded name."""
+
 _REFUSED = re.compile(r'invalid reference to QuickBooks (\w+) "([^"]*)"')
 _WORD_KIND = {word: kinds[0] for kinds, word in refs.REF_KINDS.values()}
 
