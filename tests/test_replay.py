@@ -898,3 +898,24 @@ def test_sales_tax_codes_a_form_names_are_placed_with_quickbooks_default_ones(tm
     assert any(n.startswith("SalesTaxCode Non: QuickBooks' default code") for n in notes)
     assert any("ShipMethodRef UPS" in n and "qbsim holds that list fixed" in n for n in notes)
     assert qbsync(capsys, "scenario", "run", out).code == 0
+
+
+def test_a_subaccounts_parent_named_by_parentref_is_placed_of_its_type(tmp_path, capsys):
+    """A subaccount added under Sales, named by ParentRef, answered OK: Sales existed, an
+    account of the subaccount's type (inferred), so qbsim too adds Sales:Hardware."""
+    company = Company(seed=3)
+    _list_id(company, "AccountAddRq", {"AccountAdd": {"Name": "Sales", "AccountType": "Income"}})
+    hardware = {"Name": "Hardware", "AccountType": "Income", "ParentRef": {"FullName": "Sales"}}
+    evidence = _sent(tmp_path / "ev", company, ("AccountAddRq", {"AccountAdd": hardware}))
+    out = tmp_path / "parent.yaml"
+    ran = _replay(capsys, evidence, out, "--json")
+    assert ran.code == 0, ran.out
+    assert ran.json["fidelity_gap"] is None
+    [sales] = ran.json["implied_company"]["Account"]
+    assert (sales["Name"], sales["AccountType"]) == ("Sales", "Income")
+    assert any(
+        n.startswith("Account Sales: inferred: ParentRef used")
+        and "AccountType Income, its subaccount's (inferred)" in n
+        for n in ran.json["notes"]
+    )
+    assert qbsync(capsys, "scenario", "run", out).code == 0

@@ -289,7 +289,9 @@ def _references(
         name = ref.findtext("FullName") or answered.get(record_id or "")
         if not (record_id or name) or _known(implied, str(ref.tag), kind, record_id, name):
             continue
-        shown = implied.shown.get((record_id or name or "").casefold())
+        shown = implied.shown.get((record_id or "").casefold()) or implied.shown.get(
+            (name or "").casefold()
+        )
         ref_kind, why = references.kind_of(str(ref.tag), kind, shown)
         if ref_kind is None:
             implied.made(kind if ref.tag == "ParentRef" else str(ref.tag), record_id, name)

@@ -85,6 +85,9 @@ def account_type(ref: etree._Element) -> tuple[str, str]:
     """The AccountType inferred for the account a reference names, and how (a note)."""
     holder = ref.getparent()
     context = "" if holder is None else str(holder.tag)
+    child_type = None if holder is None else holder.findtext("AccountType")
+    if ref.tag == "ParentRef" and child_type:
+        return child_type, f"AccountType {child_type}, its subaccount's (inferred)"
     for key in ((str(ref.tag), context), (str(ref.tag), "*")):
         if key in ACCOUNT_TYPES:
             return ACCOUNT_TYPES[
