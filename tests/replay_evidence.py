@@ -17,8 +17,15 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from qbsim import Company
+from qbsim.faults import load_plan
 from qbsim.testing import add
+from syncengine.app import App
 from syncengine.cli import main
+from syncengine.clock import FixedClock
+from syncengine.commands.simulated import run_job
+from syncengine.rehearsal.rehearse import company_file, setup_company
+from syncengine.settings.schedule import sync_window
+from syncengine.store import Store
 from tests.cli_workspace import app_of
 
 COMMITTED = Path(__file__).resolve().parent.parent / "docs" / "evidence" / "duplicate-name"
@@ -111,3 +118,39 @@ def whole_conversation(folder: Path) -> Path:
         (out / f"{number:03d}-1rq.xml").write_text(request, encoding="utf-8")
         (out / f"{number:03d}-2rs.xml").write_text(response, encoding="utf-8")
     return out
+
+
+def customer_workspace(folder: Path) -> Path:
+    """The customer of notebook 05 on Monday: a company made by QuickBooks' setup interview
+    (its accounts, Services among them), an app with a service item, two customers and their
+    approved invoices, and one sync while the bookkeeper keys Birch Dental into QuickBooks
+    first (3100). The workspace keeps only the message sets that change QuickBooks: no query
+    answer shows the account Services its item names. Returns ``shop.db``."""
+    shop = folder / "shop.db"
+    clock = FixedClock()
+    store = Store(shop, clock=clock)
+    app = App(store)
+    company = setup_company(seed=3)
+    labor = app.items.add(name="Labor", kind="service", price="85")
+    acme = app.customers.add(name="Acme Roofing", phone="555-0100")
+    birch = app.customers.add(name="Birch Dental")
+    for number, who in (("1001", acme), ("1002", birch)):
+        lines = [{"item": labor.id, "quantity": 4}]
+        app.invoices.add(customer=who.id, ref_number=number, status="approved", lines=lines)
+    clock.advance(minutes=30)
+    plan = load_plan(
+        {
+            "title": "Monday at the customer's office",
+            "faults": [
+                {
+                    "label": "the bookkeeper keys Birch Dental into QuickBooks first",
+                    "effect": "duplicate_name",
+                    "when": {"request_type": "CustomerAddRq", "name": "Birch Dental"},
+                }
+            ],
+        }
+    )
+    run_job(store, company, plan, sync_window(store, None, None), seed=3)
+    company.save(company_file(shop))
+    store.close()
+    return shop

@@ -18,7 +18,12 @@ from qbsim import Company
 from qbsim.testing import request_xml
 from syncengine.evidence import EvidenceError, read
 from tests.cli_workspace import qbsync
-from tests.replay_evidence import COMMITTED, duplicate_name_evidence, whole_conversation
+from tests.replay_evidence import (
+    COMMITTED,
+    customer_workspace,
+    duplicate_name_evidence,
+    whole_conversation,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -681,4 +686,236 @@ def test_a_3200_to_a_mod_of_a_transaction_infers_an_edit_by_its_refnumber(tmp_pa
     assert step["quickbooks"] == {
         "edit": {"kind": "Invoice", "name": "1001", "set": {"RefNumber": "1001"}}
     }
+    assert qbsync(capsys, "scenario", "run", out).code == 0
+
+
+# -- what a reference answered OK implies ---------------------------------------------------
+def _sent(folder: Path, company: Company, *requests: tuple[str, dict]) -> Path:
+    """Send each request (one per document) to ``company`` and keep the pairs in ``folder``."""
+    folder.mkdir()
+    for number, request_type_body in enumerate(requests, 1):
+        request = request_xml(request_type_body)
+        (folder / f"{number:03d}-1rq.xml").write_text(request)
+        (folder / f"{number:03d}-2rs.xml").write_text(company.process(request))
+    return folder
+
+
+def _list_id(company: Company, request_type: str, body: dict) -> str:
+    answer = company.process(request_xml((request_type, body)))
+    assert 'statusCode="0"' in answer, answer
+    return answer.split("<ListID>")[1].split("<")[0]
+
+
+def test_notebook_05s_workspace_replays_its_3100_though_no_answer_shows_its_account(
+    tmp_path, capsys
+):
+    """The customer's workspace keeps only the message sets that change QuickBooks: its
+    first adds an item whose account, Services, the setup interview made (no query answer
+    shows it). Answered OK, the reference implies the account, placed as an income account
+    (inferred); the replay reproduces the 3100 and its playbook passes."""
+    shop = customer_workspace(tmp_path)
+    out = tmp_path / "case.yaml"
+    ran = _replay(capsys, shop, out, "--json")
+    assert ran.code == 0, ran.out
+    assert ran.json["fidelity_gap"] is None and ran.json["reproduced"] is True
+    assert ran.json["error"] == 1
+    [account] = ran.json["implied_company"]["Account"]
+    assert (account["Name"], account["AccountType"]) == ("Services", "Income")
+    shown = _replay(capsys, shop, tmp_path / "shown.yaml")
+    assert "the customer's error: CustomerAddRs 3100" in shown.out
+    assert (
+        "  note: Account Services: inferred: AccountRef used by a request answered OK"
+        " (exchange 1, ItemServiceAddRq); AccountType Income inferred from AccountRef in"
+        " SalesOrPurchase"
+    ) in shown.out.splitlines()
+    assert "Reproduced" in shown.out and "Fidelity gap" not in shown.out
+    assert qbsync(capsys, "scenario", "run", out).code == 0
+
+
+def test_accounts_named_by_full_name_are_placed_with_the_type_their_use_implies(tmp_path, capsys):
+    """An inventory item added naming its three accounts by name, one a subaccount
+    (Sales:Hardware): each is placed with the AccountType its element implies, the parent
+    Sales too, and a query of Sales:Hardware then answers as recorded."""
+    company = Company(seed=3)
+    sales = _list_id(
+        company, "AccountAddRq", {"AccountAdd": {"Name": "Sales", "AccountType": "Income"}}
+    )
+    hardware = {"Name": "Hardware", "AccountType": "Income", "ParentRef": {"ListID": sales}}
+    _list_id(company, "AccountAddRq", {"AccountAdd": hardware})
+    for name, account_type in (("COGS", "CostOfGoodsSold"), ("Stock", "OtherCurrentAsset")):
+        _list_id(
+            company, "AccountAddRq", {"AccountAdd": {"Name": name, "AccountType": account_type}}
+        )
+    item = {
+        "Name": "Hinge",
+        "IncomeAccountRef": {"FullName": "Sales:Hardware"},
+        "COGSAccountRef": {"FullName": "COGS"},
+        "AssetAccountRef": {"FullName": "Stock"},
+    }
+    evidence = _sent(
+        tmp_path / "ev",
+        company,
+        ("ItemInventoryAddRq", {"ItemInventoryAdd": item}),
+        ("AccountQueryRq", {"FullName": "Sales:Hardware"}),
+    )
+    out = tmp_path / "accounts.yaml"
+    ran = _replay(capsys, evidence, out, "--json")
+    assert ran.code == 0, ran.out
+    assert ran.json["fidelity_gap"] is None and ran.json["replayed"] == 2
+    placed = {a.get("FullName", a["Name"]): a for a in ran.json["implied_company"]["Account"]}
+    assert {name: a["AccountType"] for name, a in placed.items()} == {
+        "Sales": "Income",
+        "Sales:Hardware": "Income",
+        "COGS": "CostOfGoodsSold",
+        "Stock": "OtherCurrentAsset",
+    }
+    child = placed["Sales:Hardware"]
+    assert child["Name"] == "Hardware" and child["Sublevel"] == "1"
+    assert child["ParentRef"] == {"FullName": "Sales", "ListID": placed["Sales"]["ListID"]}
+    assert any(
+        n.startswith("Account Sales: inferred: IncomeAccountRef") and "the parent of Hardware" in n
+        for n in ran.json["notes"]
+    )
+    assert qbsync(capsys, "scenario", "run", out).code == 0
+
+
+@pytest.mark.parametrize(("queried", "kind"), [(True, "ItemNonInventory"), (False, "ItemService")])
+def test_an_item_named_by_id_is_placed_of_the_kind_an_answer_shows(tmp_path, capsys, queried, kind):
+    """An invoice's line names a non-inventory part by ListID only, answered OK: the item is
+    placed with that ListID and the name the answer gives it, of the kind a later query's
+    answer shows; with no such answer, as a service item (inferred: any line may name one)
+    with an income account inferred for it. Either way the replay runs without a gap."""
+    company = Company(seed=3)
+    _list_id(company, "AccountAddRq", {"AccountAdd": {"Name": "Parts", "AccountType": "Income"}})
+    part = {"Name": "Bolt", "SalesOrPurchase": {"Price": "2", "AccountRef": {"FullName": "Parts"}}}
+    bolt = _list_id(company, "ItemNonInventoryAddRq", {"ItemNonInventoryAdd": part})
+    _list_id(company, "CustomerAddRq", {"CustomerAdd": {"Name": "Fir"}})
+    line = {"ItemRef": {"ListID": bolt}, "Quantity": "3"}
+    invoice = {"CustomerRef": {"FullName": "Fir"}, "RefNumber": "7", "InvoiceLineAdd": [line]}
+    requests = [("InvoiceAddRq", {"InvoiceAdd": invoice})]
+    if queried:
+        requests.append(("ItemQueryRq", {"ListID": bolt}))
+    evidence = _sent(tmp_path / "ev", company, *requests)
+    out = tmp_path / "item.yaml"
+    ran = _replay(capsys, evidence, out, "--json")
+    assert ran.code == 0, ran.out
+    assert ran.json["fidelity_gap"] is None and ran.json["replayed"] == len(requests)
+    placed = ran.json["implied_company"]
+    [item] = placed[kind]
+    assert (item["ListID"], item["Name"]) == (bolt, "Bolt")
+    assert [c["Name"] for c in placed["Customer"]] == ["Fir"]
+    [note] = [n for n in ran.json["notes"] if n.startswith(f"{kind} Bolt: inferred: ItemRef")]
+    if queried:
+        assert note.endswith(f"; an answer shows its kind, {kind}")
+    else:
+        assert "inferred a ItemService: any line may name a service item" in note
+        assert [a["Name"] for a in placed["Account"]] == ["Inferred Income"]
+        assert item["SalesOrPurchase"]["AccountRef"]["FullName"] == "Inferred Income"
+    assert qbsync(capsys, "scenario", "run", out).code == 0
+
+
+@pytest.mark.parametrize(
+    ("request_type", "body", "kind", "word"),
+    [
+        (
+            "ItemServiceAddRq",
+            {
+                "ItemServiceAdd": {
+                    "Name": "Labor",
+                    "SalesOrPurchase": {"AccountRef": {"FullName": "Services"}},
+                }
+            },
+            "Account",
+            "Services",
+        ),
+        (
+            "InvoiceAddRq",
+            {"InvoiceAdd": {"CustomerRef": {"FullName": "Oak"}, "RefNumber": "9"}},
+            "Customer",
+            "Oak",
+        ),
+    ],
+)
+def test_a_record_a_3140_names_is_not_placed_though_a_later_request_uses_it(
+    tmp_path, capsys, request_type, body, kind, word
+):
+    """A request refused 3140 naming the record it refers to; a person then adds it in
+    QuickBooks and the same request is answered OK. The later use does not place it from the
+    start (the 3140 says it was absent, so no deletion before exchange 1 is inferred either):
+    the replay reproduces the 3140 and its playbook passes."""
+    company = Company(seed=3)
+    first = request_xml((request_type, body))
+    refused = company.process(first)
+    assert 'statusCode="3140"' in refused
+    if kind == "Account":
+        _list_id(company, "AccountAddRq", {"AccountAdd": {"Name": word, "AccountType": "Income"}})
+    else:
+        _list_id(company, "CustomerAddRq", {"CustomerAdd": {"Name": word}})
+    evidence = _sent(tmp_path / "ev", company, (request_type, body))
+    (evidence / "000-1rq.xml").write_text(first)
+    (evidence / "000-2rs.xml").write_text(refused)
+    out = tmp_path / "absent.yaml"
+    ran = _replay(capsys, evidence, out, "--json")
+    assert ran.code == 0, ran.out
+    assert ran.json["error"] == 1 and ran.json["fidelity_gap"] is None
+    assert kind not in ran.json["implied_company"]
+    assert ran.json["inferred_edits"] == []  # not placed, so not said to be deleted either
+    assert any(
+        f"{kind} {word} (exchange 1, {request_type}): absent (3140 names it)" in n
+        for n in ran.json["notes"]
+    )
+    assert qbsync(capsys, "scenario", "run", out).code == 0
+
+
+def test_sales_tax_codes_a_form_names_are_placed_with_quickbooks_default_ones(tmp_path, capsys):
+    """An invoice whose lines name the sales tax codes OOS (the customer's own) and Tax (a
+    default), and a ship method: OOS is placed, and with it both default codes (qbsim gives
+    a company them only while it holds none); the ship method, of a list qbsim holds fixed,
+    is only noted. The replay runs without a gap."""
+    company = Company(seed=3)
+    code = {"Name": "OOS", "IsTaxable": "false", "Desc": "Out of state"}
+    _list_id(company, "SalesTaxCodeAddRq", {"SalesTaxCodeAdd": code})
+    _list_id(company, "CustomerAddRq", {"CustomerAdd": {"Name": "Fir"}})
+    lines = [
+        {"Desc": "crate", "Amount": "10.00", "SalesTaxCodeRef": {"FullName": "OOS"}},
+        {"Desc": "lid", "Amount": "2.00", "SalesTaxCodeRef": {"FullName": "Tax"}},
+    ]
+    invoice = {
+        "CustomerRef": {"FullName": "Fir"},
+        "RefNumber": "8",
+        "ShipMethodRef": {"FullName": "UPS"},
+        "InvoiceLineAdd": lines,
+    }
+    evidence = _sent(tmp_path / "ev", company, ("InvoiceAddRq", {"InvoiceAdd": invoice}))
+    out = tmp_path / "codes.yaml"
+    ran = _replay(capsys, evidence, out, "--json")
+    assert ran.code == 0, ran.out
+    assert ran.json["fidelity_gap"] is None
+    codes = ran.json["implied_company"]["SalesTaxCode"]
+    assert sorted(c["Name"] for c in codes) == ["Non", "OOS", "Tax"]
+    notes = ran.json["notes"]
+    assert any(n.startswith("SalesTaxCode OOS: inferred: SalesTaxCodeRef used") for n in notes)
+    assert any(n.startswith("SalesTaxCode Non: QuickBooks' default code") for n in notes)
+    assert any("ShipMethodRef UPS" in n and "qbsim holds that list fixed" in n for n in notes)
+    assert qbsync(capsys, "scenario", "run", out).code == 0
+
+
+def test_a_subaccounts_parent_named_by_parentref_is_placed_of_its_type(tmp_path, capsys):
+    """A subaccount added under Sales, named by ParentRef, answered OK: Sales existed, an
+    account of the subaccount's type (inferred), so qbsim too adds Sales:Hardware."""
+    company = Company(seed=3)
+    _list_id(company, "AccountAddRq", {"AccountAdd": {"Name": "Sales", "AccountType": "Income"}})
+    hardware = {"Name": "Hardware", "AccountType": "Income", "ParentRef": {"FullName": "Sales"}}
+    evidence = _sent(tmp_path / "ev", company, ("AccountAddRq", {"AccountAdd": hardware}))
+    out = tmp_path / "parent.yaml"
+    ran = _replay(capsys, evidence, out, "--json")
+    assert ran.code == 0, ran.out
+    assert ran.json["fidelity_gap"] is None
+    [sales] = ran.json["implied_company"]["Account"]
+    assert (sales["Name"], sales["AccountType"]) == ("Sales", "Income")
+    assert any(
+        n.startswith("Account Sales: inferred: ParentRef used")
+        and "AccountType Income, its subaccount's (inferred)" in n
+        for n in ran.json["notes"]
+    )
     assert qbsync(capsys, "scenario", "run", out).code == 0

@@ -9,7 +9,9 @@ been in the customer's QuickBooks for it to answer as it did.
 - 3120 or 3140: what the request names by ID was absent; nothing is inferred of it (a record
   the conversation made or placed was deleted since: :mod:`.between` infers that).
 - A reference by ListID or full name in a request answered without error: the record
-  existed; a minimal one is placed (inferred), for the kinds in :data:`REFERENCED`.
+  existed; a minimal one is placed (inferred) of the kind :mod:`.references` infers (an
+  account with an inferred AccountType, an item of the kind an answer shows or a service
+  item ...); a ``Parent:Child`` name places its parent too. Not what a 3140 says was absent.
 
 Each inference is said in :attr:`Implied.notes`. Records are given as playbook ``quickbooks:``
 data: by qbXML object name, each a mapping of qbXML fields naming its ListID or TxnID.
@@ -27,17 +29,11 @@ from qbschema import safexml, schema
 from qbsim.model import refs
 from qbsim.model.retdata import ret_node
 from syncengine.evidence import Exchange
+from syncengine.rehearsal.replay import references
 from syncengine.rehearsal.replay.answers import NAME_FIELDS, responses_element, rets
 
-REFERENCED = {
-    "CustomerRef": "Customer",
-    "VendorRef": "Vendor",
-    "EmployeeRef": "Employee",
-    "ClassRef": "Class",
-    "TermsRef": "StandardTerms",
-}
-"""References whose record is placed when a request that used it was answered without error;
-other references (an item, an account: of which kind?) are only noted."""
+INFERRED_INCOME = "Inferred Income"
+"""The income account placed for an inferred service item when no income account is placed."""
 
 NAME_IN_USE, STALE, NOT_FOUND, INVALID_REFERENCE = "3100", "3200", "3120", "3140"
 STAND_IN = "Unnamed "
@@ -56,6 +52,8 @@ class Implied:
     _ids: set[str] = field(default_factory=set)  # placed, created or known absent
     _names: set[tuple[str, str]] = field(default_factory=set)  # (namespace, name) held
     _placed: dict[str, dict[str, Any]] = field(default_factory=dict)  # by ID
+    shown: dict[str, str] = field(default_factory=dict)
+    """The kind any answer shows for a list record, by its ListID and casefolded full name."""
 
     def knows_id(self, record_id: str) -> bool:
         """Whether the ID was placed, made during the conversation, or known absent."""
@@ -82,6 +80,16 @@ class Implied:
             self._placed[record_id] = fields
         self.notes.append(f"{kind} {name or record_id}: {why}")
 
+    def placed_named(self, kind: str, full_name: str) -> str | None:
+        """The ListID of the placed record of the kind's namespace with that full name."""
+        wanted = (refs.namespace_of(kind), full_name.casefold())
+        for placed_kind, rows in self.records.items():
+            for fields in rows:
+                name = str(fields.get("FullName") or fields.get("Name") or "").casefold()
+                if (refs.namespace_of(placed_kind), name) == wanted:
+                    return fields.get("ListID")
+        return None
+
     def placed_ids(self) -> set[str]:
         """The ListIDs and TxnIDs of the records placed."""
         return set(self._placed)
@@ -106,6 +114,9 @@ class Implied:
 def implied_company(exchanges: list[Exchange]) -> Implied:
     """The company ``exchanges`` imply (see the module docstring)."""
     implied = Implied()
+    for exchange in exchanges:
+        for _, rs in pairs(exchange):
+            implied.shown |= {} if rs is None else references.shown_kinds(rs)
     for number, exchange in enumerate(exchanges, 1):
         for rq, rs in pairs(exchange):
             _learn(implied, number, rq, rs)
@@ -139,10 +150,10 @@ def _learn(implied: Implied, number: int, rq: etree._Element, rs: etree._Element
         return
     where = f"(exchange {number}, {tag})"
     if rs.get("statusSeverity") == "Error":
-        _refused(implied, kind, action, body, rs.get("statusCode") or "", where)
+        _refused(implied, kind, action, body, rs, where)
         return
     if body is not None:
-        _references(implied, body, _ref_names(rs), where)
+        _references(implied, kind, body, _ref_names(rs), where)
     if action == "Add":
         for ret in rets(rs):
             implied.made(kind, _id(ret), _ret_name(ret) or _text(body, "Name"))
@@ -168,8 +179,16 @@ def _kind_action(tag: str) -> tuple[str, str]:
 
 
 def _refused(
-    implied: Implied, kind: str, action: str, body: etree._Element | None, code: str, where: str
+    implied: Implied,
+    kind: str,
+    action: str,
+    body: etree._Element | None,
+    rs: etree._Element,
+    where: str,
 ) -> None:
+    code = rs.get("statusCode") or ""
+    if code == INVALID_REFERENCE:
+        _absent_by_name(implied, rs.get("statusMessage") or "", where)
     if body is None:
         return
     name = body.findtext("Name")
@@ -185,6 +204,15 @@ def _refused(
             implied.made(kind, record_id, None)  # absent: never inferred
         if unknown:  # a record known already was deleted since (the replay infers it)
             implied.notes.append(f"{code} {where}: what it names by ID was absent; not placed")
+
+
+def _absent_by_name(implied: Implied, message: str, where: str) -> None:
+    """What a 3140's message names was absent: never placed by a reference to it."""
+    absent = references.absent_in(message)
+    if absent is None or implied.knows_name(*absent) or implied.knows_id(absent[1]):
+        return
+    implied.made(absent[0], None, absent[1])
+    implied.notes.append(f"{absent[0]} {absent[1]} {where}: absent (3140 names it); not placed")
 
 
 def _stale(implied: Implied, kind: str, body: etree._Element, where: str) -> None:
@@ -250,40 +278,107 @@ def _pre_mod(mod: etree._Element, fields: dict[str, Any]) -> dict[str, Any]:
 
 
 def _references(
-    implied: Implied, body: etree._Element, answered: dict[str, str], where: str
+    implied: Implied, kind: str, body: etree._Element, answered: dict[str, str], where: str
 ) -> None:
-    """Place a minimal record for each reference of ``body`` to one not known yet; its name
-    is the one the reference gives, else the one the answer gives it."""
+    """Place a minimal record for each reference of ``body`` (a ``kind`` request) to one not
+    known yet; its name is the one the reference gives, else the one the answer gives it."""
     for ref in body.iter():
         if not isinstance(ref.tag, str) or not ref.tag.endswith("Ref"):
             continue
         record_id = ref.findtext("ListID")
         name = ref.findtext("FullName") or answered.get(record_id or "")
-        namespace = _namespace_kind(str(ref.tag))
-        known = (record_id and implied.knows_id(record_id)) or (
-            not record_id and name and implied.knows_name(namespace, name)
+        if not (record_id or name) or _known(implied, str(ref.tag), kind, record_id, name):
+            continue
+        shown = implied.shown.get((record_id or "").casefold()) or implied.shown.get(
+            (name or "").casefold()
         )
-        if known or not (record_id or name):
+        ref_kind, why = references.kind_of(str(ref.tag), kind, shown)
+        if ref_kind is None:
+            implied.made(kind if ref.tag == "ParentRef" else str(ref.tag), record_id, name)
+            implied.notes.append(f"{ref.tag} {name or record_id} {where}: used, {why}")
             continue
-        kind = REFERENCED.get(str(ref.tag))
-        if kind is None:
-            implied.made(namespace, record_id, name)  # said once
-            implied.notes.append(f"{ref.tag} {name or record_id} {where}: used, not inferred")
-            continue
-        fields = {"ListID": record_id or implied.new_id(), "Name": name or f"Inferred {record_id}"}
-        implied.place(kind, fields, f"inferred: {ref.tag} used by a request answered OK {where}")
+        more, how = _kind_fields(implied, ref_kind, ref, name)
+        default_id = more.pop("ListID", None)
+        fields = {"ListID": record_id or default_id or implied.new_id()} | more
+        said = f"{ref.tag} used by a request answered OK {where}"
+        why = "; ".join(part for part in (why, how) if part)
+        _place_named(implied, ref_kind, name or f"Inferred {record_id}", fields, said, why)
+        if ref_kind == "SalesTaxCode":
+            _default_codes(implied)
+
+
+def _known(implied: Implied, tag: str, kind: str, record_id: str | None, name: str | None) -> bool:
+    """Known by its ID or by its name (placed by one, then named by the other: not twice)."""
+    namespace = kind if tag == "ParentRef" else _namespace_kind(tag)
+    by_id = bool(record_id) and implied.knows_id(record_id or "")
+    return by_id or (bool(name) and implied.knows_name(namespace, name or ""))
+
+
+def _kind_fields(
+    implied: Implied, kind: str, ref: etree._Element, name: str | None
+) -> tuple[dict[str, Any], str]:
+    """What a placed record of ``kind`` needs beyond its ID and name, and how it was
+    inferred: an account its type, a service item an income account, a default sales tax
+    code its own fields (and ListID, named without one)."""
+    if kind == "Account":
+        account_type, how = references.account_type(ref)
+        return {"AccountType": account_type}, how
+    if kind == "ItemService":
+        account = _income_account(implied)
+        return {"SalesOrPurchase": {"AccountRef": account}}, f"its account {account['FullName']}"
+    if kind == "SalesTaxCode" and (name or "").casefold() in references.DEFAULT_CODES:
+        return dict(references.DEFAULT_CODES[(name or "").casefold()]), "a default code"
+    return {}, ""
+
+
+def _default_codes(implied: Implied) -> None:
+    """QuickBooks' default sales tax codes, placed once any code is: qbsim gives a company
+    them only while it holds no code (``qbsim.model.refs.seed_tax_codes``)."""
+    for name, fields in references.DEFAULT_CODES.items():
+        if not implied.knows_name("SalesTaxCode", name):
+            why = "QuickBooks' default code, placed as another code is (qbsim adds it only then)"
+            implied.place("SalesTaxCode", dict(fields), why)
+
+
+def _income_account(implied: Implied) -> dict[str, str]:
+    """A reference to an income account for an inferred service item: one placed already,
+    else one placed for it (named :data:`INFERRED_INCOME`)."""
+    for account in implied.records.get("Account", []):
+        if account.get("AccountType") == "Income":
+            return {"ListID": account["ListID"], "FullName": _full_name(account)}
+    fields = {"ListID": implied.new_id(), "Name": INFERRED_INCOME, "AccountType": "Income"}
+    implied.place("Account", fields, "inferred: the income account of an inferred service item")
+    return {"ListID": fields["ListID"], "FullName": INFERRED_INCOME}
+
+
+def _place_named(
+    implied: Implied, kind: str, full_name: str, fields: dict[str, Any], said: str, why: str
+) -> None:
+    """Place a referenced record by its full name; a ``Parent:Child`` name places its parent
+    first (inferred, of the same kind and fields) unless it is known."""
+    parent, _, leaf = full_name.rpartition(":")
+    if parent and kind != "SalesTaxCode":
+        if not implied.knows_name(kind, parent):
+            extra = {k: v for k, v in fields.items() if k != "ListID"}
+            parent_fields = {"ListID": implied.new_id()} | extra
+            _place_named(implied, kind, parent, parent_fields, said, "the parent of " + leaf)
+        held = implied.placed_named(kind, parent)
+        parent_ref = {"FullName": parent} | ({"ListID": held} if held else {})
+        fields |= {"FullName": full_name, "ParentRef": parent_ref}
+        fields["Sublevel"] = str(full_name.count(":"))
+    reason = f"inferred: {said}" + (f"; {why}" if why else "")
+    implied.place(kind, {"ListID": fields["ListID"], "Name": leaf or full_name} | fields, reason)
+
+
+def _full_name(fields: dict[str, Any]) -> str:
+    return str(fields.get("FullName") or fields.get("Name"))
 
 
 def _namespace_kind(tag: str) -> str:
     """A kind in the namespace a reference names: a customer or vendor reference names an
     entity, an ``ItemRef`` an item, any ``…AccountRef`` an account."""
-    if tag in REFERENCED:
-        return REFERENCED[tag]
-    if tag.endswith("AccountRef"):
-        return "Account"
-    if tag == "ItemRef":
-        return "ItemService"
-    return tag
+    kinds = refs.REF_KINDS.get(tag)
+    return kinds[0][0] if kinds else tag
 
 
 def _id(element: etree._Element) -> str | None:
