@@ -167,7 +167,8 @@ def _constant_size_notes(design: _Design, fallback: Profile) -> list[str]:
             by_size.setdefault(size, []).append(kind)
     return [
         f"{', '.join(kinds)}: every request had size {size:g}, so only base + {size:g} x"
-        " per_record is known; per_record stays the fallback profile's and base takes the rest"
+        " per_record is known; per_record stays the fallback profile's (less, where that total"
+        " is smaller) and base takes the rest"
         for size, kinds in sorted(by_size.items())
     ]
 
