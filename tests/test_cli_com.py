@@ -130,6 +130,31 @@ def test_doctor_without_com_here_is_refused(capsys, monkeypatch):
     assert "pip install 'qb-sync-lab[com]'" in ran.err
 
 
+def test_doctor_says_whether_the_file_is_the_workspaces(monkeypatch, capsys, tmp_path):
+    """With ``--db``: a fresh workspace's first sync will stamp the file; after a sync it is
+    the workspace's file; another company file open is a problem naming both (exit 1). The
+    workspace is only read."""
+    monkeypatch.setenv("QBSYNC_COM_DISPATCH", HOOK)
+    shop = make_workspace(tmp_path)
+    with installed(ComMachine.with_company(Company(name="Lakeside Bakery"))):
+        fresh = qbsync(capsys, "--db", shop, "doctor", "--com")
+        assert fresh.code == 0, fresh.out
+        assert "no qbsync stamp" in fresh.out
+        assert "has not synced yet; its first sync will stamp this file as its own" in fresh.out
+        assert qbsync(capsys, "--db", shop, "job", "run", "--com").code == 0
+        before = Path(shop).read_bytes()
+        same = qbsync(capsys, "--db", shop, "doctor", "--com")
+        assert same.code == 0, same.out
+        assert "stamped by a qbsync workspace {" in same.out
+        assert f"this is the company file {shop} syncs with" in same.out
+        assert Path(shop).read_bytes() == before
+    with installed(ComMachine.with_company(Company(name="Harbor Books"))):
+        other = qbsync(capsys, "--db", shop, "doctor", "--com")
+    assert other.code == 1
+    assert 'wrong company file: this workspace syncs with "Lakeside Bakery"' in other.out
+    assert 'QuickBooks has "Harbor Books" (not stamped by qbsync) open' in other.out
+
+
 # -- job run --com ------------------------------------------------------------------------------
 def test_a_whole_job_runs_over_com(machine, capsys, tmp_path):
     """``job run --com``: the job's records reach the simulated QuickBooks; the report says so."""
@@ -185,7 +210,7 @@ def test_readme_com_commands_run_as_written(monkeypatch, capsys, tmp_path):
     monkeypatch.setenv("QBSYNC_COM_DISPATCH", HOOK)
     blocks = re.findall(r"^```powershell\n(.*?)^```", com_section(), re.MULTILINE | re.DOTALL)
     lines = [line for body in blocks for line in body.splitlines() if line.startswith("qbsync ")]
-    assert len(lines) == 3
+    assert len(lines) == 4  # the doctor, for a file, the job, the doctor with the workspace
     with installed(ComMachine.with_company(Company(file_name=CLIENT_FILE))):
         for line in lines:
             ran = qbsync(capsys, *shlex.split(line, comments=True)[1:])

@@ -1,9 +1,12 @@
-"""``qbsync doctor --com [--file PATH]``: a read-only smoke test of QuickBooks on this machine.
+"""``qbsync [--db WORKSPACE] doctor --com [--file PATH]``: a read-only smoke test of QuickBooks
+on this machine.
 
 It opens the COM connection, begins a session, agrees the qbXML version, sends one document
 holding only a HostQuery and a CompanyQuery, ends the session and closes, then says in plain
-words what it found (product, version, company, file, qbXML versions) or what stopped it and
-the fix. It never writes: the only requests it can send are those two queries.
+words what it found (product, version, company, file, qbXML versions, the qbsync stamp the file
+carries) or what stopped it and the fix. With ``--db`` it also says whether the open file is the
+one that workspace syncs with (the workspace is only read). It never writes: the only requests
+it can send are those two queries.
 
 Exit status: 0 all is well; 1 QuickBooks refused or answered with an error (a problem found);
 2 the check cannot run here (no pywin32: not Windows, or the ``[com]`` extra not installed).
@@ -12,6 +15,7 @@ Exit status: 0 all is well; 1 QuickBooks refused or answered with an error (a pr
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from syncengine.commands.common import Refusal, emit
@@ -19,6 +23,7 @@ from syncengine.commands.common import Refusal, emit
 if TYPE_CHECKING:
     from syncengine.qbxml.parse import Response
     from syncengine.store.checks import Finding
+    from syncengine.sync.identity import Expected
     from syncengine.transports.com import ComTransport
 
 FOUND = 1
@@ -46,6 +51,8 @@ def run_com_doctor(args: argparse.Namespace) -> int:
     facts: dict[str, Any] = {"app_name": args.app_name, "file_asked": args.file}
     with transport:
         findings = _findings(transport, facts)
+    if args.db and "stamp" in facts:
+        findings.append(_workspace(Path(args.db), facts))
     problems = sum(f.level == PROBLEM for f in findings)
     data = {"quickbooks": facts, "problems": problems, "findings": findings}
     emit(args, data, lambda: _text(args.app_name, findings, problems))
@@ -91,8 +98,11 @@ def _session(transport: ComTransport, facts: dict[str, Any]) -> Finding:
 def _ask(transport: ComTransport) -> tuple[Response, Response]:
     """One document of the read-only queries; QuickBooks' two answers."""
     from syncengine.qbxml import MessageSet, parse_response, query
+    from syncengine.sync.identity import OWNER_ID
 
-    document = MessageSet([query(kind) for kind in READ_ONLY_QUERIES]).to_xml()
+    filters = {"Company": {"OwnerID": [OWNER_ID]}}  # the file's qbsync stamp comes back too
+    asked = [query(kind, filters.get(kind)) for kind in READ_ONLY_QUERIES]
+    document = MessageSet(asked).to_xml()
     host, company = parse_response(transport.send(document))
     return host, company
 
@@ -125,8 +135,54 @@ def _company(company: Response, facts: dict[str, Any]) -> Finding:
 
     if company.status_code != 0 or not company.records:
         return Finding("company", PROBLEM, _status("CompanyQuery", company), _SUPPORT)
-    facts["company"] = company.records[0].get("CompanyName", "")
-    return Finding("company", OK, f"{facts['company']!r} in {facts['file']}")
+    from syncengine.sync.identity import company_file
+
+    found = company_file(company.records[0])
+    facts["company"], facts["stamp"] = found.name, found.file_id
+    stamp = f"stamped by a qbsync workspace {found.file_id}" if found.file_id else "no qbsync stamp"
+    return Finding("company", OK, f"{facts['company']!r} in {facts['file']}; {stamp}")
+
+
+def _workspace(db: Path, facts: dict[str, Any]) -> Finding:
+    """Whether the open file is the one the workspace ``db`` syncs with (the workspace only
+    read): the check every sync makes first, without its stamping."""
+    from syncengine.store.checks import OK, PROBLEM, Finding
+    from syncengine.sync.identity import CompanyFile, WrongCompanyFile, decide
+
+    expected = _remembered(db)
+    try:
+        first = decide(expected, CompanyFile(facts["company"], facts["stamp"]))
+    except WrongCompanyFile as exc:
+        return Finding("workspace", PROBLEM, str(exc).replace(" Nothing was changed.", ""))
+    if first:
+        found = f"{db} has not synced yet; its first sync will stamp this file as its own"
+    else:
+        found = f"this is the company file {db} syncs with"
+    return Finding("workspace", OK, found)
+
+
+def _remembered(db: Path) -> Expected | None:
+    """The company file the workspace remembers (None: none yet), read without writing."""
+    import contextlib
+    import json
+    import sqlite3
+
+    from syncengine.store.checks import open_read_only
+    from syncengine.sync.identity import FILE_ID_KEY, NAME_KEY, Expected
+
+    if not db.is_file():
+        raise Refusal(f"no workspace at {db}; give the workspace file with --db, or leave it out")
+    try:
+        with contextlib.closing(open_read_only(db)) as conn:
+            rows = dict(
+                conn.execute(
+                    "SELECT key, value FROM settings WHERE key IN (?, ?)", (FILE_ID_KEY, NAME_KEY)
+                ).fetchall()
+            )
+    except sqlite3.DatabaseError as exc:
+        raise Refusal(f"{db}: not a workspace qbsync can read ({exc})") from None
+    file_id, name = (json.loads(rows.get(key) or "null") for key in (FILE_ID_KEY, NAME_KEY))
+    return Expected(file_id, name or "") if file_id else None
 
 
 _SUPPORT = "QuickBooks answered the read-only query with an error; send this output to support"
