@@ -32,10 +32,12 @@ from pathlib import Path
 from syncengine import __version__
 from syncengine.clock import parse_stamp
 from syncengine.errors import SyncError, TransportError
+from syncengine.qbxml.build import declare
 from syncengine.store import Store
 from syncengine.sync import SyncJob
 from syncengine.sync.company_export import CompanyExport
-from syncengine.transports.hresults import transport_error
+from syncengine.transports.com import ENGINE_VERSIONS, negotiate
+from syncengine.transports.hresults import UnsupportedSetup, transport_error
 from syncengine.webconnector.company import check_company
 from syncengine.webconnector.config import CompanyConfig, ConfigError, ServerConfig
 from syncengine.webconnector.hcp import HostCompany, read_hcp
@@ -79,6 +81,8 @@ class Session:
     export: CompanyExport | None = None
     pending: str | None = None
     last_error: str = ""
+    qbxml_version: str = ""
+    """The qbXML version agreed on the run's first call; every request is declared in it."""
 
 
 class WebConnectorService:
@@ -138,7 +142,10 @@ class WebConnectorService:
             return ""
         with session.served.lock:
             try:
-                return self._next(session, strHCPResponse)
+                return self._next(session, strHCPResponse, (qbXMLMajorVers, qbXMLMinorVers))
+            except UnsupportedSetup as exc:
+                self._end(session, _guide_message(exc))
+                return ""
             except SyncError as exc:
                 self._fail(session, str(exc))
                 return ""
@@ -215,14 +222,16 @@ class WebConnectorService:
             del self._sessions[ticket]
 
     # -- the job ----------------------------------------------------------------------------
-    def _next(self, session: Session, hcp: str) -> str:
+    def _next(self, session: Session, hcp: str, highest: tuple[int, int]) -> str:
         if session.last_error:
             return ""
         if session.flow is None:
-            session.flow = self._conversation(session, read_hcp(hcp))
+            host = read_hcp(hcp)
+            session.qbxml_version = negotiate(_offered(host, highest))
+            session.flow = self._conversation(session, host)
             session.pending = _step(session.flow, None)
         request, session.pending = session.pending, None
-        return request or ""
+        return declare(request, session.qbxml_version) if request else ""
 
     def _conversation(self, session: Session, host: HostCompany) -> Generator[str, str, None]:
         served = session.served
@@ -260,6 +269,18 @@ def _export(session: Session, folder: Path, host: HostCompany) -> Generator[str,
     session.export = CompanyExport(folder, source=source)
     while (request := session.export.next_request()) is not None:
         session.export.receive((yield request))
+
+
+def _offered(host: HostCompany, highest: tuple[int, int]) -> tuple[str, ...]:
+    """The versions QuickBooks speaks: HostRet's SupportedQBXMLVersion list; without it, every
+    engine version up to qbXMLMajorVers.qbXMLMinorVers (a host speaks the versions below its
+    highest: every HostRet in the samples lists them all); with neither, the engine's own."""
+    if host.qbxml_versions:
+        return host.qbxml_versions
+    if highest == (0, 0):
+        return ENGINE_VERSIONS
+    older = tuple(v for v in ENGINE_VERSIONS if tuple(map(int, v.split("."))) <= highest)
+    return (*older, "{}.{}".format(*highest))
 
 
 def _work_waits(store: Store, import_every_minutes: int) -> bool:
