@@ -154,7 +154,8 @@ def test_requests_declared_13_validate_against_the_13_schema():
     acme = company("acme", 40, seed=2)
     acme.company.host.supported_versions = UP_TO_13
     with server(acme) as (url, _):
-        _, sent = update(acme, url)
+        run, sent = update(acme, url)
+    assert run.finished and versions_of(sent) == {"13.0"}
     for request in sent:
         document = etree.fromstring(request.encode())
         assert xsd.validate(document), (request[:300], xsd.error_log.last_error)
