@@ -99,3 +99,32 @@ def _walk(node_id: str, absent: dict[str, frozenset[str]], seen: set[str]) -> bo
     seen.add(node_id)
     node = schema().node(node_id)
     return any(_walk(sub.id, absent, seen) for sub, _ in node.kids.values() if sub.id not in seen)
+
+
+def lacking(request: Any, version: str) -> list[str]:
+    """The elements of a request document (an lxml root) that qbXML ``version`` does not have,
+    as paths (``CustomerAddRq/CustomerAdd/X``); empty when the request is valid there too."""
+    older = schema_version_for(version)
+    if older is None:
+        return []
+    absent, found = _table()[older], []
+    for message in request.iter():
+        if message.tag.endswith("Rq") and message.tag in schema().messages:
+            node = schema().request_node(message.tag)
+            found += _lacking_in(message, node, absent, message.tag)
+    return found
+
+
+def _lacking_in(
+    element: Any, node: Node, absent: dict[str, frozenset[str]], path: str
+) -> list[str]:
+    found = []
+    for child in element:
+        if not isinstance(child.tag, str) or child.tag not in node.kids:
+            continue
+        where = f"{path}/{child.tag}"
+        if child.tag in absent.get(node.id, frozenset()):
+            found.append(where)
+        else:
+            found += _lacking_in(child, node.kids[child.tag][0], absent, where)
+    return found

@@ -104,7 +104,14 @@ class SimulatedWebConnector:
     stamped with it before the first run, as the Web Connector does (QBXML-NOTES.md §20).
     ``on_exchange`` sees each (request, response) pair once the service has taken it;
     ``log``, a file the run appends a verbose ``QWCLog.txt``-shaped log to
-    (:mod:`qbsim.wclog`), at simulated times (none: no log is written)."""
+    (:mod:`qbsim.wclog`), at simulated times (none: no log is written). ``announce``, when
+    given, replaces HostRet's SupportedQBXMLVersion list in strHCPResponse (``()``: no list, as
+    a host answering no HostQuery) and sets qbXMLMajorVers/MinorVers to its highest (13.0 for
+    none, as below): a stand-in for an older QuickBooks' announcement. Set the company's
+    ``host.supported_versions`` too, so the simulated QuickBooks refuses what it would not
+    speak (HostRet's list and the highest version passed: QBXML-NOTES.md §11; samples
+    ``qbwcgem_sendRequestXML_strHCPResponse_Host_Company_Preferences.txt``,
+    ``qbws_strHCPResponse_Premier2012_sample_AppLock_FileID.xml``)."""
 
     def __init__(
         self,
@@ -118,12 +125,14 @@ class SimulatedWebConnector:
         timeout: float = 120.0,
         on_exchange: Callable[[str, str], None] | None = None,
         log: str | Path | None = None,
+        announce: tuple[str, ...] | None = None,
     ) -> None:
         self.host, self.url, self.timeout = host, url, timeout
         self.owner_id, self.file_id = owner_id, file_id
         self.on_exchange = on_exchange
         self.username, self.password = username, password
         self.runs: list[UpdateRun] = []
+        self.announce = announce
         self.log = None if log is None else WebConnectorLog(log, host.now)
 
     # -- one update run ---------------------------------------------------------------------
@@ -148,10 +157,10 @@ class SimulatedWebConnector:
 
     def _host_company(self, run: UpdateRun) -> Generator[Any, Any, str | None]:
         try:
-            hcp = str((yield self.host.request(hcp_request(self.owner_id))))
+            hcp = str((yield self.host.request(self._spoken(hcp_request(self.owner_id)))))
             if self.owner_id and self.file_id and not _stamped(hcp, self.owner_id):
-                yield self.host.request(stamp_request(self.owner_id, self.file_id))
-                hcp = str((yield self.host.request(hcp_request(self.owner_id))))
+                yield self.host.request(self._spoken(stamp_request(self.owner_id, self.file_id)))
+                hcp = str((yield self.host.request(self._spoken(hcp_request(self.owner_id)))))
             return hcp
         except QBXMLRPError as exc:
             run.last_failure = exc.hresult & 0xFFFFFFFF
@@ -164,7 +173,19 @@ class SimulatedWebConnector:
             )
             return None
 
+    def _spoken(self, request: str) -> str:
+        """The Web Connector's own 13.0 request, declared in QuickBooks' highest version when
+        QuickBooks speaks only older ones (inferred: it asks in a version QuickBooks speaks)."""
+        info = getattr(self.host.company, "host", None)  # HostInfo, for a qbsim Company
+        spoken: tuple[str, ...] = info.supported_versions if info is not None else ("13.0",)
+        if "13.0" in spoken or not spoken:
+            return request
+        highest = max(spoken, key=lambda v: float(v) if v.replace(".", "").isdigit() else 0.0)
+        return request.replace('<?qbxml version="13.0"?>', f'<?qbxml version="{highest}"?>')
+
     def _exchanges(self, run: UpdateRun, hcp: str) -> Generator[Any, Any, None]:
+        if self.announce is not None:
+            hcp = _announcing(hcp, self.announce)
         major, minor = _highest_version(hcp)
         first = True
         while True:
@@ -279,6 +300,20 @@ def _stamped(hcp: str, owner_id: str) -> bool:
         and ext.findtext("DataExtName") == "FileID"
         for ext in root.iter("DataExtRet")
     )
+
+
+def _announcing(hcp: str, versions: tuple[str, ...]) -> str:
+    """``hcp`` with HostRet's SupportedQBXMLVersion list replaced by ``versions``."""
+    root = safexml.parse(hcp, clean=True)
+    for host in root.iter("HostRet"):
+        old = host.findall("SupportedQBXMLVersion")
+        at = host.index(old[0]) if old else len(host)
+        for element in old:
+            host.remove(element)
+        for offset, version in enumerate(versions):
+            etree.SubElement(host, "SupportedQBXMLVersion").text = version
+            host.insert(at + offset, host[-1])
+    return etree.tostring(root, encoding="unicode")
 
 
 def _highest_version(hcp: str) -> tuple[int, int]:

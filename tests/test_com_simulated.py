@@ -178,12 +178,23 @@ def test_versions_agreed_are_the_highest_both_speak(machine):
 
 
 def test_no_shared_version_is_refused_naming_both(machine):
-    """QuickBooks speaking up to 13.0 only: UnsupportedSetup naming both sides, session closed."""
-    machine.host.company.host.supported_versions = ("1.0", "2.0", "12.0", "13.0")
+    """QuickBooks speaking up to 12.0 only: UnsupportedSetup naming both sides, session closed
+    (13.0 was refused too until requests could be declared 13.0)."""
+    machine.host.company.host.supported_versions = ("1.0", "2.0", "11.0", "12.0")
     error = refused(machine)
     assert isinstance(error, UnsupportedSetup)
-    assert "speaks 1.0 to 13.0; this engine speaks 16.0" in str(error)
+    assert "speaks 1.0 to 12.0; this engine speaks 13.0, 16.0" in str(error)
     assert "ProcessRequest" not in machine.servers[0].calls
+
+
+def test_quickbooks_up_to_13_gets_requests_declared_13(machine):
+    """QuickBooks speaking up to 13.0: the session agrees 13.0 and a request built for 16.0
+    reaches QuickBooks declared 13.0 (qbsim refuses any version its host does not list)."""
+    machine.host.company.host.supported_versions = ("1.0", "2.0", "12.0", "13.0")
+    with transport(machine) as com:
+        answer = com.send(CUSTOMERS)
+        assert com.qbxml_version == "13.0"
+    assert 'statusCode="0"' in answer and "<Name>Acme</Name>" in answer
 
 
 def test_negotiate_takes_the_highest_shared_version():
@@ -220,11 +231,11 @@ class BindingWithoutVersions:
 
 
 def test_versions_come_from_host_query_where_the_binding_lacks_the_call(machine):
-    """No QBXMLVersionsForSession: HostQuery's SupportedQBXMLVersion decides (up to 13.0 here:
+    """No QBXMLVersionsForSession: HostQuery's SupportedQBXMLVersion decides (up to 12.0 here:
     refused, naming QuickBooks' list)."""
-    machine.host.company.host.supported_versions = ("2.0", "12.0", "13.0")
+    machine.host.company.host.supported_versions = ("2.0", "11.0", "12.0")
     com = ComTransport(APP, processor=BindingWithoutVersions(machine.dispatch()))
-    with pytest.raises(UnsupportedSetup, match=r"speaks 2\.0 to 13\.0"):
+    with pytest.raises(UnsupportedSetup, match=r"speaks 2\.0 to 12\.0"):
         com.open()
     assert machine.servers[0].calls[2:4] == ["ProcessRequest", "EndSession"]
 

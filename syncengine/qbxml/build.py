@@ -11,6 +11,7 @@ else takes the general path, which says what is wrong.
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from functools import cache
 from typing import Any
@@ -25,6 +26,10 @@ from syncengine.qbxml.text import TextChange, apply_text_policy, check_text
 
 QBXML_VERSION = "16.0"
 PROLOG = f'<?xml version="1.0"?>\n<?qbxml version="{QBXML_VERSION}"?>\n'
+# The versions a request may be declared in: the schemas held (qbschema.versions). A request
+# is built for 16.0; declared 13.0 it must use no element 13.0 lacks (``declare`` checks).
+SPOKEN_VERSIONS: tuple[str, ...] = ("13.0", QBXML_VERSION)
+_DECLARED_VERSION = re.compile(r'<\?qbxml\s+version="([^"]*)"\s*\?>')
 MAX_REQUEST_ID = 50
 MAX_MESSAGE_SET_ID = 23
 ON_ERROR = ("stopOnError", "continueOnError")
@@ -450,3 +455,22 @@ def status_check(message_set_id: str) -> MessageSet:
 def clear_status(message_set_id: str = CLEAR_ALL) -> MessageSet:
     """An empty set with only oldMessageSetID: QuickBooks forgets what it saved for that ID."""
     return MessageSet(on_error="continueOnError", old_message_set_id=message_set_id)
+
+
+def declare(request_xml: str, version: str) -> str:
+    """``request_xml`` declared in qbXML ``version`` (its ``<?qbxml version?>`` rewritten);
+    BuildError naming the elements when the request uses one that version lacks ("": as is)."""
+    found = _DECLARED_VERSION.search(request_xml)
+    if found is None or not version or found[1] == version:
+        return request_xml
+    if version != QBXML_VERSION:
+        from qbschema.versions import lacking
+
+        missing = lacking(safexml.parse(request_xml.encode("utf-8")), version)
+        if missing:
+            raise BuildError(
+                f"qbXML {version} has no {', '.join(missing)}: this request cannot be sent to"
+                f" a QuickBooks speaking only up to {version}; update QuickBooks Desktop"
+            )
+    start, end = found.span(1)
+    return request_xml[:start] + version + request_xml[end:]

@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from syncengine.errors import TransportError
-from syncengine.qbxml.build import QBXML_VERSION
+from syncengine.qbxml.build import SPOKEN_VERSIONS, declare
 from syncengine.transports.base import BaseTransport
 from syncengine.transports.hresults import transport_error, unsigned
 
@@ -30,8 +30,8 @@ CONNECTION_LOCAL_QBD = 1
 MODES = {"single": 0, "multi": 1, "either": 2}
 DISPATCH_HOOK = "QBSYNC_COM_DISPATCH"
 VERSION_UNSUPPORTED = 0x80040423  # what QuickBooks answers a version it does not speak
-# The qbXML versions the engine's requests are built and validated for (the 16.0 schema).
-ENGINE_VERSIONS: tuple[str, ...] = (QBXML_VERSION,)
+# The qbXML versions the engine's requests can be declared in (built for 16.0; 13.0 checked).
+ENGINE_VERSIONS: tuple[str, ...] = SPOKEN_VERSIONS
 # A HostQuery any QuickBooks answers: every real HostRet in the samples lists qbXML 2.0
 # (qbxml-samples/qbws_strHCPResponse_Premier2012_*, qbwcgem_sendRequestXML_strHCPResponse_*).
 HOST_QUERY = (
@@ -161,7 +161,9 @@ class ComTransport(BaseTransport):
             raise _translate(exc) from exc
 
     def send(self, request_xml: str) -> str:
+        """QuickBooks' answer to ``request_xml``, sent declared in the agreed version."""
         self.open()
+        request_xml = declare(request_xml, self.qbxml_version or "")
         try:
             return str(self._rp.ProcessRequest(self._ticket, request_xml))
         except Exception as exc:

@@ -150,9 +150,10 @@ _ADVICE: dict[int, str] = {
     0x80040403: "Check the company file's full path (.QBW): QuickBooks could not open it.",
     0x80040410: "QuickBooks has the file open in the other mode: switch it (File > Switch to"
     " Single-user Mode, or to Multi-user Mode) to the mode the sync asks for, then run again.",
-    # qbXML 16.0 came with QuickBooks 2021 (shared/reference/qbxml-xsd/README.md: "SDK 16.0").
-    0x80040423: "Update QuickBooks Desktop to a release that speaks qbXML 16.0 (QuickBooks"
-    " 2021 or later), then run again.",
+    # qbXML 16.0 came with QuickBooks 2021 (shared/reference/qbxml-xsd/README.md: "SDK 16.0");
+    # requests can also be declared 13.0 (syncengine.qbxml.build.SPOKEN_VERSIONS).
+    0x80040423: "Update QuickBooks Desktop to a release that speaks qbXML 13.0 or later (16.0,"
+    " QuickBooks 2021 or later, is used when offered), then run again.",
     0x80040418: "Log into QuickBooks as the Admin user with this company file open, run again,"
     " and answer QuickBooks' dialog about this application with 'Yes, whenever this QuickBooks"
     " company file is open' (or 'Yes, always' to sync while QuickBooks is closed).",

@@ -3,11 +3,15 @@
 The Web Connector inverts control: QuickBooks' side calls us. ``authenticate`` checks the user
 and hands out a ticket (random, bound to that user's company only, one update run long, and
 expiring when idle); the first ``sendRequestXML`` reads QuickBooks' HostQuery/CompanyQuery/
-PreferencesQuery answers and checks the company file (:mod:`.company`: the workspace's
-FileID stamp, as :mod:`syncengine.sync.identity` keeps it); then every ``sendRequestXML`` is
+PreferencesQuery answers, agrees the qbXML version with that QuickBooks (COM's ``negotiate``
+over HostRet's SupportedQBXMLVersion list: every request of the run, sync or export, is
+declared in it; none shared: nothing is sent and getLastError names both sides' versions) and
+checks the company file (:mod:`.company`: the workspace's FileID stamp, as
+:mod:`syncengine.sync.identity` keeps it); then every ``sendRequestXML`` is
 ``SyncJob.next_request`` and every ``receiveResponseXML`` is ``SyncJob.receive``, answered with
-the percent done (100 once the job is finished). A failure QuickBooks reports (``hresult``), an
-unreadable answer or ``connectionError`` becomes ``SyncJob.failed``: the job stays unfinished
+the percent done (the export's items, then the import's query types; 100 once the job is
+finished). A failure QuickBooks reports (``hresult``), an unreadable answer or
+``connectionError`` becomes ``SyncJob.failed``: the job stays unfinished
 and the next update run resumes it with error recovery; ``getLastError`` then says what went
 wrong in the guide's words. Calls on one company are serialised; companies never share a
 workspace, a store or a session.
@@ -22,6 +26,7 @@ that it is incomplete.
 
 from __future__ import annotations
 
+import re
 import secrets
 import threading
 import time
@@ -32,10 +37,13 @@ from pathlib import Path
 from syncengine import __version__
 from syncengine.clock import parse_stamp
 from syncengine.errors import SyncError, TransportError
+from syncengine.mapping import IMPORT_ORDER
+from syncengine.qbxml.build import declare
 from syncengine.store import Store
 from syncengine.sync import SyncJob
 from syncengine.sync.company_export import CompanyExport
-from syncengine.transports.hresults import transport_error
+from syncengine.transports.com import ENGINE_VERSIONS, negotiate
+from syncengine.transports.hresults import UnsupportedSetup, transport_error
 from syncengine.webconnector.company import check_company
 from syncengine.webconnector.config import CompanyConfig, ConfigError, ServerConfig
 from syncengine.webconnector.hcp import HostCompany, read_hcp
@@ -43,6 +51,9 @@ from syncengine.webconnector.hcp import HostCompany, read_hcp
 NOT_VALID_USER = "nvu"
 NOTHING_TO_DO = "none"
 DONE = "done"
+EXPORT_SHARE = 50
+"""Of the percent a sync run answers, the part its export fills (the import fills the rest)."""
+_QUERIED = re.compile(r"<(\w+)QueryRq\b")
 TICKET_IDLE_SECONDS = 600.0
 """A ticket dies after this long without a call (the Web Connector waits at most a few
 minutes for an answer, so a live run never gets near it)."""
@@ -79,6 +90,10 @@ class Session:
     export: CompanyExport | None = None
     pending: str | None = None
     last_error: str = ""
+    qbxml_version: str = ""
+    """The qbXML version agreed on the run's first call; every request is declared in it."""
+    percent: int = 0
+    """The highest percent answered so far (it never goes back)."""
 
 
 class WebConnectorService:
@@ -138,7 +153,10 @@ class WebConnectorService:
             return ""
         with session.served.lock:
             try:
-                return self._next(session, strHCPResponse)
+                return self._next(session, strHCPResponse, (qbXMLMajorVers, qbXMLMinorVers))
+            except UnsupportedSetup as exc:
+                self._end(session, _guide_message(exc))
+                return ""
             except SyncError as exc:
                 self._fail(session, str(exc))
                 return ""
@@ -215,14 +233,16 @@ class WebConnectorService:
             del self._sessions[ticket]
 
     # -- the job ----------------------------------------------------------------------------
-    def _next(self, session: Session, hcp: str) -> str:
+    def _next(self, session: Session, hcp: str, highest: tuple[int, int]) -> str:
         if session.last_error:
             return ""
         if session.flow is None:
-            session.flow = self._conversation(session, read_hcp(hcp))
+            host = read_hcp(hcp)
+            session.qbxml_version = negotiate(_offered(host, highest))
+            session.flow = self._conversation(session, host)
             session.pending = _step(session.flow, None)
         request, session.pending = session.pending, None
-        return request or ""
+        return declare(request, session.qbxml_version) if request else ""
 
     def _conversation(self, session: Session, host: HostCompany) -> Generator[str, str, None]:
         served = session.served
@@ -260,6 +280,18 @@ def _export(session: Session, folder: Path, host: HostCompany) -> Generator[str,
     session.export = CompanyExport(folder, source=source)
     while (request := session.export.next_request()) is not None:
         session.export.receive((yield request))
+
+
+def _offered(host: HostCompany, highest: tuple[int, int]) -> tuple[str, ...]:
+    """The versions QuickBooks speaks: HostRet's SupportedQBXMLVersion list; without it, every
+    engine version up to qbXMLMajorVers.qbXMLMinorVers (a host speaks the versions below its
+    highest: every HostRet in the samples lists them all); with neither, the engine's own."""
+    if host.qbxml_versions:
+        return host.qbxml_versions
+    if highest == (0, 0):
+        return ENGINE_VERSIONS
+    older = tuple(v for v in ENGINE_VERSIONS if tuple(map(int, v.split("."))) <= highest)
+    return (*older, "{}.{}".format(*highest))
 
 
 def _work_waits(store: Store, import_every_minutes: int) -> bool:
@@ -305,16 +337,36 @@ def _step(flow: Generator[str, str, None], response: str | None) -> str | None:
 
 
 def _percent(session: Session) -> int:
+    """The run's percent, never going back and below 100 until the job is finished: the
+    export's items done fill the first half (all of it without items to export), the import
+    the rest, by how far the next request's query type lies in ``IMPORT_ORDER``."""
     if session.export is not None:
         return session.export.percent
     if session.job is None:  # still checking the company file
         return 1
-    total, done = session.served.workspace.conn.execute(
+    store, job_id = session.served.workspace, session.job.job_id
+    total, done = store.conn.execute(
         "SELECT COUNT(*), COALESCE(SUM(state NOT IN ('pending', 'sent')), 0)"
         " FROM job_items WHERE job_id = ?",
-        (session.job.job_id,),
+        (job_id,),
     ).fetchone()
-    return min(99, max(1, (100 * done) // total if total else 50))
+    start = EXPORT_SHARE if total else 0
+    if store.jobs.get(job_id).phase == "export":
+        now = (start * done) // total if total else 0
+    else:
+        now = start + ((100 - start) * _import_step(session.pending)) // (len(IMPORT_ORDER) + 1)
+    session.percent = min(99, max(1, session.percent, now))
+    return session.percent
+
+
+def _import_step(request: str | None) -> int:
+    """How many of ``IMPORT_ORDER``'s types come before the one ``request`` queries, plus one
+    (0 for a request that queries none, such as the deleted-records queries read first)."""
+    found = _QUERIED.search(request or "")
+    kinds = [kind for _, kind in IMPORT_ORDER]
+    if found is None or found[1] not in kinds:
+        return 0
+    return kinds.index(found[1]) + 1
 
 
 def _closing_note(session: Session) -> str:
