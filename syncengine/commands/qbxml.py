@@ -34,7 +34,9 @@ if TYPE_CHECKING:
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the ``qbxml`` command family to the ``qbsync`` parser."""
-    family = subparsers.add_parser("qbxml", help="qbXML documents: validate, send one to QuickBooks")
+    family = subparsers.add_parser(
+        "qbxml", help="qbXML documents: validate, send one to QuickBooks"
+    )
     actions = family.add_subparsers(dest="qbxml_action", metavar="ACTION", required=True)
     validate = actions.add_parser(
         "validate",
