@@ -166,8 +166,10 @@ def test_a_failure_quickbooks_reports_ends_the_run_resumably():
         acme.company.process(request)  # applied, but the answer is lost on the way
         assert client.receiveResponseXML(ticket, "", "0x80010108", "disconnected") == -1
         assert "0x80010108" in client.getLastError(ticket)
-        client.closeConnection(ticket)
-        assert acme.store.jobs.current() is not None
+        closing = client.closeConnection(ticket)
+        job = acme.store.jobs.current()
+        assert job is not None
+        assert closing.startswith(f"QB Sync Lab: sync job {job.id} is unfinished; the next update")
         percents = sync_over(client, acme.company)
     assert percents[-1] == 100 and acme.store.jobs.current() is None
     names = [r.ret["Name"] for r in acme.company.state.records["Customer"].values()]

@@ -102,6 +102,9 @@ def test_a_host_below_13_is_refused_and_a_newer_host_completes_the_job():
             assert "speaks 1.0 to 2.0; this engine speaks 13.0, 16.0" in said
             assert "Update QuickBooks Desktop to a release that speaks qbXML 13.0" in said
         assert sent == [] and refused.requests == 0 and not refused.finished
+        assert refused.close_message.startswith(
+            "QB Sync Lab: no sync job was started; nothing was sent to QuickBooks."
+        )
         assert acme.store.jobs.current() is None
         after = acme.store.conn.execute("SELECT state, COUNT(*) FROM psrs GROUP BY state")
         assert after.fetchall() == queued

@@ -374,12 +374,22 @@ def _closing_note(session: Session) -> str:
         return _export_note(session.served.export, session.export, session.last_error)
     job = session.job
     if job is None:
-        return "QB Sync Lab: the job is unfinished; the next update resumes it. " + (
-            session.last_error or ""
-        )
+        return _stopped_note(session)
     if not job.finished:
         return f"QB Sync Lab: sync job {job.job_id} unfinished; the next update resumes it"
     return "QB Sync Lab: " + "; ".join(job.report().summary().splitlines()[:2])
+
+
+def _stopped_note(session: Session) -> str:
+    """Why the run stopped, and whether a job waits for the next update (one may have been
+    started in this run or an earlier one, or none at all: then nothing was sent)."""
+    waiting = session.served.workspace.jobs.current()
+    said = (
+        f"sync job {waiting.id} is unfinished; the next update resumes it"
+        if waiting is not None
+        else "no sync job was started; nothing was sent to QuickBooks"
+    )
+    return f"QB Sync Lab: {said}. {session.last_error or ''}".rstrip()
 
 
 def _export_note(folder: Path, export: CompanyExport | None, error: str) -> str:
