@@ -212,10 +212,12 @@ def test_other_prog_id_is_an_invalid_class_string(machine):
 
 
 def test_unsupported_version_names_the_version_the_engine_sends():
-    """0x80040428 says qbXML 16.0, the version every request carries (it said 13.0)."""
+    """0x80040428 names the oldest qbXML version the engine can declare its requests in (it
+    said 16.0 once requests could be declared 13.0 too)."""
+    from syncengine.qbxml.build import SPOKEN_VERSIONS
     from syncengine.transports.hresults import transport_error
 
-    assert "(qbXML 16.0)" in str(transport_error(0x80040428))
+    assert f"(qbXML {SPOKEN_VERSIONS[0]} or later)" in str(transport_error(0x80040428))
 
 
 class BindingWithoutVersions:

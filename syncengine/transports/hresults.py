@@ -113,7 +113,7 @@ _FAMILIES: dict[type[TransportError], tuple[str, list[int]]] = {
         [0x80040400, 0x80040402, 0x80040413, 0x80040421, 0x80040425, 0x80040429],
     ),
     UnsupportedSetup: (
-        "Use a QuickBooks edition and version this application supports (qbXML 16.0).",
+        "Use a QuickBooks edition and version this application supports (qbXML 13.0 or later).",
         [
             0x8004041C,
             0x8004041F,
