@@ -5,8 +5,9 @@ The conversation (:mod:`syncengine.evidence`) is replayed against qbsim from the
 implies (:mod:`.play`), written as a playbook (:mod:`.playbook`), and that playbook is then
 run by the scenario runner: whether it reproduces the customer's answers is what the run
 found, not what the replay assumed. It stops at the customer's first error, or at a later
-answer a :class:`~.play.Stop` names (``--code``, ``--exchange``). Where qbsim answered otherwise, the playbook is marked
-``known_failure`` naming the fidelity gap, both answers are reported, and the exit is 1.
+answer a :class:`~.play.Stop` names (``--code``, ``--exchange``). Where qbsim answered
+otherwise, the playbook is marked ``known_failure`` naming the fidelity gap, both answers are
+reported, and the exit is 1.
 """
 
 from __future__ import annotations
@@ -78,9 +79,7 @@ def _gap_dict(gap: Gap) -> dict[str, Any]:
     }
 
 
-def reproduce(
-    evidence: str | Path, out: Path, name: str, stop: Stop | None = None
-) -> Reproduction:
+def reproduce(evidence: str | Path, out: Path, name: str, stop: Stop | None = None) -> Reproduction:
     """Replay the evidence up to ``stop`` (default: its first error), write its playbook to
     ``out`` (named ``name``) and run it. :class:`~syncengine.evidence.EvidenceError` for
     evidence that cannot be read or holds no such stop."""

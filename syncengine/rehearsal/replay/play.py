@@ -164,9 +164,7 @@ class Replay:
         return [p for p in self.played[:-1] if p.failed]
 
 
-def replay(
-    exchanges: list[Exchange], base: dict[str, object], stop: Stop | None = None
-) -> Replay:
+def replay(exchanges: list[Exchange], base: dict[str, object], stop: Stop | None = None) -> Replay:
     """Replay ``exchanges`` from the company they imply, up to ``stop`` or a gap; ``base`` is
     the playbook's data so far (name, seed, start, ``empty_company`` ...), whose starting
     point the replay builds."""
