@@ -120,12 +120,14 @@ def whole_conversation(folder: Path) -> Path:
     return out
 
 
-def customer_workspace(folder: Path) -> Path:
+def customer_workspace(folder: Path, tuesday: bool = False) -> Path:
     """The customer of notebook 05 on Monday: a company made by QuickBooks' setup interview
     (its accounts, Services among them), an app with a service item, two customers and their
     approved invoices, and one sync while the bookkeeper keys Birch Dental into QuickBooks
     first (3100). The workspace keeps only the message sets that change QuickBooks: no query
-    answer shows the account Services its item names. Returns ``shop.db``."""
+    answer shows the account Services its item names. ``tuesday``: a day later, Acme
+    Roofing's email changed in the app, a second sync while the bookkeeper edits Acme Roofing
+    in QuickBooks twice (3100 again, then 3200). Returns ``shop.db``."""
     shop = folder / "shop.db"
     clock = FixedClock()
     store = Store(shop, clock=clock)
@@ -151,6 +153,24 @@ def customer_workspace(folder: Path) -> Path:
         }
     )
     run_job(store, company, plan, sync_window(store, None, None), seed=3)
+    if tuesday:
+        clock.advance(days=1)
+        app.customers.update(acme.id, email="office@acme-roofing.example")
+        run_job(store, company, load_plan(TUESDAY), sync_window(store, None, None), seed=3)
     company.save(company_file(shop))
     store.close()
     return shop
+
+
+TUESDAY = {
+    "title": "Tuesday at the customer's office",
+    "faults": [
+        {
+            "label": "the bookkeeper edits Acme Roofing in QuickBooks, twice",
+            "effect": "edit_in_quickbooks",
+            "when": {"request_type": "CustomerModRq", "name": "Acme Roofing", "times": 2},
+            "changes": {"Phone": "555-0199"},
+        }
+    ],
+}
+"""Notebook 05's ``tuesday.yaml``: the fault plan of the customer's second sync."""

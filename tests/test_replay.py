@@ -919,3 +919,65 @@ def test_a_subaccounts_parent_named_by_parentref_is_placed_of_its_type(tmp_path,
         for n in ran.json["notes"]
     )
     assert qbsync(capsys, "scenario", "run", out).code == 0
+
+
+# -- a later error than the first: --code and --exchange ----------------------------------
+@pytest.fixture(scope="module")
+def two_day_workspace(tmp_path_factory) -> Path:
+    """Notebook 05's customer after Tuesday: 3100 on Monday, 3100 and 3200 on Tuesday."""
+    return customer_workspace(tmp_path_factory.mktemp("customer"), tuesday=True)
+
+
+def test_code_replays_past_the_first_error_to_the_tuesday_3200(two_day_workspace, tmp_path, capsys):
+    """Without --code the replay stops at Monday's 3100; with --code 3200 it goes on past it
+    (compared, no gap), infers the bookkeeper's edit of Acme Roofing and reproduces the 3200;
+    the playbook's title names it and its last step expects it; ``scenario run`` passes."""
+    first = _replay(capsys, two_day_workspace, tmp_path / "first.yaml", "--json")
+    assert first.json["error"] == 1 and first.json["stop"]["by"] == "first_error"
+    out = tmp_path / "tuesday.yaml"
+    ran = _replay(capsys, two_day_workspace, out, "--code", "3200", "--json")
+    assert ran.code == 0, ran.out + ran.err
+    assert ran.json["stop"] == {"by": "code", "code": "3200", "exchange": None}
+    assert ran.json["reproduced"] is True and ran.json["fidelity_gap"] is None
+    assert ran.json["passed_errors"] == [1] and ran.json["error"] == ran.json["replayed"] > 1
+    assert any("Acme Roofing was edited in QuickBooks" in e for e in ran.json["inferred_edits"])
+    data = yaml.safe_load(out.read_text())
+    assert "CustomerModRs 3200" in data["title"] and "3200" in data["covers"]["behaviour"]
+    assert any('statusCode="3200"' in c for c in data["steps"][-1]["expect"]["stdout"]["contains"])
+    assert qbsync(capsys, "scenario", "run", out).code == 0
+    shown = _replay(capsys, two_day_workspace, tmp_path / "shown.yaml", "--code", "3200")
+    assert "Went on past the customer's earlier error(s) at exchange(s) 1." in shown.out
+    assert "CustomerModRs 3200" in shown.out and "Reproduced" in shown.out
+
+
+def test_a_code_the_evidence_lacks_is_refused_naming_the_codes_it_holds(
+    two_day_workspace, tmp_path, capsys
+):
+    out = tmp_path / "none.yaml"
+    ran = _replay(capsys, two_day_workspace, out, "--code", "3120")
+    assert ran.code == 2
+    assert "no answer in the evidence holds status code 3120" in ran.err
+    assert "its answers hold 0, 3100, 3200" in ran.err
+    assert not out.exists()
+    assert _replay(capsys, two_day_workspace, out, "--code", "x").code == 2
+
+
+@pytest.mark.parametrize("number", ["0", "9"])
+def test_an_exchange_out_of_range_is_refused(two_day_workspace, tmp_path, capsys, number):
+    ran = _replay(capsys, two_day_workspace, tmp_path / "none.yaml", "--exchange", number)
+    assert ran.code == 2 and "the evidence holds exchanges 1-4" in ran.err
+
+
+def test_exchange_stops_there_whatever_it_holds(two_day_workspace, tmp_path, capsys):
+    """--exchange 2 (Monday's invoice, answered OK) goes past exchange 1's 3100 and stops
+    after exchange 2: the playbook has its steps up to it and passes."""
+    out = tmp_path / "second.yaml"
+    ran = _replay(capsys, two_day_workspace, out, "--exchange", "2", "--json")
+    assert ran.code == 0, ran.out
+    assert ran.json["stop"]["by"] == "exchange" and ran.json["stopped_at"]["exchange"] == 2
+    assert ran.json["replayed"] == 2 and ran.json["error"] is None
+    runs = [s for s in yaml.safe_load(out.read_text())["steps"] if "run" in s]
+    assert [s["title"].split(" (")[0] for s in runs] == ["Exchange 1", "Exchange 2"]
+    shown = _replay(capsys, two_day_workspace, tmp_path / "shown.yaml", "--exchange", "2")
+    assert "Stopped at exchange 2" in shown.out and "as --exchange asked" in shown.out
+    assert qbsync(capsys, "scenario", "run", out).code == 0

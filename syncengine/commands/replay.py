@@ -4,7 +4,8 @@ log) as a playbook, and say whether it reproduces (see :mod:`syncengine.rehearsa
 
 Exit status: 0 reproduced (the written playbook runs as the customer's QuickBooks answered);
 1 qbsim answered otherwise (a fidelity gap, both answers shown; the playbook is still written,
-marked ``known_failure``); 2 bad evidence or a refused ``--out`` (one line on stderr).
+marked ``known_failure``); 2 bad evidence, a ``--code`` or ``--exchange`` it does not hold,
+or a refused ``--out`` (one line on stderr).
 """
 
 from __future__ import annotations
@@ -33,6 +34,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--full", action="store_true", help="at a fidelity gap, print both whole answers too"
     )
+    stop = parser.add_mutually_exclusive_group()
+    stop.add_argument(
+        "--code",
+        help="stop at the first answer with this status code (e.g. 3200), going on past"
+        " earlier errors (default: the first error)",
+    )
+    stop.add_argument("--exchange", type=int, metavar="N", help="stop after exchange N")
     add_json_option(parser)
     parser.set_defaults(handler=run)
 
@@ -41,9 +49,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     """Replay, write and run the playbook; say what happened. 0, 1 or 2 (module docstring)."""
     from syncengine.rehearsal.replay import render, reproduce
+    from syncengine.rehearsal.replay.play import Stop
 
     name = _checked_out(args.out, args.name, args.force)
-    done = reproduce(args.evidence, args.out, name)
+    if args.code is not None and not args.code.lstrip("-").isdigit():
+        raise Refusal(f"--code {args.code}: a status code is a number; give e.g. --code 3200")
+    done = reproduce(args.evidence, args.out, name, Stop(args.code, args.exchange))
     emit(args, done.as_dict(), lambda: render(done, args.full))
     return 0 if done.reproduced else 1
 

@@ -4,8 +4,10 @@ from what the customer sent (a workspace, a folder of qbXML files, a Web Connect
 The conversation (:mod:`syncengine.evidence`) is replayed against qbsim from the company it
 implies (:mod:`.play`), written as a playbook (:mod:`.playbook`), and that playbook is then
 run by the scenario runner: whether it reproduces the customer's answers is what the run
-found, not what the replay assumed. Where qbsim answered otherwise, the playbook is marked
-``known_failure`` naming the fidelity gap, both answers are reported, and the exit is 1.
+found, not what the replay assumed. It stops at the customer's first error, or at a later
+answer a :class:`~.play.Stop` names (``--code``, ``--exchange``). Where qbsim answered
+otherwise, the playbook is marked ``known_failure`` naming the fidelity gap, both answers are
+reported, and the exit is 1.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from typing import Any
 from syncengine.evidence import read
 from syncengine.rehearsal.playbooks.runner import Outcome, run, verdict
 from syncengine.rehearsal.replay import playbook
-from syncengine.rehearsal.replay.play import Gap, Replay, replay
+from syncengine.rehearsal.replay.play import Gap, Replay, Stop, replay
 
 
 @dataclass
@@ -45,7 +47,9 @@ class Reproduction:
             "exchanges": self.replay.total,
             "replayed": len(self.replay.played),
             "stopped_at": {"exchange": last.index, "source": last.source, "file": last.file},
+            "stop": self.replay.stop.as_dict(),
             "error": None if self.replay.error is None else self.replay.error.index,
+            "passed_errors": [p.index for p in self.replay.passed_errors],
             "reproduced": self.reproduced,
             "fidelity_gap": None if gap is None else _gap_dict(gap),
             "implied_company": self.replay.implied.records,
@@ -75,12 +79,13 @@ def _gap_dict(gap: Gap) -> dict[str, Any]:
     }
 
 
-def reproduce(evidence: str | Path, out: Path, name: str) -> Reproduction:
-    """Replay the evidence, write its playbook to ``out`` (named ``name``) and run it.
-    :class:`~syncengine.evidence.EvidenceError` for evidence that cannot be read."""
+def reproduce(evidence: str | Path, out: Path, name: str, stop: Stop | None = None) -> Reproduction:
+    """Replay the evidence up to ``stop`` (default: its first error), write its playbook to
+    ``out`` (named ``name``) and run it. :class:`~syncengine.evidence.EvidenceError` for
+    evidence that cannot be read or holds no such stop."""
     exchanges = read(evidence)
     label = str(evidence)
-    result = replay(exchanges, playbook.base(name, label))
+    result = replay(exchanges, playbook.base(name, label), stop)
     data = playbook.playbook_data(name, label, result)
     out.write_text(playbook.render(data, label), encoding="utf-8")
     return Reproduction(label, out, result, run(out))
@@ -96,6 +101,9 @@ def render(done: Reproduction, full: bool = False) -> str:
         f" against qbsim.",
         f"Stopped at exchange {last.index} ({last.source}): {_stop_reason(done)}.",
     ]
+    if result.passed_errors:
+        passed = ", ".join(str(p.index) for p in result.passed_errors)
+        lines.append(f"Went on past the customer's earlier error(s) at exchange(s) {passed}.")
     if result.gap is not None:
         lines += _gap_lines(result.gap, full)
     lines += [f"  inferred: {edit}" for edit in result.inferred]
@@ -112,6 +120,10 @@ def _stop_reason(done: Reproduction) -> str:
     if result.error is not None:
         codes = ", ".join(f"{r.tag} {r.code}" for r in result.error.recorded or () if r.failed)
         return f"the customer's error: {codes}"
+    if result.stop.exchange is not None:
+        return f"exchange {result.stop.exchange}, as --exchange asked"
+    if result.stop.code is not None:
+        return f"the first answer with status code {result.stop.code}"
     return "the end of the conversation (no request was refused in it)"
 
 

@@ -8,7 +8,8 @@ qbsim gives the same IDs in both. Each request is first rewritten in qbsim's IDs
 recorded refusals (:mod:`.between`), are made as the playbook's ``quickbooks:`` steps make
 them; each answer is compared with the recorded one (:mod:`.answers`). The
 replay stops at the first difference (a :class:`Gap` in qbsim's fidelity) or after the first
-answer that refused a request (the customer's error).
+answer that refused a request (the customer's error); a :class:`Stop` may name a later one, by
+its status code or its exchange, the earlier answers compared on the way.
 """
 
 from __future__ import annotations
@@ -66,6 +67,56 @@ class Gap:
         }
 
 
+@dataclass(frozen=True)
+class Stop:
+    """Where a replay stops (besides a gap): after the first answer holding status ``code``,
+    after exchange ``exchange``, or (neither) after the first answer that refused a request."""
+
+    code: str | None = None
+    exchange: int | None = None
+
+    def reached(self, played: Played) -> bool:
+        """The replay stops after ``played``."""
+        if self.exchange is not None:
+            return played.index == self.exchange
+        if self.code is not None:
+            return any(r.code == self.code for r in played.recorded or ())
+        return played.failed
+
+    def as_dict(self) -> dict[str, object]:
+        """JSON-ready: which stop was asked for (``by``: code, exchange or first_error)."""
+        by = "exchange" if self.exchange else "code" if self.code else "first_error"
+        return {"by": by, "code": self.code, "exchange": self.exchange}
+
+    def checked(self, exchanges: list[Exchange]) -> Stop:
+        """This stop; :class:`EvidenceError` when the evidence holds no answer with its code
+        (naming the codes it holds) or no exchange of its number."""
+        if self.exchange is not None and not 1 <= self.exchange <= len(exchanges):
+            raise EvidenceError(
+                f"--exchange {self.exchange}: the evidence holds exchanges 1-{len(exchanges)};"
+                " give one of them"
+            )
+        held = codes_in(exchanges)
+        if self.code is not None and self.code not in held:
+            raise EvidenceError(
+                f"--code {self.code}: no answer in the evidence holds status code {self.code};"
+                f" its answers hold {', '.join(held) or 'none (no answer was kept)'}"
+            )
+        return self
+
+
+def codes_in(exchanges: list[Exchange]) -> list[str]:
+    """The status codes the recorded answers hold, each once, in numeric order."""
+    found = {
+        r.code
+        for e in exchanges
+        if e.response_xml is not None
+        for r in _summary(e)
+        if r.code is not None
+    }
+    return sorted(found, key=lambda code: (len(code), code))
+
+
 @dataclass
 class Played:
     """One exchange replayed: its file (the request as sent to qbsim), the request types,
@@ -98,20 +149,30 @@ class Replay:
     notes: list[str] = field(default_factory=list)
     inferred: list[str] = field(default_factory=list)
     """Each QuickBooks edit inferred between exchanges, in a line."""
+    stop: Stop = field(default_factory=Stop)
 
     @property
     def error(self) -> Played | None:
-        """The exchange whose recorded answer refused a request (where the replay stopped)."""
-        return next((p for p in self.played if p.failed), None)
+        """The exchange the replay stopped at, when its recorded answer refused a request."""
+        last = self.played[-1] if self.played else None
+        return last if last is not None and last.failed else None
+
+    @property
+    def passed_errors(self) -> list[Played]:
+        """The exchanges before the stop whose recorded answers refused a request (a
+        :class:`Stop` naming a later answer goes on past them)."""
+        return [p for p in self.played[:-1] if p.failed]
 
 
-def replay(exchanges: list[Exchange], base: dict[str, object]) -> Replay:
-    """Replay ``exchanges`` from the company they imply; ``base`` is the playbook's data so
-    far (name, seed, start, ``empty_company`` ...), whose starting point the replay builds."""
+def replay(exchanges: list[Exchange], base: dict[str, object], stop: Stop | None = None) -> Replay:
+    """Replay ``exchanges`` from the company they imply, up to ``stop`` or a gap; ``base`` is
+    the playbook's data so far (name, seed, start, ``empty_company`` ...), whose starting
+    point the replay builds."""
     if not exchanges:
         raise EvidenceError("the evidence holds no request; nothing to replay")
+    stop = (stop or Stop()).checked(exchanges)
     implied = implied_company(exchanges)
-    result = Replay(len(exchanges), implied, notes=list(implied.notes))
+    result = Replay(len(exchanges), implied, notes=list(implied.notes), stop=stop)
     playbook = model.Playbook.model_validate(starting_point(base, implied))
     with tempfile.TemporaryDirectory(prefix="qbsync-replay-") as folder:
         try:
@@ -125,7 +186,7 @@ def replay(exchanges: list[Exchange], base: dict[str, object]) -> Replay:
         for index, exchange in enumerate(exchanges, 1):
             played = _play(world, translation, index, exchange, result)
             result.played.append(played)
-            if result.gap is not None or played.failed:
+            if result.gap is not None or stop.reached(played):
                 break
     return result
 
