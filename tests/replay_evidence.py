@@ -37,6 +37,17 @@ def duplicate_name_evidence(folder: Path) -> Path:
     company = Company(seed=1)
     add(company, "Customer", {"Name": "Acme", "Phone": "555-0100"})
     company.save(db.with_name(db.name + ".qbsim.json"))
+    birch = _birch_billed(db)
+    assert main(["--db", str(db), "job", "run", "--simulated"]) == 0
+    with app_of(db) as app:
+        app.customers.update(birch, phone="555-0199")
+        app.customers.add(name="Acme")
+    assert main(["--db", str(db), "job", "run", "--simulated"]) == 0
+    return write_conversation(db, folder / "evidence")
+
+
+def _birch_billed(db: Path) -> int:
+    """Customer Birch, a service item and an approved invoice of Birch in the app; Birch's ID."""
     with app_of(db) as app:
         birch = app.customers.add(name="Birch").id
         labor = app.items.add(name="Labor", kind="service", price="85").id
@@ -45,12 +56,7 @@ def duplicate_name_evidence(folder: Path) -> Path:
             customer=birch, ref_number="1001", txn_date="2025-01-06", lines=lines
         ).id
         app.invoices.set_status(invoice, "approved")
-    assert main(["--db", str(db), "job", "run", "--simulated"]) == 0
-    with app_of(db) as app:
-        app.customers.update(birch, phone="555-0199")
-        app.customers.add(name="Acme")
-    assert main(["--db", str(db), "job", "run", "--simulated"]) == 0
-    return write_conversation(db, folder / "evidence")
+    return birch
 
 
 def write_conversation(db: Path, out: Path) -> Path:
@@ -99,14 +105,7 @@ def whole_conversation(folder: Path) -> Path:
     add(company, "Vendor", {"Name": "Bolt"})
     company.save(db.with_name(db.name + ".qbsim.json"))
     recorded: list[tuple[str, str]] = []
-    with app_of(db) as app:
-        birch = app.customers.add(name="Birch").id
-        labor = app.items.add(name="Labor", kind="service", price="85").id
-        lines = [{"item": labor, "quantity": 1}]
-        invoice = app.invoices.add(
-            customer=birch, ref_number="1001", txn_date="2025-01-06", lines=lines
-        ).id
-        app.invoices.set_status(invoice, "approved")
+    birch = _birch_billed(db)
     with every_document(recorded):
         assert main(["--db", str(db), "job", "run", "--simulated"]) == 0
         with app_of(db) as app:
