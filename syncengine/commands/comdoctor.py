@@ -164,25 +164,19 @@ def _workspace(db: Path, facts: dict[str, Any]) -> Finding:
 def _remembered(db: Path) -> Expected | None:
     """The company file the workspace remembers (None: none yet), read without writing."""
     import contextlib
-    import json
     import sqlite3
 
     from syncengine.store.checks import open_read_only
-    from syncengine.sync.identity import FILE_ID_KEY, NAME_KEY, Expected
+    from syncengine.store.settings import read_settings
+    from syncengine.sync.identity import FILE_ID_KEY, NAME_KEY, remembered_in
 
     if not db.is_file():
         raise Refusal(f"no workspace at {db}; give the workspace file with --db, or leave it out")
     try:
         with contextlib.closing(open_read_only(db)) as conn:
-            rows = dict(
-                conn.execute(
-                    "SELECT key, value FROM settings WHERE key IN (?, ?)", (FILE_ID_KEY, NAME_KEY)
-                ).fetchall()
-            )
+            return remembered_in(read_settings(conn, [FILE_ID_KEY, NAME_KEY]))
     except sqlite3.DatabaseError as exc:
         raise Refusal(f"{db}: not a workspace qbsync can read ({exc})") from None
-    file_id, name = (json.loads(rows.get(key) or "null") for key in (FILE_ID_KEY, NAME_KEY))
-    return Expected(file_id, name or "") if file_id else None
 
 
 _SUPPORT = "QuickBooks answered the read-only query with an error; send this output to support"

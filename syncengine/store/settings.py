@@ -7,6 +7,7 @@ stored as JSON; a date is kept as ``YYYY-MM-DD`` and read back as :class:`dateti
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -178,6 +179,22 @@ def _dump(value: Any) -> str:
     return json.dumps(value.isoformat() if isinstance(value, date) else value)
 
 
+def read_settings(conn: sqlite3.Connection, keys: Sequence[str]) -> dict[str, Any]:
+    """Several settings' values by key, typed, read in one query through ``conn`` (defaults
+    when unset); a read-only connection to a workspace will do."""
+    specs = {}
+    for key in keys:
+        spec = SETTINGS.get(key)
+        if spec is None:
+            raise KeyError(f"no such setting {key!r}")
+        specs[key] = spec
+    marks = ",".join("?" * len(specs))
+    stored = dict(
+        conn.execute(f"SELECT key, value FROM settings WHERE key IN ({marks})", tuple(specs))
+    )
+    return {key: _load(spec, stored.get(key)) for key, spec in specs.items()}
+
+
 class SettingsStore:
     """Rows of ``settings``; unset keys read as their default."""
 
@@ -190,19 +207,7 @@ class SettingsStore:
 
     def get_many(self, keys: Sequence[str]) -> dict[str, Any]:
         """Several settings' values by key, typed, read in one query (defaults when unset)."""
-        specs = {}
-        for key in keys:
-            spec = SETTINGS.get(key)
-            if spec is None:
-                raise KeyError(f"no such setting {key!r}")
-            specs[key] = spec
-        marks = ",".join("?" * len(specs))
-        stored = dict(
-            self._store.conn.execute(
-                f"SELECT key, value FROM settings WHERE key IN ({marks})", tuple(specs)
-            )
-        )
-        return {key: _load(spec, stored.get(key)) for key, spec in specs.items()}
+        return read_settings(self._store.conn, keys)
 
     def write_raw(self, key: str, value: Any) -> None:
         """Store a value after checking its type and allowed values, and nothing else: the

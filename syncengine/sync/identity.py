@@ -163,7 +163,11 @@ def new_file_id() -> str:
 # -- the workspace's memory ------------------------------------------------------------------
 def remembered(store: Store) -> Expected | None:
     """The company file the workspace syncs with, or None before its first sync."""
-    values = store.settings.get_many([FILE_ID_KEY, NAME_KEY])
+    return remembered_in(store.settings.get_many([FILE_ID_KEY, NAME_KEY]))
+
+
+def remembered_in(values: Mapping[str, Any]) -> Expected | None:
+    """The company file settings ``values`` (:data:`FILE_ID_KEY`, :data:`NAME_KEY`) name."""
     file_id = values[FILE_ID_KEY]
     return Expected(file_id, values[NAME_KEY] or "") if file_id else None
 
@@ -223,5 +227,6 @@ __all__ = [
     "read_stamp",
     "remember",
     "remembered",
+    "remembered_in",
     "stamp_request",
 ]
