@@ -70,22 +70,33 @@ def responses_element(document: str) -> etree._Element:
     return msgs
 
 
+def response_elements(document: str) -> list[etree._Element]:
+    """The response elements of an answer document, in order (comments left out)."""
+    return [rs for rs in responses_element(document) if isinstance(rs.tag, str)]
+
+
+def request_elements(document: str) -> list[etree._Element]:
+    """The request elements of a request document, in order (none when it holds no
+    ``QBXMLMsgsRq``)."""
+    msgs = safexml.parse(document, clean=True).find("QBXMLMsgsRq")
+    return [] if msgs is None else [rq for rq in msgs if isinstance(rq.tag, str)]
+
+
 def summary(document: str) -> list[Response]:
     """Each response element of an answer document, as compared."""
-    return [_response(rs) for rs in responses_element(document) if isinstance(rs.tag, str)]
+    return [_response(rs) for rs in response_elements(document)]
 
 
 def element_at(document: str, place: int) -> etree._Element | None:
     """The response element at ``place`` (from 1) of an answer document; None past its end."""
-    elements = [rs for rs in responses_element(document) if isinstance(rs.tag, str)]
+    elements = response_elements(document)
     return elements[place - 1] if 0 < place <= len(elements) else None
 
 
 def request_for(request: str, response: Response | None, place: int) -> etree._Element | None:
     """The request element of a request document that ``response`` (at ``place``, from 1)
     answers: the one of its requestID, else the one at the same place."""
-    msgs = safexml.parse(request, clean=True).find("QBXMLMsgsRq")
-    elements = [] if msgs is None else [rq for rq in msgs if isinstance(rq.tag, str)]
+    elements = request_elements(request)
     if response is not None and response.request_id is not None:
         by_id = [rq for rq in elements if rq.get("requestID") == response.request_id]
         if by_id:
@@ -113,17 +124,23 @@ def _response(rs: etree._Element) -> Response:
         rs.get("requestID"),
         rs.get("statusCode"),
         rs.get("statusSeverity"),
-        tuple(_name(ret) for ret in rets(rs)),
+        tuple(record_name(ret) or "" for ret in rets(rs)),
         rs.get("statusMessage", ""),
     )
 
 
-def _name(ret: etree._Element) -> str:
+def record_name(ret: etree._Element) -> str | None:
+    """A record's full name, name or RefNumber, the first it has (None: none)."""
     for field in NAME_FIELDS:
         text = ret.findtext(field)
         if text:
             return text
-    return ""
+    return None
+
+
+def record_id(element: etree._Element) -> str | None:
+    """The ListID or TxnID an element carries (None: neither)."""
+    return element.findtext("ListID") or element.findtext("TxnID")
 
 
 def compare(

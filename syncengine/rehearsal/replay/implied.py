@@ -25,12 +25,12 @@ from typing import Any
 
 from lxml import etree
 
-from qbschema import safexml, schema
+from qbschema import schema
 from qbsim.model import refs
 from qbsim.model.retdata import ret_node
 from syncengine.evidence import Exchange
-from syncengine.rehearsal.replay import references
-from syncengine.rehearsal.replay.answers import NAME_FIELDS, responses_element, rets
+from syncengine.rehearsal.replay import answers, references
+from syncengine.rehearsal.replay.answers import request_elements, response_elements, rets
 
 INFERRED_INCOME = "Inferred Income"
 """The income account placed for an inferred service item when no income account is placed."""
@@ -125,19 +125,14 @@ def implied_company(exchanges: list[Exchange]) -> Implied:
 
 def pairs(exchange: Exchange) -> Iterator[tuple[etree._Element, etree._Element | None]]:
     """Each request element of the exchange with its response element (None: no answer)."""
-    msgs = safexml.parse(exchange.request_xml, clean=True).find("QBXMLMsgsRq")
-    requests = [] if msgs is None else [rq for rq in msgs if isinstance(rq.tag, str)]
-    answers = [] if exchange.response_xml is None else _answers(exchange.response_xml)
-    by_id = {rs.get("requestID"): rs for rs in answers if rs.get("requestID") is not None}
+    requests = request_elements(exchange.request_xml)
+    responses = [] if exchange.response_xml is None else response_elements(exchange.response_xml)
+    by_id = {rs.get("requestID"): rs for rs in responses if rs.get("requestID") is not None}
     for place, rq in enumerate(requests):
         rs = by_id.get(rq.get("requestID")) if rq.get("requestID") in by_id else None
-        if rs is None and not by_id and place < len(answers):
-            rs = answers[place]
+        if rs is None and not by_id and place < len(responses):
+            rs = responses[place]
         yield rq, rs
-
-
-def _answers(document: str) -> list[etree._Element]:
-    return [rs for rs in responses_element(document) if isinstance(rs.tag, str)]
 
 
 def _learn(implied: Implied, number: int, rq: etree._Element, rs: etree._Element | None) -> None:
@@ -156,7 +151,9 @@ def _learn(implied: Implied, number: int, rq: etree._Element, rs: etree._Element
         _references(implied, kind, body, _ref_names(rs), where)
     if action == "Add":
         for ret in rets(rs):
-            implied.made(kind, _id(ret), _ret_name(ret) or _text(body, "Name"))
+            implied.made(
+                kind, answers.record_id(ret), answers.record_name(ret) or _text(body, "Name")
+            )
         return
     for ret in rets(rs):
         _first_seen(implied, ret, body if action == "Mod" else None, where)
@@ -216,7 +213,7 @@ def _absent_by_name(implied: Implied, message: str, where: str) -> None:
 
 
 def _stale(implied: Implied, kind: str, body: etree._Element, where: str) -> None:
-    record_id = _id(body)
+    record_id = answers.record_id(body)
     sequence = body.findtext("EditSequence") or "0"
     if not record_id or implied.knows_id(record_id):
         return
@@ -233,13 +230,13 @@ def _first_seen(
     implied: Implied, ret: etree._Element, mod: etree._Element | None, where: str
 ) -> None:
     kind = str(ret.tag).removesuffix("Ret")
-    record_id = _id(ret)
+    record_id = answers.record_id(ret)
     if not record_id:
         return
     if implied.knows_id(record_id):
         implied.seen_again(record_id, _read(ret, kind) or {})
         return
-    if implied.knows_name(kind, _ret_name(ret) or "\0"):
+    if implied.knows_name(kind, answers.record_name(ret) or "\0"):
         # Its name is known: made by a request whose answer was lost, or inferred from a
         # 3100. The replay pairs the two by name when the answers agree.
         implied.made(kind, record_id, None)
@@ -381,19 +378,8 @@ def _namespace_kind(tag: str) -> str:
     return kinds[0][0] if kinds else tag
 
 
-def _id(element: etree._Element) -> str | None:
-    return element.findtext("ListID") or element.findtext("TxnID")
-
-
 def _id_tag(element: etree._Element) -> str:
     return "TxnID" if element.find("TxnID") is not None else "ListID"
-
-
-def _ret_name(ret: etree._Element) -> str | None:
-    for name in NAME_FIELDS:
-        if ret.findtext(name):
-            return ret.findtext(name)
-    return None
 
 
 def _text(element: etree._Element | None, name: str) -> str | None:

@@ -270,7 +270,4 @@ def _summary(exchange: Exchange) -> list[answers.Response]:
 
 def request_types(request: str) -> list[str]:
     """The request types a request document holds, in order (``CustomerAddRq`` ...)."""
-    from qbschema import safexml
-
-    msgs = safexml.parse(request, clean=True).find("QBXMLMsgsRq")
-    return [] if msgs is None else [str(rq.tag) for rq in msgs if isinstance(rq.tag, str)]
+    return [str(rq.tag) for rq in answers.request_elements(request)]

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 from qbschema import safexml
-from syncengine.rehearsal.replay.answers import responses_element, rets
+from syncengine.rehearsal.replay.answers import record_id, responses_element, rets
 
 ID_TAGS = frozenset({"ListID", "TxnID", "TxnLineID"})
 QUOTED_ID = re.compile(r'"([0-9A-F]+-[0-9]+)"')
@@ -49,7 +49,7 @@ class Translation:
         """Records of two answers paired: by ID where qbsim's already has the recorded one's
         (in qbsim's words: a placed record, one learnt before), the rest in order (qbsim may
         order records otherwise, e.g. a stand-in name sorts elsewhere)."""
-        by_id = {_record_id(ret): ret for ret in theirs}
+        by_id = {(record_id(ret) or ""): ret for ret in theirs}
         pairs = [(ret, by_id[self._known(ret)]) for ret in ours if self._known(ret) in by_id]
         paired = {id(theirs_ret) for _, theirs_ret in pairs} | {id(ret) for ret, _ in pairs}
         rest_ours = [ret for ret in ours if id(ret) not in paired]
@@ -57,7 +57,7 @@ class Translation:
         return pairs + list(zip(rest_ours, rest_theirs, strict=False))
 
     def _known(self, ret: etree._Element) -> str:
-        record = _record_id(ret)
+        record = record_id(ret) or ""
         return self.ids.get(record, record)
 
     def _learn_ret(self, ours: etree._Element, theirs: etree._Element) -> None:
@@ -114,7 +114,3 @@ class Translation:
             return False
         element.text = new
         return True
-
-
-def _record_id(ret: etree._Element) -> str:
-    return ret.findtext("ListID") or ret.findtext("TxnID") or ""
