@@ -10,7 +10,8 @@ a file that carries another workspace's stamp or none.
 Sans-IO pieces for any transport: :func:`query_request` / :func:`read_company` (or
 :func:`company_file` from a CompanyRet already parsed, as the Web Connector's strHCPResponse
 gives it), :func:`decide`, :func:`stamp_request` / :func:`read_stamp`, :func:`remember`.
-:func:`ensure` runs them over a transport. A Web Connector service that writes the .qwc with
+:func:`check` is the whole conversation as a generator (the Web Connector carries it);
+:func:`ensure` runs it over a transport. A Web Connector service that writes the .qwc with
 ``OwnerID`` = :data:`OWNER_ID` and ``FileID`` = the workspace's file id gets the same stamp
 from QBWC itself.
 """
@@ -18,7 +19,7 @@ from QBWC itself.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Generator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -196,20 +197,37 @@ def forget(store: Store) -> None:
 
 
 # -- over a transport ------------------------------------------------------------------------
-def ensure(store: Store, transport: Transport, file_id: str | None = None) -> CompanyFile:
-    """Check the open company file is the workspace's, stamping it on the first sync (with
-    ``file_id``, or a new GUID); raises WrongCompanyFile before anything else is sent."""
-    found = read_company(transport.send(query_request()))
+def check(
+    store: Store, file_id: str | None = None, found: CompanyFile | None = None
+) -> Generator[str, str, CompanyFile]:
+    """The check as a conversation, sans IO: yields the requests it needs (a CompanyQuery
+    unless ``found`` already says what is open; the stamp on a first sync, with ``file_id`` or
+    a new GUID), takes their answers, returns the open file; raises WrongCompanyFile before
+    anything is written."""
+    if found is None:
+        found = read_company((yield query_request()))
     expected = remembered(store)
     if decide(expected, found):
         stamp = expected.file_id if expected is not None else (file_id or new_file_id())
         if expected is None:  # kept before the file changes: a crash between the two
             remember(store, stamp, "")  # leaves a stamp the workspace knows as its own
-        read_stamp(transport.send(stamp_request(stamp)))
+        read_stamp((yield stamp_request(stamp)))
         found = CompanyFile(found.name, stamp)
     if expected is None or expected.name != found.name:
         remember(store, str(found.file_id), found.name)
     return found
+
+
+def ensure(store: Store, transport: Transport, file_id: str | None = None) -> CompanyFile:
+    """Check the open company file is the workspace's, stamping it on the first sync (with
+    ``file_id``, or a new GUID); raises WrongCompanyFile before anything else is sent."""
+    flow = check(store, file_id)
+    try:
+        request = next(flow)
+        while True:
+            request = flow.send(transport.send(request))
+    except StopIteration as done:
+        return done.value
 
 
 __all__ = [
@@ -217,6 +235,7 @@ __all__ = [
     "CompanyFile",
     "Expected",
     "WrongCompanyFile",
+    "check",
     "company_file",
     "decide",
     "ensure",

@@ -1,5 +1,5 @@
-"""The company-file check of a Web Connector run, sans IO: the same decisions as
-:func:`syncengine.sync.identity.ensure`, written as a conversation the Web Connector can carry.
+"""The company-file check of a Web Connector run: :func:`syncengine.sync.identity.check`, the
+conversation :func:`~syncengine.sync.identity.ensure` also runs, fed what strHCPResponse shows.
 
 The Web Connector stamps the file with the ``.qwc``'s FileID under its OwnerID before the
 first run (QBXML-NOTES.md §20) and shows the stamp in strHCPResponse's CompanyRet, so with a
@@ -24,16 +24,7 @@ def check_company(store: Store, file_id: str, host: HostCompany) -> Flow:
     """Yield the requests the check needs (none when ``host`` shows the company and its
     stamp), receiving their answers; raises ``WrongCompanyFile`` for another workspace's file.
     ``file_id`` stamps a file on the workspace's first sync (the ``.qwc``'s FileID)."""
+    found = None
     if host.has_company:
         found = identity.CompanyFile(host.company_name, host.file_id(identity.OWNER_ID))
-    else:
-        found = identity.read_company((yield identity.query_request()))
-    expected = identity.remembered(store)
-    if identity.decide(expected, found):
-        stamp = expected.file_id if expected is not None else file_id
-        if expected is None:  # kept before the file changes, as identity.ensure does
-            identity.remember(store, stamp, "")
-        identity.read_stamp((yield identity.stamp_request(stamp)))
-        found = identity.CompanyFile(found.name, stamp)
-    if expected is None or expected.name != found.name:
-        identity.remember(store, str(found.file_id), found.name)
+    yield from identity.check(store, file_id, found)
