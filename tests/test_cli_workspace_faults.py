@@ -323,3 +323,22 @@ def test_a_fault_with_json_is_a_json_refusal(tmp_path, cli):
     ran = cli(path, "queue", "list", "--json")
     assert ran.code == 2 and ran.json["exit"] == 2 and ran.json["command"] == "qbsync queue list"
     assert "file is not a database" in ran.json["error"]
+
+
+def test_a_disk_filling_up_during_a_rehearsal_is_refused_saying_so(tmp_path, capsys, monkeypatch):
+    """The disk fills while the rehearsal's jobs run (inside simpy, which hands the failure on
+    as a copy without SQLite's error name): still exit 2 saying the disk is full, not an
+    internal error."""
+    connect = store_db.connect
+
+    def filling(path, timeout=10.0):
+        conn = connect(path, timeout)
+        # 2,000 records fill about 330 pages before the first request, 1,150 by the end:
+        # room for the app, not for its sync.
+        conn.execute("PRAGMA max_page_count = 600")
+        return conn
+
+    monkeypatch.setattr("syncengine.store.connect", filling)
+    workspace = tmp_path / "rehearsal.db"
+    ran = qbsync(capsys, "rehearse", "--generate", "2000", "--seed", "1", "--db", workspace)
+    _refused(ran, ("rehearse",), f"cannot write workspace {workspace}: its disk is full")

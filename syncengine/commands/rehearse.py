@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import sqlite3
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -149,6 +150,13 @@ def run(args: argparse.Namespace) -> int:
             write_html(report, args.html)
     except (RehearsalRefused, SyncError) as exc:
         return refuse("rehearse", str(exc), args)
+    except sqlite3.DatabaseError as exc:  # the workspace file failed mid-run (a full disk)
+        from syncengine.store.faults import explain
+
+        reason = explain(exc, db)
+        if reason is None:
+            raise
+        return refuse("rehearse", reason, args)
     finally:
         if bar:
             bar.close()

@@ -56,6 +56,7 @@ from syncengine.rehearsal.timeline import COLUMNS as TIMELINE_COLUMNS
 from syncengine.rehearsal.timeline import timeline
 from syncengine.store import Store, StoreError
 from syncengine.store.db import MEMORY
+from syncengine.store.faults import error_name, memory_full
 from syncengine.sync import SyncJob, identity
 from syncengine.transports.simulated import SimulatedTransport
 
@@ -255,10 +256,26 @@ def rehearse(
     Refuses (:class:`RehearsalRefused`, before anything runs) bad options, a fault plan or
     profile that cannot be read, app data that cannot be read (refused as ``qbsync
     import-app`` refuses it), or a workspace that cannot be opened or already holds records.
+    An in-memory workspace that outgrows SQLite's cap on one is refused when it does, saying
+    to rehearse into a file (:func:`syncengine.store.faults.memory_full`).
     ``on_exchange`` sees every answered (request, response) pair; ``on_progress`` is told how
     far the rehearsal has got after each of them and at the end
     (:mod:`~syncengine.rehearsal.progress`).
     """
+    try:
+        return _rehearse(options, db, on_exchange, on_progress)
+    except sqlite3.OperationalError as exc:
+        if str(db) == MEMORY and error_name(exc).startswith("SQLITE_FULL"):
+            raise RehearsalRefused(memory_full(exc)) from None
+        raise
+
+
+def _rehearse(
+    options: Rehearsal,
+    db: str | Path,
+    on_exchange: Exchange | None,
+    on_progress: OnProgress | None,
+) -> RehearsalReport:
     options.check()
     plan, profile = _inputs(options)
     if options.wc_log is not None:

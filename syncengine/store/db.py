@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import sqlite3
 import time
 from collections.abc import Iterator, Sequence
@@ -9,20 +10,42 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from syncengine.store.errors import SchemaVersionError
-from syncengine.store.faults import refuse_foreign
+from syncengine.store.faults import IN_MEMORY, refuse_foreign
 from syncengine.store.schema import MIGRATIONS
 
-MEMORY = ":memory:"
+MEMORY = IN_MEMORY
+"""The path of a throwaway in-memory workspace (rehearsals, tests). It is opened in SQLite's
+``memdb`` VFS, not as SQLite's own ``:memory:`` database, because of what a COMMIT costs there.
+A ``:memory:`` database lives in its page cache, which therefore holds every page. When a
+B-tree rebalance renumbers pages, SQLite 3.40 parks one at a temporary page number past 1 GiB
+(262,145 at 4 KiB pages), and every COMMIT after that walks the whole page cache to drop pages
+past the end of the file. The cost of a COMMIT then grows with the workspace: 69 µs at 10k
+rehearsed records against 444 µs at 100k, 2.8 s of a 100k rehearsal's CPU time (found with
+perf and gdb, 2026-12-07). In ``memdb`` the file's image is one buffer behind an ordinary
+page cache of :data:`MEMORY_CACHE_KIB`, so a COMMIT walks at most that. The price is SQLite's
+cap on a ``memdb`` database, :data:`~syncengine.store.faults.MEMORY_LIMIT_BYTES` (about
+400,000 rehearsed records); past it a write fails as SQLITE_FULL, which
+:func:`syncengine.store.faults.memory_full` explains."""
+
+MEMORY_CACHE_KIB = 2048
+"""The page cache of an in-memory workspace, in KiB (SQLite's default for a file)."""
+
+_memory_names = itertools.count(1)
 
 
 def connect(path: str | Path, timeout: float = 10.0) -> sqlite3.Connection:
     """Open ``path`` (created if missing) in autocommit mode, WAL journal, foreign keys on;
     another program's SQLite database is refused untouched (``faults.refuse_foreign``)."""
+    memory = str(path) == MEMORY
+    # A memdb name without a leading "/" is private to its connection: no two stores share.
+    target = f"file:qbsync-workspace-{next(_memory_names)}?vfs=memdb" if memory else str(path)
     conn = sqlite3.connect(
-        str(path), timeout=timeout, isolation_level=None, check_same_thread=False
+        target, timeout=timeout, isolation_level=None, check_same_thread=False, uri=memory
     )
     conn.row_factory = sqlite3.Row
-    if str(path) != MEMORY:
+    if memory:
+        conn.execute(f"PRAGMA cache_size = -{MEMORY_CACHE_KIB}")
+    else:
         _refuse_foreign(conn)
         _use_wal(conn, timeout)
         conn.execute("PRAGMA synchronous = NORMAL")

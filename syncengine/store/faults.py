@@ -45,6 +45,8 @@ def explain(exc: sqlite3.DatabaseError, path: str | Path | None) -> str | None:
     """One line saying what is wrong with the workspace at ``path`` and what to do, for an
     error SQLite raised about its file or disk; None for any other error (a bug)."""
     name = error_name(exc)
+    if name.startswith("SQLITE_FULL") and str(path) == IN_MEMORY:
+        return memory_full(exc)
     where = Path(path) if path else Path("the workspace")
     for prefix, say in _FAULTS:
         if name.startswith(prefix):
@@ -52,9 +54,41 @@ def explain(exc: sqlite3.DatabaseError, path: str | Path | None) -> str | None:
     return None
 
 
+IN_MEMORY = ":memory:"
+"""The path of an in-memory workspace (``syncengine.store.db.MEMORY``, which imports this
+module, so it cannot be imported from there)."""
+
+MEMORY_LIMIT_BYTES = 1 << 30
+"""SQLite's default cap on an in-memory (``memdb``) database: SQLITE_MEMDB_DEFAULT_MAXSIZE."""
+
+MEMORY_BYTES_PER_RECORD = 2_600
+"""What a generated rehearsal's in-memory workspace grows by per record, queue, links,
+log and saved message sets included (24 MB at 10k, 245 MB at 100k records, 2026-12-07):
+about 400,000 records fit."""
+
+
+def memory_full(exc: sqlite3.Error) -> str:
+    """What to do when an in-memory workspace reached SQLite's cap on one."""
+    fit = MEMORY_LIMIT_BYTES // MEMORY_BYTES_PER_RECORD // 10_000 * 10_000
+    return (
+        f"the in-memory workspace is full ({error_name(exc)}): SQLite holds an in-memory"
+        f" database to {MEMORY_LIMIT_BYTES >> 30} GiB, about {fit:,} rehearsed records."
+        " Rehearse into a workspace file instead: give --db PATH (a new file in a folder that"
+        " exists)"
+    )
+
+
 def error_name(exc: sqlite3.Error) -> str:
-    """SQLite's name of the error (``SQLITE_CORRUPT``, ``SQLITE_FULL``, ...), or ""."""
-    return str(getattr(exc, "sqlite_errorname", "") or "")
+    """SQLite's name of the error (``SQLITE_CORRUPT``, ``SQLITE_FULL``, ...), or "". A
+    failure inside a simpy process reaches who waits on it as a copy, ``type(exc)(*exc.args)``,
+    without the name; the original is the copy's cause, so the name is read from there."""
+    seen: BaseException | None = exc
+    while isinstance(seen, sqlite3.Error):
+        name = getattr(seen, "sqlite_errorname", "")
+        if name:
+            return str(name)
+        seen = seen.__cause__
+    return ""
 
 
 def _not_a_database(path: Path, exc: sqlite3.DatabaseError) -> str:
