@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 
 from syncengine.app import STATUS_TABLE
+from syncengine.app.statuses import missing_parts
 from syncengine.clock import FixedClock
 from syncengine.queue import SyncQueue
 from syncengine.rehearsal.appgen import MIX, NEEDS, generate_app, plan_counts
@@ -129,15 +130,61 @@ def test_payments_pay_their_own_customers_invoices(made):
     """A payment applies its whole amount to one invoice of its customer, no more than due."""
     store, _ = made
     invoices = {e.id: e.data for e in _rows(store, "invoice")}
+    items = {e.id: e.data for e in _rows(store, "item")}
     paid = Counter()
     for payment in _rows(store, "payment"):
         (applied,) = payment.data["applied"]
         invoice = invoices[applied["invoice"]]
-        total = sum(Decimal(line["amount"]) for line in invoice["lines"])
+        total = _sold(invoice, items)
         assert invoice["customer"] == payment.data["customer"]
         assert Decimal(applied["amount"]) == Decimal(payment.data["amount"]) <= total
         paid[applied["invoice"]] += 1
     assert max(paid.values()) == 1
+
+
+def _sold(invoice: dict, items: dict[int, dict]) -> Decimal:
+    """What an invoice's lines come to before tax, its group lines at their members' prices
+    (as QuickBooks expands a group), subtotal lines not counted twice."""
+    total = sum(
+        Decimal(line["amount"])
+        for line in invoice["lines"]
+        if items[line["item"]].get("kind") != "subtotal"
+    )
+    for group in invoice.get("groups", []):
+        for member in items[group["item"]]["members"]:
+            price = Decimal(items[member["item"]]["price"])
+            total += price * Decimal(member.get("quantity", 1)) * Decimal(group["quantity"])
+    return total
+
+
+def test_every_payment_pays_something_its_invoice_sold():
+    """Seed 17's 5,000 records draw an invoice whose discount takes all it sold: no payment of
+    0.00 is made for it (the app would hold that back for good), another invoice is paid
+    instead; and a payment counts the invoice's group lines, never more than it sold."""
+    with _store() as store:
+        generate_app(store, 5000, seed=17)
+        items = {e.id: e.data for e in _rows(store, "item")}
+        invoices = {e.id: e.data for e in _rows(store, "invoice")}
+        payments = [e.data for e in _rows(store, "payment")]
+        paid = [p["applied"][0]["invoice"] for p in payments]
+        nothing_sold = [i for i, data in invoices.items() if _sold(data, items) <= 0]
+    assert len(payments) == plan_counts(5000)["payment"]
+    assert nothing_sold and not set(nothing_sold) & set(paid)
+    assert len(set(paid)) == len(paid)
+    for payment, invoice in zip(payments, paid, strict=True):
+        assert 0 < Decimal(payment["amount"]) <= _sold(invoices[invoice], items)
+        assert not missing_parts("payment", payment)
+    grouped = [i for i in paid if invoices[i].get("groups")]
+    assert grouped  # the groups' members are counted, not only the plain lines
+    assert any(
+        Decimal(p["amount"]) > _plain(invoices[i], items)
+        for p, i in zip(payments, paid, strict=True)
+        if i in grouped
+    )
+
+
+def _plain(invoice: dict, items: dict[int, dict]) -> Decimal:
+    return _sold({**invoice, "groups": []}, items)
 
 
 def test_time_entries_are_never_twins(made):

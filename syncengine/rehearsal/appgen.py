@@ -509,16 +509,21 @@ class _Maker:
         return self._sales_form(self._customer_lines())
 
     def _payments(self) -> Iterable[dict[str, Any]]:
+        """Payments of invoices drawn at random, each the whole of the invoice's lines before
+        tax or half of them. An invoice whose lines come to nothing (a discount as large as
+        what it sold) gets none: the next invoice with something to pay does instead, since
+        the app holds back a payment of 0.00 as not fully recorded."""
         invoices = list(self.ids.get("invoice", ()))
         paid = self.rng.sample(invoices, self.counts["payment"])
+        taken = set(paid)
         statuses = STATUS_TABLE["payment"].sync_at
-        for number, invoice in enumerate(paid, start=1):
-            fields = self.rows[invoice]
-            subtotals = set(self._of_kind("subtotal"))
-            counted = [line for line in fields["lines"] if line["item"] not in subtotals]
-            total = sum((line_amount(line) for line in counted), Decimal(0))
+        for number, drawn in enumerate(paid, start=1):
             share = Decimal(1) if self.rng.random() < 0.7 else Decimal("0.5")
-            amount = (total * share).quantize(CENT)
+            invoice, amount = drawn, (self._sold(drawn) * share).quantize(CENT)
+            if amount <= 0:  # rare: the next invoice, in invoice order, with something to pay
+                invoice, amount = self._instead(invoices, drawn, taken, share)
+            taken.add(invoice)
+            fields = self.rows[invoice]
             yield {
                 "ref_number": f"P-{number}",
                 "txn_date": fields["txn_date"],
@@ -527,6 +532,32 @@ class _Maker:
                 "applied": [{"invoice": invoice, "amount": str(amount)}],
                 "status": self.rng.choice(statuses),
             }
+
+    def _instead(
+        self, invoices: list[int], drawn: int, taken: set[int], share: Decimal
+    ) -> tuple[int, Decimal]:
+        """The first invoice after ``drawn`` (in invoice order, wrapping round) not paid yet
+        whose ``share`` comes to something, and that amount; ``drawn`` and 0.00 if none does."""
+        at = invoices.index(drawn)
+        for invoice in invoices[at + 1 :] + invoices[:at]:
+            if invoice not in taken:
+                amount = (self._sold(invoice) * share).quantize(CENT)
+                if amount > 0:
+                    return invoice, amount
+        return drawn, Decimal(0).quantize(CENT)
+
+    def _sold(self, invoice: int) -> Decimal:
+        """What an invoice's lines come to before tax: its lines but the subtotals, and its
+        group lines at their members' prices (QuickBooks expands a group into its members)."""
+        fields = self.rows[invoice]
+        subtotals = set(self._of_kind("subtotal"))
+        lines = [line for line in fields["lines"] if line["item"] not in subtotals]
+        total = sum((line_amount(line) for line in lines), Decimal(0))
+        for group in fields.get("groups", ()):
+            for member in self.rows[group["item"]]["members"]:
+                price = Decimal(self.rows[member["item"]]["price"])
+                total += price * member.get("quantity", 1) * group["quantity"]
+        return total
 
     def _time_entries(self) -> Iterable[dict[str, Any]]:
         employees = self.ids.get("employee", ())
