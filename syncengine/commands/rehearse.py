@@ -240,6 +240,9 @@ def _table(report: RehearsalReport) -> list[str]:
         lines.append(f"{entity_type:<16}" + "".join(f"{row[c]:>9,}" for c in columns))
     totals = [report.records if c == "records" else getattr(report, c) for c in columns]
     lines.append(f"{'total':<16}" + "".join(f"{n:>9,}" for n in totals))
+    for reason, by_type in report.waiting_why.items():
+        counts = ", ".join(f"{n:,} {entity_type}" for entity_type, n in by_type.items())
+        lines.append(f"Waiting: {counts}: {reason}")
     if report.bookkeeper_actions:
         lines.append(
             f"A bookkeeper worked in QuickBooks meanwhile: {report.bookkeeper_actions}"

@@ -150,7 +150,16 @@ def _summary(report: RehearsalReport) -> list[str]:
         f"{value:,}</td></tr>"
         for name, value in summary(report).items()
     ]
-    return ["<h2>Summary</h2>", '<table id="summary">', *rows, "</table>"]
+    waiting = [
+        f'<li data-reason="{_esc(reason)}">'
+        + _esc(", ".join(f"{n:,} {kind}" for kind, n in by_type.items()) + f": {reason}")
+        + "</li>"
+        for reason, by_type in report.waiting_why.items()
+    ]
+    why = (
+        ["<p>Why records wait:</p>", f'<ul id="waiting">{"".join(waiting)}</ul>'] if waiting else []
+    )
+    return ["<h2>Summary</h2>", '<table id="summary">', *rows, "</table>", *why]
 
 
 def _plots(report: RehearsalReport) -> list[str]:

@@ -139,7 +139,9 @@ class RehearsalReport:
 
     Of the app's ``records`` (generated, or from the source ``app`` names): ``synced`` (in
     QuickBooks, nothing pending), ``failed`` (back in the queue with an error), ``waiting``
-    (never sent: the job cap was reached or its job is unfinished), ``deleted`` (QuickBooks
+    (not sent: the job cap was reached or its job is unfinished, or the app holds it back;
+    ``waiting_why`` counts them by reason and type, :mod:`syncengine.reports.waiting`),
+    ``deleted`` (QuickBooks
     deleted it; the import followed); ``imported`` counts records QuickBooks added meanwhile,
     now in the app. Errors are keyed by status code, ``transport`` (no answer from QuickBooks)
     or ``not sent`` (the engine held the record back: bad data, or it waits for a record that
@@ -162,6 +164,7 @@ class RehearsalReport:
     synced: int
     failed: int
     waiting: int
+    waiting_why: dict[str, dict[str, int]]
     deleted: int
     imported: int
     errors_by_code: dict[str, int]
@@ -534,22 +537,32 @@ class Timings:
     generate_wall: float
 
 
-_STATE_OF_RECORD = """
-SELECT e.entity_type,
+_STATE = """
        CASE WHEN e.deleted_at IS NOT NULL THEN 'deleted'
             WHEN EXISTS (SELECT 1 FROM psrs p WHERE p.entity_id = e.id AND p.state = 'failed')
                  THEN 'failed'
             WHEN EXISTS (SELECT 1 FROM psrs p WHERE p.entity_id = e.id
                          AND p.state IN ('queued', 'locked')) THEN 'waiting'
             WHEN l.qb_id IS NOT NULL AND l.qb_deleted_at IS NULL THEN 'synced'
-            ELSE 'waiting' END AS state,
-       COUNT(*)
+            ELSE 'waiting' END
+"""
+"""Where an app record stands: deleted (in the app, because QuickBooks deleted it), failed,
+waiting, or synced."""
+
+_STATE_OF_RECORD = f"""
+SELECT e.entity_type, {_STATE} AS state, COUNT(*)
 FROM entities e LEFT JOIN links l ON l.entity_id = e.id
 WHERE e.id <= ?
 GROUP BY 1, 2
 """
-"""Where each app record stands (IDs up to the app's last one: imports come after):
-deleted (in the app, because QuickBooks deleted it), failed, waiting, or synced."""
+"""How many app records of each type stand where (IDs up to the app's last one: imports
+come after)."""
+
+_WAITING = f"""
+SELECT e.id FROM entities e LEFT JOIN links l ON l.entity_id = e.id
+WHERE e.id <= ? AND {_STATE} = 'waiting'
+"""
+"""The app records that wait."""
 
 
 def _report(
@@ -576,6 +589,7 @@ def _report(
         synced=totals["synced"],
         failed=totals["failed"],
         waiting=totals["waiting"],
+        waiting_why=_waiting_why(store, app.last_id) if totals["waiting"] else {},
         deleted=totals["deleted"],
         imported=_count(store, f"SELECT COUNT(*) FROM entities WHERE id > {app.last_id}"),
         errors_by_code=_errors_by_code(store),
@@ -602,6 +616,14 @@ def _report(
 
 
 _STATES = ("synced", "failed", "waiting", "deleted")
+
+
+def _waiting_why(store: Store, last_id: int) -> dict[str, dict[str, int]]:
+    """Why the app's waiting records wait: by reason, then type (``reports.waiting``)."""
+    from syncengine.reports.waiting import waiting_counts
+
+    ids = [row[0] for row in store.conn.execute(_WAITING, (last_id,))]
+    return waiting_counts(store, ids)
 
 
 def _by_type(store: Store, generated: int) -> dict[str, dict[str, int]]:
