@@ -24,7 +24,7 @@ rehearsed records against 444 µs at 100k, 2.8 s of a 100k rehearsal's CPU time 
 perf and gdb, 2026-12-07). In ``memdb`` the file's image is one buffer behind an ordinary
 page cache of :data:`MEMORY_CACHE_KIB`, so a COMMIT walks at most that. The price is SQLite's
 cap on a ``memdb`` database, :data:`~syncengine.store.faults.MEMORY_LIMIT_BYTES` (about
-400,000 rehearsed records); past it a write fails as SQLITE_FULL, which
+410,000 rehearsed records); past it a write fails as SQLITE_FULL, which
 :func:`syncengine.store.faults.memory_full` explains."""
 
 MEMORY_CACHE_KIB = 2048
@@ -34,8 +34,9 @@ _memory_names = itertools.count(1)
 
 
 def connect(path: str | Path, timeout: float = 10.0) -> sqlite3.Connection:
-    """Open ``path`` (created if missing) in autocommit mode, WAL journal, foreign keys on;
-    another program's SQLite database is refused untouched (``faults.refuse_foreign``)."""
+    """Open ``path`` (created if missing) in autocommit mode, foreign keys on: a file in WAL
+    journal mode, :data:`MEMORY` in ``memdb``; another program's SQLite database is refused
+    untouched (``faults.refuse_foreign``)."""
     memory = str(path) == MEMORY
     # A memdb name without a leading "/" is private to its connection: no two stores share.
     target = f"file:qbsync-workspace-{next(_memory_names)}?vfs=memdb" if memory else str(path)
