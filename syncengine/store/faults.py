@@ -64,7 +64,7 @@ MEMORY_LIMIT_BYTES = 1 << 30
 MEMORY_BYTES_PER_RECORD = 2_600
 """What a generated rehearsal's in-memory workspace grows by per record, queue, links,
 log and saved message sets included (24 MB at 10k, 245 MB at 100k records, 2026-12-07):
-about 400,000 records fit."""
+about 410,000 records fit."""
 
 
 def memory_full(exc: sqlite3.Error) -> str:
