@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from syncengine.actions.common import FLAG_WORDS
 from syncengine.app import STATUS_TABLE, App
 from syncengine.app.scope import Scope
-from syncengine.app.statuses import at_sync_status, missing_parts
+from syncengine.app.statuses import not_ready
 from syncengine.app.types import ENTITY_TYPES
 from syncengine.store import Entity, Link, Psr
 from syncengine.store.psrs import FAILED, LOCKED, OPEN_STATES, REMOVALS
@@ -183,13 +183,12 @@ def _until(scope: Scope, entity: Entity, link: Link | None) -> str:
 def _not_ready(scope: Scope, entity: Entity) -> str | None:
     """Why a record would not queue now (status, missing parts, out of the sync's scope);
     None when it is ready (lists always are)."""
-    if ENTITY_TYPES[entity.entity_type].is_list:
+    why = not_ready(entity.entity_type, entity.status, entity.data, scope)
+    if why is None:
         return None
-    if not at_sync_status(entity.entity_type, entity.status):
+    if why.rule == "status":
         sync_at = ", ".join(STATUS_TABLE[entity.entity_type].sync_at)
         return f"it queues at status {sync_at} (it is {entity.status}), once fully recorded"
-    missing = missing_parts(entity.entity_type, entity.data)
-    if missing:
-        return f"it is not fully recorded: it lacks {', '.join(missing)}"
-    why = scope.refuses(entity.entity_type, entity.data)
-    return f"it is out of the sync's scope: {why}" if why else None
+    if why.rule == "parts":
+        return f"it is not fully recorded: it lacks {', '.join(why.missing)}"
+    return f"it is out of the sync's scope: {why.out_of_scope}"

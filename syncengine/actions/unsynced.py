@@ -22,7 +22,7 @@ from syncengine.actions.common import (
 from syncengine.actions.next_sync import next_sync, then_next_sync
 from syncengine.app import STATUS_TABLE, App
 from syncengine.app.scope import Scope
-from syncengine.app.statuses import at_sync_status, missing_parts
+from syncengine.app.statuses import not_ready
 from syncengine.clock import shown
 from syncengine.errors import ActionRefused
 from syncengine.reports.explain import explain
@@ -118,17 +118,17 @@ def _refuse_unsyncable(app: App, entity: Entity) -> None:
 
 
 def _not_ready(app: App, entity: Entity) -> str:
-    spec = STATUS_TABLE[entity.entity_type]
-    if not at_sync_status(entity.entity_type, entity.status):
+    scope = Scope.of(app.store.settings)
+    why = not_ready(entity.entity_type, entity.status, entity.data, scope)
+    if why is not None and why.rule == "status":
         return (
             f"{named(entity)} is at status {entity.status}; it syncs at"
-            f" {', '.join(spec.sync_at)}: set its status first"
+            f" {', '.join(STATUS_TABLE[entity.entity_type].sync_at)}: set its status first"
         )
-    missing = missing_parts(entity.entity_type, entity.data)
-    if missing:
-        return f"{named(entity)} is not fully recorded: it lacks {', '.join(missing)}"
-    why = Scope.of(app.store.settings).refuses(entity.entity_type, entity.data)
-    return f"{named(entity)} is out of the sync's scope: {why}; see the settings"
+    if why is not None and why.rule == "parts":
+        return f"{named(entity)} is not fully recorded: it lacks {', '.join(why.missing)}"
+    out = why.out_of_scope if why is not None else None
+    return f"{named(entity)} is out of the sync's scope: {out}; see the settings"
 
 
 def clear_id(app: App, entity_id: int) -> ActionResult:

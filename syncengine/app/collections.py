@@ -16,7 +16,7 @@ from syncengine.app import frames
 from syncengine.app.fields import is_blank
 from syncengine.app.records import Record, decode
 from syncengine.app.scope import Scope
-from syncengine.app.statuses import STATUS_TABLE, TxnStatuses, at_sync_status, missing_parts
+from syncengine.app.statuses import STATUS_TABLE, TxnStatuses, missing_parts, not_ready
 from syncengine.app.types import ENTITY_TYPES
 from syncengine.app.validate import Resolver, check_payment, clean, depth, label, record_name
 from syncengine.clock import shown, today
@@ -264,9 +264,7 @@ class TxnCollection(Collection):
         return Scope.of(self.store.settings)
 
     def _ready(self, status: str | None, data: Mapping[str, Any], gate: Scope | None) -> bool:
-        if gate is not None and gate.refuses(self.etype.key, data) is not None:
-            return False
-        return at_sync_status(self.etype.key, status) and not missing_parts(self.etype.key, data)
+        return not_ready(self.etype.key, status, data, gate) is None
 
     def set_status(self, record_id: int, status: str) -> Record:
         """Move the transaction to ``status``; reaching a sync status queues it if complete."""

@@ -9,12 +9,16 @@ recorded (rule 2). Undo sync puts it back to its ``default`` status (rule 6).
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import pandas as pd
 
 from syncengine.app.types import ENTITY_TYPES, TxnStatuses
+
+if TYPE_CHECKING:
+    from syncengine.app.scope import Scope
 
 __all__ = ["STATUS_TABLE", "TxnStatuses", "at_sync_status", "missing_parts", "status_frame"]
 
@@ -34,6 +38,33 @@ def missing_parts(entity_type: str, data: Mapping[str, Any]) -> list[str]:
     if "amount" in needed and "amount" not in missing and Decimal(data["amount"]) <= 0:
         missing.append("amount")
     return missing
+
+
+@dataclass(frozen=True)
+class NotReady:
+    """The first rule a transaction fails to queue now: its ``status`` does not sync, it
+    lacks ``parts`` (``missing``), or the sync's ``scope`` leaves it out (``out_of_scope``,
+    the scope's own words). Each caller words it for its reader."""
+
+    rule: Literal["status", "parts", "scope"]
+    missing: tuple[str, ...] = ()
+    out_of_scope: str = ""
+
+
+def not_ready(
+    entity_type: str, status: str | None, data: Mapping[str, Any], scope: Scope | None
+) -> NotReady | None:
+    """Why a record would not queue now (None: it would; list records always do): checked
+    in this order, status, parts, then ``scope`` (None: everything is in scope)."""
+    if ENTITY_TYPES[entity_type].is_list:
+        return None
+    if not at_sync_status(entity_type, status):
+        return NotReady("status")
+    missing = missing_parts(entity_type, data)
+    if missing:
+        return NotReady("parts", missing=tuple(missing))
+    why = scope.refuses(entity_type, data) if scope is not None else None
+    return NotReady("scope", out_of_scope=why) if why is not None else None
 
 
 def at_sync_status(entity_type: str, status: str | None) -> bool:

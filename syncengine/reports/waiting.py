@@ -15,8 +15,7 @@ from collections import Counter
 from collections.abc import Sequence
 
 from syncengine.app.scope import Scope
-from syncengine.app.statuses import at_sync_status, missing_parts
-from syncengine.app.types import ENTITY_TYPES
+from syncengine.app.statuses import not_ready
 from syncengine.store import Entity, Store
 from syncengine.store.psrs import LOCKED, QUEUED
 from syncengine.sync.selection import held_back
@@ -53,30 +52,26 @@ def _reasons(store: Store, entity_ids: Sequence[int]) -> dict[int, tuple[str, st
         out[entity_id] = (psr.entity_type, reason)
     rest = [i for i in ids if i not in queued]
     flags = store.flags.of_many(rest)
-    gate = Scope.of(store.settings)
+    scope = Scope.of(store.settings)
     for entity_id, entity in store.entities.get_many(rest).items():
         flagged = flags.get(entity_id)
         if flagged:
             reason = f"flagged {' and '.join(sorted(flagged)).replace('_', ' ')}"
         else:
-            reason = _held(entity, gate) or LEFT_QUEUE
+            reason = _held(entity, scope) or LEFT_QUEUE
         out[entity_id] = (entity.entity_type, reason)
     return out
 
 
-def _held(entity: Entity, gate: Scope | None) -> str | None:
+def _held(entity: Entity, scope: Scope) -> str | None:
     """Why the app's rules hold the record back; None when they would send it."""
-    etype = ENTITY_TYPES[entity.entity_type]
-    if etype.is_list:
+    why = not_ready(entity.entity_type, entity.status, entity.data, scope)
+    if why is None:
         return None
-    if not at_sync_status(entity.entity_type, entity.status):
+    if why.rule == "status":
         return f"status {entity.status!r} does not sync"
-    missing = missing_parts(entity.entity_type, entity.data)
-    if missing:
-        return f"not fully recorded: needs {', '.join(missing)}"
-    if gate is None:
-        return None
-    why = gate.refuses(entity.entity_type, entity.data)
-    if why is not None and why == gate.before_begin(entity.data.get("txn_date")):
+    if why.rule == "parts":
+        return f"not fully recorded: needs {', '.join(why.missing)}"
+    if why.out_of_scope == scope.before_begin(entity.data.get("txn_date")):
         return "dated before the begin date: counts as exported"  # without each one's date
-    return why
+    return why.out_of_scope
