@@ -71,3 +71,19 @@ def record_id(path: Path, entity_type: str, name: str) -> int:
         found = app.collection(entity_type).find(name)
     assert len(found) == 1, f"{len(found)} {entity_type} records named {name!r}"
     return found[0].id
+
+
+def cap_pages(monkeypatch: pytest.MonkeyPatch, pages: int) -> None:
+    """Every workspace opened from now on stops growing at ``pages`` pages: SQLite then
+    answers SQLITE_FULL, as on a full disk or at its cap on an in-memory database (which a
+    test cannot fill, nor lower from Python)."""
+    from syncengine.store import db
+
+    connect = db.connect
+
+    def capped(path, timeout=10.0):
+        conn = connect(path, timeout)
+        conn.execute(f"PRAGMA max_page_count = {pages}")
+        return conn
+
+    monkeypatch.setattr("syncengine.store.connect", capped)

@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 from syncengine.store import db as store_db
-from tests.cli_workspace import app_of, make_workspace, qbsync
+from tests.cli_workspace import app_of, cap_pages, make_workspace, qbsync
 
 READ = ("queue", "list")
 ADD = ("app", "add", "customer", "name=Zed")
@@ -329,16 +329,8 @@ def test_a_disk_filling_up_during_a_rehearsal_is_refused_saying_so(tmp_path, cap
     """The disk fills while the rehearsal's jobs run (inside simpy, which hands the failure on
     as a copy without SQLite's error name): still exit 2 saying the disk is full, not an
     internal error."""
-    connect = store_db.connect
-
-    def filling(path, timeout=10.0):
-        conn = connect(path, timeout)
-        # 2,000 records fill about 330 pages before the first request, 1,150 by the end:
-        # room for the app, not for its sync.
-        conn.execute("PRAGMA max_page_count = 600")
-        return conn
-
-    monkeypatch.setattr("syncengine.store.connect", filling)
+    cap_pages(monkeypatch, 600)  # 2,000 records fill about 330 pages before the first
+    # request and 1,150 by the end: room for the app, not for its sync.
     workspace = tmp_path / "rehearsal.db"
     ran = qbsync(capsys, "rehearse", "--generate", "2000", "--seed", "1", "--db", workspace)
     _refused(ran, ("rehearse",), f"cannot write workspace {workspace}: its disk is full")

@@ -8,12 +8,12 @@ import sqlite3
 
 import pytest
 
-import syncengine.store as store_module
 from syncengine.cli import main
 from syncengine.rehearsal.rehearse import Rehearsal, RehearsalRefused, rehearse
 from syncengine.store import Store
-from syncengine.store.db import MEMORY, connect
+from syncengine.store.db import MEMORY
 from syncengine.store.faults import explain
+from tests.cli_workspace import cap_pages
 
 ADD = "INSERT INTO settings (key, value, updated_at) VALUES (?, ?, 'now')"
 
@@ -38,20 +38,6 @@ def test_an_in_memory_write_that_fails_leaves_nothing():
         )
 
 
-def _capped(pages: int):
-    """``connect`` as the store uses it, but an in-memory database stops growing at ``pages``
-    pages: SQLite then answers SQLITE_FULL exactly as at its 1 GiB cap on ``memdb``, which a
-    test cannot fill (the cap itself cannot be lowered from Python)."""
-
-    def capped_connect(path, timeout=10.0):
-        conn = connect(path, timeout)
-        if str(path) == MEMORY:
-            conn.execute(f"PRAGMA max_page_count = {pages}")
-        return conn
-
-    return capped_connect
-
-
 def test_an_in_memory_workspace_past_its_cap_is_explained_as_such():
     with Store(MEMORY) as store:
         pages = store.conn.execute("PRAGMA page_count").fetchone()[0]
@@ -66,14 +52,14 @@ def test_an_in_memory_workspace_past_its_cap_is_explained_as_such():
 
 
 def test_a_rehearsal_outgrowing_memory_is_refused_with_what_to_do(monkeypatch):
-    monkeypatch.setattr(store_module, "connect", _capped(400))
+    cap_pages(monkeypatch, 400)
     with pytest.raises(RehearsalRefused, match="in-memory workspace is full") as refused:
         rehearse(Rehearsal(records=2000, seed=1))
     assert "give --db PATH" in str(refused.value)
 
 
 def test_the_cli_refuses_it_in_one_line(monkeypatch, capsys):
-    monkeypatch.setattr(store_module, "connect", _capped(400))
+    cap_pages(monkeypatch, 400)
     assert main(["rehearse", "--generate", "2000", "--seed", "1"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1
