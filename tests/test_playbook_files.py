@@ -101,18 +101,25 @@ def test_an_empty_company_has_no_setup_accounts(tmp_path):
     assert playbooks.run(empty).passed
 
 
-def test_a_transaction_naming_its_txnid_is_placed_and_answered_by_queries(tmp_path):
-    """An invoice given with its TxnID is in the company as given: a query finds it by its
-    RefNumber, with that TxnID."""
+def _acme_and_invoice(**more: str) -> tuple[dict, dict]:
+    """A customer Acme and its invoice 1001, each placed by its ListID/TxnID (``more``: the
+    invoice's further fields)."""
+    acme = {"ListID": "80000007-1700000000", "Name": "Acme"}
     invoice = {
         "TxnID": "8000000A-1700000000",
         "EditSequence": "1700000000",
-        "TxnNumber": "7",
-        "CustomerRef": {"ListID": "80000007-1700000000", "FullName": "Acme"},
+        **more,
+        "CustomerRef": {"ListID": acme["ListID"], "FullName": "Acme"},
         "TxnDate": "2025-01-06",
         "RefNumber": "1001",
     }
-    acme = {"ListID": "80000007-1700000000", "Name": "Acme"}
+    return acme, invoice
+
+
+def test_a_transaction_naming_its_txnid_is_placed_and_answered_by_queries(tmp_path):
+    """An invoice given with its TxnID is in the company as given: a query finds it by its
+    RefNumber, with that TxnID."""
+    acme, invoice = _acme_and_invoice(TxnNumber="7")
     steps = [
         {
             "title": "look",
@@ -133,14 +140,7 @@ def test_a_transaction_is_edited_in_quickbooks_by_its_refnumber(tmp_path):
     """A person's edit of an invoice (``quickbooks: {edit: {kind: Invoice, name: 1001}}``) is
     a Mod naming its TxnID: the memo is set, the EditSequence moves. (It was sent naming a
     ListID, which a transaction has none of, and the run broke.)"""
-    invoice = {
-        "TxnID": "8000000A-1700000000",
-        "EditSequence": "1700000000",
-        "CustomerRef": {"ListID": "80000007-1700000000", "FullName": "Acme"},
-        "TxnDate": "2025-01-06",
-        "RefNumber": "1001",
-    }
-    acme = {"ListID": "80000007-1700000000", "Name": "Acme"}
+    acme, invoice = _acme_and_invoice()
     edit = {"kind": "Invoice", "name": "1001", "set": {"Memo": "checked"}}
     changed = {"Memo": "checked", "TxnID": invoice["TxnID"]}
     steps = [

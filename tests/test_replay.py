@@ -46,6 +46,11 @@ def _replay(capsys, evidence: Path, out: Path, *more: str):
     return qbsync(capsys, "replay", evidence, "--out", out, *more)
 
 
+def _text(xml: str, tag: str) -> str:
+    """The text of the first ``tag`` element in a qbXML document."""
+    return xml.split(f"<{tag}>")[1].split("<")[0]
+
+
 # -- the engine's own conversation, a duplicate name ---------------------------------------
 @pytest.fixture(scope="module")
 def engine_evidence(tmp_path_factory) -> Path:
@@ -91,8 +96,8 @@ def test_the_mod_is_sent_with_qbsims_ids_not_the_recorded_ones(engine_evidence, 
     assert _replay(capsys, engine_evidence, out).code == 0
     recorded = (engine_evidence / "004-1rq.xml").read_text()
     sent = yaml.safe_load(out.read_text())["files"]["004-CustomerModRq.xml"]
-    recorded_id = recorded.split("<ListID>")[1].split("<")[0]
-    sent_id = sent.split("<ListID>")[1].split("<")[0]
+    recorded_id = _text(recorded, "ListID")
+    sent_id = _text(sent, "ListID")
     assert recorded_id != sent_id
     assert qbsync(capsys, "scenario", "run", out).code == 0
 
@@ -241,8 +246,8 @@ def test_records_first_seen_in_an_answer_are_placed_with_their_ids(tmp_path, cap
     answer = company.process(query)
     (evidence / "001-1rq.xml").write_text(query)
     (evidence / "001-2rs.xml").write_text(answer)
-    list_id = answer.split("<ListID>")[1].split("<")[0]
-    sequence = answer.split("<EditSequence>")[1].split("<")[0]
+    list_id = _text(answer, "ListID")
+    sequence = _text(answer, "EditSequence")
     mod = request_xml(
         (
             "CustomerModRq",
@@ -405,12 +410,18 @@ def test_scenario_list_finds_the_replayed_playbook_by_its_code(capsys, monkeypat
 
 
 # -- what the refusals imply ----------------------------------------------------------------
-def _one_exchange(folder: Path, company: Company, request_type: str, body: dict) -> Path:
+def _replay_one(tmp_path: Path, capsys, company: Company, request_type: str, body: dict):
+    """Replay the evidence of one exchange, ``company`` answering the request: what the
+    command printed (exit 0 asserted) and the playbook it wrote."""
+    folder = tmp_path / "ev"
     folder.mkdir()
     request = request_xml((request_type, body))
     (folder / "1-rq.xml").write_text(request)
     (folder / "2-rs.xml").write_text(company.process(request))
-    return folder
+    out = tmp_path / "replayed.yaml"
+    ran = _replay(capsys, folder, out)
+    assert ran.code == 0, ran.out + ran.err
+    return ran, yaml.safe_load(out.read_text())
 
 
 def test_a_3200_implies_the_record_with_another_edit_sequence(tmp_path, capsys):
@@ -419,17 +430,14 @@ def test_a_3200_implies_the_record_with_another_edit_sequence(tmp_path, capsys):
     answers 3200."""
     company = Company(seed=4)
     ret = company.process(request_xml(("CustomerAddRq", {"CustomerAdd": {"Name": "Ash"}})))
-    list_id = ret.split("<ListID>")[1].split("<")[0]
-    stale = ret.split("<EditSequence>")[1].split("<")[0]
+    list_id = _text(ret, "ListID")
+    stale = _text(ret, "EditSequence")
     mod = {"ListID": list_id, "EditSequence": stale, "Phone": "555-0100"}
     company.process(request_xml(("CustomerModRq", {"CustomerMod": mod})))  # a person's edit
     body = {"CustomerMod": {"ListID": list_id, "EditSequence": stale, "Name": "Ash"}}
-    evidence = _one_exchange(tmp_path / "ev", company, "CustomerModRq", body)
-    out = tmp_path / "stale.yaml"
-    ran = _replay(capsys, evidence, out)
-    assert ran.code == 0, ran.out + ran.err
+    ran, playbook = _replay_one(tmp_path, capsys, company, "CustomerModRq", body)
     assert "inferred from 3200" in ran.out
-    placed = yaml.safe_load(out.read_text())["quickbooks"]["Customer"]
+    placed = playbook["quickbooks"]["Customer"]
     assert placed == [{"ListID": list_id, "EditSequence": str(int(stale) + 1), "Name": "Ash"}]
 
 
@@ -437,11 +445,8 @@ def test_a_3120_implies_nothing_is_there(tmp_path, capsys):
     """A Mod of a record QuickBooks did not hold (3120): nothing is placed, and qbsim also
     answers 3120."""
     body = {"CustomerMod": {"ListID": "80000099-1700000000", "EditSequence": "1", "Name": "X"}}
-    evidence = _one_exchange(tmp_path / "ev", Company(seed=4), "CustomerModRq", body)
-    out = tmp_path / "absent.yaml"
-    ran = _replay(capsys, evidence, out)
-    assert ran.code == 0, ran.out + ran.err
-    assert yaml.safe_load(out.read_text())["quickbooks"] == {}
+    ran, playbook = _replay_one(tmp_path, capsys, Company(seed=4), "CustomerModRq", body)
+    assert playbook["quickbooks"] == {}
     assert "3120" in ran.out and "absent; not placed" in ran.out
 
 
@@ -452,14 +457,11 @@ def test_a_reference_used_without_error_implies_an_inferred_record(tmp_path, cap
     terms = company.process(
         request_xml(("StandardTermsAddRq", {"StandardTermsAdd": {"Name": "Net 30"}}))
     )
-    terms_id = terms.split("<ListID>")[1].split("<")[0]
+    terms_id = _text(terms, "ListID")
     body = {"CustomerAdd": {"Name": "Fir", "TermsRef": {"ListID": terms_id}}}
-    evidence = _one_exchange(tmp_path / "ev", company, "CustomerAddRq", body)
-    out = tmp_path / "ref.yaml"
-    ran = _replay(capsys, evidence, out)
-    assert ran.code == 0, ran.out + ran.err
+    ran, playbook = _replay_one(tmp_path, capsys, company, "CustomerAddRq", body)
     assert "inferred: TermsRef used by a request answered OK" in ran.out
-    placed = yaml.safe_load(out.read_text())["quickbooks"]["StandardTerms"]
+    placed = playbook["quickbooks"]["StandardTerms"]
     assert placed == [{"ListID": terms_id, "Name": "Net 30"}]
 
 
@@ -524,7 +526,7 @@ def _deleted_between(folder: Path, last: tuple[str, dict], delete: str = "Birch"
     keep(2, "ItemServiceAddRq", {"ItemServiceAdd": {"Name": "Labor", "SalesOrPurchase": price}})
     for number, name in ((3, "Birch"), (4, "Oak")):
         answer = keep(number, "CustomerAddRq", {"CustomerAdd": {"Name": name}})
-        ids[name.lower()] = answer.split("<ListID>")[1].split("<")[0]
+        ids[name.lower()] = _text(answer, "ListID")
     line = {"ItemRef": {"FullName": "Labor"}, "Quantity": "1"}
     invoice = {"CustomerRef": {"ListID": "{oak}"}, "RefNumber": "1001", "InvoiceLineAdd": [line]}
     keep(5, "InvoiceAddRq", {"InvoiceAdd": invoice})
@@ -590,7 +592,7 @@ def test_a_deletion_qbsim_refuses_is_a_note_and_the_gap_stays(tmp_path, capsys):
         }
     }
     evidence = _deleted_between(tmp_path / "ev", ("InvoiceAddRq", invoice))
-    oak = (evidence / "004-2rs.xml").read_text().split("<ListID>")[1].split("<")[0]
+    oak = _text((evidence / "004-2rs.xml").read_text(), "ListID")
     refused = (
         '<InvoiceAddRs statusCode="3140" statusSeverity="Error" statusMessage="There is an'
         f' invalid reference to QuickBooks Customer &quot;{oak}&quot; in the Invoice."/>'
@@ -667,8 +669,8 @@ def test_a_3200_to_a_mod_of_a_transaction_infers_an_edit_by_its_refnumber(tmp_pa
         answer = company.process(request)
         (evidence / f"{number:03d}-1rq.xml").write_text(request)
         (evidence / f"{number:03d}-2rs.xml").write_text(answer)
-    txn_id = answer.split("<TxnID>")[1].split("<")[0]
-    sequence = answer.split("<EditSequence>")[1].split("<")[0]
+    txn_id = _text(answer, "TxnID")
+    sequence = _text(answer, "EditSequence")
     person = {"TxnID": txn_id, "EditSequence": sequence, "Memo": "called"}
     assert 'statusCode="0"' in company.process(
         request_xml(("InvoiceModRq", {"InvoiceMod": person}))
@@ -703,7 +705,7 @@ def _sent(folder: Path, company: Company, *requests: tuple[str, dict]) -> Path:
 def _list_id(company: Company, request_type: str, body: dict) -> str:
     answer = company.process(request_xml((request_type, body)))
     assert 'statusCode="0"' in answer, answer
-    return answer.split("<ListID>")[1].split("<")[0]
+    return _text(answer, "ListID")
 
 
 def test_notebook_05s_workspace_replays_its_3100_though_no_answer_shows_its_account(
