@@ -183,6 +183,31 @@ def test_records_kept_for_a_second_read_are_bounded(monkeypatch):
     assert len(store.entities._kept) == 3
 
 
+def test_records_read_to_be_read_again_are_all_kept_until_the_job_ends(monkeypatch):
+    """A job checks its records' references, then plans them: what it reads for that is
+    kept whatever KEEP says, each served once from memory, and a finished job leaves no
+    full cache behind."""
+    monkeypatch.setattr(entity_store, "KEEP", 3)
+    store = Store()
+    rows = [EntityRow(i, "customer", f"C{i}", None, {"name": f"C{i}"}) for i in range(1, 11)]
+    store.entities.insert_many(rows)
+    job = store.jobs.create()
+    store.entities.get_many(range(1, 11), again=True)
+    assert len(store.entities._kept) == 10
+    decoded: list[str] = []
+    loads = entity_store.json.loads
+    monkeypatch.setattr(
+        entity_store.json, "loads", lambda text: decoded.append(text) or loads(text)
+    )
+    again = store.entities.get_many(range(1, 11))
+    assert [again[i].name for i in range(1, 11)] == [f"C{i}" for i in range(1, 11)]
+    assert decoded == []
+    store.entities.get_many(range(1, 7))  # read a third time: decoded, and 3 kept (KEEP)
+    assert len(decoded) == 6 and len(store.entities._kept) == 3
+    store.jobs.finish(job.id)
+    assert len(store.entities._kept) == 0
+
+
 def test_second_pass_over_more_than_keep_records_reuses_those_kept(monkeypatch):
     """Reading more than KEEP records twice in the same order decodes only the ones beyond
     KEEP again (a job checks its records' references, then plans them in that order)."""

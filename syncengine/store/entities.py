@@ -121,12 +121,15 @@ class EntityStore:
             raise NotFound(f"no app record with id {entity_id}")
         return found[entity_id]
 
-    def get_many(self, ids: Sequence[int]) -> dict[int, Entity]:
+    def get_many(self, ids: Sequence[int], again: bool = False) -> dict[int, Entity]:
         """The records among ``ids`` that exist, keyed by ID.
 
         A sync job reads most records twice (checking references, then planning); the
         second read of a row that has not changed since reuses the Entity of the first
-        instead of decoding its JSON again (records are never changed in place).
+        instead of decoding its JSON again (records are never changed in place). Records
+        read are kept for that while fewer than :data:`KEEP` are; ``again``: the caller
+        reads every one of these again soon, so all are kept, however many (the caller
+        holds them all at this moment anyway: keeping them only makes them live longer).
         """
         out: dict[int, Entity] = {}
         for part in chunks(list(ids)):
@@ -134,19 +137,21 @@ class EntityStore:
             for row in self._store.conn.execute(
                 f"SELECT {COLUMNS} FROM entities WHERE id IN ({marks})", tuple(part)
             ):
-                out[row[0]] = self._decoded(row)
+                out[row[0]] = self._decoded(row, again)
         return out
 
     def make_room(self) -> None:
-        """Drop every decoded record kept if :data:`KEEP` are (called as a job starts): a
-        full cache takes no more (``_decoded``), and what earlier jobs read once and never
-        again would hold the room for good. One not full is left: its records may be read."""
+        """Drop every decoded record kept if :data:`KEEP` are (called as a job starts and as
+        it ends): a full cache takes no more (``_decoded``), and what earlier jobs read once
+        and never again would hold the room for good, or a job that stopped between its two
+        reads would hold all it kept. One not full is left: its records may be read."""
         if len(self._kept) >= KEEP:
             self._kept.clear()
 
-    def _decoded(self, row: sqlite3.Row) -> Entity:
+    def _decoded(self, row: sqlite3.Row, keep: bool = False) -> Entity:
         """The Entity of a row: the one kept from an earlier read of the very same row, or a
-        new one, kept for the next read while fewer than :data:`KEEP` are kept.
+        new one, kept for the next read while fewer than :data:`KEEP` are kept (or if
+        ``keep``).
 
         When full, the new one is not kept (rather than the oldest dropped): a second pass
         over more than ``KEEP`` records in the order of the first still reuses ``KEEP`` of
@@ -155,7 +160,7 @@ class EntityStore:
         if kept is not None and kept[0] == row:
             return kept[1]
         entity = _entity(row)
-        if len(self._kept) < KEEP:
+        if keep or len(self._kept) < KEEP:
             self._kept[row[0]] = (row, entity)
         return entity
 

@@ -288,12 +288,14 @@ class JobStore:
         """Close the job; PSRs it never sent go back to the queue. Refused while QuickBooks may
         have applied a PSR without answering (recover it first, or cancel the job)."""
         closing.finish(self._store, job_id)
+        self._store.entities.make_room()
         return self.get(job_id)
 
     def cancel(self, job_id: int, reason: str = "") -> Job:
         """Stop the job; every PSR it has not finished goes back to the queue, those QuickBooks
         may have applied without answering as failed, saying so."""
         closing.cancel(self._store, job_id, reason)
+        self._store.entities.make_room()
         return self.get(job_id)
 
     def frame(self) -> pd.DataFrame:

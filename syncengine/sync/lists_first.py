@@ -54,7 +54,7 @@ def needs_validation(ctx: Context) -> bool:
 def validate_first(ctx: Context) -> Flow:
     """Check (and add what is missing of) every shared list the job's records use."""
     writes = [i.entity_id for i in ctx.state.items.values() if i.action not in REMOVALS]
-    carried = ctx.store.entities.get_many(writes)
+    carried = ctx.store.entities.get_many(writes, again=True)  # planned next, in this order
     brought = _bring_unsent(ctx, _referenced(ctx, carried))
     accounts: dict[str, str] = {}
     terms: set[str] = set()
