@@ -241,8 +241,10 @@ _REMEMBERED = 1024  # valid texts remembered per leaf type
 
 
 def _remembering(test: Callable[[str], bool]) -> Callable[[str], bool]:
-    """``test``, remembering up to ``_REMEMBERED`` texts it accepted: the same quantities,
-    prices and dates come again and again, and a set lookup costs far less than a match."""
+    """``test``, remembering the texts it accepted lately, up to ``_REMEMBERED``: the same
+    quantities, prices and dates come again and again, and a set lookup costs far less than
+    a match. A full memory starts afresh, so it follows values that drift (the times of a
+    long sync) instead of keeping only the first ones it saw."""
     known: set[str] = set()
 
     def accepts(text: str) -> bool:
@@ -250,8 +252,9 @@ def _remembering(test: Callable[[str], bool]) -> Callable[[str], bool]:
             return True
         if not test(text):
             return False
-        if len(known) < _REMEMBERED:
-            known.add(text)
+        if len(known) >= _REMEMBERED:
+            known.clear()
+        known.add(text)
         return True
 
     return accepts

@@ -97,3 +97,15 @@ def test_a_full_memory_of_valid_texts_still_tests_new_ones(monkeypatch):
     test = qbschema.model._remembering(lambda text: text.isdigit())
     texts = ("1", "2", "x", "2", "1", "x")
     assert [test(t) for t in texts] == [True, True, False, True, True, False]
+
+
+def test_a_full_memory_of_valid_texts_follows_the_latest_ones(monkeypatch):
+    """Times drift through a long sync: once the memory is full it starts afresh, so the
+    texts seen lately are still remembered (a memory of only the first texts tests each
+    later one every time it comes)."""
+    monkeypatch.setattr(qbschema.model, "_REMEMBERED", 2)
+    tested: list[str] = []
+    test = qbschema.model._remembering(lambda text: tested.append(text) or text.isdigit())
+    for text in ("1", "2", "3", "3", "3", "4", "4"):
+        assert test(text)
+    assert tested == ["1", "2", "3", "4"]
