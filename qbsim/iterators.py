@@ -31,8 +31,14 @@ class Iteration:
     """A live iterator: which query started it and the records it has still to hand out."""
 
     request_type: str
-    remaining: list[tuple[str, str]]  # (Ret tag, ListID or TxnID)
+    keys: list[tuple[str, str]]  # (Ret tag, ListID or TxnID) of every match after the first page
     view: Callable[[Record], Any] | None = None  # how later pages show a record (None: as stored)
+    handed: int = 0  # how many of ``keys`` earlier pages handed out
+
+    @property
+    def remaining(self) -> int:
+        """How many records the iterator has still to hand out."""
+        return len(self.keys) - self.handed
 
 
 def continues(attrs: dict) -> bool:
@@ -93,20 +99,19 @@ def _start(company: Company, tag: str, outcome: Outcome, limit: int | None) -> O
 
 def _continue(company: Company, iterator_id: str, limit: int | None) -> Outcome:
     iteration = company.iterators[iterator_id]
-    keys = iteration.remaining
-    size = len(keys) if limit is None else limit
-    chunk, rest = keys[:size], keys[size:]
+    size = iteration.remaining if limit is None else limit
+    # A position, not a slice of what is left: paging N matches copies each key once.
+    chunk = iteration.keys[iteration.handed : iteration.handed + size]
+    iteration.handed += len(chunk)
     show = iteration.view or (lambda record: record.ret)
     children = []
     for child_tag, record_id in chunk:
         record = company.lookup(child_tag.removesuffix("Ret"), record_id)
         if record is not None:
             children.append((child_tag, show(record)))
-    if rest:
-        iteration.remaining = rest
-    else:
+    if not iteration.remaining:
         company.iterators.pop(iterator_id, None)
-    return _with_counts(Outcome(children), iterator_id, len(rest))
+    return _with_counts(Outcome(children), iterator_id, iteration.remaining)
 
 
 def _record_id(value: dict) -> str:
