@@ -147,16 +147,31 @@ def test_record_read_again_unchanged_is_equal_to_a_fresh_read():
     assert store.entities.get(1).deleted  # …which sees the row changed
 
 
-def test_record_read_again_unchanged_is_not_decoded_again(monkeypatch):
-    """The second read of an unchanged row reuses the first one's decoded fields; the
-    third decodes again (each kept record serves one later read)."""
-    store = Store()
-    _stored(store, {"name": "Acme"})
+def _decodes(monkeypatch) -> list[str]:
+    """Every JSON text the entity store decodes from now on."""
     decoded: list[str] = []
     loads = entity_store.json.loads
     monkeypatch.setattr(
         entity_store.json, "loads", lambda text: decoded.append(text) or loads(text)
     )
+    return decoded
+
+
+def _customers(monkeypatch, count: int) -> Store:
+    """A store of customers C1..C``count`` that keeps at most 3 decoded records (KEEP)."""
+    monkeypatch.setattr(entity_store, "KEEP", 3)
+    store = Store()
+    rows = [EntityRow(i, "customer", f"C{i}", None, {"name": f"C{i}"}) for i in range(1, count + 1)]
+    store.entities.insert_many(rows)
+    return store
+
+
+def test_record_read_again_unchanged_is_not_decoded_again(monkeypatch):
+    """The second read of an unchanged row reuses the first one's decoded fields; the
+    third decodes again (each kept record serves one later read)."""
+    store = Store()
+    _stored(store, {"name": "Acme"})
+    decoded = _decodes(monkeypatch)
     reads = [store.entities.get(1) for _ in range(3)]
     assert reads[0] is reads[1] and reads[2] == reads[0]
     assert len(decoded) == 2
@@ -174,10 +189,7 @@ def test_record_changed_by_another_connection_is_read_anew(tmp_path):
 
 def test_records_kept_for_a_second_read_are_bounded(monkeypatch):
     """However many records are read, at most KEEP are kept."""
-    monkeypatch.setattr(entity_store, "KEEP", 3)
-    store = Store()
-    rows = [EntityRow(i, "customer", f"C{i}", None, {"name": f"C{i}"}) for i in range(1, 11)]
-    store.entities.insert_many(rows)
+    store = _customers(monkeypatch, 10)
     found = store.entities.get_many(range(1, 11))
     assert [found[i].name for i in range(1, 11)] == [f"C{i}" for i in range(1, 11)]
     assert len(store.entities._kept) == 3
@@ -187,18 +199,11 @@ def test_records_read_to_be_read_again_are_all_kept_until_the_job_ends(monkeypat
     """A job checks its records' references, then plans them: what it reads for that is
     kept whatever KEEP says, each served once from memory, and a finished job leaves no
     full cache behind."""
-    monkeypatch.setattr(entity_store, "KEEP", 3)
-    store = Store()
-    rows = [EntityRow(i, "customer", f"C{i}", None, {"name": f"C{i}"}) for i in range(1, 11)]
-    store.entities.insert_many(rows)
+    store = _customers(monkeypatch, 10)
     job = store.jobs.create()
     store.entities.get_many(range(1, 11), again=True)
     assert len(store.entities._kept) == 10
-    decoded: list[str] = []
-    loads = entity_store.json.loads
-    monkeypatch.setattr(
-        entity_store.json, "loads", lambda text: decoded.append(text) or loads(text)
-    )
+    decoded = _decodes(monkeypatch)
     again = store.entities.get_many(range(1, 11))
     assert [again[i].name for i in range(1, 11)] == [f"C{i}" for i in range(1, 11)]
     assert decoded == []
@@ -211,16 +216,9 @@ def test_records_read_to_be_read_again_are_all_kept_until_the_job_ends(monkeypat
 def test_second_pass_over_more_than_keep_records_reuses_those_kept(monkeypatch):
     """Reading more than KEEP records twice in the same order decodes only the ones beyond
     KEEP again (a job checks its records' references, then plans them in that order)."""
-    monkeypatch.setattr(entity_store, "KEEP", 3)
-    store = Store()
-    rows = [EntityRow(i, "customer", f"C{i}", None, {"name": f"C{i}"}) for i in range(1, 11)]
-    store.entities.insert_many(rows)
+    store = _customers(monkeypatch, 10)
     store.entities.get_many(range(1, 11))
-    decoded: list[str] = []
-    loads = entity_store.json.loads
-    monkeypatch.setattr(
-        entity_store.json, "loads", lambda text: decoded.append(text) or loads(text)
-    )
+    decoded = _decodes(monkeypatch)
     again = store.entities.get_many(range(1, 11))
     assert [again[i].name for i in range(1, 11)] == [f"C{i}" for i in range(1, 11)]
     assert len(decoded) == 7
@@ -228,10 +226,7 @@ def test_second_pass_over_more_than_keep_records_reuses_those_kept(monkeypatch):
 
 def test_a_new_job_empties_a_full_cache_of_decoded_records(monkeypatch):
     """Records earlier jobs read once and never again do not hold the room of the next."""
-    monkeypatch.setattr(entity_store, "KEEP", 3)
-    store = Store()
-    rows = [EntityRow(i, "customer", f"C{i}", None, {"name": f"C{i}"}) for i in range(1, 5)]
-    store.entities.insert_many(rows)
+    store = _customers(monkeypatch, 4)
     store.entities.get_many(range(1, 5))
     store.jobs.create()
     assert len(store.entities._kept) == 0
