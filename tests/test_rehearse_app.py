@@ -5,8 +5,10 @@ every rehearsal runs against a qbsim company, the client's one loaded from query
 
 from __future__ import annotations
 
+import contextlib
 import re
 import shutil
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -162,6 +164,92 @@ def test_a_workspace_rehearses_as_the_folder_it_was_imported_from(
     from_workspace = qbsync(capsys, "rehearse", "--app", db, *options)
     assert from_workspace.json["app"]["linked"] == 0
     assert _same_run(from_workspace.json) == _same_run(from_folder.json)
+
+
+def _changed_workspace(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
+    """The templates imported into a workspace that syncs no customer invoices, begins on
+    2026-01-01 and has the sync wizard on."""
+    db = tmp_path / "client.db"
+    assert qbsync(capsys, "--db", db, "import-app", TEMPLATES, "--new").code == 0
+    assert (
+        qbsync(capsys, "--db", db, "settings", "set", "sync.customer_invoices", "false").code == 0
+    )
+    assert (
+        qbsync(capsys, "--db", db, "settings", "set", "schedule.begin_date", "2026-01-01").code == 0
+    )
+    assert qbsync(capsys, "--db", db, "wizard", "enable").code == 0
+    return db
+
+
+WIZARD_NOT_FOLLOWED = {
+    "value": True,
+    "why": "a rehearsal has nobody to approve: every change goes as approved",
+}
+
+
+def test_a_workspace_rehearses_with_the_sync_settings_it_changed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Its customer invoices stay behind and its bill before the begin date counts as
+    exported, as in that workspace; the wizard, which nobody in a rehearsal approves, is
+    named as not followed. Text, JSON and HTML all say so."""
+    db = _changed_workspace(tmp_path, capsys)
+    page = tmp_path / "client.html"
+    ran = qbsync(capsys, "rehearse", "--app", db, "--json", "--html", page)
+    assert ran.code == 0, ran.err
+    assert ran.json["app"]["settings"] == {
+        "sync.customer_invoices": False,
+        "schedule.begin_date": "2026-01-01",
+    }
+    assert ran.json["app"]["settings_not_followed"] == {"wizard.enabled": WIZARD_NOT_FOLLOWED}
+    assert (ran.json["records"], ran.json["synced"], ran.json["waiting"]) == (13, 9, 4)
+    assert ran.json["waiting_why"] == {
+        "the customer_invoices area does not sync": {"invoice": 2, "payment": 1},
+        "dated before the begin date: counts as exported": {"bill": 1},
+    }
+    text = qbsync(capsys, "rehearse", "--app", db).out
+    assert (
+        "Synced with that workspace's settings: sync.customer_invoices off;"
+        " schedule.begin_date 2026-01-01." in text
+    )
+    assert "Not followed: wizard.enabled on (a rehearsal has nobody to approve" in text
+    html_text = page.read_text(encoding="utf-8")
+    assert (
+        "sync.customer_invoices off; schedule.begin_date 2026-01-01.<br>Not followed" in html_text
+    )
+    loaded = rehearse(Rehearsal(app=load_app(db, START))).as_dict()  # as a campaign hands it out
+    assert loaded["app"] == ran.json["app"] and loaded["synced"] == 9
+
+
+def test_default_settings_rehearse_every_record_and_name_what_was_not_followed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--default-settings: all 13 sync, and each setting the workspace changed is listed as
+    not followed, saying why."""
+    db = _changed_workspace(tmp_path, capsys)
+    ran = qbsync(capsys, "rehearse", "--app", db, "--default-settings", "--json")
+    assert ran.code == 0, ran.err
+    assert (ran.json["records"], ran.json["synced"]) == (13, 13)
+    asked = {"value": None, "why": "--default-settings: the rehearsal kept the defaults"}
+    assert ran.json["app"]["settings_not_followed"] == {
+        "sync.customer_invoices": asked | {"value": False},
+        "schedule.begin_date": asked | {"value": "2026-01-01"},
+        "wizard.enabled": WIZARD_NOT_FOLLOWED,
+    }
+    assert "settings" not in ran.json["app"]
+
+
+def test_a_damaged_setting_in_the_workspace_is_refused_naming_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A setting another program wrote wrong is named, with how to set it again."""
+    db = _changed_workspace(tmp_path, capsys)
+    with contextlib.closing(sqlite3.connect(db)) as conn, conn:
+        conn.execute("UPDATE settings SET value = '\"maybe\"' WHERE key = 'sync.customer_invoices'")
+    ran = qbsync(capsys, "rehearse", "--app", db)
+    assert ran.code == 2
+    assert f"--app {db}: its setting sync.customer_invoices cannot be read" in ran.err
+    assert "'maybe': must be a bool" in ran.err and "settings set sync.customer_invoices" in ran.err
 
 
 def test_a_record_pointing_at_one_deleted_in_the_workspace_is_refused(

@@ -52,7 +52,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         metavar="PATH",
         help="the client's app records: a folder of CSV or Excel files, read as qbsync "
         "import-app reads it (docs/app-data.md), or a workspace file, only read: its records "
-        "are copied and those linked to QuickBooks there are rehearsed as new ones",
+        "are copied and those linked to QuickBooks there are rehearsed as new ones, with "
+        "the sync settings it has changed (the report lists them)",
+    )
+    parser.add_argument(
+        "--default-settings",
+        action="store_true",
+        help="with --app WORKSPACE: rehearse with the default settings, not the workspace's",
     )
     parser.add_argument("--seed", type=int, default=1, help="seed of the app and of QuickBooks")
     parser.add_argument("--faults", type=Path, metavar="PLAN", help="fault plan YAML file")
@@ -134,6 +140,7 @@ def run(args: argparse.Namespace) -> int:
         wc_log=args.wc_log,
         preflight=args.preflight,
         company_from=args.company_from,
+        workspace_settings=not args.default_settings,
     )
     db = args.rehearse_db or getattr(args, "db", None) or ":memory:"
     bar = ProgressBar() if args.progress or sys.stderr.isatty() else None

@@ -8,7 +8,11 @@ app does a new record. A folder is read by ``qbsync import-app``'s own reader, w
 refusals (:class:`~syncengine.app.importer.ImportRefused`). A workspace is only read, never
 written: its records are copied without their QuickBooks links, queue or history, so records
 already linked to QuickBooks there are rehearsed as new ones (:attr:`AppRecords.linked` counts
-them, for the report); deleted records are left out.
+them, for the report); deleted records are left out. A workspace's sync settings come with its
+records (:data:`REHEARSED_SETTINGS`: what syncs, the behaviours, the begin date): a rehearsal
+syncs them as that workspace would. Those a rehearsal cannot follow are reported, not applied
+(:data:`NOT_REHEARSED`); what the engine keeps itself (import marks, the company stamp, the
+schedule) is not copied.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ import json
 import sqlite3
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -26,10 +30,24 @@ from syncengine.app import App
 from syncengine.app.types import ENTITY_TYPES, EntityType
 from syncengine.clock import FixedClock
 from syncengine.errors import SyncError
-from syncengine.store import Entity, EntityRow, Store
+from syncengine.store import SETTINGS, Entity, EntityRow, Store
 from syncengine.store.checks import open_read_only
+from syncengine.store.settings import check, read_settings
 
 FOLDER, WORKSPACE = "folder", "workspace"
+REHEARSED_SETTINGS = tuple(
+    key
+    for key in SETTINGS
+    if key.split(".")[0] in ("sync", "sources", "items", "export", "accounts", "delete_action")
+    or key == "schedule.begin_date"
+)
+"""The settings a workspace's rehearsal takes from it: what syncs, how, and from which date."""
+NOT_REHEARSED = {
+    "wizard.enabled": "a rehearsal has nobody to approve: every change goes as approved",
+    "range.from_date": "a rehearsal's jobs take every date, as auto sync does",
+    "range.to_date": "a rehearsal's jobs take every date, as auto sync does",
+}
+"""Settings a rehearsal reports when a workspace has changed them, and why it does not follow."""
 
 
 class AppSourceRefused(SyncError):
@@ -39,13 +57,19 @@ class AppSourceRefused(SyncError):
 @dataclass(frozen=True)
 class AppRecords:
     """App records read from ``path``, a ``kind`` (:data:`FOLDER` or :data:`WORKSPACE`):
-    ``rows`` with their app IDs (references between them are by these IDs), and ``linked``,
-    how many of them the workspace had linked to QuickBooks (rehearsed as new)."""
+    ``rows`` with their app IDs (references between them are by these IDs), ``linked``,
+    how many of them the workspace had linked to QuickBooks (rehearsed as new), and the
+    workspace's settings changed from the defaults (``settings`` followed, ``unfollowed``
+    not)."""
 
     kind: str
     path: Path
     rows: tuple[EntityRow, ...]
     linked: int = 0
+    settings: tuple[tuple[str, Any], ...] = ()
+    """The workspace's :data:`REHEARSED_SETTINGS` that differ from the defaults."""
+    unfollowed: tuple[tuple[str, Any], ...] = ()
+    """The workspace's :data:`NOT_REHEARSED` settings that differ from the defaults."""
 
     @property
     def label(self) -> str:
@@ -107,6 +131,7 @@ def _from_workspace(path: Path) -> AppRecords:
         with contextlib.closing(open_read_only(path)) as conn:
             found = conn.execute(_LIVE).fetchall()
             linked = int(conn.execute(_LINKED).fetchone()[0])
+            settings = _settings_of(conn, path)
     except sqlite3.DatabaseError as exc:
         raise AppSourceRefused(
             f"--app {path}: not a workspace qbsync can read ({exc}); give a workspace file"
@@ -118,7 +143,36 @@ def _from_workspace(path: Path) -> AppRecords:
     if not rows:
         raise AppSourceRefused(f"--app {path}: the workspace holds no app records to rehearse")
     _check_rows(path, rows)
-    return AppRecords(WORKSPACE, path, rows, linked)
+    changed = [(k, v) for k, v in settings.items() if v != SETTINGS[k].default]
+    followed = tuple((k, v) for k, v in changed if k in REHEARSED_SETTINGS)
+    unfollowed = tuple((k, v) for k, v in changed if k in NOT_REHEARSED)
+    return AppRecords(WORKSPACE, path, rows, linked, followed, unfollowed)
+
+
+def _settings_of(conn: sqlite3.Connection, path: Path) -> dict[str, Any]:
+    """The workspace's settings a rehearsal follows or reports, each checked as ``settings
+    set`` checks it; one damaged there is refused, named."""
+    out = {}
+    for key in (*REHEARSED_SETTINGS, *NOT_REHEARSED):
+        try:
+            out[key] = check(key, read_settings(conn, [key])[key])
+        except ValueError as exc:  # bad JSON, or a RecordError: wrong type or choice
+            raise AppSourceRefused(
+                f"--app {path}: its setting {key} cannot be read ({exc}); set it again in"
+                f" that workspace (qbsync --db {path} settings set {key} VALUE), or in a copy"
+            ) from None
+    return out
+
+
+def shown(value: Any) -> str:
+    """A setting's value as reports print it: on/off, a comma list, a date, none."""
+    if isinstance(value, bool):
+        return "on" if value else "off"
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value) or "none"
+    if isinstance(value, date):
+        return value.isoformat()
+    return "none" if value is None else str(value)
 
 
 def _check_rows(path: Path, rows: tuple[EntityRow, ...]) -> None:
@@ -158,9 +212,12 @@ def references(etype: EntityType, data: Mapping[str, Any]) -> Iterator[tuple[str
 
 def copy_into(store: Store, records: AppRecords) -> None:
     """Write ``records`` into ``store`` (a workspace with no records) with their app IDs, and
-    queue each as the app queues a new record: lists always, transactions when ready."""
+    queue each as the app queues a new record: lists always, transactions when ready. Their
+    workspace's settings are set first, so the queue follows them as it would there."""
     app = App(store)
     with store.write():
+        for key, value in records.settings:
+            store.settings.write_raw(key, value)
         store.entities.insert_many(records.rows)
         changes = [app.collection(r.entity_type).change_of(r.id, "created") for r in records.rows]
         app.queue.record(changes)

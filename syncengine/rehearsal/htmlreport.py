@@ -97,7 +97,7 @@ def render(report: RehearsalReport) -> str:
     body = [
         f"<h1>{title}</h1>",
         f"<p>{_esc(_setup(report))}</p>",
-        *([f'<p id="app-note">{_esc(report.app_note)}</p>'] if report.app_note else []),
+        *([f'<p id="app-note">{_br(report.app_note)}</p>'] if report.app_note else []),
         *_preflight(report),
         *_summary(report),
         *_plots(report),
@@ -115,6 +115,11 @@ def render(report: RehearsalReport) -> str:
 
 def _esc(text: object) -> str:
     return html.escape(str(text), quote=True)
+
+
+def _br(text: str) -> str:
+    """Lines of text, escaped, one under the other."""
+    return "<br>".join(_esc(line) for line in text.splitlines())
 
 
 def _setup(report: RehearsalReport) -> str:

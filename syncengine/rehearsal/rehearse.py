@@ -20,8 +20,8 @@ import sqlite3
 import time
 import uuid
 from collections.abc import Generator, Mapping
-from dataclasses import dataclass, field
-from datetime import datetime
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, cast
 
@@ -40,7 +40,14 @@ from syncengine.app.types import ENTITY_TYPES
 from syncengine.errors import SyncError
 from syncengine.rehearsal import appgen
 from syncengine.rehearsal.appgen import generate_app
-from syncengine.rehearsal.appsource import WORKSPACE, AppRecords, copy_into, load_app
+from syncengine.rehearsal.appsource import (
+    NOT_REHEARSED,
+    WORKSPACE,
+    AppRecords,
+    copy_into,
+    load_app,
+    shown,
+)
 from syncengine.rehearsal.batchgc import batch_collector
 from syncengine.rehearsal.driver import (
     DriveOutcome,
@@ -109,6 +116,9 @@ class Rehearsal:
     export-company``), as it is, instead of a fresh one."""
     app: Path | AppRecords | None = None
     """The app's records from a folder, a workspace or as read already, instead of generated."""
+    workspace_settings: bool = True
+    """With ``app`` a workspace: sync with the settings it has changed (those a rehearsal can
+    follow, :data:`~syncengine.rehearsal.appsource.REHEARSED_SETTINGS`); False: the defaults."""
 
     def check(self) -> None:
         """Refuse input no rehearsal can run with (:class:`RehearsalRefused`)."""
@@ -205,14 +215,22 @@ class RehearsalReport:
 
     @property
     def app_note(self) -> str:
-        """What a consultant must know of the app's source, or ""."""
+        """What a consultant must know of the app's source, or "": records linked there,
+        the workspace's settings the rehearsal followed and those it did not."""
+        notes = []
         linked = self.app.get("linked", 0)
-        if not linked:
-            return ""
-        return (
-            f"{linked:,} of these records were linked to QuickBooks in that workspace: the"
-            " rehearsal adds them as new records (their links are not copied)."
-        )
+        if linked:
+            notes.append(
+                f"{linked:,} of these records were linked to QuickBooks in that workspace: the"
+                " rehearsal adds them as new records (their links are not copied)."
+            )
+        followed = self.app.get("settings", {})
+        if followed:
+            listed = "; ".join(f"{k} {shown(v)}" for k, v in followed.items())
+            notes.append(f"Synced with that workspace's settings: {listed}.")
+        for key, skipped in self.app.get("settings_not_followed", {}).items():
+            notes.append(f"Not followed: {key} {shown(skipped['value'])} ({skipped['why']}).")
+        return "\n".join(notes)
 
     @property
     def records_per_second(self) -> float:
@@ -353,11 +371,33 @@ def _fill(store: Store, options: Rehearsal, given: AppRecords | None) -> AppShap
     if given is None:
         generate_app(store, options.records, options.seed)
         return AppShape(options.records, options.records, {"source": GENERATED})
-    copy_into(store, given)
+    copy_into(store, given if options.workspace_settings else replace(given, settings=()))
     source: dict[str, Any] = {"source": given.kind, "path": str(given.path)}
     if given.kind == WORKSPACE:
         source["linked"] = given.linked
+        source.update(_settings_source(given, options.workspace_settings))
     return AppShape(len(given.rows), given.last_id, source)
+
+
+DEFAULTS_ASKED = "--default-settings: the rehearsal kept the defaults"
+
+
+def _settings_source(given: AppRecords, followed: bool) -> dict[str, Any]:
+    """The report's word on the workspace's changed settings: ``settings`` (followed) and
+    ``settings_not_followed`` (each value with why); nothing when it changed none."""
+    out: dict[str, Any] = {}
+    if followed and given.settings:
+        out["settings"] = {k: _plain(v) for k, v in given.settings}
+    skipped = [(k, v, NOT_REHEARSED[k]) for k, v in given.unfollowed]
+    if not followed:
+        skipped = [(k, v, DEFAULTS_ASKED) for k, v in given.settings] + skipped
+    if skipped:
+        out["settings_not_followed"] = {k: {"value": _plain(v), "why": w} for k, v, w in skipped}
+    return out
+
+
+def _plain(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, date) else value
 
 
 def _client_company(options: Rehearsal) -> Company | None:
