@@ -254,3 +254,22 @@ def test_planning_round_with_nothing_to_record_writes_nothing():
     w.store.conn.set_trace_callback(None)
     assert "BEGIN IMMEDIATE" in statements
     assert w.last_psr(customer).error_message == "refused here"
+
+
+def test_the_export_queue_keeps_export_order_with_items_queued_again():
+    """Items loaded with the job come in export order; one queued again (a retry) or added
+    meanwhile comes in its place among them; an item queued twice or marked stale is
+    handed out once or not at all."""
+    w = World()
+    for n in range(6):
+        w.app.customers.add(name=f"C{n}")
+    state = Context.load(w.store, w.start().job_id, 50, False, {}).state
+    order = [state.pop() for _ in range(3)]
+    assert [i.seq for i in order if i] == [1, 2, 3]
+    state.push(order[1])  # seq 2 again, ahead of 4, 5 and 6
+    state.push(order[1])  # twice: handed out once
+    state.stale.add(state.by_entity[order[0].entity_id + 4].psr_id)  # seq 5 waits
+    rest = []
+    while (item := state.pop()) is not None:
+        rest.append(item.seq)
+    assert rest == [2, 4, 6]
