@@ -209,13 +209,14 @@ def test_a_workspace_rehearses_with_the_sync_settings_it_changed(
     }
     text = qbsync(capsys, "rehearse", "--app", db).out
     assert (
-        "Synced with that workspace's settings: sync.customer_invoices off;"
-        " schedule.begin_date 2026-01-01." in text
+        "Synced with that workspace's settings: sync.customer_invoices = false;"
+        " schedule.begin_date = 2026-01-01." in text
     )
-    assert "Not followed: wizard.enabled on (a rehearsal has nobody to approve" in text
+    assert "Not followed: wizard.enabled = true (a rehearsal has nobody to approve" in text
     html_text = page.read_text(encoding="utf-8")
     assert (
-        "sync.customer_invoices off; schedule.begin_date 2026-01-01.<br>Not followed" in html_text
+        "sync.customer_invoices = false; schedule.begin_date = 2026-01-01.<br>Not followed"
+        in html_text
     )
     loaded = rehearse(Rehearsal(app=load_app(db, START))).as_dict()  # as a campaign hands it out
     assert loaded["app"] == ran.json["app"] and loaded["synced"] == 9

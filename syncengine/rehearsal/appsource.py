@@ -22,7 +22,7 @@ import json
 import sqlite3
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -162,17 +162,6 @@ def _settings_of(conn: sqlite3.Connection, path: Path) -> dict[str, Any]:
                 f" that workspace (qbsync --db {path} settings set {key} VALUE), or in a copy"
             ) from None
     return out
-
-
-def shown(value: Any) -> str:
-    """A setting's value as reports print it: on/off, a comma list, a date, none."""
-    if isinstance(value, bool):
-        return "on" if value else "off"
-    if isinstance(value, list):
-        return ", ".join(str(v) for v in value) or "none"
-    if isinstance(value, date):
-        return value.isoformat()
-    return "none" if value is None else str(value)
 
 
 def _check_rows(path: Path, rows: tuple[EntityRow, ...]) -> None:

@@ -21,7 +21,7 @@ import time
 import uuid
 from collections.abc import Generator, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any, cast
 
@@ -46,7 +46,6 @@ from syncengine.rehearsal.appsource import (
     AppRecords,
     copy_into,
     load_app,
-    shown,
 )
 from syncengine.rehearsal.batchgc import batch_collector
 from syncengine.rehearsal.driver import (
@@ -61,9 +60,11 @@ from syncengine.rehearsal.faultreport import planned_faults
 from syncengine.rehearsal.progress import OnProgress, ProgressTeller
 from syncengine.rehearsal.timeline import COLUMNS as TIMELINE_COLUMNS
 from syncengine.rehearsal.timeline import timeline
+from syncengine.settings.change import shown_value
 from syncengine.store import Store, StoreError
 from syncengine.store.db import MEMORY
 from syncengine.store.faults import error_name, memory_full
+from syncengine.store.settings import json_value
 from syncengine.sync import SyncJob, identity
 from syncengine.transports.simulated import SimulatedTransport
 
@@ -226,10 +227,11 @@ class RehearsalReport:
             )
         followed = self.app.get("settings", {})
         if followed:
-            listed = "; ".join(f"{k} {shown(v)}" for k, v in followed.items())
+            listed = "; ".join(f"{k} = {shown_value(v)}" for k, v in followed.items())
             notes.append(f"Synced with that workspace's settings: {listed}.")
         for key, skipped in self.app.get("settings_not_followed", {}).items():
-            notes.append(f"Not followed: {key} {shown(skipped['value'])} ({skipped['why']}).")
+            value = shown_value(skipped["value"])
+            notes.append(f"Not followed: {key} = {value} ({skipped['why']}).")
         return "\n".join(notes)
 
     @property
@@ -387,17 +389,15 @@ def _settings_source(given: AppRecords, followed: bool) -> dict[str, Any]:
     ``settings_not_followed`` (each value with why); nothing when it changed none."""
     out: dict[str, Any] = {}
     if followed and given.settings:
-        out["settings"] = {k: _plain(v) for k, v in given.settings}
+        out["settings"] = {k: json_value(v) for k, v in given.settings}
     skipped = [(k, v, NOT_REHEARSED[k]) for k, v in given.unfollowed]
     if not followed:
         skipped = [(k, v, DEFAULTS_ASKED) for k, v in given.settings] + skipped
     if skipped:
-        out["settings_not_followed"] = {k: {"value": _plain(v), "why": w} for k, v, w in skipped}
+        out["settings_not_followed"] = {
+            k: {"value": json_value(v), "why": w} for k, v, w in skipped
+        }
     return out
-
-
-def _plain(value: Any) -> Any:
-    return value.isoformat() if isinstance(value, date) else value
 
 
 def _client_company(options: Rehearsal) -> Company | None:

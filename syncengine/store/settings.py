@@ -175,8 +175,13 @@ def _load(spec: Setting, text: str | None) -> Any:
     return date.fromisoformat(raw) if spec.kind is date and raw is not None else raw
 
 
+def json_value(value: Any) -> Any:
+    """A setting's value as stored and as ``--json`` shows it: a date as ISO text."""
+    return value.isoformat() if isinstance(value, date) else value
+
+
 def _dump(value: Any) -> str:
-    return json.dumps(value.isoformat() if isinstance(value, date) else value)
+    return json.dumps(json_value(value))
 
 
 def read_settings(conn: sqlite3.Connection, keys: Sequence[str]) -> dict[str, Any]:
