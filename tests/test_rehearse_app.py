@@ -238,6 +238,10 @@ def test_default_settings_rehearse_every_record_and_name_what_was_not_followed(
         "wizard.enabled": WIZARD_NOT_FOLLOWED,
     }
     assert "settings" not in ran.json["app"]
+    for source in (["--app", TEMPLATES], ["--generate", "20"]):  # no settings of their own
+        refused = qbsync(capsys, "rehearse", *source, "--default-settings")
+        assert refused.code == 2
+        assert "--default-settings is for --app WORKSPACE" in refused.err
 
 
 def test_a_damaged_setting_in_the_workspace_is_refused_naming_it(

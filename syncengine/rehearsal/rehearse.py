@@ -359,13 +359,21 @@ class AppShape:
 
 
 def _given_app(options: Rehearsal) -> AppRecords | None:
-    """The client's records ``options.app`` names, read (refused as import-app refuses)."""
-    if options.app is None or isinstance(options.app, AppRecords):
-        return options.app
-    try:
-        return load_app(Path(options.app), options.start)
-    except SyncError as exc:
-        raise RehearsalRefused(str(exc)) from None
+    """The client's records ``options.app`` names, read (refused as import-app refuses);
+    asking for default settings is refused unless they come from a workspace, which alone
+    brings settings of its own."""
+    given = options.app
+    if given is not None and not isinstance(given, AppRecords):
+        try:
+            given = load_app(Path(given), options.start)
+        except SyncError as exc:
+            raise RehearsalRefused(str(exc)) from None
+    if not options.workspace_settings and (given is None or given.kind != WORKSPACE):
+        raise RehearsalRefused(
+            "--default-settings is for --app WORKSPACE: generated records and a folder's"
+            " are always rehearsed with the default settings; leave it out"
+        )
+    return given
 
 
 def _fill(store: Store, options: Rehearsal, given: AppRecords | None) -> AppShape:
